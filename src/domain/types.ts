@@ -1,0 +1,233 @@
+// Shared vocabulary of the KYC domain. Pure types: no runtime, no I/O.
+
+export type SubjectType = "pf" | "pj";
+
+export type Phase = "critical" | "important" | "additional";
+export type OnHit = "block" | "review" | "info";
+export type Tier = 1 | 2 | 3;
+
+/** 4-status model of a source answer (contract §5). */
+export type SourceStatus = "VALID" | "INVALID" | "NO_DATA" | "ERROR";
+export type CheckStatus = "VALID" | "INVALID";
+
+export type Decision = "approved" | "rejected" | "review";
+export type OperativeDecision = Decision | "hold";
+export type RiskBand = "baixo" | "medio" | "alto";
+
+export type RunStatus =
+  | "queued"
+  | "running"
+  | "em_analise"
+  | "completed"
+  | "partial"
+  | "failed"
+  | "cancelado";
+
+export const TERMINAL_STATUSES: readonly RunStatus[] = ["completed", "partial", "failed", "cancelado"];
+export const isTerminal = (s: RunStatus): boolean => TERMINAL_STATUSES.includes(s);
+
+export type Dimension =
+  | "identidade"
+  | "sancoes"
+  | "pep"
+  | "judicial"
+  | "trabalhista"
+  | "integridade"
+  | "reputacional"
+  | "societario";
+
+export type SourceKey =
+  | "receita_federal_cpf"
+  | "receita_federal_cnpj"
+  | "cnj_mandados_prisao"
+  | "ofac_sdn"
+  | "un_sanctions"
+  | "eu_sanctions"
+  | "uk_sanctions"
+  | "pep_coaf"
+  | "cgu_ceis"
+  | "cgu_cnep"
+  | "cgu_cnc"
+  | "sit_trabalho_escravo"
+  | "protestos"
+  | "cnj_seeu_processos"
+  | "trf_processos"
+  | "tse_doadores"
+  | "icij_offshore";
+
+/** One catalogue entry (reference/sources.md). */
+export interface SourceDefinition {
+  key: SourceKey;
+  /** pt-BR label for reports and findings. */
+  label: string;
+  subjects: readonly SubjectType[];
+  checks: readonly string[];
+  tier: Tier;
+  typicalLatencyMs: number;
+  defaultTimeoutMs: number;
+  dimension: Dimension;
+}
+
+/** One source as configured in a template version. */
+export interface TemplateSource {
+  source: SourceKey;
+  phase: Phase;
+  on_hit: OnHit;
+  tier: Tier;
+  /** Score points an INVALID answer of this source is worth (0–100). */
+  weight: number;
+  timeout_ms: number;
+}
+
+export interface RiskThresholds {
+  /** score ≥ medio → medio */
+  medio: number;
+  /** score ≥ alto → alto */
+  alto: number;
+}
+
+export interface PartnerRunsConfig {
+  template_id: string;
+  max_partners: number;
+}
+
+/** Immutable snapshot of a published template version, stored with every run. */
+export interface TemplateSnapshot {
+  id: string;
+  version: number;
+  name: string;
+  tenant_id: string | null;
+  subject_type: SubjectType;
+  parametros_schema: Record<string, unknown>;
+  sources: TemplateSource[];
+  partner_runs: PartnerRunsConfig | null;
+  thresholds: RiskThresholds;
+}
+
+export interface Subject {
+  type: SubjectType;
+  /** Normalised document: 11 digits (CPF) or 14 characters (CNPJ). */
+  document: string;
+  name?: string;
+}
+
+/** A partner found in the QSA of a company (from receita_federal_cnpj data). */
+export interface QsaPartner {
+  nome: string;
+  /** Full CPF for PF partners when the provider gives it; masked otherwise. */
+  documento: string;
+  tipo: "pf" | "pj" | "estrangeiro";
+  qualificacao: string;
+}
+
+/** What an adapter answers for one attempt. */
+export type AdapterAnswer =
+  | {
+      status: "VALID" | "INVALID" | "NO_DATA";
+      checks: Record<string, CheckStatus>;
+      data?: Record<string, unknown>;
+      /** Raw payload as received (already size-capped by the adapter). */
+      raw?: string;
+    }
+  | {
+      status: "ERROR";
+      reason: string;
+      retryable: boolean;
+      /** Server-requested delay before the next attempt (Retry-After). */
+      retryAfterMs?: number;
+      raw?: string;
+    };
+
+/** Final, persisted result of one source within a run. */
+export interface SourceResult {
+  source: SourceKey;
+  phase: Phase;
+  status: SourceStatus;
+  checks: Record<string, CheckStatus>;
+  data?: Record<string, unknown>;
+  raw?: string;
+  /** Why the source ended in ERROR. */
+  reason?: string;
+  attempts: number;
+  duration_ms: number;
+  started_at: string;
+  completed_at: string;
+}
+
+/** What the parent run needs to know about a finished partner run. */
+export interface PartnerOutcome {
+  run_id: string;
+  name: string;
+  documento_mascarado: string;
+  qualificacao: string;
+  status: RunStatus;
+  decision: Decision | null;
+  risk_band: RiskBand | null;
+}
+
+export interface TriggeredRule {
+  source: SourceKey | "partner_runs";
+  on_hit: OnHit;
+  effect: "block" | "review" | "info" | "hold";
+  check?: string;
+}
+
+export interface DecisionOutcome {
+  status: Extract<RunStatus, "completed" | "partial" | "failed">;
+  decision: Decision | null;
+  operative_decision: OperativeDecision | null;
+  risk_band: RiskBand | null;
+  score: number;
+  triggered_rules: TriggeredRule[];
+  credits_used: number;
+}
+
+export type Severity = "info" | "baixo" | "medio" | "alto" | "critico";
+
+export interface Finding {
+  id: string;
+  source: SourceKey | "partner_runs";
+  check: string;
+  severity: Severity;
+  weight: number;
+  title: string;
+  description: string;
+  evidence: Record<string, unknown>;
+}
+
+export interface DimensionSummary {
+  dimension: Dimension;
+  risk_band: RiskBand;
+  score: number;
+  sources: SourceKey[];
+  findings_count: number;
+}
+
+export interface SubjectProfilePF {
+  type: "pf";
+  nome: string | null;
+  data_nascimento: string | null;
+  situacao_cadastral: string | null;
+  obito: boolean | null;
+}
+
+export interface SubjectProfilePJ {
+  type: "pj";
+  razao_social: string | null;
+  nome_fantasia: string | null;
+  situacao_cadastral: string | null;
+  data_abertura: string | null;
+  cnae_principal: string | null;
+  qsa: { nome: string; documento: string; qualificacao: string; run_id: string | null }[];
+}
+
+export interface BureauRunAnalysis {
+  decision: Decision | null;
+  operative_decision: OperativeDecision | null;
+  risk_band: RiskBand | null;
+  score: number;
+  dimensions: DimensionSummary[];
+  findings: Finding[];
+  subject_profile: SubjectProfilePF | SubjectProfilePJ;
+  incomplete_sources: { source: SourceKey; reason: string }[];
+}

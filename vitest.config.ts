@@ -1,0 +1,45 @@
+import { cloudflareTest, readD1Migrations } from "@cloudflare/vitest-plugin";
+import { defineConfig } from "vitest/config";
+
+// Two projects: "workers" runs inside workerd against the real bindings (D1,
+// KV, R2, Durable Objects); "node" holds the few tests that need Node-only
+// tooling (PDF text extraction, the fake provider server).
+export default defineConfig(async () => {
+  const migrations = await readD1Migrations("./migrations");
+  return {
+    test: {
+      projects: [
+        {
+          plugins: [
+            cloudflareTest({
+              wrangler: { configPath: "./wrangler.toml" },
+              miniflare: {
+                bindings: {
+                  TEST_MIGRATIONS: migrations,
+                  ADMIN_TOKEN: "test-admin-token",
+                  SERVER_SECRET: "test-server-secret-0123456789abcdef",
+                  SANDBOX_LATENCY_FACTOR: "0",
+                  MAX_SOURCE_TIMEOUT_MS: "40",
+                  SOURCE_RETRY_BASE_MS: "1",
+                },
+              },
+            }),
+          ],
+          test: {
+            name: "workers",
+            include: ["test/**/*.test.ts", "src/**/*.test.ts"],
+            exclude: ["test/node/**"],
+            setupFiles: ["./test/setup/apply-migrations.ts"],
+          },
+        },
+        {
+          test: {
+            name: "node",
+            include: ["test/node/**/*.test.ts"],
+            environment: "node",
+          },
+        },
+      ],
+    },
+  };
+});
