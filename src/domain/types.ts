@@ -231,3 +231,51 @@ export interface BureauRunAnalysis {
   subject_profile: SubjectProfilePF | SubjectProfilePJ;
   incomplete_sources: { source: SourceKey; reason: string }[];
 }
+
+/** A source as the public run body shows it (contract §7). */
+export interface PublicSourceResult {
+  source: SourceKey;
+  phase: Phase;
+  status: SourceStatus;
+  checks: Record<string, CheckStatus>;
+  duration_ms: number;
+  attempts: number;
+  reason?: string;
+}
+
+export interface PartnerRunSummary {
+  run_id: string;
+  name: string;
+  document: string;
+  qualificacao: string;
+  status: RunStatus;
+  decision: Decision | null;
+  operative_decision: OperativeDecision | null;
+  risk_band: RiskBand | null;
+}
+
+/** The terminal run body of GET /runs/{id} (contract §7). */
+export interface RunBody {
+  id: string;
+  object: "bureau_run";
+  status: RunStatus;
+  decision: Decision | null;
+  operative_decision: OperativeDecision | null;
+  risk_band: RiskBand | null;
+  template: { id: string; version: number; name: string };
+  subject: { type: SubjectType; document: string };
+  sources: PublicSourceResult[];
+  /** Sources never called because a critical block stopped the run. */
+  skipped_sources: SourceKey[];
+  triggered_rules: TriggeredRule[];
+  partner_runs: PartnerRunSummary[];
+  parent_run_id: string | null;
+  credits_used: number;
+  external_id: string | null;
+  flags: { external_id?: string };
+  metadata: Record<string, string>;
+  created_at: string;
+  started_at: string | null;
+  completed_at: string | null;
+  livemode: boolean;
+}

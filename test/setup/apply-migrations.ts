@@ -1,11 +1,5 @@
 import { applyD1Migrations, env } from "cloudflare:test";
 
-declare module "cloudflare:test" {
-  interface ProvidedEnv extends Env {
-    TEST_MIGRATIONS: D1Migration[];
-  }
-}
-
 // Setup files run outside per-file isolated storage and may run more than once;
 // applyD1Migrations only applies what is missing.
 await applyD1Migrations(env.DB, env.TEST_MIGRATIONS);
