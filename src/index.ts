@@ -1,9 +1,10 @@
-import { DurableObject } from "cloudflare:workers";
+// Worker entry: the HTTP app and the Durable Object classes. Nothing else.
+import { createApp } from "./app";
+
+const app = createApp();
 
 export default {
-  async fetch(): Promise<Response> {
-    return new Response("ok");
-  },
+  fetch: app.fetch,
 } satisfies ExportedHandler<Env>;
 
-export class RunObject extends DurableObject<Env> {}
+export { RunObject } from "./runs/run-object";

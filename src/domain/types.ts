@@ -163,6 +163,7 @@ export interface PartnerOutcome {
   status: RunStatus;
   decision: Decision | null;
   risk_band: RiskBand | null;
+  operative_decision?: OperativeDecision | null;
 }
 
 export interface TriggeredRule {

@@ -25,7 +25,12 @@ export const runs = sqliteTable(
     metadata: text("metadata").notNull(),
     webhookUrl: text("webhook_url"),
     parentRunId: text("parent_run_id"),
+    /** Credits held back at creation (live); the unused part is returned when the run ends. */
+    creditsReserved: integer("credits_reserved").notNull().default(0),
     creditsUsed: integer("credits_used").notNull().default(0),
+    /** Set once the unused reservation went back to the tenant (never twice). */
+    creditsSettled: integer("credits_settled", { mode: "boolean" }).notNull().default(false),
+    estimatedSeconds: integer("estimated_seconds").notNull(),
     /** JSON of the terminal run (sources, rules, partners, analysis input); null until terminal. */
     result: text("result"),
     createdAt: text("created_at").notNull(),

@@ -1,0 +1,212 @@
+// Admin plane use cases: tenants, API keys, templates.
+import type { Db } from "../db/client";
+import { getTenant, insertApiKey, insertTenant, revokeApiKey, updateTenant, type TenantRow } from "../db/queries/tenants";
+import {
+  insertTemplateVersion,
+  listTemplates,
+  publishDraft,
+  replaceDraft,
+  snapshotOf,
+  templateVersions,
+  type TemplateRow,
+} from "../db/queries/templates";
+import { templateProblems } from "../domain/template-rules";
+import type { TemplateSnapshot, TemplateSource } from "../domain/types";
+import { ApiError } from "../http/errors";
+import type { TemplateDefinition } from "../http/schemas/admin";
+import { DEFAULT_SCOPES, generateApiKey, hashApiKey, type Environment, type Scope } from "../lib/api-keys";
+import { newId } from "../lib/ids";
+import { SOURCE_CATALOG } from "../sources/catalog";
+import { PHASE_WEIGHT } from "../domain/standard-templates";
+
+export const tenantView = (t: TenantRow) => ({
+  id: t.id,
+  object: "tenant" as const,
+  name: t.name,
+  slug: t.slug,
+  status: t.status,
+  credits: t.credits,
+  created_at: t.createdAt,
+});
+
+export async function createTenant(db: Db, input: { name: string; slug: string; credits: number }, now: Date) {
+  const at = now.toISOString();
+  const row: TenantRow = { id: newId("ten", now.getTime()), ...input, status: "active", createdAt: at, updatedAt: at };
+  if (!(await insertTenant(db, row))) throw new ApiError("tenant_slug_taken", `Já existe um tenant com o slug '${input.slug}'.`, "slug");
+  return tenantView(row);
+}
+
+export async function requireTenant(db: Db, id: string): Promise<TenantRow> {
+  const t = await getTenant(db, id);
+  if (!t) throw new ApiError("tenant_not_found", undefined, "id");
+  return t;
+}
+
+export async function patchTenant(db: Db, id: string, patch: { status?: "active" | "suspended"; credits?: number }, now: Date) {
+  const t = await updateTenant(db, id, patch, now.toISOString());
+  if (!t) throw new ApiError("tenant_not_found", undefined, "id");
+  return tenantView(t);
+}
+
+export async function createApiKey(
+  db: Db,
+  serverSecret: string,
+  tenantId: string,
+  input: { name: string; environment: Environment; scopes?: Scope[]; rate_limit_per_minute?: number },
+  now: Date,
+) {
+  await requireTenant(db, tenantId);
+  const key = generateApiKey(input.environment);
+  const scopes = [...new Set(input.scopes ?? DEFAULT_SCOPES)];
+  const row = {
+    id: newId("key", now.getTime()),
+    tenantId,
+    name: input.name,
+    environment: input.environment,
+    scopes: JSON.stringify(scopes),
+    keyHash: await hashApiKey(serverSecret, key),
+    keyPrefix: key.slice(0, 12),
+    rateLimitPerMinute: input.rate_limit_per_minute ?? null,
+    createdAt: now.toISOString(),
+    revokedAt: null,
+  };
+  await insertApiKey(db, row);
+  return {
+    id: row.id,
+    object: "api_key" as const,
+    key, // shown only here
+    name: row.name,
+    environment: row.environment,
+    scopes,
+    tenant_id: tenantId,
+    rate_limit_per_minute: row.rateLimitPerMinute,
+    created_at: row.createdAt,
+  };
+}
+
+export async function revokeKey(db: Db, id: string, now: Date) {
+  const row = await revokeApiKey(db, id, now.toISOString());
+  if (!row) throw new ApiError("api_key_not_found", undefined, "id");
+  return { id: row.id, object: "api_key" as const, revoked_at: row.revokedAt };
+}
+
+// ---- templates -------------------------------------------------------------
+
+export const templateView = (row: TemplateRow) => {
+  const snap = snapshotOf(row);
+  return {
+    id: row.id,
+    object: "template" as const,
+    version: row.version,
+    status: row.status,
+    name: row.name,
+    tenant_id: row.tenantId,
+    subject_type: row.subjectType,
+    parametros_schema: snap.parametros_schema,
+    sources: snap.sources,
+    partner_runs: snap.partner_runs,
+    thresholds: snap.thresholds,
+    created_at: row.createdAt,
+    published_at: row.publishedAt,
+  };
+};
+
+/** Fills the optional per-source fields from the catalogue. */
+function toSnapshot(id: string, version: number, def: TemplateDefinition): TemplateSnapshot {
+  const sources: TemplateSource[] = def.sources.map((s) => {
+    const cat = SOURCE_CATALOG[s.source as keyof typeof SOURCE_CATALOG];
+    return {
+      source: cat.key,
+      phase: s.phase,
+      on_hit: s.on_hit,
+      tier: s.tier ?? cat.tier,
+      weight: s.weight ?? PHASE_WEIGHT[s.phase],
+      timeout_ms: s.timeout_ms ?? cat.defaultTimeoutMs,
+    };
+  });
+  return {
+    id,
+    version,
+    name: def.name,
+    tenant_id: def.tenant_id,
+    subject_type: def.subject_type,
+    parametros_schema: def.parametros_schema,
+    sources,
+    partner_runs: def.partner_runs,
+    thresholds: def.thresholds,
+  };
+}
+
+async function checkDefinition(db: Db, snap: TemplateSnapshot) {
+  if (snap.tenant_id) await requireTenant(db, snap.tenant_id);
+  const problems = templateProblems(snap);
+  if (problems.length > 0) {
+    throw new ApiError(
+      "invalid_request",
+      problems.map((p) => `${p.name}: ${p.reason}`).join("; "),
+      problems[0].name,
+      problems,
+    );
+  }
+}
+
+export const listAllTemplates = async (db: Db) => ({ object: "list" as const, data: (await listTemplates(db)).map(templateView) });
+
+export async function createTemplate(db: Db, def: TemplateDefinition, now: Date) {
+  const snap = toSnapshot(newId("tpl", now.getTime()), 1, def);
+  await checkDefinition(db, snap);
+  const row: TemplateRow = {
+    id: snap.id,
+    version: 1,
+    tenantId: snap.tenant_id,
+    name: snap.name,
+    subjectType: snap.subject_type,
+    status: "draft",
+    snapshot: JSON.stringify(snap),
+    createdAt: now.toISOString(),
+    publishedAt: null,
+  };
+  await insertTemplateVersion(db, row);
+  return templateView(row);
+}
+
+/**
+ * A change to a template: replaces the open draft, or opens draft n+1 when the
+ * newest version is published. Published versions are never touched.
+ */
+export async function createTemplateVersion(db: Db, id: string, def: TemplateDefinition, now: Date) {
+  const versions = await templateVersions(db, id);
+  if (versions.length === 0) throw new ApiError("template_not_found_admin", undefined, "id");
+  const latest = versions[0];
+  if (latest.tenantId !== def.tenant_id) {
+    throw new ApiError("invalid_request", "tenant_id de um template não pode mudar entre versões.", "tenant_id");
+  }
+  const version = latest.status === "draft" ? latest.version : latest.version + 1;
+  const snap = toSnapshot(id, version, def);
+  await checkDefinition(db, snap);
+  if (latest.status === "draft") await replaceDraft(db, id, version, snap, def.name);
+  else
+    await insertTemplateVersion(db, {
+      id,
+      version,
+      tenantId: snap.tenant_id,
+      name: snap.name,
+      subjectType: snap.subject_type,
+      status: "draft",
+      snapshot: JSON.stringify(snap),
+      createdAt: now.toISOString(),
+      publishedAt: null,
+    });
+  const [row] = await templateVersions(db, id);
+  return templateView(row);
+}
+
+export async function publishTemplate(db: Db, id: string, now: Date) {
+  const versions = await templateVersions(db, id);
+  if (versions.length === 0) throw new ApiError("template_not_found_admin", undefined, "id");
+  const draft = versions.find((v) => v.status === "draft");
+  if (!draft) throw new ApiError("template_not_draft", undefined, "id");
+  const published = await publishDraft(db, id, draft.version, now.toISOString());
+  if (!published) throw new ApiError("template_not_draft", undefined, "id");
+  return templateView(published);
+}

@@ -1,0 +1,44 @@
+// The Hono app: middleware order, routers, and the one place errors are rendered.
+import { Hono } from "hono";
+import { HTTPException } from "hono/http-exception";
+import { z } from "zod";
+import type { AppEnv } from "./env";
+import { ApiError, errorBody } from "./http/errors";
+import { apiKeyAuth } from "./http/middleware/auth";
+import { requestId } from "./http/middleware/request-id";
+import { adminRoutes } from "./http/routes/admin";
+import { healthRoutes } from "./http/routes/health";
+import { runsRoutes } from "./http/routes/runs";
+
+// Validation messages in pt-BR, like the rest of the API's messages.
+z.config(z.locales.pt());
+
+export function createApp() {
+  const app = new Hono<AppEnv>();
+  app.use("*", requestId);
+
+  app.route("/", healthRoutes);
+  app.use("/api/v1/*", apiKeyAuth);
+  app.route("/api/v1/bureau", runsRoutes);
+  app.route("/admin/v1", adminRoutes);
+
+  app.notFound(() => {
+    throw new ApiError("route_not_found");
+  });
+
+  app.onError((err, c) => {
+    const requestId = c.get("requestId") ?? "req_unknown";
+    let apiError: ApiError;
+    if (err instanceof ApiError) apiError = err;
+    else if (err instanceof HTTPException && err.status === 400) apiError = new ApiError("invalid_json");
+    else {
+      // Never leak stack traces, SQL or secrets: log the error class and request id only.
+      console.error(JSON.stringify({ level: "error", request_id: requestId, error: err.name, message: err.message.slice(0, 200) }));
+      apiError = new ApiError("internal_error");
+    }
+    c.header("X-Request-Id", requestId);
+    for (const [k, v] of Object.entries(apiError.headers ?? {})) c.header(k, v);
+    return c.json(errorBody(apiError, requestId), apiError.status);
+  });
+  return app;
+}

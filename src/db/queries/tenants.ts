@@ -1,0 +1,77 @@
+import { and, eq, sql } from "drizzle-orm";
+import type { Db } from "../client";
+import { apiKeys, tenants } from "../schema";
+
+export type TenantRow = typeof tenants.$inferSelect;
+export type ApiKeyRow = typeof apiKeys.$inferSelect;
+
+export async function insertTenant(db: Db, row: typeof tenants.$inferInsert): Promise<boolean> {
+  const res = await db.insert(tenants).values(row).onConflictDoNothing({ target: tenants.slug }).returning({ id: tenants.id });
+  return res.length === 1;
+}
+
+export const getTenant = (db: Db, id: string) => db.select().from(tenants).where(eq(tenants.id, id)).get();
+
+export const getTenantBySlug = (db: Db, slug: string) => db.select().from(tenants).where(eq(tenants.slug, slug)).get();
+
+export async function updateTenant(
+  db: Db,
+  id: string,
+  patch: { status?: "active" | "suspended"; credits?: number },
+  now: string,
+): Promise<TenantRow | undefined> {
+  return db
+    .update(tenants)
+    .set({ ...patch, updatedAt: now })
+    .where(eq(tenants.id, id))
+    .returning()
+    .get();
+}
+
+export const insertApiKey = (db: Db, row: typeof apiKeys.$inferInsert) => db.insert(apiKeys).values(row).run();
+
+export const listApiKeys = (db: Db, tenantId: string) =>
+  db.select().from(apiKeys).where(eq(apiKeys.tenantId, tenantId)).all();
+
+/** The key with its tenant, by hash; revoked keys are returned too so the caller can say so. */
+export const findApiKeyByHash = (db: Db, keyHash: string) =>
+  db
+    .select({ key: apiKeys, tenant: tenants })
+    .from(apiKeys)
+    .innerJoin(tenants, eq(apiKeys.tenantId, tenants.id))
+    .where(eq(apiKeys.keyHash, keyHash))
+    .get();
+
+export async function revokeApiKey(db: Db, id: string, now: string): Promise<ApiKeyRow | undefined> {
+  const row = await db
+    .update(apiKeys)
+    .set({ revokedAt: now })
+    .where(and(eq(apiKeys.id, id), sql`${apiKeys.revokedAt} is null`))
+    .returning()
+    .get();
+  return row ?? db.select().from(apiKeys).where(eq(apiKeys.id, id)).get();
+}
+
+/**
+ * Holds `amount` live credits for a run. A conditional decrement: concurrent
+ * runs can never take the balance below zero. Returns false when short.
+ */
+export async function reserveCredits(db: Db, tenantId: string, amount: number): Promise<boolean> {
+  if (amount <= 0) return true;
+  const res = await db
+    .update(tenants)
+    .set({ credits: sql`${tenants.credits} - ${amount}` })
+    .where(and(eq(tenants.id, tenantId), eq(tenants.status, "active"), sql`${tenants.credits} >= ${amount}`))
+    .returning({ id: tenants.id });
+  return res.length === 1;
+}
+
+/** Gives back a reservation that was not used (e.g. the run was never created). */
+export async function refundCredits(db: Db, tenantId: string, amount: number): Promise<void> {
+  if (amount <= 0) return;
+  await db
+    .update(tenants)
+    .set({ credits: sql`${tenants.credits} + ${amount}` })
+    .where(eq(tenants.id, tenantId))
+    .run();
+}

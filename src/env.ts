@@ -1,0 +1,34 @@
+// Hono's environment (bindings from `wrangler types`, per-request variables)
+// and the parsing of string vars into typed configuration, in one place.
+import type { AuthContext } from "./http/middleware/auth";
+
+export type AppEnv = {
+  Bindings: Env;
+  Variables: {
+    requestId: string;
+    auth: AuthContext;
+  };
+};
+
+export interface RuntimeConfig {
+  sandboxLatencyFactor: number;
+  maxSourceTimeoutMs: number;
+  sourceMaxAttempts: number;
+  sourceRetryBaseMs: number;
+  runDeadlineMs: number;
+}
+
+const num = (raw: unknown, fallback: number, min = 0): number => {
+  const n = typeof raw === "string" && raw.trim() !== "" ? Number(raw) : NaN;
+  return Number.isFinite(n) && n >= min ? n : fallback;
+};
+
+export function runtimeConfig(env: Env): RuntimeConfig {
+  return {
+    sandboxLatencyFactor: num(env.SANDBOX_LATENCY_FACTOR, 1),
+    maxSourceTimeoutMs: num(env.MAX_SOURCE_TIMEOUT_MS, 30_000, 1),
+    sourceMaxAttempts: Math.floor(num(env.SOURCE_MAX_ATTEMPTS, 2, 1)),
+    sourceRetryBaseMs: num(env.SOURCE_RETRY_BASE_MS, 250),
+    runDeadlineMs: num(env.RUN_DEADLINE_MS, 120_000, 1),
+  };
+}

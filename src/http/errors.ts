@@ -1,0 +1,125 @@
+// The one error envelope (contract §2). Every error response is built by
+// `errorResponse` from an ApiError; the table below is the single place that
+// ties a code to its HTTP status, type and default pt-BR message.
+import type { ContentfulStatusCode } from "hono/utils/http-status";
+
+export type ErrorType =
+  | "invalid_request_error"
+  | "authentication_error"
+  | "permission_error"
+  | "billing_error"
+  | "idempotency_error"
+  | "rate_limit_error"
+  | "not_found_error"
+  | "api_error";
+
+interface CodeSpec {
+  status: ContentfulStatusCode;
+  type: ErrorType;
+  message: string;
+}
+
+const spec = (status: ContentfulStatusCode, type: ErrorType, message: string): CodeSpec => ({ status, type, message });
+const invalid = (message: string) => spec(400, "invalid_request_error", message);
+
+export const ERROR_CODES = {
+  // transport
+  invalid_json: invalid("O corpo da requisição não é um JSON válido."),
+  payload_too_large: spec(413, "invalid_request_error", "O corpo da requisição excede o limite de 64 KiB."),
+  unsupported_media_type: spec(415, "invalid_request_error", "Envie o corpo como application/json."),
+  route_not_found: spec(404, "not_found_error", "Rota não encontrada."),
+  method_not_allowed: spec(405, "invalid_request_error", "Método não permitido nesta rota."),
+  unknown_parameter: invalid("Parâmetro desconhecido."),
+  invalid_request: invalid("Requisição inválida."),
+  unknown_api_version: invalid("Versão da API desconhecida."),
+  // authentication and permission
+  missing_api_key: spec(401, "authentication_error", "Chave de API ausente. Envie X-API-Key ou Authorization: Bearer."),
+  invalid_api_key: spec(401, "authentication_error", "Chave de API inválida ou revogada."),
+  invalid_admin_token: spec(401, "authentication_error", "Token administrativo ausente ou inválido."),
+  insufficient_scope: spec(403, "permission_error", "A chave de API não tem o escopo necessário."),
+  // run creation (seed table + contract §3)
+  missing_template_id: invalid("O campo template_id é obrigatório e deve ser texto."),
+  template_not_found: invalid("Template não encontrado, não publicado ou não disponível para esta conta."),
+  invalid_parametros: invalid("Os parâmetros não atendem ao schema do template."),
+  missing_document: invalid("O documento do titular não foi informado em parametros."),
+  invalid_document: invalid("Documento inválido."),
+  missing_subject: invalid("Informe parametros com o documento ou subject {type, doc}."),
+  invalid_subject_type: invalid("subject.type deve ser 'pf' ou 'pj'."),
+  subject_type_mismatch: invalid("O tipo do titular não corresponde ao tipo do template."),
+  invalid_metadata: invalid("metadata inválido."),
+  invalid_external_id: invalid("external_id deve ter de 1 a 255 caracteres."),
+  invalid_webhook_url: invalid("webhook_url inválida."),
+  invalid_idempotency_key: invalid("Idempotency-Key deve ter de 1 a 255 caracteres ASCII imprimíveis."),
+  billing_suspended: spec(402, "billing_error", "Conta suspensa ou sem créditos suficientes."),
+  rate_limit_exceeded: spec(429, "rate_limit_error", "Limite de requisições por minuto excedido para esta chave."),
+  idempotency_key_reused: spec(
+    422,
+    "idempotency_error",
+    "Esta Idempotency-Key já foi usada com um corpo diferente nas últimas 24 horas.",
+  ),
+  idempotency_key_in_use: spec(
+    409,
+    "idempotency_error",
+    "Uma requisição com esta Idempotency-Key ainda está em processamento.",
+  ),
+  // runs
+  run_not_found: spec(404, "not_found_error", "Execução não encontrada."),
+  run_already_terminal: spec(409, "invalid_request_error", "A execução já terminou e não pode ser cancelada."),
+  invalid_limit: invalid("limit deve ser um inteiro entre 1 e 100."),
+  invalid_timestamp: invalid("Data inválida: use ISO 8601 (ex.: 2026-01-15T00:00:00Z)."),
+  invalid_cursor: invalid("Cursor de paginação inválido."),
+  invalid_status: invalid("Status de filtro desconhecido."),
+  // reports
+  invalid_mode: invalid("mode deve ser 'resumido' ou 'completo'."),
+  run_not_terminal: invalid("A execução ainda não terminou."),
+  report_not_generated: spec(404, "not_found_error", "O relatório ainda não foi gerado. Use POST para gerá-lo."),
+  url_expired: spec(410, "invalid_request_error", "O link de download expirou. Solicite um novo."),
+  invalid_signature: spec(403, "permission_error", "Assinatura do link inválida."),
+  // admin plane
+  tenant_not_found: spec(404, "not_found_error", "Tenant não encontrado."),
+  tenant_slug_taken: spec(409, "invalid_request_error", "Já existe um tenant com este slug."),
+  api_key_not_found: spec(404, "not_found_error", "Chave de API não encontrada."),
+  template_not_found_admin: spec(404, "not_found_error", "Template não encontrado."),
+  template_not_draft: spec(409, "invalid_request_error", "Não há rascunho deste template para publicar."),
+  event_not_found: spec(404, "not_found_error", "Evento não encontrado."),
+  // everything else
+  internal_error: spec(500, "api_error", "Erro interno. Tente novamente; se persistir, informe o request_id."),
+} as const satisfies Record<string, CodeSpec>;
+
+export type ErrorCode = keyof typeof ERROR_CODES;
+
+export interface InvalidParam {
+  name: string;
+  reason: string;
+}
+
+export class ApiError extends Error {
+  readonly status: ContentfulStatusCode;
+  readonly type: ErrorType;
+
+  constructor(
+    readonly code: ErrorCode,
+    message?: string,
+    readonly param?: string,
+    readonly invalidParams?: InvalidParam[],
+    /** Extra response headers (e.g. Retry-After). */
+    readonly headers?: Record<string, string>,
+  ) {
+    super(message ?? ERROR_CODES[code].message);
+    this.status = ERROR_CODES[code].status;
+    this.type = ERROR_CODES[code].type;
+  }
+}
+
+export function errorBody(err: ApiError, requestId: string) {
+  return {
+    error: {
+      type: err.type,
+      code: err.code,
+      message: err.message,
+      ...(err.param ? { param: err.param } : {}),
+      ...(err.invalidParams ? { invalid_params: err.invalidParams } : {}),
+      request_id: requestId,
+    },
+  };
+}

@@ -1,0 +1,53 @@
+// /admin/v1 — the operator's plane (ADMIN_TOKEN).
+import { Hono } from "hono";
+import {
+  createApiKey,
+  createTemplate,
+  createTemplateVersion,
+  createTenant,
+  listAllTemplates,
+  patchTenant,
+  publishTemplate,
+  requireTenant,
+  revokeKey,
+  tenantView,
+} from "../../admin/service";
+import { createDb } from "../../db/client";
+import type { AppEnv } from "../../env";
+import { adminAuth } from "../middleware/auth";
+import { CreateApiKeySchema, CreateTenantSchema, PatchTenantSchema, TemplateDefinitionSchema } from "../schemas/admin";
+import { jsonBody, validate } from "../validate";
+
+export const adminRoutes = new Hono<AppEnv>();
+
+adminRoutes.use("*", adminAuth);
+
+adminRoutes.post("/tenants", jsonBody, validate("json", CreateTenantSchema), async (c) =>
+  c.json(await createTenant(createDb(c.env.DB), c.req.valid("json"), new Date()), 201),
+);
+
+adminRoutes.get("/tenants/:id", async (c) => c.json(tenantView(await requireTenant(createDb(c.env.DB), c.req.param("id")))));
+
+adminRoutes.patch("/tenants/:id", jsonBody, validate("json", PatchTenantSchema), async (c) =>
+  c.json(await patchTenant(createDb(c.env.DB), c.req.param("id"), c.req.valid("json"), new Date())),
+);
+
+adminRoutes.post("/tenants/:id/api-keys", jsonBody, validate("json", CreateApiKeySchema), async (c) =>
+  c.json(await createApiKey(createDb(c.env.DB), c.env.SERVER_SECRET, c.req.param("id"), c.req.valid("json"), new Date()), 201),
+);
+
+adminRoutes.delete("/api-keys/:id", async (c) => c.json(await revokeKey(createDb(c.env.DB), c.req.param("id"), new Date())));
+
+adminRoutes.get("/templates", async (c) => c.json(await listAllTemplates(createDb(c.env.DB))));
+
+adminRoutes.post("/templates", jsonBody, validate("json", TemplateDefinitionSchema), async (c) =>
+  c.json(await createTemplate(createDb(c.env.DB), c.req.valid("json"), new Date()), 201),
+);
+
+adminRoutes.post("/templates/:id/versions", jsonBody, validate("json", TemplateDefinitionSchema), async (c) =>
+  c.json(await createTemplateVersion(createDb(c.env.DB), c.req.param("id"), c.req.valid("json"), new Date()), 201),
+);
+
+adminRoutes.post("/templates/:id/publish", async (c) =>
+  c.json(await publishTemplate(createDb(c.env.DB), c.req.param("id"), new Date())),
+);

@@ -1,0 +1,53 @@
+import { z } from "zod";
+import { SCOPES } from "../../lib/api-keys";
+import { SOURCE_KEYS } from "../../sources/catalog";
+
+export const CreateTenantSchema = z.strictObject({
+  name: z.string().trim().min(1).max(200),
+  slug: z
+    .string()
+    .min(2)
+    .max(64)
+    .regex(/^[a-z0-9][a-z0-9-]*$/, "use letras minúsculas, dígitos e hífen"),
+  credits: z.number().int().min(0).max(1_000_000_000).default(0),
+});
+
+export const PatchTenantSchema = z
+  .strictObject({
+    status: z.enum(["active", "suspended"]).optional(),
+    credits: z.number().int().min(0).max(1_000_000_000).optional(),
+  })
+  .refine((p) => p.status !== undefined || p.credits !== undefined, "informe status ou credits");
+
+export const CreateApiKeySchema = z.strictObject({
+  name: z.string().trim().min(1).max(200),
+  environment: z.enum(["live", "test"]),
+  scopes: z.array(z.enum(SCOPES)).min(1).optional(),
+  rate_limit_per_minute: z.number().int().min(1).max(100_000).optional(),
+});
+
+export const TemplateSourceSchema = z.strictObject({
+  source: z.enum(SOURCE_KEYS as [string, ...string[]]),
+  phase: z.enum(["critical", "important", "additional"]),
+  on_hit: z.enum(["block", "review", "info"]),
+  tier: z.union([z.literal(1), z.literal(2), z.literal(3)]).optional(),
+  weight: z.number().min(0).max(100).optional(),
+  timeout_ms: z.number().int().min(100).max(60_000).optional(),
+});
+
+export const TemplateDefinitionSchema = z.strictObject({
+  tenant_id: z.string().min(1).nullable().default(null),
+  name: z.string().trim().min(1).max(200),
+  subject_type: z.enum(["pf", "pj"]),
+  parametros_schema: z.record(z.string(), z.unknown()),
+  sources: z.array(TemplateSourceSchema).min(1).max(30),
+  partner_runs: z
+    .strictObject({ template_id: z.string().min(1), max_partners: z.number().int().min(1).max(20) })
+    .nullable()
+    .default(null),
+  thresholds: z
+    .strictObject({ medio: z.number().min(0).max(100), alto: z.number().min(0).max(100) })
+    .default({ medio: 20, alto: 40 }),
+});
+
+export type TemplateDefinition = z.infer<typeof TemplateDefinitionSchema>;

@@ -1,0 +1,82 @@
+// Request parsing: the JSON body (size-capped, syntax-checked) and the zod hook
+// that turns the first schema problem into the contract's error envelope.
+import { zValidator } from "@hono/zod-validator";
+import { createMiddleware } from "hono/factory";
+import type { ValidationTargets } from "hono";
+import type { z } from "zod";
+import type { AppEnv } from "../env";
+import { ApiError, type ErrorCode, type InvalidParam } from "./errors";
+
+export const MAX_BODY_BYTES = 64 * 1024;
+
+/**
+ * Reads the body once with a hard 64 KiB cap (whatever Content-Length claims)
+ * and checks it is JSON, so handlers and validators see either a parsed body
+ * or one of invalid_json / payload_too_large — never a 500.
+ */
+export const jsonBody = createMiddleware<AppEnv>(async (c, next) => {
+  const declared = Number(c.req.header("content-length") ?? "0");
+  if (declared > MAX_BODY_BYTES) throw new ApiError("payload_too_large");
+  const reader = c.req.raw.clone().body?.getReader();
+  let size = 0;
+  const chunks: Uint8Array[] = [];
+  if (reader) {
+    for (;;) {
+      const { done, value } = await reader.read();
+      if (done) break;
+      size += value.byteLength;
+      if (size > MAX_BODY_BYTES) {
+        await reader.cancel();
+        throw new ApiError("payload_too_large");
+      }
+      chunks.push(value);
+    }
+  }
+  const text = new TextDecoder().decode(concat(chunks, size));
+  if (text.trim() === "") throw new ApiError("invalid_json", "O corpo da requisição está vazio; envie um objeto JSON.");
+  try {
+    JSON.parse(text);
+  } catch {
+    throw new ApiError("invalid_json");
+  }
+  await next();
+});
+
+function concat(chunks: Uint8Array[], size: number): Uint8Array {
+  const out = new Uint8Array(size);
+  let offset = 0;
+  for (const ch of chunks) {
+    out.set(ch, offset);
+    offset += ch.byteLength;
+  }
+  return out;
+}
+
+export const issuePath = (issue: z.core.$ZodIssue): string =>
+  issue.path.map((p) => (typeof p === "number" ? `[${p}]` : String(p))).join(".").replace(/\.\[/g, "[");
+
+export const issuesToParams = (issues: z.core.$ZodIssue[]): InvalidParam[] =>
+  issues.flatMap((i) =>
+    i.code === "unrecognized_keys"
+      ? i.keys.map((k) => ({ name: [issuePath(i), k].filter(Boolean).join("."), reason: "campo desconhecido" }))
+      : [{ name: issuePath(i) || "(corpo)", reason: i.message }],
+  );
+
+/**
+ * zod-validator whose failures become ApiErrors. `codeFor` picks the contract
+ * code from the first problem's path; every problem is listed in invalid_params.
+ */
+export function validate<T extends z.ZodType, Target extends keyof ValidationTargets>(
+  target: Target,
+  schema: T,
+  codeFor: (path: string, issue: z.core.$ZodIssue) => ErrorCode = () => "invalid_request",
+) {
+  return zValidator(target, schema, (result) => {
+    if (result.success) return;
+    const issues = result.error.issues;
+    const first = issues[0];
+    const path = issuePath(first);
+    const params = issuesToParams(issues);
+    throw new ApiError(codeFor(path, first), params.map((p) => `${p.name}: ${p.reason}`).join("; "), params[0]?.name, params);
+  });
+}

@@ -1,0 +1,346 @@
+// Run use cases: create (with idempotency and credits), get, list, cancel.
+// Handlers call exactly one of these; KYC rules come from src/domain.
+import { Validator } from "@cfworker/json-schema";
+import { createDb, type Db } from "../db/client";
+import {
+  deleteExpiredIdempotencyKey,
+  findIdempotencyKey,
+  getRunForTenant,
+  insertRun,
+  listRuns,
+  type RunRow,
+} from "../db/queries/runs";
+import { findPublishedTemplate } from "../db/queries/templates";
+import { refundCredits, reserveCredits } from "../db/queries/tenants";
+import { isSandboxTestDocument, maskDocument, normalizeDocument, validateCnpj, validateCpf } from "../domain/documents";
+import { estimateSeconds } from "../domain/plan";
+import type { RunStatus, SubjectType, TemplateSnapshot } from "../domain/types";
+import { webhookUrlProblem } from "../domain/webhook-url";
+import { ApiError, type InvalidParam } from "../http/errors";
+import type { AuthContext } from "../http/middleware/auth";
+import { canonicalJson, keyedHash, sha256Hex } from "../lib/crypto";
+import { newId } from "../lib/ids";
+import { decodeCursor, encodeCursor } from "../lib/cursor";
+import type { RunInit } from "./run-object";
+import { isTerminalRow, runSummary } from "./views";
+
+export interface CreateRunBody {
+  template_id: string;
+  parametros?: Record<string, unknown>;
+  subject?: { type: SubjectType; doc: string };
+  external_id?: string;
+  metadata?: Record<string, string>;
+  webhook_url?: string;
+}
+
+export interface Services {
+  env: Env;
+  db: Db;
+  auth: AuthContext;
+  now: () => Date;
+}
+
+export const servicesFor = (env: Env, auth: AuthContext): Services => ({
+  env,
+  db: createDb(env.DB),
+  auth,
+  now: () => new Date(),
+});
+
+const IDEMPOTENCY_TTL_S = 24 * 60 * 60;
+
+interface IdempotencyRecord {
+  run_id: string;
+  fingerprint: string;
+  expires_at: string;
+}
+
+export interface CreatedRun {
+  replayed: boolean;
+  body: ReturnType<typeof acceptedBody>;
+}
+
+function acceptedBody(row: RunRow) {
+  return {
+    run_id: row.id,
+    object: "bureau_run" as const,
+    status: row.status as RunStatus,
+    estimated_seconds: row.estimatedSeconds,
+    livemode: row.livemode,
+    external_id: row.externalId,
+    metadata: JSON.parse(row.metadata) as Record<string, string>,
+    template: { id: row.templateId, version: row.templateVersion },
+    created_at: row.createdAt,
+  };
+}
+
+const documentField = (t: SubjectType) => (t === "pf" ? "cpf" : "cnpj");
+
+/** Resolves template, subject and parametros; throws the contract's error for each problem. */
+async function prepareRun(s: Services, body: CreateRunBody) {
+  const template = await findPublishedTemplate(s.db, body.template_id, s.auth.tenantId);
+  if (!template) throw new ApiError("template_not_found", undefined, "template_id");
+  const field = documentField(template.subject_type);
+  const param = `parametros.${field}`;
+  const parametros: Record<string, unknown> = { ...(body.parametros ?? {}) };
+
+  if (body.subject) {
+    if (body.subject.type !== template.subject_type) {
+      throw new ApiError(
+        "subject_type_mismatch",
+        `O template ${template.id} é para ${template.subject_type.toUpperCase()}, mas subject.type é '${body.subject.type}'.`,
+        "subject.type",
+      );
+    }
+    const given = parametros[field];
+    if (typeof given === "string" && normalizeDocument(given) !== normalizeDocument(body.subject.doc)) {
+      throw new ApiError("invalid_parametros", `subject.doc e ${param} trazem documentos diferentes.`, param, [
+        { name: param, reason: "difere de subject.doc" },
+      ]);
+    }
+    parametros[field] = body.subject.doc;
+  }
+
+  const raw = parametros[field];
+  if (raw === undefined || raw === null || raw === "") {
+    throw new ApiError("missing_document", `Informe ${param} (ou subject.doc).`, param);
+  }
+  if (typeof raw !== "string") throw new ApiError("invalid_document", `${field.toUpperCase()} deve ser texto.`, param);
+
+  const problems = schemaProblems(template, parametros);
+  if (problems.length > 0) {
+    throw new ApiError(
+      "invalid_parametros",
+      `Os parâmetros não atendem ao schema do template: ${problems.map((p) => `${p.name} (${p.reason})`).join("; ")}.`,
+      problems[0].name,
+      problems,
+    );
+  }
+
+  const check = template.subject_type === "pf" ? validateCpf(raw) : validateCnpj(raw);
+  let document: string;
+  if (check.ok) document = check.value;
+  else if (!s.auth.livemode && isSandboxTestDocument(template.subject_type, normalizeDocument(raw))) {
+    document = normalizeDocument(raw); // documented sandbox test value
+  } else throw new ApiError("invalid_document", check.message, param);
+
+  if (body.webhook_url !== undefined) {
+    const problem = webhookUrlProblem(body.webhook_url, { sandbox: !s.auth.livemode });
+    if (problem) throw new ApiError("invalid_webhook_url", problem, "webhook_url");
+  }
+  const name = typeof parametros.nome === "string" ? parametros.nome : typeof parametros.razao_social === "string" ? parametros.razao_social : undefined;
+  return { template, document, name };
+}
+
+function schemaProblems(template: TemplateSnapshot, parametros: Record<string, unknown>): InvalidParam[] {
+  const result = new Validator(template.parametros_schema as object, "2020-12", false).validate(parametros);
+  if (result.valid) return [];
+  // The validator reports a summary error per failing keyword plus one per leaf;
+  // keep the leaves, one line per field.
+  const seen = new Set<string>();
+  const out: InvalidParam[] = [];
+  for (const e of result.errors) {
+    if (e.keyword === "properties" || e.keyword === "allOf" || e.keyword === "$ref") continue;
+    const pointer = e.instanceLocation.replace(/^#\/?/, "").replace(/\//g, ".");
+    let name = pointer ? `parametros.${pointer}` : "parametros";
+    let reason = e.error;
+    const unknown = /Property "([^"]+)" does not match additional properties schema/.exec(e.error);
+    if (unknown) {
+      name = `parametros.${unknown[1]}`;
+      reason = "campo desconhecido";
+    } else if (e.keyword === "required") {
+      const m = /Instance does not have required property "([^"]+)"/.exec(e.error);
+      if (m) {
+        name = `parametros.${m[1]}`;
+        reason = "campo obrigatório ausente";
+      }
+    } else if (e.keyword === "additionalProperties") continue;
+    else reason = schemaReason(e.keyword, e.error);
+    const key = `${name}|${reason}`;
+    if (!seen.has(key)) {
+      seen.add(key);
+      out.push({ name, reason });
+    }
+  }
+  return out;
+}
+
+const schemaReason = (keyword: string, raw: string): string => {
+  const m = /(\d+)/.exec(raw);
+  switch (keyword) {
+    case "type": {
+      const t = /type "([^"]+)"/.exec(raw);
+      return `tipo inválido${t ? ` (esperado: ${t[1]})` : ""}`;
+    }
+    case "minLength":
+      return `texto curto demais${m ? ` (mínimo ${m[1]})` : ""}`;
+    case "maxLength":
+      return `texto longo demais${m ? ` (máximo ${m[1]})` : ""}`;
+    case "format":
+      return "formato inválido";
+    case "enum":
+    case "const":
+      return "valor não permitido";
+    case "pattern":
+      return "formato inválido";
+    default:
+      return `inválido (${keyword})`;
+  }
+};
+
+export async function createRun(s: Services, body: CreateRunBody, idempotencyKey: string | null): Promise<CreatedRun> {
+  const prepared = await prepareRun(s, body);
+  const { auth, env, db } = s;
+  const now = s.now();
+
+  const fingerprint = await sha256Hex(canonicalJson(body));
+  const keyHash = idempotencyKey
+    ? await keyedHash(env.SERVER_SECRET, "idempotency", `${auth.tenantId}|${auth.livemode ? "live" : "test"}|${idempotencyKey}`)
+    : null;
+  if (keyHash) {
+    const replay = await findReplay(s, keyHash, fingerprint, now);
+    if (replay) return replay;
+  }
+
+  if (auth.tenantStatus !== "active") throw new ApiError("billing_suspended", "Conta suspensa.");
+  const reserve = auth.livemode ? prepared.template.sources.length : 0;
+  if (!(await reserveCredits(db, auth.tenantId, reserve))) {
+    throw new ApiError(
+      "billing_suspended",
+      `Créditos insuficientes: o template ${prepared.template.id} consulta ${reserve} fontes.`,
+    );
+  }
+
+  const createdAt = now.toISOString();
+  const row: RunRow = {
+    id: newId("run", now.getTime()),
+    tenantId: auth.tenantId,
+    livemode: auth.livemode,
+    templateId: prepared.template.id,
+    templateVersion: prepared.template.version,
+    subjectType: prepared.template.subject_type,
+    documentMasked: maskDocument(prepared.template.subject_type, prepared.document),
+    status: "queued",
+    decision: null,
+    operativeDecision: null,
+    riskBand: null,
+    externalId: body.external_id ?? null,
+    metadata: JSON.stringify(body.metadata ?? {}),
+    webhookUrl: body.webhook_url ?? null,
+    parentRunId: null,
+    creditsReserved: reserve,
+    creditsUsed: 0,
+    creditsSettled: false,
+    estimatedSeconds: estimateSeconds(prepared.template),
+    result: null,
+    createdAt,
+    startedAt: null,
+    completedAt: null,
+  };
+  const expiresAt = new Date(now.getTime() + IDEMPOTENCY_TTL_S * 1000).toISOString();
+  if (keyHash) await deleteExpiredIdempotencyKey(db, keyHash, createdAt);
+  const claim = keyHash
+    ? { keyHash, tenantId: auth.tenantId, livemode: auth.livemode, fingerprint, runId: row.id, createdAt, expiresAt }
+    : undefined;
+  if (!(await insertRun(db, row, claim))) {
+    // Another request with this key won the claim a moment ago.
+    await refundCredits(db, auth.tenantId, reserve);
+    const replay = keyHash ? await findReplay(s, keyHash, fingerprint, now) : null;
+    if (replay) return replay;
+    throw new ApiError("idempotency_key_in_use");
+  }
+  if (keyHash) {
+    const record: IdempotencyRecord = { run_id: row.id, fingerprint, expires_at: expiresAt };
+    await env.IDEMPOTENCY.put(`idem:${keyHash}`, JSON.stringify(record), { expirationTtl: IDEMPOTENCY_TTL_S });
+  }
+  await startRun(env, row, prepared);
+  return { replayed: false, body: acceptedBody(row) };
+}
+
+async function startRun(env: Env, row: RunRow, prepared: Awaited<ReturnType<typeof prepareRun>>): Promise<void> {
+  const init: RunInit = {
+    runId: row.id,
+    tenantId: row.tenantId,
+    livemode: row.livemode,
+    snapshot: prepared.template,
+    subject: { type: prepared.template.subject_type, document: prepared.document, ...(prepared.name ? { name: prepared.name } : {}) },
+    createdAt: row.createdAt,
+    parentRunId: null,
+    externalId: row.externalId,
+    metadata: JSON.parse(row.metadata) as Record<string, string>,
+    webhookUrl: row.webhookUrl,
+  };
+  await env.RUN.get(env.RUN.idFromName(row.id)).start(init);
+}
+
+/**
+ * An earlier request with this key: the same body replays its run (current
+ * status, nothing triggered); another body is refused. KV answers first (a
+ * cache that may lag); D1 holds the authoritative claim.
+ */
+async function findReplay(s: Services, keyHash: string, fingerprint: string, now: Date): Promise<CreatedRun | null> {
+  const cached = await s.env.IDEMPOTENCY.get<IdempotencyRecord>(`idem:${keyHash}`, "json");
+  let record: IdempotencyRecord | null = cached && cached.expires_at > now.toISOString() ? cached : null;
+  if (!record) {
+    const row = await findIdempotencyKey(s.db, keyHash);
+    if (row && row.expiresAt > now.toISOString()) record = { run_id: row.runId, fingerprint: row.fingerprint, expires_at: row.expiresAt };
+  }
+  if (!record) return null;
+  if (record.fingerprint !== fingerprint) throw new ApiError("idempotency_key_reused", undefined, "Idempotency-Key");
+  const run = await getRunForTenant(s.db, s.auth.tenantId, s.auth.livemode, record.run_id);
+  if (!run) return null;
+  return { replayed: true, body: acceptedBody(run) };
+}
+
+export async function getRun(s: Services, id: string): Promise<RunRow> {
+  const row = await getRunForTenant(s.db, s.auth.tenantId, s.auth.livemode, id);
+  if (!row) throw new ApiError("run_not_found", `Execução não encontrada: ${id.slice(0, 64)}.`, "id");
+  return row;
+}
+
+export interface ListQuery {
+  limit: number;
+  cursor?: string;
+  status?: RunStatus;
+  template_id?: string;
+  external_id?: string;
+  created_gte?: string;
+  created_lte?: string;
+}
+
+export async function listRunsPage(s: Services, q: ListQuery) {
+  const after = q.cursor ? await decodeCursor(s.env.SERVER_SECRET, s.auth, q.cursor) : undefined;
+  if (after === null) throw new ApiError("invalid_cursor", undefined, "cursor");
+  const rows = await listRuns(s.db, {
+    tenantId: s.auth.tenantId,
+    livemode: s.auth.livemode,
+    limit: q.limit,
+    status: q.status,
+    templateId: q.template_id,
+    externalId: q.external_id,
+    createdGte: q.created_gte,
+    createdLte: q.created_lte,
+    after,
+  });
+  const page = rows.slice(0, q.limit);
+  const hasMore = rows.length > q.limit;
+  const last = page[page.length - 1];
+  return {
+    object: "list" as const,
+    data: page.map(runSummary),
+    has_more: hasMore,
+    ...(hasMore && last ? { next_cursor: await encodeCursor(s.env.SERVER_SECRET, s.auth, { createdAt: last.createdAt, id: last.id }) } : {}),
+    livemode: s.auth.livemode,
+  };
+}
+
+export async function cancelRun(s: Services, id: string): Promise<RunRow> {
+  const row = await getRun(s, id);
+  if (isTerminalRow(row)) throw new ApiError("run_already_terminal", undefined, "id");
+  const res = await s.env.RUN.get(s.env.RUN.idFromName(row.id)).cancel();
+  if (!res.cancelled) throw new ApiError("run_already_terminal", undefined, "id");
+  return getRun(s, id);
+}
+
+/** Adapter call log of a run (who was called, when, which attempt). */
+export const callLog = (s: Services, row: RunRow) => s.env.RUN.get(s.env.RUN.idFromName(row.id)).callLog();

@@ -1,0 +1,135 @@
+// How runs are shown: the terminal body computed once by the Durable Object
+// and stored, and the summaries/pending bodies built from the D1 mirror.
+import type { RunRow } from "../db/queries/runs";
+import {
+  isTerminal,
+  type BureauRunAnalysis,
+  type DecisionOutcome,
+  type PartnerOutcome,
+  type RunBody,
+  type RunStatus,
+  type SourceKey,
+  type SourceResult,
+  type TemplateSnapshot,
+} from "../domain/types";
+import { maskDocument } from "../domain/documents";
+import type { RunInit } from "./run-object";
+
+/** What a terminal run stores (D1 `runs.result`): the body plus what analysis, detail and reports need. */
+export interface StoredResult {
+  body: RunBody;
+  results: SourceResult[];
+  analysis: BureauRunAnalysis | null;
+  snapshot: TemplateSnapshot;
+  partners: PartnerOutcome[];
+}
+
+export function buildRunBody(a: {
+  init: RunInit;
+  status: RunStatus;
+  outcome: DecisionOutcome | null;
+  results: SourceResult[];
+  skipped: SourceKey[];
+  partners: PartnerOutcome[];
+  analysis: BureauRunAnalysis | null;
+  startedAt: string | null;
+  completedAt: string;
+}): StoredResult {
+  const { init, outcome } = a;
+  const body: RunBody = {
+    id: init.runId,
+    object: "bureau_run",
+    status: a.status,
+    decision: outcome?.decision ?? null,
+    operative_decision: outcome?.operative_decision ?? null,
+    risk_band: outcome?.risk_band ?? null,
+    template: { id: init.snapshot.id, version: init.snapshot.version, name: init.snapshot.name },
+    subject: { type: init.subject.type, document: maskDocument(init.subject.type, init.subject.document) },
+    sources: a.results.map((r) => ({
+      source: r.source,
+      phase: r.phase,
+      status: r.status,
+      checks: r.checks,
+      duration_ms: r.duration_ms,
+      attempts: r.attempts,
+      ...(r.reason ? { reason: r.reason } : {}),
+    })),
+    skipped_sources: a.skipped,
+    triggered_rules: outcome?.triggered_rules ?? [],
+    partner_runs: a.partners.map((p) => ({
+      run_id: p.run_id,
+      name: p.name,
+      document: p.documento_mascarado,
+      qualificacao: p.qualificacao,
+      status: p.status,
+      decision: p.decision,
+      operative_decision: p.operative_decision ?? p.decision,
+      risk_band: p.risk_band,
+    })),
+    parent_run_id: init.parentRunId,
+    credits_used: outcome?.credits_used ?? creditsForAnswered(a.results, init.livemode),
+    external_id: init.externalId,
+    flags: init.externalId ? { external_id: init.externalId } : {},
+    metadata: init.metadata,
+    created_at: init.createdAt,
+    started_at: a.startedAt,
+    completed_at: a.completedAt,
+    livemode: init.livemode,
+  };
+  return { body, results: a.results, analysis: a.analysis, snapshot: init.snapshot, partners: a.partners };
+}
+
+/** A cancelled run still pays for the sources that answered before it stopped. */
+const creditsForAnswered = (results: SourceResult[], livemode: boolean) =>
+  livemode ? results.filter((r) => r.status !== "ERROR").length : 0;
+
+export const storedResult = (row: RunRow): StoredResult | null =>
+  row.result ? (JSON.parse(row.result) as StoredResult) : null;
+
+/** The list item (contract §6): the run object without `sources`. */
+export function runSummary(row: RunRow) {
+  const stored = storedResult(row);
+  if (stored) {
+    const { sources: _sources, ...rest } = stored.body;
+    return rest;
+  }
+  return {
+    id: row.id,
+    object: "bureau_run" as const,
+    status: row.status as RunStatus,
+    decision: null,
+    operative_decision: null,
+    risk_band: null,
+    template: { id: row.templateId, version: row.templateVersion },
+    subject: { type: row.subjectType, document: row.documentMasked },
+    parent_run_id: row.parentRunId,
+    credits_used: row.creditsUsed,
+    external_id: row.externalId,
+    flags: row.externalId ? { external_id: row.externalId } : {},
+    metadata: JSON.parse(row.metadata) as Record<string, string>,
+    created_at: row.createdAt,
+    started_at: row.startedAt,
+    completed_at: null,
+    livemode: row.livemode,
+  };
+}
+
+/** Seconds a poller should wait: the rest of the estimate, at least 1. */
+export function retryAfterSeconds(row: RunRow, nowMs: number): number {
+  const elapsed = (nowMs - Date.parse(row.startedAt ?? row.createdAt)) / 1000;
+  return Math.max(1, Math.ceil(row.estimatedSeconds - elapsed));
+}
+
+/** The 202 body of a run that is not terminal yet (contract §7). */
+export function pendingBody(row: RunRow, nowMs: number) {
+  return {
+    id: row.id,
+    object: "bureau_run" as const,
+    status: row.status as RunStatus,
+    retry_after_seconds: retryAfterSeconds(row, nowMs),
+    created_at: row.createdAt,
+    livemode: row.livemode,
+  };
+}
+
+export const isTerminalRow = (row: RunRow) => isTerminal(row.status as RunStatus);
