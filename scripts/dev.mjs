@@ -1,0 +1,101 @@
+#!/usr/bin/env node
+// `npm run dev`: local API on the embedded default, ready for the README's curl flow.
+//  1. .dev.vars with local secrets (ADMIN_TOKEN, SERVER_SECRET), created once;
+//  2. local D1 migrations applied;
+//  3. a dev tenant ("dev") and a sandbox key, created once and reused;
+//  4. prints the key and the admin token, then runs `wrangler dev` on loopback.
+// Running it again duplicates nothing. Options: PORT (default 8787), DEV_STATE_DIR
+// (wrangler's --persist-to, default .wrangler/state), DEV_SETUP_ONLY=1 (skip step 4).
+import { execFileSync, spawn } from "node:child_process";
+import { createHmac, randomBytes } from "node:crypto";
+import { existsSync, mkdirSync, readFileSync, writeFileSync } from "node:fs";
+import { dirname, join, resolve } from "node:path";
+import { fileURLToPath } from "node:url";
+
+const root = resolve(dirname(fileURLToPath(import.meta.url)), "..");
+const port = process.env.PORT ?? "8787";
+const stateDir = process.env.DEV_STATE_DIR ?? join(root, ".wrangler", "state");
+const wrangler = join(root, "node_modules", ".bin", "wrangler");
+const persist = ["--persist-to", stateDir];
+
+function readVars(file) {
+  if (!existsSync(file)) return {};
+  return Object.fromEntries(
+    readFileSync(file, "utf8")
+      .split("\n")
+      .filter((l) => /^[A-Z_][A-Z0-9_]*=/.test(l))
+      .map((l) => [l.slice(0, l.indexOf("=")), l.slice(l.indexOf("=") + 1).replace(/^"|"$/g, "")]),
+  );
+}
+
+// 1. Local secrets.
+const varsFile = join(root, ".dev.vars");
+const vars = readVars(varsFile);
+let changed = false;
+for (const name of ["ADMIN_TOKEN", "SERVER_SECRET"]) {
+  if (!vars[name]) {
+    vars[name] = `${name === "ADMIN_TOKEN" ? "adm" : "srv"}_${randomBytes(24).toString("base64url")}`;
+    changed = true;
+  }
+}
+if (changed) {
+  writeFileSync(
+    varsFile,
+    "# Local secrets for `wrangler dev`, written by scripts/dev.mjs. Not committed.\n" +
+      Object.entries(vars)
+        .map(([k, v]) => `${k}=${v}`)
+        .join("\n") +
+      "\n",
+  );
+}
+
+const run = (args, opts = {}) =>
+  execFileSync(wrangler, args, { cwd: root, encoding: "utf8", stdio: ["ignore", "pipe", "pipe"], ...opts });
+
+// 2. Migrations (local D1). CI=true keeps wrangler from asking for confirmation.
+mkdirSync(stateDir, { recursive: true });
+run(["d1", "migrations", "apply", "DB", "--local", ...persist], { env: { ...process.env, CI: "true" } });
+
+// 3. Dev tenant and sandbox key (stable across runs; stored beside the local state).
+const credsFile = join(stateDir, "dev-credentials.json");
+const creds = existsSync(credsFile)
+  ? JSON.parse(readFileSync(credsFile, "utf8"))
+  : {
+      tenant_id: "ten_dev",
+      key_id: "key_dev_sandbox",
+      api_key: `sk_test_${randomBytes(30).toString("base64url").replace(/[-_]/g, "").slice(0, 40).padEnd(40, "0")}`,
+    };
+writeFileSync(credsFile, JSON.stringify(creds, null, 2) + "\n");
+// Same hash as src/lib/api-keys.ts: HMAC-SHA256(SERVER_SECRET, "api-key\0" + key).
+const keyHash = createHmac("sha256", vars.SERVER_SECRET).update(`api-key\u0000${creds.api_key}`).digest("hex");
+const now = new Date().toISOString();
+const sql = [
+  `INSERT OR IGNORE INTO tenants (id, name, slug, status, credits, created_at, updated_at) VALUES ('${creds.tenant_id}', 'Dev tenant', 'dev', 'active', 1000, '${now}', '${now}');`,
+  // The hash depends on SERVER_SECRET: keep it current if .dev.vars was recreated.
+  `INSERT INTO api_keys (id, tenant_id, name, environment, scopes, key_hash, key_prefix, created_at) VALUES ('${creds.key_id}', '${creds.tenant_id}', 'Dev sandbox key', 'test', '["runs:write","runs:read","detail:read","reports:write"]', '${keyHash}', '${creds.api_key.slice(0, 12)}', '${now}') ON CONFLICT (id) DO UPDATE SET key_hash = excluded.key_hash, revoked_at = NULL;`,
+].join(" ");
+run(["d1", "execute", "DB", "--local", ...persist, "--command", sql]);
+
+const base = `http://127.0.0.1:${port}`;
+console.log(`
+kycert-edge local API
+  URL            ${base}
+  sandbox key    ${creds.api_key}
+  admin token    ${vars.ADMIN_TOKEN}
+  state          ${stateDir}
+
+Try it:
+  curl -s -X POST ${base}/api/v1/bureau/runs -H "X-API-Key: ${creds.api_key}" \\
+    -H "content-type: application/json" -d '{"template_id":"tpl_pf_padrao","parametros":{"cpf":"000.000.001-91"}}'
+`);
+
+if (process.env.DEV_SETUP_ONLY === "1") process.exit(0);
+
+// 4. The Worker on loopback.
+const child = spawn(wrangler, ["dev", "--ip", "127.0.0.1", "--port", port, ...persist], {
+  cwd: root,
+  stdio: "inherit",
+  env: { ...process.env },
+});
+for (const sig of ["SIGINT", "SIGTERM"]) process.on(sig, () => child.kill(sig));
+child.on("exit", (code) => process.exit(code ?? 0));
