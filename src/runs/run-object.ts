@@ -158,24 +158,25 @@ export class RunObject extends DurableObject<Env> {
       maxTimeoutMs: cfg.maxSourceTimeoutMs,
       deadlineAt: startedAtMs + cfg.runDeadlineMs,
     };
-    const adapters = resolveAdapters(this.env, init.livemode);
-    this.inflight = new AbortController();
-
-    for (;;) {
-      if (this.status() !== "running") return; // cancelled meanwhile
-      const step = nextStep(init.snapshot, this.resultsMap());
-      if (step.kind === "done") break;
-      const entries = step.kind === "critical" ? [step.entry] : step.entries;
-      // Live sources share the Workers limit of 6 simultaneous outbound connections.
-      const limit = createLimiter(init.livemode ? MAX_OUTBOUND_CONNECTIONS : entries.length);
-      await Promise.all(
-        entries.map((entry) => limit.run(() => this.runSource(entry, init.subject, adapters, policy, this.inflight!.signal))),
-      );
+    if (this.status() === "running") {
+      const adapters = resolveAdapters(this.env, init.livemode);
+      this.inflight = new AbortController();
+      for (;;) {
+        if (this.status() !== "running") return; // cancelled meanwhile
+        const step = nextStep(init.snapshot, this.resultsMap());
+        if (step.kind === "done") break;
+        const entries = step.kind === "critical" ? [step.entry] : step.entries;
+        // Live sources share the Workers limit of 6 simultaneous outbound connections.
+        const limit = createLimiter(init.livemode ? MAX_OUTBOUND_CONNECTIONS : entries.length);
+        await Promise.all(
+          entries.map((entry) => limit.run(() => this.runSource(entry, init.subject, adapters, policy, this.inflight!.signal))),
+        );
+      }
+      if (this.status() !== "running") return;
+      this.setMeta("status", "em_analise");
+      await advanceRunStatus(db, init.runId, "em_analise");
     }
-
-    if (this.status() !== "running") return;
-    this.setMeta("status", "em_analise");
-    await advanceRunStatus(db, init.runId, "em_analise");
+    if (this.status() !== "em_analise") return;
 
     const waiting = await this.ensurePartnerRuns(init);
     if (waiting) {

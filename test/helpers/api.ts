@@ -72,9 +72,9 @@ export async function runToEnd(key: string, runId: string, maxAlarms = 20): Prom
   throw new Error(`run ${runId} did not finish after ${maxAlarms} alarms`);
 }
 
-export async function createAndFinish(key: string, body: unknown) {
+export async function createAndFinish(key: string, body: unknown, maxAlarms?: number) {
   const res = await createRun(key, body);
   expect(res.status).toBe(202);
   const { run_id } = (await res.json()) as { run_id: string };
-  return runToEnd(key, run_id);
+  return runToEnd(key, run_id, maxAlarms);
 }
