@@ -5,7 +5,8 @@
 //  3. a dev tenant ("dev") and a sandbox key, created once and reused;
 //  4. prints the key and the admin token, then runs `wrangler dev` on loopback.
 // Running it again duplicates nothing. Options: PORT (default 8787), DEV_STATE_DIR
-// (wrangler's --persist-to, default .wrangler/state), DEV_SETUP_ONLY=1 (skip step 4).
+// (wrangler's --persist-to, default .wrangler/state), DEV_SETUP_ONLY=1 (skip step 4);
+// arguments after `--` go to `wrangler dev` (e.g. -- --var SANDBOX_LATENCY_FACTOR:0.1).
 import { execFileSync, spawn } from "node:child_process";
 import { createHmac, randomBytes } from "node:crypto";
 import { existsSync, mkdirSync, readFileSync, writeFileSync } from "node:fs";
@@ -92,7 +93,8 @@ Try it:
 if (process.env.DEV_SETUP_ONLY === "1") process.exit(0);
 
 // 4. The Worker on loopback.
-const child = spawn(wrangler, ["dev", "--ip", "127.0.0.1", "--port", port, ...persist], {
+const extra = process.argv.includes("--") ? process.argv.slice(process.argv.indexOf("--") + 1) : [];
+const child = spawn(wrangler, ["dev", "--ip", "127.0.0.1", "--port", port, ...persist, ...extra], {
   cwd: root,
   stdio: "inherit",
   env: { ...process.env },

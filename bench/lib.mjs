@@ -1,0 +1,65 @@
+// Shared benchmark plumbing: start `npm run dev` on a free loopback port with a
+// throw-away state, wait until it answers, stop it afterwards.
+import { spawn } from "node:child_process";
+import { mkdtempSync, readFileSync, rmSync } from "node:fs";
+import { createServer } from "node:net";
+import { cpus, tmpdir } from "node:os";
+import { dirname, join, resolve } from "node:path";
+import { fileURLToPath } from "node:url";
+
+export const root = resolve(dirname(fileURLToPath(import.meta.url)), "..");
+
+export const freePort = () =>
+  new Promise((ok) => {
+    const s = createServer().listen(0, "127.0.0.1", () => {
+      const { port } = s.address();
+      s.close(() => ok(port));
+    });
+  });
+
+export const sleep = (ms) => new Promise((r) => setTimeout(r, ms));
+
+/** Starts the API; returns { base, key, admin, stop }. `wranglerArgs` go to `wrangler dev`. */
+export async function startDev(wranglerArgs = [], env = {}) {
+  const port = String(await freePort());
+  const state = mkdtempSync(join(tmpdir(), "kycert-bench-"));
+  const child = spawn(process.execPath, [join(root, "scripts", "dev.mjs"), "--", ...wranglerArgs], {
+    cwd: root,
+    env: { ...process.env, PORT: port, DEV_STATE_DIR: state, ...env },
+    stdio: ["ignore", "pipe", "pipe"],
+    detached: true,
+  });
+  let log = "";
+  child.stdout.on("data", (d) => (log += d));
+  child.stderr.on("data", (d) => (log += d));
+  const base = `http://127.0.0.1:${port}`;
+  const deadline = Date.now() + 90_000;
+  for (;;) {
+    if (Date.now() > deadline) throw new Error(`server not ready:\n${log.slice(-3000)}`);
+    try {
+      if ((await fetch(`${base}/health`)).ok) break;
+    } catch {}
+    await sleep(300);
+  }
+  const creds = JSON.parse(readFileSync(join(state, "dev-credentials.json"), "utf8"));
+  const admin = /admin token\s+(\S+)/.exec(log)?.[1];
+  return {
+    base,
+    key: creds.api_key,
+    admin,
+    log: () => log,
+    stop: () => {
+      try {
+        process.kill(-child.pid, "SIGTERM");
+      } catch {}
+      rmSync(state, { recursive: true, force: true });
+    },
+  };
+}
+
+export const machine = () => `${cpus().length} × ${cpus()[0]?.model ?? "cpu"}, Node ${process.version}`;
+
+export const median = (xs) => {
+  const s = [...xs].sort((a, b) => a - b);
+  return s.length % 2 ? s[(s.length - 1) / 2] : (s[s.length / 2 - 1] + s[s.length / 2]) / 2;
+};
