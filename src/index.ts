@@ -8,3 +8,5 @@ export default {
 } satisfies ExportedHandler<Env>;
 
 export { RunObject } from "./runs/run-object";
+export { RateLimiter } from "./ratelimit/limiter-object";
+export { WebhookDelivery } from "./webhooks/delivery-object";
