@@ -8,10 +8,14 @@ import { apiKeyAuth } from "./http/middleware/auth";
 import { requestId } from "./http/middleware/request-id";
 import { adminRoutes } from "./http/routes/admin";
 import { healthRoutes } from "./http/routes/health";
+import { downloadRoutes, reportRoutes } from "./http/routes/reports";
 import { runsRoutes } from "./http/routes/runs";
 
-// Validation messages in pt-BR, like the rest of the API's messages.
-z.config(z.locales.pt());
+// Validation messages in pt-BR, like the rest of the API's messages (`pt` is
+// European Portuguese: "registo"). A missing field says so instead of
+// "esperava um texto, recebeu um valor \"undefined\"".
+z.config(z.locales.ptBR());
+z.config({ customError: (iss) => (iss.code === "invalid_type" && iss.input === undefined ? "campo obrigatório ausente" : undefined) });
 
 export function createApp() {
   const app = new Hono<AppEnv>();
@@ -20,6 +24,8 @@ export function createApp() {
   app.route("/", healthRoutes);
   app.use("/api/v1/*", apiKeyAuth);
   app.route("/api/v1/bureau", runsRoutes);
+  app.route("/api/v1/bureau", reportRoutes);
+  app.route("/", downloadRoutes);
   app.route("/admin/v1", adminRoutes);
 
   app.notFound(() => {

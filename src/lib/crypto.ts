@@ -8,12 +8,15 @@ export async function sha256Hex(data: string | Uint8Array): Promise<string> {
   return toHex(await crypto.subtle.digest("SHA-256", typeof data === "string" ? enc.encode(data) : data));
 }
 
-const keyCache = new Map<string, Promise<CryptoKey>>();
+// Imported keys are reused across requests. Only resolved keys are cached: a
+// pending promise belongs to the request that created it, and awaiting it from
+// another request fails in workerd ("Cannot perform I/O on behalf of a different request").
+const keyCache = new Map<string, CryptoKey>();
 
-function hmacKey(secret: string): Promise<CryptoKey> {
+async function hmacKey(secret: string): Promise<CryptoKey> {
   let key = keyCache.get(secret);
   if (!key) {
-    key = crypto.subtle.importKey("raw", enc.encode(secret), { name: "HMAC", hash: "SHA-256" }, false, ["sign"]);
+    key = await crypto.subtle.importKey("raw", enc.encode(secret), { name: "HMAC", hash: "SHA-256" }, false, ["sign"]);
     keyCache.set(secret, key);
   }
   return key;

@@ -31,6 +31,8 @@ import { runtimeConfig } from "../env";
 import { newId } from "../lib/ids";
 import type { AdapterResolver } from "../sources/adapter";
 import { SOURCE_CATALOG } from "../sources/catalog";
+import { renderAndStore, type ReportObject } from "../reports/service";
+import type { ReportMode } from "../reports/types";
 import { createLimiter, MAX_OUTBOUND_CONNECTIONS } from "../sources/limiter";
 import { resolveAdapters } from "../sources/resolve";
 import { executeSource } from "./executor";
@@ -67,6 +69,7 @@ export class RunObject extends DurableObject<Env> {
   private readonly sql: SqlStorage;
   /** Aborts in-flight source calls when the run is cancelled (in-memory only). */
   private inflight: AbortController | null = null;
+  private readonly reportsInFlight = new Map<ReportMode, Promise<{ created: boolean; report: ReportObject }>>();
 
   constructor(ctx: DurableObjectState, env: Env) {
     super(ctx, env);
@@ -114,6 +117,25 @@ export class RunObject extends DurableObject<Env> {
       if (p.started && !p.outcome) await this.env.RUN.get(this.env.RUN.idFromName(p.run_id)).cancel();
     }
     return { cancelled: true, status: "cancelado" };
+  }
+
+  /**
+   * Renders and stores a report of this (terminal) run. Racing callers share
+   * one rendering: the in-memory promise lives as long as the object.
+   */
+  async generateReport(args: { tenantName: string; mode: ReportMode }): Promise<{ created: boolean; report: ReportObject }> {
+    const init = this.meta<RunInit>("init");
+    const row = init ? await getRunById(createDb(this.env.DB), init.runId) : undefined;
+    if (!init || !row?.result) throw new Error("report requested for a run that is not terminal");
+    let pending = this.reportsInFlight.get(args.mode);
+    if (!pending) {
+      pending = renderAndStore(this.env, { tenantId: init.tenantId, tenantName: args.tenantName, row }, args.mode, new Date());
+      this.reportsInFlight.set(args.mode, pending);
+      pending.finally(() => this.reportsInFlight.delete(args.mode)).catch(() => {});
+      return pending;
+    }
+    // Joined a rendering already under way: it is not this caller's creation.
+    return { created: false, report: (await pending).report };
   }
 
   /** A partner run ended: remember its outcome and finish the parent if it was the last one. */
