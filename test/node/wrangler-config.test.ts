@@ -1,0 +1,39 @@
+// Production and per-branch previews must carry every binding and var the
+// Worker uses: named environments and [previews] do not inherit them.
+import { unstable_readConfig } from "wrangler";
+import { describe, expect, it } from "vitest";
+
+const base = unstable_readConfig({ config: "wrangler.toml" });
+const production = unstable_readConfig({ config: "wrangler.toml", env: "production" });
+
+const names = (c: typeof base) => ({
+  d1: c.d1_databases.map((d) => d.binding).sort(),
+  kv: c.kv_namespaces.map((k) => k.binding).sort(),
+  r2: c.r2_buckets.map((r) => r.binding).sort(),
+  durableObjects: c.durable_objects.bindings.map((b) => `${b.name}:${b.class_name}`).sort(),
+  vars: Object.keys(c.vars).sort(),
+});
+
+describe("wrangler.toml environments", () => {
+  it("production declares the same bindings and vars as the default config", () => {
+    expect(names(production)).toEqual(names(base));
+    expect(production.secrets?.required?.sort()).toEqual(base.secrets?.required?.sort());
+  });
+
+  it("production and previews use their own D1/KV/R2, never the default ids", () => {
+    const previews = (base as unknown as { previews: Record<string, any> }).previews;
+    expect(previews).toBeDefined();
+    expect(previews.d1_databases.map((d: { binding: string }) => d.binding)).toEqual(["DB"]);
+    expect(previews.kv_namespaces.map((k: { binding: string }) => k.binding)).toEqual(["IDEMPOTENCY"]);
+    expect(previews.r2_buckets.map((r: { binding: string }) => r.binding)).toEqual(["REPORTS"]);
+    expect(previews.durable_objects.bindings.map((b: { name: string; class_name: string }) => `${b.name}:${b.class_name}`).sort()).toEqual(
+      names(base).durableObjects,
+    );
+    expect(Object.keys(previews.vars).sort()).toEqual(names(base).vars);
+    const ids = [base.d1_databases[0].database_id, production.d1_databases[0].database_id, previews.d1_databases[0].database_id];
+    expect(new Set(ids).size).toBe(3);
+    // `d1 migrations apply DB --remote --preview` must reach the previews' database.
+    expect(base.d1_databases[0].preview_database_id).toBe(previews.d1_databases[0].database_id);
+    expect(previews.r2_buckets[0].bucket_name).not.toBe(production.r2_buckets[0].bucket_name);
+  });
+});
