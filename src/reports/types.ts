@@ -1,0 +1,47 @@
+// Input and output of the pure PDF renderer (src/reports/render.ts). The report
+// service assembles a ReportInput from stored data and passes it in; the
+// renderer does no I/O and reads no clock.
+import type {
+  BureauRunAnalysis,
+  PartnerRunSummary,
+  RunBody,
+  SourceResult,
+  TemplateSnapshot,
+} from "../domain/types";
+
+export type ReportMode = "resumido" | "completo";
+
+export interface ReportPartner {
+  summary: PartnerRunSummary;
+  /** Null when the partner run produced no analysis (failed, cancelled). */
+  analysis: BureauRunAnalysis | null;
+  /** The partner run's per-source results in execution order. */
+  results: SourceResult[];
+}
+
+export interface ReportInput {
+  mode: ReportMode;
+  tenantName: string;
+  /** ISO 8601 UTC with ms; also the PDF's creation and modification date. */
+  generatedAt: string;
+  /** The terminal run body (contract §7). */
+  run: RunBody;
+  /** Full per-source results in execution order (data, raw, reason, attempts, timings). */
+  results: SourceResult[];
+  analysis: BureauRunAnalysis;
+  /** The template snapshot the run used. */
+  template: TemplateSnapshot;
+  partners: ReportPartner[];
+  /** sha256 hex of the run's stored result. */
+  resultHash: string;
+  /**
+   * `meta.analysis_version` of GET /runs/{id}/analysis (contract §8), printed in
+   * the appendix. Optional so callers that do not have it still render.
+   */
+  analysisVersion?: string;
+}
+
+export interface RenderedReport {
+  bytes: Uint8Array;
+  pages: number;
+}
