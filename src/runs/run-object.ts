@@ -29,13 +29,13 @@ import {
 } from "../domain/types";
 import { runtimeConfig } from "../env";
 import { newId } from "../lib/ids";
-import type { AdapterResolver } from "../sources/adapter";
 import { SOURCE_CATALOG } from "../sources/catalog";
 import { renderAndStore, type ReportObject } from "../reports/service";
 import type { ReportMode } from "../reports/types";
 import { createLimiter, MAX_OUTBOUND_CONNECTIONS } from "../sources/limiter";
-import { resolveAdapters } from "../sources/resolve";
-import { executeSource } from "./executor";
+import { resolveSourcing, type RunSourcing } from "../sources/resolve";
+import { enqueueRunEvent } from "../webhooks/events";
+import { executeSource, type ExecutionPolicy } from "./executor";
 import { buildRunBody, type StoredResult } from "./views";
 
 /** Everything a run needs to execute, fixed at creation. */
@@ -181,7 +181,7 @@ export class RunObject extends DurableObject<Env> {
       deadlineAt: startedAtMs + cfg.runDeadlineMs,
     };
     if (this.status() === "running") {
-      const adapters = resolveAdapters(this.env, init.livemode);
+      const sourcing = resolveSourcing(this.env, init.livemode);
       this.inflight = new AbortController();
       for (;;) {
         if (this.status() !== "running") return; // cancelled meanwhile
@@ -191,7 +191,7 @@ export class RunObject extends DurableObject<Env> {
         // Live sources share the Workers limit of 6 simultaneous outbound connections.
         const limit = createLimiter(init.livemode ? MAX_OUTBOUND_CONNECTIONS : entries.length);
         await Promise.all(
-          entries.map((entry) => limit.run(() => this.runSource(entry, init.subject, adapters, policy, this.inflight!.signal))),
+          entries.map((entry) => limit.run(() => this.runSource(entry, init.subject, sourcing, policy, this.inflight!.signal))),
         );
       }
       if (this.status() !== "running") return;
@@ -211,11 +211,13 @@ export class RunObject extends DurableObject<Env> {
   private async runSource(
     entry: TemplateSource,
     subject: Subject,
-    adapters: AdapterResolver,
-    policy: Parameters<typeof executeSource>[3],
+    sourcing: RunSourcing,
+    policy: ExecutionPolicy,
     cancel: AbortSignal,
   ): Promise<void> {
-    const result = await executeSource(entry, subject, adapters(SOURCE_CATALOG[entry.source]), policy, {
+    const { timeoutMs, maxAttempts } = sourcing.settings(entry, policy.maxAttempts);
+    const adapter = sourcing.adapter(SOURCE_CATALOG[entry.source]);
+    const result = await executeSource({ ...entry, timeout_ms: timeoutMs }, subject, adapter, { ...policy, maxAttempts }, {
       cancel,
       onAttempt: (attempt) =>
         this.sql.exec("INSERT INTO calls (source, attempt, at) VALUES (?, ?, ?)", entry.source, attempt, new Date().toISOString()),
@@ -368,6 +370,9 @@ export class RunObject extends DurableObject<Env> {
       startedAt: body.started_at,
       completedAt: body.completed_at!,
     });
+    // After the D1 mirror (a receiver that GETs the run sees it terminal) and before
+    // `mirrored` (a crash in between re-enqueues: the event id is derived from the run).
+    await enqueueRunEvent(this.env, init, body);
     if (init.parentRunId) {
       const parent = this.env.RUN.get(this.env.RUN.idFromName(init.parentRunId));
       await parent.partnerFinished({

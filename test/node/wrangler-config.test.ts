@@ -3,10 +3,24 @@
 import { unstable_readConfig } from "wrangler";
 import { describe, expect, it } from "vitest";
 
-const base = unstable_readConfig({ config: "wrangler.toml" });
-const production = unstable_readConfig({ config: "wrangler.toml", env: "production" });
+interface Binding {
+  binding: string;
+  database_id?: string;
+  preview_database_id?: string;
+  bucket_name?: string;
+}
+interface Config {
+  d1_databases: Binding[];
+  kv_namespaces: Binding[];
+  r2_buckets: Binding[];
+  durable_objects: { bindings: { name: string; class_name: string }[] };
+  vars: Record<string, unknown>;
+  secrets?: { required?: string[] };
+}
+const base = unstable_readConfig({ config: "wrangler.toml" }) as unknown as Config;
+const production = unstable_readConfig({ config: "wrangler.toml", env: "production" }) as unknown as Config;
 
-const names = (c: typeof base) => ({
+const names = (c: Config) => ({
   d1: c.d1_databases.map((d) => d.binding).sort(),
   kv: c.kv_namespaces.map((k) => k.binding).sort(),
   r2: c.r2_buckets.map((r) => r.binding).sort(),
