@@ -29,7 +29,7 @@ export default defineConfig(async () => {
             name: "workers",
             include: ["test/**/*.test.ts", "src/**/*.test.ts"],
             exclude: ["test/node/**"],
-            setupFiles: ["./test/setup/apply-migrations.ts"],
+            setupFiles: ["./test/setup/apply-migrations.ts", "./test/setup/webhook-transport.ts"],
           },
         },
         {

@@ -19,16 +19,20 @@ export const freePort = () =>
 
 export const sleep = (ms) => new Promise((r) => setTimeout(r, ms));
 
-/** Starts the API; returns { base, key, admin, stop }. `wranglerArgs` go to `wrangler dev`. */
-export async function startDev(wranglerArgs = [], env = {}) {
+/**
+ * Starts the API; returns { base, key, admin, stop }. `wranglerArgs` go to `wrangler dev`.
+ * `opts.stateDir`: use (and keep) this local state instead of a throw-away one.
+ */
+export async function startDev(wranglerArgs = [], env = {}, opts = {}) {
   const port = String(await freePort());
-  const state = mkdtempSync(join(tmpdir(), "kycert-bench-"));
+  const state = opts.stateDir ?? mkdtempSync(join(tmpdir(), "kycert-bench-"));
   const child = spawn(process.execPath, [join(root, "scripts", "dev.mjs"), "--", ...wranglerArgs], {
     cwd: root,
     env: { ...process.env, PORT: port, DEV_STATE_DIR: state, ...env },
     stdio: ["ignore", "pipe", "pipe"],
     detached: true,
   });
+  const exited = new Promise((ok) => child.once("exit", ok));
   let log = "";
   child.stdout.on("data", (d) => (log += d));
   child.stderr.on("data", (d) => (log += d));
@@ -48,11 +52,13 @@ export async function startDev(wranglerArgs = [], env = {}) {
     key: creds.api_key,
     admin,
     log: () => log,
+    /** Stops the server; the returned promise settles when its process has exited. */
     stop: () => {
       try {
         process.kill(-child.pid, "SIGTERM");
       } catch {}
-      rmSync(state, { recursive: true, force: true });
+      if (!opts.stateDir) rmSync(state, { recursive: true, force: true });
+      return exited;
     },
   };
 }

@@ -18,6 +18,9 @@ const port = process.env.PORT ?? "8787";
 const stateDir = process.env.DEV_STATE_DIR ?? join(root, ".wrangler", "state");
 const wrangler = join(root, "node_modules", ".bin", "wrangler");
 const persist = ["--persist-to", stateDir];
+// Children (wrangler, whose shebang asks for `node`) use the Node running this
+// script — Node 22 from node_modules under `npm run` — not the machine's.
+process.env.PATH = `${dirname(process.execPath)}:${process.env.PATH ?? ""}`;
 
 function readVars(file) {
   if (!existsSync(file)) return {};

@@ -2,11 +2,16 @@
 import { Hono } from "hono";
 import { HTTPException } from "hono/http-exception";
 import { z } from "zod";
+import { createMiddleware } from "hono/factory";
 import type { AppEnv } from "./env";
 import { ApiError, errorBody } from "./http/errors";
-import { apiKeyAuth } from "./http/middleware/auth";
+import { apiVersion } from "./http/middleware/api-version";
+import { apiKeyAuth, type AuthContext } from "./http/middleware/auth";
+import { rateLimit } from "./http/middleware/rate-limit";
 import { requestId } from "./http/middleware/request-id";
 import { adminRoutes } from "./http/routes/admin";
+import { docsRoutes } from "./http/routes/docs";
+import { eventsRoutes } from "./http/routes/events";
 import { healthRoutes } from "./http/routes/health";
 import { downloadRoutes, reportRoutes } from "./http/routes/reports";
 import { runsRoutes } from "./http/routes/runs";
@@ -17,14 +22,34 @@ import { runsRoutes } from "./http/routes/runs";
 z.config(z.locales.ptBR());
 z.config({ customError: (iss) => (iss.code === "invalid_type" && iss.input === undefined ? "campo obrigatório ausente" : undefined) });
 
-export function createApp() {
+/**
+ * Bench only (bench/middleware-entry.ts measures the middleware's cost); the
+ * Worker (src/index.ts) uses the defaults. Code options, not configuration:
+ * no variable or request can turn authentication off.
+ */
+export interface AppOptions {
+  /** Replaces API-key authentication with this fixed identity (no key, no D1 read). */
+  fixedAuth?: AuthContext;
+  /** false: no rate limiting. */
+  rateLimit?: boolean;
+}
+
+export function createApp(options: AppOptions = {}) {
   const app = new Hono<AppEnv>();
   app.use("*", requestId);
 
   app.route("/", healthRoutes);
-  app.use("/api/v1/*", apiKeyAuth);
+  // /api/v1 order: version (before anything that can answer, so every answer
+  // has the version's shape and echo) → public docs (answer before the key is
+  // asked for) → API key → rate limit (counts authenticated requests only) → routes.
+  app.use("/api/v1/*", apiVersion);
+  app.route("/", docsRoutes);
+  const fixed = options.fixedAuth;
+  app.use("/api/v1/*", fixed ? createMiddleware<AppEnv>((c, next) => (c.set("auth", fixed), next())) : apiKeyAuth);
+  if (options.rateLimit !== false) app.use("/api/v1/*", rateLimit);
   app.route("/api/v1/bureau", runsRoutes);
   app.route("/api/v1/bureau", reportRoutes);
+  app.route("/api/v1/bureau", eventsRoutes);
   app.route("/", downloadRoutes);
   app.route("/admin/v1", adminRoutes);
 

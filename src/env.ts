@@ -7,6 +7,8 @@ export type AppEnv = {
   Variables: {
     requestId: string;
     auth: AuthContext;
+    /** The API version this request is served with (X-Kycert-Api-Version, see http/versioning.ts). */
+    apiVersion: string;
   };
 };
 
@@ -16,6 +18,8 @@ export interface RuntimeConfig {
   sourceMaxAttempts: number;
   sourceRetryBaseMs: number;
   runDeadlineMs: number;
+  /** Requests per minute per API key when the key has no limit of its own. */
+  rateLimitPerMinute: number;
 }
 
 const num = (raw: unknown, fallback: number, min = 0): number => {
@@ -30,5 +34,6 @@ export function runtimeConfig(env: Env): RuntimeConfig {
     sourceMaxAttempts: Math.floor(num(env.SOURCE_MAX_ATTEMPTS, 2, 1)),
     sourceRetryBaseMs: num(env.SOURCE_RETRY_BASE_MS, 250),
     runDeadlineMs: num(env.RUN_DEADLINE_MS, 120_000, 1),
+    rateLimitPerMinute: Math.floor(num(env.RATE_LIMIT_PER_MINUTE, 600, 1)),
   };
 }

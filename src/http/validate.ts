@@ -9,12 +9,20 @@ import { ApiError, type ErrorCode, type InvalidParam } from "./errors";
 
 export const MAX_BODY_BYTES = 64 * 1024;
 
+/** The media types Hono's json validator accepts (application/json, application/*+json). */
+const JSON_MEDIA_TYPE = /^application\/([\w.-]+\+)?json$/i;
+
 /**
  * Reads the body once with a hard 64 KiB cap (whatever Content-Length claims)
  * and checks it is JSON, so handlers and validators see either a parsed body
  * or one of invalid_json / payload_too_large — never a 500.
  */
 export const jsonBody = createMiddleware<AppEnv>(async (c, next) => {
+  // Hono's validator reads the body only for a JSON media type and otherwise
+  // validates `{}`: a JSON body sent as text/plain would get a misleading
+  // "missing_template_id". Say what is actually wrong instead.
+  const mediaType = (c.req.header("content-type") ?? "").split(";")[0].trim();
+  if (!JSON_MEDIA_TYPE.test(mediaType)) throw new ApiError("unsupported_media_type", undefined, "Content-Type");
   const declared = Number(c.req.header("content-length") ?? "0");
   if (declared > MAX_BODY_BYTES) throw new ApiError("payload_too_large");
   const reader = c.req.raw.clone().body?.getReader();
@@ -55,11 +63,15 @@ function concat(chunks: Uint8Array[], size: number): Uint8Array {
 export const issuePath = (issue: z.core.$ZodIssue): string =>
   issue.path.map((p) => (typeof p === "number" ? `[${p}]` : String(p))).join(".").replace(/\.\[/g, "[");
 
+/** A record key / collection element problem carries the useful message (e.g. "chave com mais de 40 caracteres") inside. */
+const issueReason = (i: z.core.$ZodIssue): string =>
+  (i.code === "invalid_key" || i.code === "invalid_element") && i.issues.length > 0 ? i.issues.map((n) => n.message).join("; ") : i.message;
+
 export const issuesToParams = (issues: z.core.$ZodIssue[]): InvalidParam[] =>
   issues.flatMap((i) =>
     i.code === "unrecognized_keys"
       ? i.keys.map((k) => ({ name: [issuePath(i), k].filter(Boolean).join("."), reason: "campo desconhecido" }))
-      : [{ name: issuePath(i) || "(corpo)", reason: i.message }],
+      : [{ name: issuePath(i) || "(corpo)", reason: issueReason(i) }],
   );
 
 /**

@@ -25,6 +25,18 @@ export function newId(prefix: IdPrefix, nowMs: number = Date.now()): string {
   return `${prefix}_${encodeTime(nowMs)}${randomChars(16)}`;
 }
 
+/**
+ * Deterministic id with the same shape as `newId`: the time part from `nowMs`,
+ * the rest from the first 16 bytes of `seed` (e.g. a hash). Equal inputs give
+ * equal ids, so a retried step cannot mint a second one.
+ */
+export function derivedId(prefix: IdPrefix, nowMs: number, seed: Uint8Array): string {
+  if (seed.byteLength < 16) throw new RangeError("derivedId needs at least 16 seed bytes");
+  let out = "";
+  for (const b of seed.subarray(0, 16)) out += CROCKFORD[b % 32];
+  return `${prefix}_${encodeTime(nowMs)}${out}`;
+}
+
 const URL_SAFE = "ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789";
 
 /** Random string over [A-Za-z0-9]; `length` 32 gives ~190 bits. Rejection sampling keeps it uniform. */

@@ -1,4 +1,31 @@
 import { DurableObject } from "cloudflare:workers";
+import { fixedWindowHit, type RateLimitDecision, type WindowState } from "./window";
 
-/** One object per API key: exact per-minute request counting. */
-export class RateLimiter extends DurableObject<Env> {}
+const STATE_KEY = "window";
+
+/**
+ * One object per API key (named by the key id): exact per-minute request
+ * counting. A Durable Object handles one call at a time and the count is in its
+ * SQLite storage, so the count is exact whatever location the requests come
+ * from and survives eviction or a deploy mid-window (one row per key, overwritten
+ * each window). Time is the object's own clock, the one clock every request of
+ * the key is measured against.
+ */
+export class RateLimiter extends DurableObject<Env> {
+  /**
+   * The object's clock (ms). A test seam: tests replace it through
+   * `runInDurableObject` to cross a window boundary without sleeping. Instance
+   * fields are not reachable through RPC, only prototype methods are.
+   */
+  clock: () => number = () => Date.now();
+
+  /** Counts one request of this key against `limit` per minute. */
+  hit(limit: number): RateLimitDecision {
+    const kv = this.ctx.storage.kv;
+    const { decision, next } = fixedWindowHit(kv.get<WindowState>(STATE_KEY) ?? null, limit, this.clock());
+    // The synchronous KV API writes to the object's SQLite; the output gate holds
+    // the reply until the write is durable, so an admitted request is never lost.
+    if (next) kv.put(STATE_KEY, next);
+    return decision;
+  }
+}

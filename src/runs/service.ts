@@ -101,12 +101,15 @@ async function prepareRun(s: Services, body: CreateRunBody) {
     parametros[field] = body.subject.doc;
   }
 
+  // Errors about the document name the field the client sent it in.
+  const docParam = body.subject ? "subject.doc" : param;
   const raw = parametros[field];
   if (raw === undefined || raw === null || raw === "") {
-    throw new ApiError("missing_document", `Informe ${param} (ou subject.doc).`, param);
+    throw new ApiError("missing_document", `Informe ${param} (ou subject.doc).`, docParam);
   }
-  if (typeof raw !== "string") throw new ApiError("invalid_document", `${field.toUpperCase()} deve ser texto.`, param);
 
+  // The schema first: a document of the wrong type (a number) is a type
+  // problem like any other and is listed together with the others.
   const problems = schemaProblems(template, parametros);
   if (problems.length > 0) {
     throw new ApiError(
@@ -116,13 +119,17 @@ async function prepareRun(s: Services, body: CreateRunBody) {
       problems,
     );
   }
+  // A tenant template whose schema does not type the document field.
+  if (typeof raw !== "string") {
+    throw new ApiError("invalid_parametros", `${param} deve ser texto.`, param, [{ name: param, reason: "tipo inválido (esperado: string)" }]);
+  }
 
   const check = template.subject_type === "pf" ? validateCpf(raw) : validateCnpj(raw);
   let document: string;
   if (check.ok) document = check.value;
   else if (!s.auth.livemode && isSandboxTestDocument(template.subject_type, normalizeDocument(raw))) {
     document = normalizeDocument(raw); // documented sandbox test value
-  } else throw new ApiError("invalid_document", check.message, param);
+  } else throw new ApiError("invalid_document", check.message, docParam);
 
   if (body.webhook_url !== undefined) {
     const problem = webhookUrlProblem(body.webhook_url, { sandbox: !s.auth.livemode });
@@ -140,22 +147,18 @@ function schemaProblems(template: TemplateSnapshot, parametros: Record<string, u
   const seen = new Set<string>();
   const out: InvalidParam[] = [];
   for (const e of result.errors) {
-    if (e.keyword === "properties" || e.keyword === "allOf" || e.keyword === "$ref") continue;
+    // Summaries of a keyword whose leaves follow (additionalProperties: false
+    // reports "Property x does not match…" here and a `false` leaf at #/x).
+    if (["properties", "additionalProperties", "unevaluatedProperties", "allOf", "$ref"].includes(e.keyword)) continue;
     const pointer = e.instanceLocation.replace(/^#\/?/, "").replace(/\//g, ".");
     let name = pointer ? `parametros.${pointer}` : "parametros";
-    let reason = e.error;
-    const unknown = /Property "([^"]+)" does not match additional properties schema/.exec(e.error);
-    if (unknown) {
-      name = `parametros.${unknown[1]}`;
-      reason = "campo desconhecido";
-    } else if (e.keyword === "required") {
+    let reason: string;
+    if (e.keyword === "false") reason = "campo desconhecido"; // the `false` schema: this field is not allowed
+    else if (e.keyword === "required") {
       const m = /Instance does not have required property "([^"]+)"/.exec(e.error);
-      if (m) {
-        name = `parametros.${m[1]}`;
-        reason = "campo obrigatório ausente";
-      }
-    } else if (e.keyword === "additionalProperties") continue;
-    else reason = schemaReason(e.keyword, e.error);
+      if (m) name = `parametros.${m[1]}`;
+      reason = "campo obrigatório ausente";
+    } else reason = schemaReason(e.keyword, e.error);
     const key = `${name}|${reason}`;
     if (!seen.has(key)) {
       seen.add(key);

@@ -86,7 +86,11 @@ const creditsForAnswered = (results: SourceResult[], livemode: boolean) =>
 export const storedResult = (row: RunRow): StoredResult | null =>
   row.result ? (JSON.parse(row.result) as StoredResult) : null;
 
-/** The list item (contract §6): the run object without `sources`. */
+/**
+ * The list item (contract §6): the run object without `sources`. A run still
+ * executing has the same fields as a finished one (empty rules and partners),
+ * so clients read every item of a page the same way.
+ */
 export function runSummary(row: RunRow) {
   const stored = storedResult(row);
   if (stored) {
@@ -102,6 +106,9 @@ export function runSummary(row: RunRow) {
     risk_band: null,
     template: { id: row.templateId, version: row.templateVersion },
     subject: { type: row.subjectType, document: row.documentMasked },
+    skipped_sources: [],
+    triggered_rules: [],
+    partner_runs: [],
     parent_run_id: row.parentRunId,
     credits_used: row.creditsUsed,
     external_id: row.externalId,

@@ -1,3 +1,4 @@
 export * from "./tenants";
 export * from "./templates";
 export * from "./runs";
+export * from "./webhooks";

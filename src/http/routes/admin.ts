@@ -16,7 +16,15 @@ import { createDb } from "../../db/client";
 import type { AppEnv } from "../../env";
 import { adminAuth } from "../middleware/auth";
 import { CreateApiKeySchema, CreateTenantSchema, PatchTenantSchema, TemplateDefinitionSchema } from "../schemas/admin";
+import { CreateWebhookEndpointSchema, OverrideSecretQuerySchema, webhookEndpointErrorCode } from "../schemas/webhooks";
 import { jsonBody, validate } from "../validate";
+import {
+  createWebhookEndpoint,
+  deleteWebhookEndpoint,
+  getWebhookEndpointForTenant,
+  listTenantWebhookEndpoints,
+  webhookOverrideSecret,
+} from "../../webhooks/endpoints";
 
 export const adminRoutes = new Hono<AppEnv>();
 
@@ -50,4 +58,29 @@ adminRoutes.post("/templates/:id/versions", jsonBody, validate("json", TemplateD
 
 adminRoutes.post("/templates/:id/publish", async (c) =>
   c.json(await publishTemplate(createDb(c.env.DB), c.req.param("id"), new Date())),
+);
+
+// ---- webhook endpoints (contract §11, §13) ----------------------------------
+
+adminRoutes.post(
+  "/tenants/:id/webhook-endpoints",
+  jsonBody,
+  validate("json", CreateWebhookEndpointSchema, webhookEndpointErrorCode),
+  async (c) => c.json(await createWebhookEndpoint(createDb(c.env.DB), c.req.param("id"), c.req.valid("json"), new Date()), 201),
+);
+
+adminRoutes.get("/tenants/:id/webhook-endpoints", async (c) =>
+  c.json(await listTenantWebhookEndpoints(createDb(c.env.DB), c.req.param("id"))),
+);
+
+adminRoutes.get("/tenants/:id/webhook-endpoints/:endpoint_id", async (c) =>
+  c.json(await getWebhookEndpointForTenant(createDb(c.env.DB), c.req.param("id"), c.req.param("endpoint_id"))),
+);
+
+adminRoutes.delete("/tenants/:id/webhook-endpoints/:endpoint_id", async (c) =>
+  c.json(await deleteWebhookEndpoint(createDb(c.env.DB), c.req.param("id"), c.req.param("endpoint_id"), new Date())),
+);
+
+adminRoutes.get("/tenants/:id/webhook-override-secret", validate("query", OverrideSecretQuerySchema), async (c) =>
+  c.json(await webhookOverrideSecret(createDb(c.env.DB), c.env.SERVER_SECRET, c.req.param("id"), c.req.valid("query").environment)),
 );

@@ -1,15 +1,14 @@
 // Reports (contract §9): generate (reports:write), get a signed URL (runs:read),
 // and the signed download route itself (no API key: the signature is the credential).
 import { Hono } from "hono";
-import { z } from "zod";
 import type { AppEnv } from "../../env";
-import { generateReport, openDownload, REPORT_MODES, reportDownloadUrl } from "../../reports/service";
+import { generateReport, openDownload, reportDownloadUrl } from "../../reports/service";
 import { servicesFor } from "../../runs/service";
 import { ApiError } from "../errors";
 import { requireScope } from "../middleware/auth";
+import { ReportQuerySchema } from "../schemas/reports";
 import { validate } from "../validate";
 
-export const ReportQuerySchema = z.object({ mode: z.enum(REPORT_MODES as [string, ...string[]]) });
 const modeQuery = validate("query", ReportQuerySchema, () => "invalid_mode");
 
 export const reportRoutes = new Hono<AppEnv>();

@@ -1,0 +1,55 @@
+import { and, asc, desc, eq } from "drizzle-orm";
+import type { Db } from "../client";
+import { webhookDeliveries, webhookEndpoints, webhookEvents } from "../schema";
+
+export type WebhookEndpointRow = typeof webhookEndpoints.$inferSelect;
+export type WebhookEventRow = typeof webhookEvents.$inferSelect;
+export type WebhookDeliveryRow = typeof webhookDeliveries.$inferSelect;
+
+export const insertWebhookEndpoint = (db: Db, row: typeof webhookEndpoints.$inferInsert) =>
+  db.insert(webhookEndpoints).values(row).run();
+
+export const listWebhookEndpoints = (db: Db, tenantId: string) =>
+  db.select().from(webhookEndpoints).where(eq(webhookEndpoints.tenantId, tenantId)).orderBy(desc(webhookEndpoints.createdAt), desc(webhookEndpoints.id)).all();
+
+export const getWebhookEndpoint = (db: Db, id: string) => db.select().from(webhookEndpoints).where(eq(webhookEndpoints.id, id)).get();
+
+/** Active endpoints of one tenant and environment (event filtering is the caller's). */
+export const activeWebhookEndpoints = (db: Db, tenantId: string, livemode: boolean) =>
+  db
+    .select()
+    .from(webhookEndpoints)
+    .where(and(eq(webhookEndpoints.tenantId, tenantId), eq(webhookEndpoints.livemode, livemode), eq(webhookEndpoints.status, "active")))
+    .orderBy(asc(webhookEndpoints.createdAt), asc(webhookEndpoints.id))
+    .all();
+
+/** Conditional: only an active endpoint is disabled, so the first reason and time stay. Returns the row either way. */
+export async function disableWebhookEndpoint(db: Db, id: string, tenantId: string | null, reason: string, at: string) {
+  const conds = [eq(webhookEndpoints.id, id), eq(webhookEndpoints.status, "active")];
+  if (tenantId) conds.push(eq(webhookEndpoints.tenantId, tenantId));
+  await db.update(webhookEndpoints).set({ status: "disabled", disabledAt: at, disabledReason: reason }).where(and(...conds)).run();
+  const row = await getWebhookEndpoint(db, id);
+  return row && (!tenantId || row.tenantId === tenantId) ? row : undefined;
+}
+
+/** Creates the event once; a second call with the same id leaves the first row untouched. Returns the stored row. */
+export async function insertWebhookEventOnce(db: Db, row: typeof webhookEvents.$inferInsert): Promise<WebhookEventRow> {
+  await db.insert(webhookEvents).values(row).onConflictDoNothing({ target: webhookEvents.id }).run();
+  return (await getWebhookEvent(db, row.id))!;
+}
+
+export const getWebhookEvent = (db: Db, id: string) => db.select().from(webhookEvents).where(eq(webhookEvents.id, id)).get();
+
+/** An event as its tenant sees it: other tenants' and other environments' events do not exist. */
+export const getWebhookEventForTenant = (db: Db, tenantId: string, livemode: boolean, id: string) =>
+  db
+    .select()
+    .from(webhookEvents)
+    .where(and(eq(webhookEvents.id, id), eq(webhookEvents.tenantId, tenantId), eq(webhookEvents.livemode, livemode)))
+    .get();
+
+export const insertWebhookDelivery = (db: Db, row: typeof webhookDeliveries.$inferInsert) =>
+  db.insert(webhookDeliveries).values(row).run();
+
+export const webhookDeliveryLog = (db: Db, eventId: string) =>
+  db.select().from(webhookDeliveries).where(eq(webhookDeliveries.eventId, eventId)).orderBy(asc(webhookDeliveries.id)).all();

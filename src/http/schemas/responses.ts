@@ -1,0 +1,478 @@
+// Response schemas (contract §2–§13). They document what the views build
+// (runs/views.ts, runs/service.ts, admin/service.ts, reports/service.ts,
+// webhooks/*): the OpenAPI document's components come from here, and
+// test/openapi.test.ts validates real responses against them, so a view that
+// drifts from its schema fails a test. Every schema registered in
+// `responseComponents` becomes `#/components/schemas/<id>`.
+import { z } from "zod";
+import { DIMENSIONS } from "../../domain/analysis";
+import { WEBHOOK_EVENT_TYPES } from "../../domain/webhook-events";
+import { SCOPES } from "../../lib/api-keys";
+import { SOURCE_KEYS } from "../../sources/catalog";
+import { ERROR_CODES, type ErrorType } from "../errors";
+import { REPORT_MODES } from "./reports";
+import { RUN_STATUSES } from "./runs";
+
+export const responseComponents = z.registry<{ id: string }>();
+function component<T extends z.ZodType>(id: string, schema: T, description: string): T {
+  const described = schema.meta({ description }) as T;
+  responseComponents.add(described, { id });
+  return described;
+}
+
+const timestamp = z.iso.datetime().meta({ description: "ISO 8601 UTC with milliseconds." });
+const nullableTimestamp = timestamp.nullable();
+
+// ---- vocabulary ----------------------------------------------------------------
+
+export const RunStatus = component("RunStatus", z.enum(RUN_STATUSES), "Run status (contract §4). Terminal: completed, partial, failed, cancelado.");
+const PendingStatus = z.enum(["queued", "running", "em_analise"]);
+export const Decision = component("Decision", z.enum(["approved", "rejected", "review"]), "Decision from the template's rules.");
+export const OperativeDecision = component(
+  "OperativeDecision",
+  z.enum(["approved", "rejected", "review", "hold"]),
+  "`hold` when a tier-1 source ended in ERROR (its data is missing); otherwise equal to `decision`.",
+);
+export const RiskBand = component("RiskBand", z.enum(["baixo", "medio", "alto"]), "Risk band from the weighted findings score.");
+export const SourceKey = component("SourceKey", z.enum(SOURCE_KEYS as [string, ...string[]]), "A data source of the catalogue.");
+const Phase = z.enum(["critical", "important", "additional"]);
+const OnHit = z.enum(["block", "review", "info"]);
+const SourceStatus = z.enum(["VALID", "INVALID", "NO_DATA", "ERROR"]);
+const CheckStatus = z.enum(["VALID", "INVALID"]);
+const SubjectType = z.enum(["pf", "pj"]);
+const Metadata = z.record(z.string(), z.string()).meta({ description: "Up to 10 keys of your own, echoed back." });
+const TemplateRef = z.object({ id: z.string(), version: z.number().int() });
+
+// ---- errors --------------------------------------------------------------------
+
+const ERROR_TYPES = [
+  "invalid_request_error",
+  "authentication_error",
+  "permission_error",
+  "billing_error",
+  "idempotency_error",
+  "rate_limit_error",
+  "not_found_error",
+  "api_error",
+] as const satisfies readonly ErrorType[];
+
+export const ErrorEnvelope = component(
+  "Error",
+  z.object({
+    error: z.object({
+      type: z.enum(ERROR_TYPES),
+      code: z.enum(Object.keys(ERROR_CODES) as [string, ...string[]]).meta({ description: "Stable, machine-readable; see each response's list." }),
+      message: z.string().meta({ description: "pt-BR, for people; may change." }),
+      param: z.string().optional().meta({ description: "The field, parameter or header at fault." }),
+      invalid_params: z
+        .array(z.object({ name: z.string(), reason: z.string() }))
+        .optional()
+        .meta({ description: "Every problem found (invalid_parametros and body validation errors)." }),
+      request_id: z.string().meta({ description: "Same as the X-Request-Id header." }),
+    }),
+  }),
+  "The one error envelope (contract §2).",
+);
+
+// ---- runs ----------------------------------------------------------------------
+
+export const RunAccepted = component(
+  "RunAccepted",
+  z.object({
+    run_id: z.string(),
+    object: z.literal("bureau_run"),
+    status: RunStatus,
+    estimated_seconds: z.number().int().min(1),
+    livemode: z.boolean(),
+    external_id: z.string().nullable(),
+    metadata: Metadata,
+    template: TemplateRef,
+    created_at: timestamp,
+  }),
+  "202 of POST /runs, also for an idempotent replay (with `Idempotent-Replayed: true`); `status` is the run's current status.",
+);
+
+export const RunPending = component(
+  "RunPending",
+  z.object({
+    id: z.string(),
+    object: z.literal("bureau_run"),
+    status: PendingStatus,
+    retry_after_seconds: z.number().int().min(1),
+    created_at: timestamp,
+    livemode: z.boolean(),
+  }),
+  "A run that is not terminal yet (202, with the same value in `Retry-After`).",
+);
+
+const PublicSource = z.object({
+  source: SourceKey,
+  phase: Phase,
+  status: SourceStatus,
+  checks: z.record(z.string(), CheckStatus),
+  duration_ms: z.number(),
+  attempts: z.number().int(),
+  reason: z.string().optional().meta({ description: "Why the source ended in ERROR." }),
+});
+
+const TriggeredRule = z.object({
+  source: z.union([SourceKey, z.literal("partner_runs")]),
+  on_hit: OnHit,
+  effect: z.enum(["block", "review", "info", "hold"]),
+  check: z.string().optional(),
+});
+
+const PartnerRun = z.object({
+  run_id: z.string(),
+  name: z.string(),
+  document: z.string().meta({ description: "Masked." }),
+  qualificacao: z.string(),
+  status: RunStatus,
+  decision: Decision.nullable(),
+  operative_decision: OperativeDecision.nullable(),
+  risk_band: RiskBand.nullable(),
+});
+
+const runFields = {
+  id: z.string(),
+  object: z.literal("bureau_run"),
+  status: RunStatus,
+  decision: Decision.nullable(),
+  operative_decision: OperativeDecision.nullable(),
+  risk_band: RiskBand.nullable(),
+  subject: z.object({ type: SubjectType, document: z.string().meta({ description: "Masked (***.000.001-**)." }) }),
+  skipped_sources: z.array(SourceKey).meta({ description: "Sources never called because a critical block stopped the run." }),
+  triggered_rules: z.array(TriggeredRule),
+  partner_runs: z.array(PartnerRun).meta({ description: "QSA partner runs of a PJ run." }),
+  parent_run_id: z.string().nullable(),
+  credits_used: z.number().int(),
+  external_id: z.string().nullable(),
+  flags: z.object({ external_id: z.string().optional() }),
+  metadata: Metadata,
+  created_at: timestamp,
+  started_at: nullableTimestamp,
+  completed_at: nullableTimestamp,
+  livemode: z.boolean(),
+};
+
+export const Run = component(
+  "Run",
+  z.object({
+    ...runFields,
+    template: z.object({ id: z.string(), version: z.number().int(), name: z.string() }),
+    sources: z.array(PublicSource),
+  }),
+  "A terminal run (contract §7). Immutable once terminal.",
+);
+
+export const RunSummary = component(
+  "RunSummary",
+  z.object({
+    ...runFields,
+    template: z.object({ id: z.string(), version: z.number().int(), name: z.string().optional() }),
+  }),
+  "A run in a list: the run object without `sources` (runs still executing have null decision fields).",
+);
+
+export const RunList = component(
+  "RunList",
+  z.object({
+    object: z.literal("list"),
+    data: z.array(RunSummary),
+    has_more: z.boolean(),
+    next_cursor: z.string().optional().meta({ description: "Only when has_more; pass it as `cursor`." }),
+    livemode: z.boolean(),
+  }),
+  "A page of runs, newest first.",
+);
+
+const Severity = z.enum(["info", "baixo", "medio", "alto", "critico"]);
+
+export const Analysis = component(
+  "Analysis",
+  z.object({
+    object: z.literal("bureau_run_analysis"),
+    meta: z.object({
+      run_id: z.string(),
+      generated_at: timestamp.meta({ description: "The run's completion time: the same run gives byte-identical JSON." }),
+      analysis_version: z.string(),
+      template: TemplateRef,
+      livemode: z.boolean(),
+    }),
+    metadata: Metadata,
+    analysis: z.object({
+      decision: Decision.nullable(),
+      operative_decision: OperativeDecision.nullable(),
+      risk_band: RiskBand.nullable(),
+      score: z.number().min(0).max(100),
+      dimensions: z.array(
+        z.object({
+          dimension: z.enum(DIMENSIONS as [string, ...string[]]),
+          risk_band: RiskBand,
+          score: z.number(),
+          sources: z.array(SourceKey),
+          findings_count: z.number().int(),
+        }),
+      ),
+      findings: z.array(
+        z.object({
+          id: z.string(),
+          source: z.union([SourceKey, z.literal("partner_runs")]),
+          check: z.string(),
+          severity: Severity,
+          weight: z.number(),
+          title: z.string(),
+          description: z.string().meta({ description: "pt-BR." }),
+          evidence: z.record(z.string(), z.unknown()),
+        }),
+      ),
+      subject_profile: z.discriminatedUnion("type", [
+        z.object({
+          type: z.literal("pf"),
+          nome: z.string().nullable(),
+          data_nascimento: z.string().nullable(),
+          situacao_cadastral: z.string().nullable(),
+          obito: z.boolean().nullable(),
+        }),
+        z.object({
+          type: z.literal("pj"),
+          razao_social: z.string().nullable(),
+          nome_fantasia: z.string().nullable(),
+          situacao_cadastral: z.string().nullable(),
+          data_abertura: z.string().nullable(),
+          cnae_principal: z.string().nullable(),
+          qsa: z.array(z.object({ nome: z.string(), documento: z.string(), qualificacao: z.string(), run_id: z.string().nullable() })),
+        }),
+      ]),
+      incomplete_sources: z.array(z.object({ source: SourceKey, reason: z.string() })),
+    }),
+  }),
+  "Deterministic analysis of a terminal run (contract §8).",
+);
+
+export const RunDetail = component(
+  "RunDetail",
+  z.object({
+    object: z.literal("bureau_run_detail"),
+    run_id: z.string(),
+    status: RunStatus,
+    sources: z.array(
+      z.object({
+        source: SourceKey,
+        phase: Phase,
+        status: SourceStatus,
+        checks: z.record(z.string(), CheckStatus),
+        reason: z.string().nullable(),
+        attempts: z.number().int(),
+        duration_ms: z.number(),
+        started_at: timestamp,
+        completed_at: timestamp,
+        data: z.record(z.string(), z.unknown()).nullable().meta({ description: "Normalised data the source returned." }),
+        raw: z.string().nullable().meta({ description: "The payload as received, size-capped." }),
+      }),
+    ),
+    calls: z.array(z.object({ source: z.string(), attempt: z.number().int(), at: timestamp })).meta({
+      description: "Every adapter call, in order (who was called, when, which attempt).",
+    }),
+    livemode: z.boolean(),
+  }),
+  "Raw per-source payloads, timings and attempts (scope detail:read).",
+);
+
+// ---- reports -------------------------------------------------------------------
+
+export const Report = component(
+  "Report",
+  z.object({
+    object: z.literal("bureau_report"),
+    run_id: z.string(),
+    mode: z.enum(REPORT_MODES),
+    pages: z.number().int(),
+    bytes: z.number().int(),
+    sha256: z.string(),
+    created_at: timestamp,
+  }),
+  "A generated PDF report, stored once per (run, mode).",
+);
+
+// ---- webhook events ------------------------------------------------------------
+
+const eventEnvelopeFields = {
+  id: z.string().meta({ description: "evt_…, stable across retries: use it to deduplicate." }),
+  object: z.literal("event"),
+  event: z.enum(WEBHOOK_EVENT_TYPES),
+  created: z.number().int().meta({ description: "Unix seconds: when the run became terminal." }),
+  livemode: z.boolean(),
+  data: z.object({
+    object: Run.extend({ failed_at: nullableTimestamp.optional().meta({ description: "run.failed only." }) }),
+  }),
+};
+
+export const WebhookEnvelope = component(
+  "WebhookEnvelope",
+  z.object(eventEnvelopeFields),
+  "The body POSTed to webhook endpoints (contract §11); `data.object` is the terminal run (for run.failed: `decision: null` and `failed_at`).",
+);
+
+export const EventObject = component(
+  "Event",
+  z.object({
+    ...eventEnvelopeFields,
+    run_id: z.string(),
+    targets: z.array(
+      z.object({
+        endpoint_id: z.string().nullable().meta({ description: "null for the run's own webhook_url." }),
+        url: z.string(),
+        attempts: z.number().int(),
+        last_outcome: z.string(),
+      }),
+    ),
+    deliveries: z.array(
+      z.object({
+        attempt: z.number().int(),
+        endpoint_id: z.string().nullable(),
+        url: z.string(),
+        manual: z.boolean(),
+        outcome: z.string(),
+        status_code: z.number().int().nullable(),
+        error: z.string().nullable(),
+        duration_ms: z.number().nullable(),
+        attempted_at: timestamp,
+        next_attempt_at: nullableTimestamp,
+      }),
+    ),
+  }),
+  "A webhook event as delivered (the envelope), plus its targets and delivery log.",
+);
+
+export const EventRedelivery = component(
+  "EventRedelivery",
+  z.object({
+    id: z.string(),
+    object: z.literal("event"),
+    event: z.enum(WEBHOOK_EVENT_TYPES),
+    redelivery: z.literal(true),
+    targets: z.array(z.object({ endpoint_id: z.string().nullable(), url: z.string() })),
+  }),
+  "One extra delivery attempt was queued to each target still active (same event id and body).",
+);
+
+// ---- admin plane ---------------------------------------------------------------
+
+export const Tenant = component(
+  "Tenant",
+  z.object({
+    id: z.string(),
+    object: z.literal("tenant"),
+    name: z.string(),
+    slug: z.string(),
+    status: z.enum(["active", "suspended"]),
+    credits: z.number().int(),
+    created_at: timestamp,
+  }),
+  "A customer account.",
+);
+
+export const ApiKeyCreated = component(
+  "ApiKey",
+  z.object({
+    id: z.string(),
+    object: z.literal("api_key"),
+    key: z.string().meta({ description: "Shown only in this response; stored as a keyed hash." }),
+    name: z.string(),
+    environment: z.enum(["live", "test"]),
+    scopes: z.array(z.enum(SCOPES)),
+    tenant_id: z.string(),
+    rate_limit_per_minute: z.number().int().nullable().meta({ description: "null: the configured default (RATE_LIMIT_PER_MINUTE)." }),
+    created_at: timestamp,
+  }),
+  "A new API key.",
+);
+
+export const ApiKeyRevoked = component(
+  "ApiKeyRevoked",
+  z.object({ id: z.string(), object: z.literal("api_key"), revoked_at: timestamp }),
+  "A revoked key: it stopped working at once.",
+);
+
+export const Template = component(
+  "Template",
+  z.object({
+    id: z.string(),
+    object: z.literal("template"),
+    version: z.number().int(),
+    status: z.enum(["draft", "published", "archived"]),
+    name: z.string(),
+    tenant_id: z.string().nullable(),
+    subject_type: SubjectType,
+    parametros_schema: z.record(z.string(), z.unknown()),
+    sources: z.array(
+      z.object({
+        source: SourceKey,
+        phase: Phase,
+        on_hit: OnHit,
+        tier: z.number().int().min(1).max(3),
+        weight: z.number(),
+        timeout_ms: z.number().int(),
+      }),
+    ),
+    partner_runs: z.object({ template_id: z.string(), max_partners: z.number().int() }).nullable(),
+    thresholds: z.object({ medio: z.number(), alto: z.number() }),
+    created_at: timestamp,
+    published_at: nullableTimestamp,
+  }),
+  "A template version (contract §5).",
+);
+
+export const TemplateList = component(
+  "TemplateList",
+  z.object({ object: z.literal("list"), data: z.array(Template) }),
+  "Every template version.",
+);
+
+const webhookEndpointFields = {
+  id: z.string(),
+  object: z.literal("webhook_endpoint"),
+  tenant_id: z.string(),
+  url: z.string(),
+  events: z.array(z.enum(WEBHOOK_EVENT_TYPES)),
+  environment: z.enum(["live", "test"]),
+  livemode: z.boolean(),
+  status: z.string().meta({ description: "active, or disabled (deleted, or the endpoint answered 410)." }),
+  created_at: timestamp,
+  disabled_at: nullableTimestamp,
+  disabled_reason: z.string().nullable(),
+};
+
+export const WebhookEndpoint = component("WebhookEndpoint", z.object(webhookEndpointFields), "A tenant's webhook endpoint (never its secret).");
+
+export const WebhookEndpointCreated = component(
+  "WebhookEndpointCreated",
+  z.object({ ...webhookEndpointFields, secret: z.string().meta({ description: "whsec_…, shown only in this response." }) }),
+  "A new webhook endpoint with its signing secret.",
+);
+
+export const WebhookEndpointDeleted = component(
+  "WebhookEndpointDeleted",
+  z.object({ ...webhookEndpointFields, deleted: z.literal(true) }),
+  "The endpoint is disabled: no new event targets it and pending retries stop.",
+);
+
+export const WebhookEndpointList = component(
+  "WebhookEndpointList",
+  z.object({ object: z.literal("list"), data: z.array(WebhookEndpoint) }),
+  "A tenant's webhook endpoints.",
+);
+
+export const WebhookOverrideSecret = component(
+  "WebhookOverrideSecret",
+  z.object({
+    object: z.literal("webhook_override_secret"),
+    tenant_id: z.string(),
+    environment: z.enum(["live", "test"]),
+    secret: z.string(),
+  }),
+  "The secret that signs deliveries to per-run `webhook_url` overrides of this tenant and environment.",
+);
+
+export const Health = component("Health", z.object({ status: z.literal("ok") }), "Liveness.");

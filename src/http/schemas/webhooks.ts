@@ -1,0 +1,19 @@
+// Request schemas of the webhook endpoints (admin plane). The OpenAPI document is generated from these.
+import { z } from "zod";
+import { WEBHOOK_EVENT_TYPES } from "../../domain/webhook-events";
+import type { ErrorCode } from "../errors";
+
+export const CreateWebhookEndpointSchema = z.strictObject({
+  url: z.string().min(1).max(2048),
+  /** Defaults to every event type. */
+  events: z.array(z.enum(WEBHOOK_EVENT_TYPES)).min(1).optional(),
+  environment: z.enum(["live", "test"]).default("live"),
+});
+
+export type CreateWebhookEndpointBody = z.infer<typeof CreateWebhookEndpointSchema>;
+
+export const webhookEndpointErrorCode = (path: string): ErrorCode => (path === "url" ? "invalid_webhook_url" : "invalid_request");
+
+export const OverrideSecretQuerySchema = z.strictObject({
+  environment: z.enum(["live", "test"]).default("live"),
+});
