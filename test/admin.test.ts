@@ -328,6 +328,15 @@ describe("templates", () => {
         { source: "cgu_ceis", phase: "important", on_hit: "review" },
       ],
     });
+    // A version cannot switch the subject type (callers send cpf or cnpj by it).
+    const switched = await admin("POST", `/templates/${v1.id}/versions`, {
+      ...change,
+      subject_type: "pj",
+      parametros_schema: { type: "object", properties: { cnpj: { type: "string" } }, required: ["cnpj"] },
+      sources: [{ source: "receita_federal_cnpj", phase: "critical", on_hit: "block" }],
+    });
+    await expectError(switched, { status: 400, code: "invalid_request", param: "subject_type" });
+
     const draftRes = await admin("POST", `/templates/${v1.id}/versions`, change);
     expect(draftRes.status).toBe(201);
     expect(await draftRes.json()).toMatchObject({ id: v1.id, version: 2, status: "draft", name: "Onboarding varejo v2" });

@@ -111,3 +111,28 @@ describe("RunObject", () => {
     expect(await callCounts(runId)).toEqual({ receita_federal_cpf: 1 });
   });
 });
+
+describe("personal data leaving the run object", () => {
+  it("no CPF in clear in D1, /detail or the run body (subject and QSA partners)", async () => {
+    const { key, runId } = await newRun("529.982.247-25");
+    await runToEnd(key, runId);
+    const row = await env.DB.prepare("SELECT * FROM runs WHERE id = ?").bind(runId).first();
+    expect(JSON.stringify(row)).not.toContain("52998224725");
+    expect(JSON.stringify(row)).not.toContain("529.982.247-25");
+    const detail = await (await call("GET", `/api/v1/bureau/runs/${runId}/detail`, { key })).text();
+    expect(detail).not.toContain("52998224725");
+    expect(detail).toContain("***.982.247-**");
+
+    const pj = await createRun(key, { template_id: "tpl_pj_padrao", parametros: { cnpj: "00.000.000/0001-91" } });
+    const pjId = (await pj.json<{ run_id: string }>()).run_id;
+    const done = await runToEnd(key, pjId);
+    const partnerDocs = (
+      await env.DB.prepare("SELECT id FROM runs WHERE parent_run_id = ?").bind(pjId).all<{ id: string }>()
+    ).results;
+    expect(partnerDocs).toHaveLength(2);
+    const pjRow = JSON.stringify(await env.DB.prepare("SELECT result FROM runs WHERE id = ?").bind(pjId).first());
+    // The sandbox QSA lists 000.000.001-91 as a partner; only its mask may leave the object.
+    expect(pjRow).not.toMatch(/00000000191|000\.000\.001-91/);
+    expect(done.partner_runs.every((p: { document: string }) => /^\*\*\*\./.test(p.document))).toBe(true);
+  });
+});

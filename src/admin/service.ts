@@ -181,6 +181,10 @@ export async function createTemplateVersion(db: Db, id: string, def: TemplateDef
   if (latest.tenantId !== def.tenant_id) {
     throw new ApiError("invalid_request", "tenant_id de um template não pode mudar entre versões.", "tenant_id");
   }
+  // Callers send cpf or cnpj by the template's subject type: a new version cannot switch it.
+  if (latest.subjectType !== def.subject_type) {
+    throw new ApiError("invalid_request", "subject_type de um template não pode mudar entre versões.", "subject_type");
+  }
   const version = latest.status === "draft" ? latest.version : latest.version + 1;
   const snap = toSnapshot(id, version, def);
   await checkDefinition(db, snap);

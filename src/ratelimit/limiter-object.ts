@@ -19,13 +19,17 @@ export class RateLimiter extends DurableObject<Env> {
    */
   clock: () => number = () => Date.now();
 
+  /** The current window, loaded from storage once per instance (undefined = not loaded yet). */
+  private state: WindowState | null | undefined;
+
   /** Counts one request of this key against `limit` per minute. */
   hit(limit: number): RateLimitDecision {
-    const kv = this.ctx.storage.kv;
-    const { decision, next } = fixedWindowHit(kv.get<WindowState>(STATE_KEY) ?? null, limit, this.clock());
-    // The synchronous KV API writes to the object's SQLite; the output gate holds
-    // the reply until the write is durable, so an admitted request is never lost.
-    if (next) kv.put(STATE_KEY, next);
+    if (this.state === undefined) this.state = this.ctx.storage.kv.get<WindowState>(STATE_KEY) ?? null;
+    const { decision, next } = fixedWindowHit(this.state, limit, this.clock());
+    if (next) {
+      this.state = next;
+      void this.ctx.storage.put(STATE_KEY, next, { allowUnconfirmed: true });
+    }
     return decision;
   }
 }

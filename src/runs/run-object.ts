@@ -15,7 +15,8 @@ import { reserveCredits } from "../db/queries/tenants";
 import { analyze } from "../domain/analysis";
 import { decide } from "../domain/decision";
 import { maskDocument } from "../domain/documents";
-import { selectPartners } from "../domain/partners";
+import { qsaOf, selectPartners } from "../domain/partners";
+import { redactCpfs } from "../domain/redaction";
 import { estimateSeconds, nextStep, skippedSources } from "../domain/plan";
 import {
   isTerminal,
@@ -345,7 +346,9 @@ export class RunObject extends DurableObject<Env> {
       const analysis = outcome
         ? analyze({ snapshot: init.snapshot, subjectType: init.subject.type, results, partners, outcome })
         : null;
-      stored = buildRunBody({
+      // What leaves this object (D1, /detail, reports, webhooks) carries no CPF in clear.
+      const cpfs = [init.subject.type === "pf" ? init.subject.document : "", ...qsaOf(results).map((p) => p.documento.replace(/\D/g, ""))];
+      stored = redactCpfs(buildRunBody({
         init,
         status: forced === "cancelado" ? "cancelado" : outcome!.status,
         outcome,
@@ -355,7 +358,7 @@ export class RunObject extends DurableObject<Env> {
         analysis,
         startedAt: this.meta<string>("started_at") ?? null,
         completedAt,
-      });
+      }), cpfs);
       this.setMeta("final", stored);
       this.setMeta("status", stored.body.status);
     }

@@ -297,7 +297,8 @@ async function findReplay(s: Services, keyHash: string, fingerprint: string, now
 
 export async function getRun(s: Services, id: string): Promise<RunRow> {
   const row = await getRunForTenant(s.db, s.auth.tenantId, s.auth.livemode, id);
-  if (!row) throw new ApiError("run_not_found", `Execução não encontrada: ${id.slice(0, 64)}.`, "id");
+  // Same body for an unknown id and another tenant's run: nothing tells them apart.
+  if (!row) throw new ApiError("run_not_found", undefined, "id");
   return row;
 }
 
