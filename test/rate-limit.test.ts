@@ -108,6 +108,16 @@ describe("rate limit", () => {
     expect(pending.headers.get("x-ratelimit-remaining")).toBe("48");
   });
 
+  it("the count is kept in the object's storage (it survives eviction), one row per key", async () => {
+    const { key, keyId } = await newKey({ limit: 5 });
+    await setClock(keyId, T0 + 1_000);
+    await list(key);
+    await list(key);
+    const stub = env.RATE_LIMITER.get(env.RATE_LIMITER.idFromName(keyId));
+    const stored = await runInDurableObject(stub, (_i: RateLimiter, state) => [...state.storage.kv.list()]);
+    expect(stored).toEqual([["window", { start: T0, count: 2 }]]);
+  });
+
   it("keys are counted independently, also within one tenant", async () => {
     const a = await newKey({ limit: 2 });
     const b = await newKey({ limit: 2, tenantId: a.tenantId });

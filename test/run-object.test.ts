@@ -94,6 +94,11 @@ describe("RunObject", () => {
     const { createDb } = await import("../src/db/client");
     expect(await advanceRunStatus(createDb(env.DB), runId, "running")).toBe(false);
     expect(await status()).toBe("completed");
+    // Forward only: a late "running" never moves an em_analise run back.
+    const other = await newRun();
+    await env.DB.prepare("UPDATE runs SET status = 'em_analise' WHERE id = ?").bind(other.runId).run();
+    expect(await advanceRunStatus(createDb(env.DB), other.runId, "running")).toBe(false);
+    expect(await advanceRunStatus(createDb(env.DB), other.runId, "em_analise")).toBe(false);
   });
 
   it("a cancelled run keeps its state: late source answers are not recorded", async () => {

@@ -168,11 +168,14 @@ export class RunObject extends DurableObject<Env> {
     await this.ctx.storage.setAlarm(Date.now() + Math.max(cfg.runDeadlineMs, PARTNER_POLL_MS));
 
     const db = createDb(this.env.DB);
+    // D1 mirror writes overlap the sources instead of delaying them: they are
+    // conditional (a status only moves forward), so their arrival order is safe.
+    const mirrors: Promise<unknown>[] = [];
     if (status === "queued") {
       const startedAt = new Date().toISOString();
       this.setMeta("status", "running");
       this.setMeta("started_at", startedAt);
-      await advanceRunStatus(db, init.runId, "running", startedAt);
+      mirrors.push(advanceRunStatus(db, init.runId, "running", startedAt));
     }
     const startedAtMs = Date.parse(this.meta<string>("started_at") ?? new Date().toISOString());
     const policy = {
@@ -195,18 +198,20 @@ export class RunObject extends DurableObject<Env> {
           entries.map((entry) => limit.run(() => this.runSource(entry, init.subject, sourcing, policy, this.inflight!.signal))),
         );
       }
-      if (this.status() !== "running") return;
+      if (this.status() !== "running") return void (await Promise.all(mirrors));
       this.setMeta("status", "em_analise");
-      await advanceRunStatus(db, init.runId, "em_analise");
+      mirrors.push(advanceRunStatus(db, init.runId, "em_analise"));
     }
-    if (this.status() !== "em_analise") return;
+    if (this.status() !== "em_analise") return void (await Promise.all(mirrors));
 
     const waiting = await this.ensurePartnerRuns(init);
     if (waiting) {
+      await Promise.all(mirrors);
       await this.ctx.storage.setAlarm(Date.now() + PARTNER_POLL_MS);
       return;
     }
     await this.finalize(init, null);
+    await Promise.all(mirrors);
   }
 
   private async runSource(

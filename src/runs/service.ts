@@ -252,11 +252,11 @@ export async function createRun(s: Services, body: CreateRunBody, idempotencyKey
     if (replay) return replay;
     throw new ApiError("idempotency_key_in_use");
   }
-  if (keyHash) {
-    const record: IdempotencyRecord = { run_id: row.id, fingerprint, expires_at: expiresAt };
-    await env.IDEMPOTENCY.put(`idem:${keyHash}`, JSON.stringify(record), { expirationTtl: IDEMPOTENCY_TTL_S });
-  }
-  await startRun(env, row, prepared);
+  const record: IdempotencyRecord = { run_id: row.id, fingerprint, expires_at: expiresAt };
+  await Promise.all([
+    keyHash ? env.IDEMPOTENCY.put(`idem:${keyHash}`, JSON.stringify(record), { expirationTtl: IDEMPOTENCY_TTL_S }) : null,
+    startRun(env, row, prepared),
+  ]);
   return { replayed: false, body: acceptedBody(row) };
 }
 

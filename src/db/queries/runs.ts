@@ -79,7 +79,13 @@ export function listRuns(db: Db, q: RunListQuery) {
     .all();
 }
 
-/** Conditional status change: only from a non-terminal status, so a terminal run never changes again. */
+/** The statuses each mirrored status may follow: D1 only ever moves a run forward. */
+const PREDECESSORS: Record<"running" | "em_analise", RunStatus[]> = {
+  running: ["queued"],
+  em_analise: ["queued", "running"],
+};
+
+/** Conditional status change, forward only: a late write never moves a run back, and a terminal run never changes. */
 export async function advanceRunStatus(
   db: Db,
   id: string,
@@ -89,7 +95,7 @@ export async function advanceRunStatus(
   const res = await db
     .update(runs)
     .set({ status, ...(startedAt ? { startedAt } : {}) })
-    .where(and(eq(runs.id, id), notInArray(runs.status, [...TERMINAL_STATUSES, status])))
+    .where(and(eq(runs.id, id), inArray(runs.status, PREDECESSORS[status])))
     .returning({ id: runs.id });
   return res.length === 1;
 }
