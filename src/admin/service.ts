@@ -152,20 +152,23 @@ async function checkDefinition(db: Db, snap: TemplateSnapshot) {
 
 export const listAllTemplates = async (db: Db) => ({ object: "list" as const, data: (await listTemplates(db)).map(templateView) });
 
+/** A new draft version row of a template snapshot. */
+const draftRow = (snap: TemplateSnapshot, now: Date): TemplateRow => ({
+  id: snap.id,
+  version: snap.version,
+  tenantId: snap.tenant_id,
+  name: snap.name,
+  subjectType: snap.subject_type,
+  status: "draft",
+  snapshot: JSON.stringify(snap),
+  createdAt: now.toISOString(),
+  publishedAt: null,
+});
+
 export async function createTemplate(db: Db, def: TemplateDefinition, now: Date) {
   const snap = toSnapshot(newId("tpl", now.getTime()), 1, def);
   await checkDefinition(db, snap);
-  const row: TemplateRow = {
-    id: snap.id,
-    version: 1,
-    tenantId: snap.tenant_id,
-    name: snap.name,
-    subjectType: snap.subject_type,
-    status: "draft",
-    snapshot: JSON.stringify(snap),
-    createdAt: now.toISOString(),
-    publishedAt: null,
-  };
+  const row = draftRow(snap, now);
   await insertTemplateVersion(db, row);
   return templateView(row);
 }
@@ -189,18 +192,7 @@ export async function createTemplateVersion(db: Db, id: string, def: TemplateDef
   const snap = toSnapshot(id, version, def);
   await checkDefinition(db, snap);
   if (latest.status === "draft") await replaceDraft(db, id, version, snap, def.name);
-  else
-    await insertTemplateVersion(db, {
-      id,
-      version,
-      tenantId: snap.tenant_id,
-      name: snap.name,
-      subjectType: snap.subject_type,
-      status: "draft",
-      snapshot: JSON.stringify(snap),
-      createdAt: now.toISOString(),
-      publishedAt: null,
-    });
+  else await insertTemplateVersion(db, draftRow(snap, now));
   const [row] = await templateVersions(db, id);
   return templateView(row);
 }
