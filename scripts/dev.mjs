@@ -6,7 +6,7 @@
 //  4. prints the key and the admin token, then runs `wrangler dev` on loopback.
 // Running it again duplicates nothing. Options: PORT (default 8787), DEV_STATE_DIR
 // (wrangler's --persist-to, default .wrangler/state), DEV_SETUP_ONLY=1 (skip step 4);
-// arguments after `--` go to `wrangler dev` (e.g. -- --var SANDBOX_LATENCY_FACTOR:0.1).
+// further arguments go to `wrangler dev` (e.g. `npm run dev -- --var SANDBOX_LATENCY_FACTOR:0.1`).
 import { execFileSync, spawn } from "node:child_process";
 import { createHmac, randomBytes } from "node:crypto";
 import { existsSync, mkdirSync, readFileSync, writeFileSync } from "node:fs";
@@ -96,7 +96,9 @@ Try it:
 if (process.env.DEV_SETUP_ONLY === "1") process.exit(0);
 
 // 4. The Worker on loopback.
-const extra = process.argv.includes("--") ? process.argv.slice(process.argv.indexOf("--") + 1) : [];
+// `npm run dev -- --var K:V` arrives without the `--` (npm consumes it); a direct
+// `node scripts/dev.mjs -- --var K:V` keeps it.
+const extra = process.argv.slice(2).filter((a, i) => !(i === 0 && a === "--"));
 const child = spawn(wrangler, ["dev", "--ip", "127.0.0.1", "--port", port, ...persist, ...extra], {
   cwd: root,
   stdio: "inherit",
