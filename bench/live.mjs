@@ -32,7 +32,8 @@ const vars = Object.keys(provider.catalog ?? (await import("../scripts/fake-prov
   "--var", `SOURCE_URL_${k.toUpperCase()}:${provider.url}/${k}`,
   "--var", `SOURCE_TOKEN_${k.toUpperCase()}:bench-token`,
 ]);
-const dev = await startDev(vars);
+// The per-key rate limit is raised: 50 runs polled at once would otherwise meet 429s.
+const dev = await startDev([...vars, "--var", "RATE_LIMIT_PER_MINUTE:1000000000"]);
 const adminHeaders = { Authorization: `Bearer ${dev.admin}`, "content-type": "application/json" };
 const post = (path, body, headers) => fetch(`${dev.base}${path}`, { method: "POST", headers, body: JSON.stringify(body) }).then((r) => r.json());
 
