@@ -1,4 +1,5 @@
 // The decision of a bureau run (contract §4–§5). Pure: results in, outcome out.
+import { creditsUsed } from "./credits";
 import type {
   Decision,
   DecisionOutcome,
@@ -158,7 +159,7 @@ export const decide = (input: DecideInput): DecisionOutcome => {
   }
   if (reviewByPartner) triggered_rules.push({ source: "partner_runs", on_hit: "review", effect: "review" });
 
-  const credits_used = livemode ? called.filter((c) => c.result.status !== "ERROR").length : 0;
+  const credits_used = creditsUsed(called.map((c) => c.result), livemode);
 
   if (failed) {
     return {

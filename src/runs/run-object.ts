@@ -13,6 +13,7 @@ import { advanceRunStatus, childRuns, finishRun, getRunById, insertRun } from ".
 import { findPublishedTemplate } from "../db/queries/templates";
 import { reserveCredits } from "../db/queries/tenants";
 import { analyze } from "../domain/analysis";
+import { creditsToReserve } from "../domain/credits";
 import { decide } from "../domain/decision";
 import { maskDocument } from "../domain/documents";
 import { qsaOf, selectPartners } from "../domain/partners";
@@ -22,7 +23,6 @@ import {
   isTerminal,
   type PartnerOutcome,
   type RunStatus,
-  type SourceKey,
   type SourceResult,
   type Subject,
   type TemplateSnapshot,
@@ -62,6 +62,9 @@ type PartnerRow = {
   started: number;
   outcome: string | null;
 };
+
+/** Results by source, as the planner reads them. */
+const byKey = (results: SourceResult[]) => new Map(results.map((r) => [r.source, r] as const));
 
 /** How often a run waiting for partner runs checks on them if no notice arrives. */
 const PARTNER_POLL_MS = 30_000;
@@ -189,7 +192,7 @@ export class RunObject extends DurableObject<Env> {
       this.inflight = new AbortController();
       for (;;) {
         if (this.status() !== "running") return; // cancelled meanwhile
-        const step = nextStep(init.snapshot, this.resultsMap());
+        const step = nextStep(init.snapshot, byKey(this.results()));
         if (step.kind === "done") break;
         const entries = step.kind === "critical" ? [step.entry] : step.entries;
         // Live sources share the Workers limit of 6 simultaneous outbound connections.
@@ -245,7 +248,7 @@ export class RunObject extends DurableObject<Env> {
     const db = createDb(this.env.DB);
     if (!this.meta<boolean>("partners_planned")) {
       const results = this.results();
-      const step = nextStep(snapshot, this.resultsMap());
+      const step = nextStep(snapshot, byKey(results));
       const blocked = step.kind === "done" && step.blockedBy !== null;
       selectPartners(snapshot, results, blocked).forEach((p, idx) => {
         this.sql.exec(
@@ -296,7 +299,7 @@ export class RunObject extends DurableObject<Env> {
     if (!template || template.subject_type !== "pf") return fail("Template de sócios indisponível.");
     const existing = await getRunById(db, p.run_id);
     if (!existing) {
-      const reserve = init.livemode ? template.sources.length : 0;
+      const reserve = creditsToReserve(template, init.livemode);
       if (!(await reserveCredits(db, init.tenantId, reserve))) return fail("Créditos insuficientes para a execução do sócio.");
       await insertRun(db, {
         id: p.run_id,
@@ -358,7 +361,7 @@ export class RunObject extends DurableObject<Env> {
         status: forced === "cancelado" ? "cancelado" : outcome!.status,
         outcome,
         results,
-        skipped: skippedSources(init.snapshot, this.resultsMap()),
+        skipped: skippedSources(init.snapshot, byKey(results)),
         partners,
         analysis,
         startedAt: this.meta<string>("started_at") ?? null,
@@ -415,10 +418,6 @@ export class RunObject extends DurableObject<Env> {
       .exec<{ json: string }>("SELECT json FROM results ORDER BY seq")
       .toArray()
       .map((r) => JSON.parse(r.json) as SourceResult);
-  }
-
-  private resultsMap(): Map<SourceKey, SourceResult> {
-    return new Map(this.results().map((r) => [r.source, r]));
   }
 
   private partnerRows(): PartnerRow[] {

@@ -13,6 +13,7 @@ import {
 import { findPublishedTemplate } from "../db/queries/templates";
 import { refundCredits, reserveCredits } from "../db/queries/tenants";
 import { isSandboxTestDocument, maskDocument, normalizeDocument, validateCnpj, validateCpf } from "../domain/documents";
+import { creditsToReserve } from "../domain/credits";
 import { estimateSeconds } from "../domain/plan";
 import type { RunStatus, SubjectType, TemplateSnapshot } from "../domain/types";
 import { webhookUrlProblem } from "../domain/webhook-url";
@@ -206,7 +207,7 @@ export async function createRun(s: Services, body: CreateRunBody, idempotencyKey
   }
 
   if (auth.tenantStatus !== "active") throw new ApiError("billing_suspended", "Conta suspensa.");
-  const reserve = auth.livemode ? prepared.template.sources.length : 0;
+  const reserve = creditsToReserve(prepared.template, auth.livemode);
   if (!(await reserveCredits(db, auth.tenantId, reserve))) {
     throw new ApiError(
       "billing_suspended",

@@ -12,6 +12,7 @@ import {
   type SourceResult,
   type TemplateSnapshot,
 } from "../domain/types";
+import { creditsUsed } from "../domain/credits";
 import { maskDocument } from "../domain/documents";
 import type { RunInit } from "./run-object";
 
@@ -67,7 +68,8 @@ export function buildRunBody(a: {
       risk_band: p.risk_band,
     })),
     parent_run_id: init.parentRunId,
-    credits_used: outcome?.credits_used ?? creditsForAnswered(a.results, init.livemode),
+    // A cancelled run still pays for the sources that answered before it stopped.
+    credits_used: outcome?.credits_used ?? creditsUsed(a.results, init.livemode),
     external_id: init.externalId,
     flags: init.externalId ? { external_id: init.externalId } : {},
     metadata: init.metadata,
@@ -78,10 +80,6 @@ export function buildRunBody(a: {
   };
   return { body, results: a.results, analysis: a.analysis, snapshot: init.snapshot, partners: a.partners };
 }
-
-/** A cancelled run still pays for the sources that answered before it stopped. */
-const creditsForAnswered = (results: SourceResult[], livemode: boolean) =>
-  livemode ? results.filter((r) => r.status !== "ERROR").length : 0;
 
 export const storedResult = (row: RunRow): StoredResult | null =>
   row.result ? (JSON.parse(row.result) as StoredResult) : null;
