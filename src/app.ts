@@ -4,7 +4,8 @@ import { HTTPException } from "hono/http-exception";
 import { z } from "zod";
 import { createMiddleware } from "hono/factory";
 import type { AppEnv } from "./env";
-import { ApiError, errorBody } from "./http/errors";
+import { DomainError } from "./domain/errors";
+import { ApiError, errorBody, fromDomainError } from "./http/errors";
 import { apiVersion } from "./http/middleware/api-version";
 import { apiKeyAuth, type AuthContext } from "./http/middleware/auth";
 import { rateLimit } from "./http/middleware/rate-limit";
@@ -64,6 +65,7 @@ export function createApp(options: AppOptions = {}) {
     const requestId = c.get("requestId") ?? "req_unknown";
     let apiError: ApiError;
     if (err instanceof ApiError) apiError = err;
+    else if (err instanceof DomainError) apiError = fromDomainError(err);
     else if (err instanceof HTTPException && err.status === 400) apiError = new ApiError("invalid_json");
     else {
       // Never leak stack traces, SQL or secrets: log the error class and request id only.

@@ -12,7 +12,7 @@ import {
 } from "../db/queries/templates";
 import { templateProblems } from "../domain/template-rules";
 import type { TemplateSnapshot, TemplateSource } from "../domain/types";
-import { ApiError } from "../http/errors";
+import { DomainError } from "../domain/errors";
 import type { TemplateDefinition } from "../http/schemas/admin";
 import { DEFAULT_SCOPES, generateApiKey, hashApiKey, type Environment, type Scope } from "../lib/api-keys";
 import { newId } from "../lib/ids";
@@ -32,19 +32,19 @@ export const tenantView = (t: TenantRow) => ({
 export async function createTenant(db: Db, input: { name: string; slug: string; credits: number }, now: Date) {
   const at = now.toISOString();
   const row: TenantRow = { id: newId("ten", now.getTime()), ...input, status: "active", createdAt: at, updatedAt: at };
-  if (!(await insertTenant(db, row))) throw new ApiError("tenant_slug_taken", `Já existe um tenant com o slug '${input.slug}'.`, "slug");
+  if (!(await insertTenant(db, row))) throw new DomainError("tenant_slug_taken", `Já existe um tenant com o slug '${input.slug}'.`, "slug");
   return tenantView(row);
 }
 
 export async function requireTenant(db: Db, id: string): Promise<TenantRow> {
   const t = await getTenant(db, id);
-  if (!t) throw new ApiError("tenant_not_found", undefined, "id");
+  if (!t) throw new DomainError("tenant_not_found", undefined, "id");
   return t;
 }
 
 export async function patchTenant(db: Db, id: string, patch: { status?: "active" | "suspended"; credits?: number }, now: Date) {
   const t = await updateTenant(db, id, patch, now.toISOString());
-  if (!t) throw new ApiError("tenant_not_found", undefined, "id");
+  if (!t) throw new DomainError("tenant_not_found", undefined, "id");
   return tenantView(t);
 }
 
@@ -86,7 +86,7 @@ export async function createApiKey(
 
 export async function revokeKey(db: Db, id: string, now: Date) {
   const row = await revokeApiKey(db, id, now.toISOString());
-  if (!row) throw new ApiError("api_key_not_found", undefined, "id");
+  if (!row) throw new DomainError("api_key_not_found", undefined, "id");
   return { id: row.id, object: "api_key" as const, revoked_at: row.revokedAt };
 }
 
@@ -141,7 +141,7 @@ async function checkDefinition(db: Db, snap: TemplateSnapshot) {
   if (snap.tenant_id) await requireTenant(db, snap.tenant_id);
   const problems = templateProblems(snap);
   if (problems.length > 0) {
-    throw new ApiError(
+    throw new DomainError(
       "invalid_request",
       problems.map((p) => `${p.name}: ${p.reason}`).join("; "),
       problems[0].name,
@@ -179,14 +179,14 @@ export async function createTemplate(db: Db, def: TemplateDefinition, now: Date)
  */
 export async function createTemplateVersion(db: Db, id: string, def: TemplateDefinition, now: Date) {
   const versions = await templateVersions(db, id);
-  if (versions.length === 0) throw new ApiError("template_not_found_admin", undefined, "id");
+  if (versions.length === 0) throw new DomainError("template_not_found_admin", undefined, "id");
   const latest = versions[0];
   if (latest.tenantId !== def.tenant_id) {
-    throw new ApiError("invalid_request", "tenant_id de um template não pode mudar entre versões.", "tenant_id");
+    throw new DomainError("invalid_request", "tenant_id de um template não pode mudar entre versões.", "tenant_id");
   }
   // Callers send cpf or cnpj by the template's subject type: a new version cannot switch it.
   if (latest.subjectType !== def.subject_type) {
-    throw new ApiError("invalid_request", "subject_type de um template não pode mudar entre versões.", "subject_type");
+    throw new DomainError("invalid_request", "subject_type de um template não pode mudar entre versões.", "subject_type");
   }
   const version = latest.status === "draft" ? latest.version : latest.version + 1;
   const snap = toSnapshot(id, version, def);
@@ -199,10 +199,10 @@ export async function createTemplateVersion(db: Db, id: string, def: TemplateDef
 
 export async function publishTemplate(db: Db, id: string, now: Date) {
   const versions = await templateVersions(db, id);
-  if (versions.length === 0) throw new ApiError("template_not_found_admin", undefined, "id");
+  if (versions.length === 0) throw new DomainError("template_not_found_admin", undefined, "id");
   const draft = versions.find((v) => v.status === "draft");
-  if (!draft) throw new ApiError("template_not_draft", undefined, "id");
+  if (!draft) throw new DomainError("template_not_draft", undefined, "id");
   const published = await publishDraft(db, id, draft.version, now.toISOString());
-  if (!published) throw new ApiError("template_not_draft", undefined, "id");
+  if (!published) throw new DomainError("template_not_draft", undefined, "id");
   return templateView(published);
 }

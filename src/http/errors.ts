@@ -2,6 +2,7 @@
 // `errorResponse` from an ApiError; the table below is the single place that
 // ties a code to its HTTP status, type and default pt-BR message.
 import type { ContentfulStatusCode } from "hono/utils/http-status";
+import { DomainError, type DomainErrorCode, type InvalidParam } from "../domain/errors";
 
 export type ErrorType =
   | "invalid_request_error"
@@ -65,6 +66,11 @@ export const ERROR_CODES = {
   // runs
   run_not_found: spec(404, "not_found_error", "Execução não encontrada."),
   run_already_terminal: spec(409, "invalid_request_error", "A execução já terminou e não pode ser cancelada."),
+  partner_run_not_cancellable: spec(
+    409,
+    "invalid_request_error",
+    "Execuções de sócios não podem ser canceladas sozinhas: cancele a execução da empresa.",
+  ),
   invalid_limit: invalid("limit deve ser um inteiro entre 1 e 100."),
   invalid_timestamp: invalid("Data inválida: use ISO 8601 (ex.: 2026-01-15T00:00:00Z)."),
   invalid_cursor: invalid("Cursor de paginação inválido."),
@@ -89,10 +95,10 @@ export const ERROR_CODES = {
 
 export type ErrorCode = keyof typeof ERROR_CODES;
 
-export interface InvalidParam {
-  name: string;
-  reason: string;
-}
+export type { InvalidParam };
+
+// Every code a service can throw has a status, a type and a message here.
+const _everyDomainCodeMapped: Record<DomainErrorCode, CodeSpec> = ERROR_CODES;
 
 export class ApiError extends Error {
   readonly status: ContentfulStatusCode;
@@ -111,6 +117,10 @@ export class ApiError extends Error {
     this.type = ERROR_CODES[code].type;
   }
 }
+
+/** The HTTP face of a service's error. */
+export const fromDomainError = (e: DomainError): ApiError =>
+  new ApiError(e.code, e.hasMessage ? e.message : undefined, e.param, e.invalidParams);
 
 export function errorBody(err: ApiError, requestId: string) {
   return {

@@ -3,7 +3,7 @@
 import { createDb } from "../db/client";
 import { getRunById, type RunRow } from "../db/queries/runs";
 import { ANALYSIS_VERSION } from "../domain/analysis";
-import { ApiError } from "../http/errors";
+import { DomainError } from "../domain/errors";
 import { keyedHash, sha256Hex, timingSafeEqual } from "../lib/crypto";
 import type { Services } from "../runs/service";
 import { getRun } from "../runs/service";
@@ -42,9 +42,9 @@ function reportObject(runId: string, mode: ReportMode, obj: R2Object): ReportObj
 
 async function terminalRun(s: Services, runId: string): Promise<RunRow> {
   const row = await getRun(s, runId);
-  if (!isTerminalRow(row)) throw new ApiError("run_not_terminal", undefined, "id");
+  if (!isTerminalRow(row)) throw new DomainError("run_not_terminal", undefined, "id");
   if (row.status === "cancelado") {
-    throw new ApiError("run_not_terminal", "A execução foi cancelada antes de ter uma decisão; não há relatório.", "id");
+    throw new DomainError("run_not_terminal", "A execução foi cancelada antes de ter uma decisão; não há relatório.", "id");
   }
   return row;
 }
@@ -114,7 +114,7 @@ const signature = (secret: string, tenantId: string, runId: string, mode: string
 export async function reportDownloadUrl(s: Services, origin: string, runId: string, mode: ReportMode): Promise<string> {
   const row = await terminalRun(s, runId);
   if (!(await s.env.REPORTS.head(objectKey(s.auth.tenantId, row.id, mode)))) {
-    throw new ApiError("report_not_generated", undefined, "mode");
+    throw new DomainError("report_not_generated", undefined, "mode");
   }
   const exp = Math.floor(s.now().getTime() / 1000) + DOWNLOAD_TTL_S;
   const sig = await signature(s.env.SERVER_SECRET, s.auth.tenantId, row.id, mode, exp);
@@ -134,9 +134,9 @@ export async function openDownload(
 ): Promise<{ body: ReadableStream; size: number; etag: string; mode: ReportMode }> {
   const { tenant = "", mode = "", exp = "", sig = "" } = q;
   const expected = await signature(env.SERVER_SECRET, tenant, runId, mode, Number(exp));
-  if (!/^\d{1,12}$/.test(exp) || !timingSafeEqual(sig, expected)) throw new ApiError("invalid_signature");
-  if (Number(exp) * 1000 < nowMs) throw new ApiError("url_expired");
+  if (!/^\d{1,12}$/.test(exp) || !timingSafeEqual(sig, expected)) throw new DomainError("invalid_signature");
+  if (Number(exp) * 1000 < nowMs) throw new DomainError("url_expired");
   const obj = await env.REPORTS.get(objectKey(tenant, runId, mode as ReportMode));
-  if (!obj) throw new ApiError("report_not_generated");
+  if (!obj) throw new DomainError("report_not_generated");
   return { body: obj.body, size: obj.size, etag: obj.httpEtag, mode: mode as ReportMode };
 }

@@ -17,7 +17,7 @@ import { creditsToReserve } from "../domain/credits";
 import { estimateSeconds } from "../domain/plan";
 import type { RunStatus, SubjectType, TemplateSnapshot } from "../domain/types";
 import { webhookUrlProblem } from "../domain/webhook-url";
-import { ApiError, type InvalidParam } from "../http/errors";
+import { DomainError, type InvalidParam } from "../domain/errors";
 import type { AuthContext } from "../http/middleware/auth";
 import { canonicalJson, keyedHash, sha256Hex } from "../lib/crypto";
 import { newId } from "../lib/ids";
@@ -80,14 +80,14 @@ const documentField = (t: SubjectType) => (t === "pf" ? "cpf" : "cnpj");
 /** Resolves template, subject and parametros; throws the contract's error for each problem. */
 async function prepareRun(s: Services, body: CreateRunBody) {
   const template = await findPublishedTemplate(s.db, body.template_id, s.auth.tenantId);
-  if (!template) throw new ApiError("template_not_found", undefined, "template_id");
+  if (!template) throw new DomainError("template_not_found", undefined, "template_id");
   const field = documentField(template.subject_type);
   const param = `parametros.${field}`;
   const parametros: Record<string, unknown> = { ...(body.parametros ?? {}) };
 
   if (body.subject) {
     if (body.subject.type !== template.subject_type) {
-      throw new ApiError(
+      throw new DomainError(
         "subject_type_mismatch",
         `O template ${template.id} é para ${template.subject_type.toUpperCase()}, mas subject.type é '${body.subject.type}'.`,
         "subject.type",
@@ -95,7 +95,7 @@ async function prepareRun(s: Services, body: CreateRunBody) {
     }
     const given = parametros[field];
     if (typeof given === "string" && normalizeDocument(given) !== normalizeDocument(body.subject.doc)) {
-      throw new ApiError("invalid_parametros", `subject.doc e ${param} trazem documentos diferentes.`, param, [
+      throw new DomainError("invalid_parametros", `subject.doc e ${param} trazem documentos diferentes.`, param, [
         { name: param, reason: "difere de subject.doc" },
       ]);
     }
@@ -106,14 +106,14 @@ async function prepareRun(s: Services, body: CreateRunBody) {
   const docParam = body.subject ? "subject.doc" : param;
   const raw = parametros[field];
   if (raw === undefined || raw === null || raw === "") {
-    throw new ApiError("missing_document", `Informe ${param} (ou subject.doc).`, docParam);
+    throw new DomainError("missing_document", `Informe ${param} (ou subject.doc).`, docParam);
   }
 
   // The schema first: a document of the wrong type (a number) is a type
   // problem like any other and is listed together with the others.
   const problems = schemaProblems(template, parametros);
   if (problems.length > 0) {
-    throw new ApiError(
+    throw new DomainError(
       "invalid_parametros",
       `Os parâmetros não atendem ao schema do template: ${problems.map((p) => `${p.name} (${p.reason})`).join("; ")}.`,
       problems[0].name,
@@ -122,7 +122,7 @@ async function prepareRun(s: Services, body: CreateRunBody) {
   }
   // A tenant template whose schema does not type the document field.
   if (typeof raw !== "string") {
-    throw new ApiError("invalid_parametros", `${param} deve ser texto.`, param, [{ name: param, reason: "tipo inválido (esperado: string)" }]);
+    throw new DomainError("invalid_parametros", `${param} deve ser texto.`, param, [{ name: param, reason: "tipo inválido (esperado: string)" }]);
   }
 
   const check = template.subject_type === "pf" ? validateCpf(raw) : validateCnpj(raw);
@@ -130,11 +130,11 @@ async function prepareRun(s: Services, body: CreateRunBody) {
   if (check.ok) document = check.value;
   else if (!s.auth.livemode && isSandboxTestDocument(template.subject_type, normalizeDocument(raw))) {
     document = normalizeDocument(raw); // documented sandbox test value
-  } else throw new ApiError("invalid_document", check.message, docParam);
+  } else throw new DomainError("invalid_document", check.message, docParam);
 
   if (body.webhook_url !== undefined) {
     const problem = webhookUrlProblem(body.webhook_url, { sandbox: !s.auth.livemode });
-    if (problem) throw new ApiError("invalid_webhook_url", problem, "webhook_url");
+    if (problem) throw new DomainError("invalid_webhook_url", problem, "webhook_url");
   }
   const name = typeof parametros.nome === "string" ? parametros.nome : typeof parametros.razao_social === "string" ? parametros.razao_social : undefined;
   return { template, document, name };
@@ -206,10 +206,10 @@ export async function createRun(s: Services, body: CreateRunBody, idempotencyKey
     if (replay) return replay;
   }
 
-  if (auth.tenantStatus !== "active") throw new ApiError("billing_suspended", "Conta suspensa.");
+  if (auth.tenantStatus !== "active") throw new DomainError("billing_suspended", "Conta suspensa.");
   const reserve = creditsToReserve(prepared.template, auth.livemode);
   if (!(await reserveCredits(db, auth.tenantId, reserve))) {
-    throw new ApiError(
+    throw new DomainError(
       "billing_suspended",
       `Créditos insuficientes: o template ${prepared.template.id} consulta ${reserve} fontes.`,
     );
@@ -251,7 +251,7 @@ export async function createRun(s: Services, body: CreateRunBody, idempotencyKey
     await refundCredits(db, auth.tenantId, reserve);
     const replay = keyHash ? await findReplay(s, keyHash, fingerprint, now) : null;
     if (replay) return replay;
-    throw new ApiError("idempotency_key_in_use");
+    throw new DomainError("idempotency_key_in_use");
   }
   const record: IdempotencyRecord = { run_id: row.id, fingerprint, expires_at: expiresAt };
   await Promise.all([
@@ -290,7 +290,7 @@ async function findReplay(s: Services, keyHash: string, fingerprint: string, now
     if (row && row.expiresAt > now.toISOString()) record = { run_id: row.runId, fingerprint: row.fingerprint, expires_at: row.expiresAt };
   }
   if (!record) return null;
-  if (record.fingerprint !== fingerprint) throw new ApiError("idempotency_key_reused", undefined, "Idempotency-Key");
+  if (record.fingerprint !== fingerprint) throw new DomainError("idempotency_key_reused", undefined, "Idempotency-Key");
   const run = await getRunForTenant(s.db, s.auth.tenantId, s.auth.livemode, record.run_id);
   if (!run) return null;
   return { replayed: true, body: acceptedBody(run) };
@@ -299,7 +299,7 @@ async function findReplay(s: Services, keyHash: string, fingerprint: string, now
 export async function getRun(s: Services, id: string): Promise<RunRow> {
   const row = await getRunForTenant(s.db, s.auth.tenantId, s.auth.livemode, id);
   // Same body for an unknown id and another tenant's run: nothing tells them apart.
-  if (!row) throw new ApiError("run_not_found", undefined, "id");
+  if (!row) throw new DomainError("run_not_found", undefined, "id");
   return row;
 }
 
@@ -315,7 +315,7 @@ export interface ListQuery {
 
 export async function listRunsPage(s: Services, q: ListQuery) {
   const after = q.cursor ? await decodeCursor(s.env.SERVER_SECRET, s.auth, q.cursor) : undefined;
-  if (after === null) throw new ApiError("invalid_cursor", undefined, "cursor");
+  if (after === null) throw new DomainError("invalid_cursor", undefined, "cursor");
   const rows = await listRuns(s.db, {
     tenantId: s.auth.tenantId,
     livemode: s.auth.livemode,
@@ -341,9 +341,9 @@ export async function listRunsPage(s: Services, q: ListQuery) {
 
 export async function cancelRun(s: Services, id: string): Promise<RunRow> {
   const row = await getRun(s, id);
-  if (isTerminalRow(row)) throw new ApiError("run_already_terminal", undefined, "id");
+  if (isTerminalRow(row)) throw new DomainError("run_already_terminal", undefined, "id");
   const res = await s.env.RUN.get(s.env.RUN.idFromName(row.id)).cancel();
-  if (!res.cancelled) throw new ApiError("run_already_terminal", undefined, "id");
+  if (!res.cancelled) throw new DomainError("run_already_terminal", undefined, "id");
   return getRun(s, id);
 }
 

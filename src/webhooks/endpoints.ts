@@ -10,7 +10,7 @@ import {
 } from "../db/queries/webhooks";
 import { WEBHOOK_EVENT_TYPES } from "../domain/webhook-events";
 import { webhookUrlProblem } from "../domain/webhook-url";
-import { ApiError } from "../http/errors";
+import { DomainError } from "../domain/errors";
 import type { CreateWebhookEndpointBody } from "../http/schemas/webhooks";
 import type { Environment } from "../lib/api-keys";
 import { newId } from "../lib/ids";
@@ -35,7 +35,7 @@ export async function createWebhookEndpoint(db: Db, tenantId: string, input: Cre
   await requireTenant(db, tenantId);
   // The same URL rules as a run's webhook_url; test endpoints get the sandbox rules (http, any port).
   const problem = webhookUrlProblem(input.url, { sandbox: input.environment === "test" });
-  if (problem) throw new ApiError("invalid_webhook_url", problem, "url");
+  if (problem) throw new DomainError("invalid_webhook_url", problem, "url");
   const events = WEBHOOK_EVENT_TYPES.filter((t) => (input.events ?? WEBHOOK_EVENT_TYPES).includes(t));
   const row: WebhookEndpointRow = {
     id: newId("whe", now.getTime()),
@@ -65,13 +65,13 @@ export async function listTenantWebhookEndpoints(db: Db, tenantId: string) {
 export async function deleteWebhookEndpoint(db: Db, tenantId: string, endpointId: string, now: Date) {
   await requireTenant(db, tenantId);
   const row = await disableWebhookEndpoint(db, endpointId, tenantId, "deleted", now.toISOString());
-  if (!row) throw new ApiError("webhook_endpoint_not_found", undefined, "endpoint_id");
+  if (!row) throw new DomainError("webhook_endpoint_not_found", undefined, "endpoint_id");
   return { ...endpointView(row), deleted: true };
 }
 
 export async function getWebhookEndpointForTenant(db: Db, tenantId: string, endpointId: string) {
   const row = await getWebhookEndpoint(db, endpointId);
-  if (!row || row.tenantId !== tenantId) throw new ApiError("webhook_endpoint_not_found", undefined, "endpoint_id");
+  if (!row || row.tenantId !== tenantId) throw new DomainError("webhook_endpoint_not_found", undefined, "endpoint_id");
   return endpointView(row);
 }
 

@@ -13,7 +13,7 @@ import {
 } from "../db/queries/webhooks";
 import type { RunBody } from "../domain/types";
 import { buildEnvelope, eventTypeFor, selectTargets, type WebhookEventType, type WebhookTarget } from "../domain/webhook-events";
-import { ApiError } from "../http/errors";
+import { DomainError } from "../domain/errors";
 import type { AuthContext } from "../http/middleware/auth";
 import { sha256Hex } from "../lib/crypto";
 import { derivedId } from "../lib/ids";
@@ -88,7 +88,7 @@ export async function enqueueRunEvent(env: Env, run: RunEventSource, body: RunBo
 async function requireEvent(env: Env, auth: AuthContext, id: string): Promise<WebhookEventRow> {
   const event = await getWebhookEventForTenant(createDb(env.DB), auth.tenantId, auth.livemode, id);
   // Another tenant's or environment's event is indistinguishable from an unknown one.
-  if (!event) throw new ApiError("event_not_found", undefined, "id");
+  if (!event) throw new DomainError("event_not_found", undefined, "id");
   return event;
 }
 

@@ -1,0 +1,60 @@
+// What services and the run pipeline throw when a request cannot be served.
+// A domain error is a code and a pt-BR message; it knows nothing of HTTP. The
+// HTTP layer (src/http/errors.ts) maps each code to a status and an envelope,
+// so the same services can serve the API, the admin plane and the console.
+
+/** Every code a service may throw; src/http/errors.ts must map each of them. */
+export type DomainErrorCode =
+  // run creation
+  | "template_not_found"
+  | "invalid_parametros"
+  | "missing_document"
+  | "invalid_document"
+  | "subject_type_mismatch"
+  | "invalid_webhook_url"
+  | "billing_suspended"
+  | "idempotency_key_reused"
+  | "idempotency_key_in_use"
+  // runs
+  | "run_not_found"
+  | "run_already_terminal"
+  | "partner_run_not_cancellable"
+  | "invalid_cursor"
+  // reports
+  | "run_not_terminal"
+  | "report_not_generated"
+  | "url_expired"
+  | "invalid_signature"
+  // admin plane and webhooks
+  | "invalid_request"
+  | "tenant_not_found"
+  | "tenant_slug_taken"
+  | "api_key_not_found"
+  | "template_not_found_admin"
+  | "template_not_draft"
+  | "event_not_found"
+  | "webhook_endpoint_not_found";
+
+/** One problem of a request field (listed in `invalid_params`). */
+export interface InvalidParam {
+  name: string;
+  reason: string;
+}
+
+export class DomainError extends Error {
+  constructor(
+    readonly code: DomainErrorCode,
+    /** pt-BR; the code's default message when absent. */
+    message?: string,
+    /** The request field at fault, as the client named it. */
+    readonly param?: string,
+    readonly invalidParams?: InvalidParam[],
+  ) {
+    super(message ?? code);
+    this.name = "DomainError";
+    this.hasMessage = message !== undefined;
+  }
+
+  /** false: the HTTP layer uses the code's default message. */
+  readonly hasMessage: boolean;
+}
