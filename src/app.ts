@@ -16,12 +16,12 @@ import { eventsRoutes } from "./http/routes/events";
 import { healthRoutes } from "./http/routes/health";
 import { downloadRoutes, reportRoutes } from "./http/routes/reports";
 import { runsRoutes } from "./http/routes/runs";
+import { zodMessage } from "./http/validate";
 
 // Validation messages in pt-BR, like the rest of the API's messages (`pt` is
-// European Portuguese: "registo"). A missing field says so instead of
-// "esperava um texto, recebeu um valor \"undefined\"".
+// European Portuguese: "registo"); zodMessage words missing fields and limits.
 z.config(z.locales.ptBR());
-z.config({ customError: (iss) => (iss.code === "invalid_type" && iss.input === undefined ? "campo obrigatório ausente" : undefined) });
+z.config({ customError: zodMessage });
 
 /**
  * Bench only (bench/middleware-entry.ts measures the middleware's cost); the

@@ -169,17 +169,44 @@ function schemaProblems(template: TemplateSnapshot, parametros: Record<string, u
   return out;
 }
 
+/**
+ * The pt-BR reason for one JSON Schema failure. Limits quote the schema's
+ * bound, never the input: @cfworker/json-schema writes the instance first and
+ * the bound last ("String is too long (250 > 200).", "500 is greater than 120."),
+ * so the bound is the message's last number.
+ */
 const schemaReason = (keyword: string, raw: string): string => {
-  const m = /(\d+)/.exec(raw);
+  const bound = raw.match(/-?\d+(?:\.\d+)?(?:e[+-]?\d+)?/gi)?.at(-1);
+  const limited = (text: string, label: "mínimo" | "máximo") => (bound === undefined ? text : `${text} (${label} ${bound})`);
   switch (keyword) {
     case "type": {
       const t = /type "([^"]+)"/.exec(raw);
       return `tipo inválido${t ? ` (esperado: ${t[1]})` : ""}`;
     }
     case "minLength":
-      return `texto curto demais${m ? ` (mínimo ${m[1]})` : ""}`;
+      return limited("texto curto demais", "mínimo");
     case "maxLength":
-      return `texto longo demais${m ? ` (máximo ${m[1]})` : ""}`;
+      return limited("texto longo demais", "máximo");
+    case "minItems":
+      return limited("itens de menos", "mínimo");
+    case "maxItems":
+      return limited("itens demais", "máximo");
+    case "minProperties":
+      return limited("campos de menos", "mínimo");
+    case "maxProperties":
+      return limited("campos demais", "máximo");
+    case "minimum":
+      return limited("valor pequeno demais", "mínimo");
+    case "maximum":
+      return limited("valor grande demais", "máximo");
+    case "exclusiveMinimum":
+      return bound === undefined ? "valor pequeno demais" : `valor deve ser maior que ${bound}`;
+    case "exclusiveMaximum":
+      return bound === undefined ? "valor grande demais" : `valor deve ser menor que ${bound}`;
+    case "multipleOf":
+      return bound === undefined ? "valor não é múltiplo do permitido" : `valor deve ser múltiplo de ${bound}`;
+    case "uniqueItems":
+      return "itens repetidos";
     case "format":
       return "formato inválido";
     case "enum":
