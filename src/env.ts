@@ -18,6 +18,8 @@ export interface RuntimeConfig {
   sourceMaxAttempts: number;
   sourceRetryBaseMs: number;
   runDeadlineMs: number;
+  /** How long a company waits for its partner runs; partners not done by then leave it on hold. */
+  partnerDeadlineMs: number;
   /** Requests per minute per API key when the key has no limit of its own. */
   rateLimitPerMinute: number;
 }
@@ -34,6 +36,7 @@ export function runtimeConfig(env: Env): RuntimeConfig {
     sourceMaxAttempts: Math.floor(num(env.SOURCE_MAX_ATTEMPTS, 2, 1)),
     sourceRetryBaseMs: num(env.SOURCE_RETRY_BASE_MS, 250),
     runDeadlineMs: num(env.RUN_DEADLINE_MS, 120_000, 1),
+    partnerDeadlineMs: num(env.PARTNER_DEADLINE_MS, 600_000, 1),
     rateLimitPerMinute: Math.floor(num(env.RATE_LIMIT_PER_MINUTE, 600, 1)),
   };
 }

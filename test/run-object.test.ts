@@ -23,7 +23,9 @@ async function seedProgress(runId: string, sources: string[]) {
     sql.exec("INSERT INTO meta (k, v) VALUES ('status', '\"running\"') ON CONFLICT (k) DO UPDATE SET v = excluded.v");
     sql.exec("INSERT OR REPLACE INTO meta (k, v) VALUES ('started_at', ?)", JSON.stringify(at));
     sources.forEach((source, seq) => {
-      const result = { source, phase: "critical", status: "VALID", checks: {}, attempts: 1, duration_ms: 5, started_at: at, completed_at: at };
+      // The identity source returns the holder's name, which the name-screened lists after it need.
+      const data = source === "receita_federal_cpf" ? { nome: "MARIA DA SILVA" } : undefined;
+      const result = { source, phase: "critical", status: "VALID", checks: {}, data, attempts: 1, duration_ms: 5, started_at: at, completed_at: at };
       sql.exec("INSERT INTO results (source, seq, json) VALUES (?, ?, ?)", source, seq, JSON.stringify(result));
       sql.exec("INSERT INTO calls (source, attempt, at) VALUES (?, 1, ?)", source, at);
     });

@@ -14,6 +14,7 @@ import {
   type CalledSource,
 } from "./decision";
 import { formatCnpj, maskCpf, normalizeDocument } from "./documents";
+import { partnerGap } from "./partners";
 import type {
   BureauRunAnalysis,
   DecisionOutcome,
@@ -29,10 +30,11 @@ import type {
   SubjectProfilePJ,
   SubjectType,
   TemplateSnapshot,
+  UnscreenedPartner,
 } from "./types";
 
 /** Version of the analysis rules; bumped whenever findings, titles or scores change. */
-export const ANALYSIS_VERSION = "2026-11-01";
+export const ANALYSIS_VERSION = "2026-11-30";
 
 export const DIMENSIONS: readonly Dimension[] = [
   "identidade",
@@ -51,6 +53,8 @@ const SEVERITY_BY_EFFECT: Readonly<Record<OnHit, Severity>> = { block: "critico"
 const CHECK_ERROR = "disponibilidade";
 const CHECK_NO_DATA = "sem_dados";
 const CHECK_PARTNER = "socio";
+const CHECK_PARTNER_GAP = "socio_sem_triagem";
+const CHECK_PARTNER_UNSCREENED = "socio_nao_analisado";
 
 // ── Safe reading of stored `data` (may be missing, partial or of any shape) ──
 
@@ -493,6 +497,59 @@ const partnerFinding = (p: PartnerOutcome, order: number, usedIds: Set<string>):
   };
 };
 
+const uniqueId = (base: string, usedIds: Set<string>): string => {
+  let id = base;
+  for (let n = 2; usedIds.has(id); n++) id = `${base}_${n}`;
+  usedIds.add(id);
+  return id;
+};
+
+/** A partner run that left its beneficial owner unscreened: the reason the company is on hold. */
+const partnerGapFinding = (p: PartnerOutcome, order: number, usedIds: Set<string>): Ranked | null => {
+  const gap = partnerGap(p);
+  if (gap === null) return null;
+  const who = [p.documento_mascarado, p.qualificacao].filter((x) => typeof x === "string" && x !== "").join(", ");
+  return {
+    finding: {
+      id: uniqueId(`fnd_partner_gap_${p.run_id}`, usedIds),
+      source: "partner_runs",
+      check: CHECK_PARTNER_GAP,
+      severity: "alto",
+      weight: 0,
+      title: "Sócio sem triagem concluída",
+      description:
+        `O sócio ${p.name}${who ? ` (${who})` : ""} não foi triado: ${gap}. ` +
+        "Faltam dados essenciais de um beneficiário final, por isso a empresa fica em espera (hold).",
+      evidence: {
+        run_id: p.run_id,
+        nome: p.name,
+        documento: p.documento_mascarado,
+        qualificacao: p.qualificacao,
+        status: p.status,
+        motivo: gap,
+      },
+    },
+    dimension: "societario",
+    order,
+  };
+};
+
+/** A QSA entry that got no partner run (company partner, masked CPF, over the cap): said, never dropped. */
+const unscreenedFinding = (u: UnscreenedPartner, order: number, usedIds: Set<string>): Ranked => ({
+  finding: {
+    id: uniqueId(`fnd_partner_unscreened_${order}`, usedIds),
+    source: "partner_runs",
+    check: CHECK_PARTNER_UNSCREENED,
+    severity: "medio",
+    weight: 0,
+    title: "Sócio do QSA não analisado",
+    description: `O sócio ${u.nome}${u.documento ? ` (${u.documento}${u.qualificacao ? `, ${u.qualificacao}` : ""})` : ""} não teve análise própria: ${u.reason}.`,
+    evidence: { nome: u.nome, documento: u.documento, qualificacao: u.qualificacao, tipo: u.tipo, motivo: u.reason_code },
+  },
+  dimension: "societario",
+  order,
+});
+
 // ── Subject profile ─────────────────────────────────────────────────────────
 
 const profilePF = (data: unknown): SubjectProfilePF => {
@@ -537,6 +594,8 @@ export interface AnalyzeInput {
   subjectType: SubjectType;
   results: SourceResult[];
   partners: PartnerOutcome[];
+  /** QSA entries that got no partner run (absent in analyses stored before they were recorded). */
+  unscreened?: UnscreenedPartner[];
   outcome: DecisionOutcome;
 }
 
@@ -545,7 +604,10 @@ export interface AnalyzeInput {
  * review → alto, info → baixo; weight = template weight), one per ERROR source
  * (`disponibilidade`, medio for tier 1 else baixo, weight × 0.25), one per NO_DATA
  * source (`sem_dados`, info, weight × 0.25), one per partner run rejected (alto) /
- * review (medio). Sorted by severity, then template order, partners last.
+ * review (medio), one per partner left unscreened by its run (alto: failed, cancelled,
+ * on hold, not finished in time, refused), one per QSA entry that got no run (medio:
+ * company partner, masked CPF, over the template's cap). Sorted by severity, then
+ * template order, partners last.
  *
  * Dimensions: all eight, fixed order. A source's points (the decision's rules) go to
  * its catalogue dimension; receita_federal_cnpj's INVALID `qsa` check and partner
@@ -567,6 +629,11 @@ export const analyze = (input: AnalyzeInput): BureauRunAnalysis => {
   partners.forEach((p, i) => {
     const f = partnerFinding(p, snapshot.sources.length + i, usedIds);
     if (f) ranked.push(f);
+    const gap = partnerGapFinding(p, snapshot.sources.length + i, usedIds);
+    if (gap) ranked.push(gap);
+  });
+  (input.unscreened ?? []).forEach((u, i) => {
+    ranked.push(unscreenedFinding(u, snapshot.sources.length + partners.length + i, usedIds));
   });
   ranked.sort(
     (a, b) => SEVERITY_RANK[a.finding.severity] - SEVERITY_RANK[b.finding.severity] || a.order - b.order,

@@ -240,8 +240,24 @@ describe("decide — PJ and partner runs", () => {
     expect(o.score).toBe(100);
   });
 
-  it("a failed partner (no decision) changes nothing", () => {
-    expect(summary(pj({}, [partner("run_a", null)]))).toEqual(["completed", "approved", "approved", "baixo"]);
+  // A beneficial owner left unscreened is tier-1 data missing: never approved to act on.
+  const HOLD_RULE = { source: "partner_runs", on_hit: "review", effect: "hold" };
+  it.each([
+    ["failed (no decision)", { status: "failed" as const, decision: null, risk_band: null }],
+    ["cancelado", { status: "cancelado" as const, decision: null, risk_band: null }],
+    ["on hold", { status: "partial" as const, decision: "approved" as const, operative_decision: "hold" as const }],
+    ["still running at the deadline", { status: "running" as const, decision: null, risk_band: null }],
+    ["refused for lack of credits", { status: "failed" as const, decision: null, reason: "créditos insuficientes" }],
+  ])("a partner %s puts the company on hold (medio), with a partner hold rule", (_name, over) => {
+    const o = pj({}, [partner("run_a", "approved"), { ...partner("run_b", "approved"), ...over }]);
+    expect(summary(o)).toEqual(["completed", "approved", "hold", "medio"]);
+    expect(o.triggered_rules).toEqual([HOLD_RULE]);
+  });
+
+  it("a partner in review and another failed: review decision, hold operative decision", () => {
+    const o = pj({}, [partner("run_a", "review"), partner("run_b", null)]);
+    expect(summary(o)).toEqual(["completed", "review", "hold", "medio"]);
+    expect(o.triggered_rules).toEqual([{ source: "partner_runs", on_hit: "review", effect: "review" }, HOLD_RULE]);
   });
 
   it("sit_trabalho_escravo INVALID → review", () => {
@@ -345,14 +361,14 @@ describe("decide — properties", () => {
     );
   });
 
-  it("hold ⇔ some tier-1 source ended in ERROR (unless failed)", () => {
+  it("hold ⇔ some tier-1 source ended in ERROR or a partner was left unscreened (unless failed)", () => {
     fc.assert(
       fc.property(scenarioArb, ({ tpl, statuses, partners, livemode }) => {
         const results = run(tpl, statuses);
         const o = decide({ snapshot: tpl, results, partners, livemode });
-        const tier1Error = results.some(
-          (r) => r.status === "ERROR" && tpl.sources.find((s) => s.source === r.source)?.tier === 1,
-        );
+        const tier1Error =
+          results.some((r) => r.status === "ERROR" && tpl.sources.find((s) => s.source === r.source)?.tier === 1) ||
+          partners.some((p) => p.status !== "completed" && p.status !== "partial");
         if (o.status === "failed") {
           expect(o.operative_decision).toBeNull();
         } else {

@@ -1,5 +1,6 @@
 // The decision of a bureau run (contract §4–§5). Pure: results in, outcome out.
 import { creditsUsed } from "./credits";
+import { partnerGap } from "./partners";
 import type {
   Decision,
   DecisionOutcome,
@@ -34,7 +35,9 @@ import { SOURCE_CATALOG } from "../sources/catalog";
  *   counts as "every"). Else `partial` when any called source ended in ERROR,
  *   else `completed`.
  * - operative_decision: `hold` when any called source of template tier 1 ended in
- *   ERROR (its data is missing, whatever the decision), else = decision.
+ *   ERROR (its data is missing, whatever the decision), or when a partner run
+ *   left a beneficial owner unscreened (failed, cancelled, on hold, not finished
+ *   in time, not started for lack of credits: `partnerGap`), else = decision.
  * - score (integer 0..100, round half up, capped): INVALID → weight, NO_DATA and
  *   ERROR → weight × 0.25, VALID → 0; partners `rejected` → 40, `review` → 20.
  *   The score is computed for failed runs too (it only has no band there).
@@ -42,7 +45,8 @@ import { SOURCE_CATALOG } from "../sources/catalog";
  *   (decision `rejected`) → alto; `hold` raises the band to at least medio.
  * - triggered_rules, in template order: one per INVALID source (effect = effective
  *   on_hit, check = its first INVALID check in catalogue order), one `hold` per
- *   tier-1 ERROR; then a single partner rule when partners drove a review.
+ *   tier-1 ERROR; then a single partner rule when partners drove a review, and
+ *   a single partner `hold` rule when a partner was left unscreened.
  * - credits_used: live → one per called source that answered (VALID, INVALID,
  *   NO_DATA); ERROR is free; sandbox → 0.
  */
@@ -140,6 +144,7 @@ export const decide = (input: DecideInput): DecisionOutcome => {
   const failed = (allCriticalErrored && !blocked) || allErrored;
 
   const tier1Error = errors.some((c) => c.src.tier === 1);
+  const partnerMissing = partners.some((p) => partnerGap(p) !== null);
 
   let raw = 0;
   for (const c of called) raw += sourceContribution(c.src, c.result.status);
@@ -158,6 +163,7 @@ export const decide = (input: DecideInput): DecisionOutcome => {
     }
   }
   if (reviewByPartner) triggered_rules.push({ source: "partner_runs", on_hit: "review", effect: "review" });
+  if (partnerMissing) triggered_rules.push({ source: "partner_runs", on_hit: "review", effect: "hold" });
 
   const credits_used = creditsUsed(called.map((c) => c.result), livemode);
 
@@ -173,10 +179,11 @@ export const decide = (input: DecideInput): DecisionOutcome => {
     };
   }
 
-  const operative_decision: OperativeDecision = tier1Error ? "hold" : decision;
+  const hold = tier1Error || partnerMissing;
+  const operative_decision: OperativeDecision = hold ? "hold" : decision;
   let risk_band = bandFor(score, snapshot.thresholds);
   if (blocked) risk_band = "alto";
-  else if (tier1Error && risk_band === "baixo") risk_band = "medio";
+  else if (hold && risk_band === "baixo") risk_band = "medio";
 
   return {
     status: errors.length > 0 ? "partial" : "completed",

@@ -1,5 +1,8 @@
-// Which QSA partners of a company get a partner run (contract §5).
-import type { QsaPartner, SourceResult, TemplateSnapshot } from "./types";
+// QSA partners of a company (contract §5): which ones get a partner run, which
+// cannot be screened and why, and when a partner's outcome leaves the company
+// without the data it needs (tier-1 data missing for a beneficial owner).
+import { maskCpf } from "./documents";
+import type { PartnerOutcome, QsaPartner, SourceResult, Subject, TemplateSnapshot, UnscreenedPartner } from "./types";
 
 const isQsaPartner = (p: unknown): p is QsaPartner =>
   !!p &&
@@ -15,22 +18,89 @@ export function qsaOf(results: readonly SourceResult[]): QsaPartner[] {
   return Array.isArray(qsa) ? qsa.filter(isQsaPartner) : [];
 }
 
+export interface PartnerPlan {
+  /** People with a full CPF, each CPF once, in QSA order, at most `max_partners`: each gets a run. */
+  selected: QsaPartner[];
+  /** Every other QSA entry, with the reason it gets no run (a finding each, never dropped). */
+  unscreened: UnscreenedPartner[];
+}
+
+const UNSCREENED_REASON: Record<UnscreenedPartner["reason_code"], string> = {
+  pessoa_juridica: "sócio pessoa jurídica: a análise de sócios cobre pessoas físicas; analise a empresa sócia com um template PJ",
+  estrangeiro: "sócio estrangeiro sem CPF: não há documento brasileiro para consultar",
+  cpf_indisponivel: "CPF mascarado ou incompleto na fonte: não pode ser consultado",
+  limite_de_socios: "além do limite de sócios analisados do template",
+};
+
+const unscreened = (p: QsaPartner, code: UnscreenedPartner["reason_code"], cpf?: string): UnscreenedPartner => ({
+  nome: p.nome,
+  // A full CPF never leaves the run object in clear; masked or company documents are shown as given.
+  documento: cpf ? maskCpf(cpf) : p.documento,
+  qualificacao: p.qualificacao,
+  tipo: p.tipo,
+  reason_code: code,
+  reason: UNSCREENED_REASON[code],
+});
+
 /**
- * Partners that get a child run: people (tipo "pf") whose full CPF is known
- * (masked CPFs from open data cannot be queried), each CPF once, in QSA order,
- * at most `max_partners`. None when the template has no partner runs or the
- * company was already rejected by a critical block.
+ * The partner plan of a company. Empty when the template has no partner runs
+ * or the company was already rejected by a critical block (nothing to decide).
+ * The same CPF twice in the QSA is one partner, not a gap.
  */
-export function selectPartners(snapshot: TemplateSnapshot, results: readonly SourceResult[], blocked: boolean): QsaPartner[] {
-  if (!snapshot.partner_runs || snapshot.subject_type !== "pj" || blocked) return [];
+export function planPartners(snapshot: TemplateSnapshot, results: readonly SourceResult[], blocked: boolean): PartnerPlan {
+  const plan: PartnerPlan = { selected: [], unscreened: [] };
+  if (!snapshot.partner_runs || snapshot.subject_type !== "pj" || blocked) return plan;
   const seen = new Set<string>();
-  const out: QsaPartner[] = [];
   for (const p of qsaOf(results)) {
+    if (p.tipo === "pj") {
+      plan.unscreened.push(unscreened(p, "pessoa_juridica"));
+      continue;
+    }
     const doc = p.documento.replace(/[.\-/\s]/g, "");
-    if (p.tipo !== "pf" || !/^\d{11}$/.test(doc) || seen.has(doc)) continue;
+    if (!/^\d{11}$/.test(doc)) {
+      plan.unscreened.push(unscreened(p, p.tipo === "estrangeiro" ? "estrangeiro" : "cpf_indisponivel"));
+      continue;
+    }
+    if (seen.has(doc)) continue;
     seen.add(doc);
-    out.push({ ...p, documento: doc });
-    if (out.length >= snapshot.partner_runs.max_partners) break;
+    if (plan.selected.length >= snapshot.partner_runs.max_partners) {
+      plan.unscreened.push(unscreened(p, "limite_de_socios", doc));
+      continue;
+    }
+    plan.selected.push({ ...p, documento: doc });
   }
-  return out;
+  return plan;
+}
+
+/**
+ * Why a partner run leaves its company without a beneficial owner's screening
+ * (pt-BR), or null when the partner was screened. A partner that failed, was
+ * cancelled, ended on hold, or had not ended when the parent stopped waiting
+ * counts as missing tier-1 data: the company goes at least to `hold`.
+ */
+export function partnerGap(p: PartnerOutcome): string | null {
+  if (p.reason) return p.reason;
+  switch (p.status) {
+    case "failed":
+      return "a análise do sócio falhou sem decisão";
+    case "cancelado":
+      return "a análise do sócio foi cancelada";
+    case "completed":
+    case "partial":
+      return p.operative_decision === "hold" ? "a análise do sócio ficou em espera (hold): faltam dados de fontes essenciais" : null;
+    default:
+      return "a análise do sócio não terminou no prazo";
+  }
+}
+
+/**
+ * The subject as sources after the identity source see it: when the request
+ * gave no name, the name the Receita source returned (name-based lists need one).
+ */
+export function subjectWithIdentityName(subject: Subject, results: readonly SourceResult[]): Subject {
+  if (subject.name && subject.name.trim() !== "") return subject;
+  const identity = results.find((r) => r.source === (subject.type === "pf" ? "receita_federal_cpf" : "receita_federal_cnpj"));
+  if (!identity || identity.status === "ERROR") return subject;
+  const raw = subject.type === "pf" ? identity.data?.nome : (identity.data?.razao_social ?? identity.data?.nome);
+  return typeof raw === "string" && raw.trim() !== "" ? { ...subject, name: raw.trim() } : subject;
 }

@@ -164,6 +164,19 @@ export interface PartnerOutcome {
   decision: Decision | null;
   risk_band: RiskBand | null;
   operative_decision?: OperativeDecision | null;
+  /** Why the partner could not be screened when its run never decided (e.g. no credits, deadline). */
+  reason?: string;
+}
+
+/** A QSA entry that gets no partner run, and why (a finding each). */
+export interface UnscreenedPartner {
+  nome: string;
+  /** Masked CPF, or the document as the source gave it (CNPJ, masked CPF, none). */
+  documento: string;
+  qualificacao: string;
+  tipo: QsaPartner["tipo"];
+  reason_code: "pessoa_juridica" | "estrangeiro" | "cpf_indisponivel" | "limite_de_socios";
+  reason: string;
 }
 
 export interface TriggeredRule {
@@ -253,6 +266,17 @@ export interface PartnerRunSummary {
   decision: Decision | null;
   operative_decision: OperativeDecision | null;
   risk_band: RiskBand | null;
+  /** Why the partner was left unscreened (the company is then on hold). */
+  reason?: string;
+}
+
+/** A QSA entry without a partner run, as the run body shows it. */
+export interface UnscreenedPartnerSummary {
+  name: string;
+  document: string;
+  qualificacao: string;
+  reason_code: UnscreenedPartner["reason_code"];
+  reason: string;
 }
 
 /** The terminal run body of GET /runs/{id} (contract §7). */
@@ -270,6 +294,7 @@ export interface RunBody {
   skipped_sources: SourceKey[];
   triggered_rules: TriggeredRule[];
   partner_runs: PartnerRunSummary[];
+  unscreened_partners: UnscreenedPartnerSummary[];
   parent_run_id: string | null;
   credits_used: number;
   external_id: string | null;

@@ -7,6 +7,11 @@
 // resumes where the last one stopped, never calling a finished source again.
 // Input gates do not hold across outbound I/O, so the status is re-read from
 // storage after every await.
+//
+// Liveness: every alarm re-arms before any I/O that can fail (cloudflare/agents
+// does the same), so a D1 outage longer than the platform's alarm retries, an
+// eviction or a restart of the runtime never strands a run: the alarm comes
+// back within WATCHDOG_MS and the run resumes where its stored results end.
 import { DurableObject } from "cloudflare:workers";
 import { createDb } from "../db/client";
 import { advanceRunStatus, childRuns, finishRun, getRunById, insertRun } from "../db/queries/runs";
@@ -16,7 +21,7 @@ import { analyze } from "../domain/analysis";
 import { creditsToReserve } from "../domain/credits";
 import { decide } from "../domain/decision";
 import { maskDocument } from "../domain/documents";
-import { qsaOf, selectPartners } from "../domain/partners";
+import { planPartners, qsaOf, subjectWithIdentityName } from "../domain/partners";
 import { redactCpfs } from "../domain/redaction";
 import { estimateSeconds, nextStep, skippedSources } from "../domain/plan";
 import {
@@ -27,6 +32,7 @@ import {
   type Subject,
   type TemplateSnapshot,
   type TemplateSource,
+  type UnscreenedPartner,
 } from "../domain/types";
 import { runtimeConfig } from "../env";
 import { newId } from "../lib/ids";
@@ -51,6 +57,8 @@ export interface RunInit {
   externalId: string | null;
   metadata: Record<string, string>;
   webhookUrl: string | null;
+  /** The API key that created the run (partner runs carry their company's); absent in inits stored before it existed. */
+  keyId?: string | null;
 }
 
 type PartnerRow = {
@@ -66,13 +74,33 @@ type PartnerRow = {
 /** Results by source, as the planner reads them. */
 const byKey = (results: SourceResult[]) => new Map(results.map((r) => [r.source, r] as const));
 
-/** How often a run waiting for partner runs checks on them if no notice arrives. */
-const PARTNER_POLL_MS = 30_000;
+/**
+ * How soon a run resumes after its execution died (eviction, runtime restart,
+ * a failed write): the alarm is re-armed this far ahead before any I/O. Well
+ * under the run deadline, so a resumed run still has time for its pending sources.
+ */
+export const WATCHDOG_MS = 5_000;
+
+/** How often a run waiting for partner runs checks on (and re-drives) them if no notice arrives. */
+const PARTNER_POLL_MS = 15_000;
+
+/** Retry interval of a terminal run whose mirror, webhook or parent notice did not go out. */
+const FINALIZE_RETRY_MS = 15_000;
+
+const NOT_STARTED_FOR_LACK_OF_CREDITS = "a análise do sócio não foi iniciada: créditos insuficientes";
+const PARTNER_TEMPLATE_UNAVAILABLE = "a análise do sócio não foi iniciada: template de sócios indisponível";
+const PARTNER_DEADLINE_PASSED = "a análise do sócio não terminou dentro do prazo de espera da empresa";
 
 export class RunObject extends DurableObject<Env> {
   private readonly sql: SqlStorage;
   /** Aborts in-flight source calls when the run is cancelled (in-memory only). */
   private inflight: AbortController | null = null;
+  /**
+   * When the execution running in this instance began (null: none). A watchdog
+   * alarm that finds one alive only re-arms; after an eviction or a restart the
+   * field is gone with the instance, and the next alarm resumes the run.
+   */
+  private executingSince: number | null = null;
   private readonly reportsInFlight = new Map<ReportMode, Promise<{ created: boolean; report: ReportObject }>>();
 
   constructor(ctx: DurableObjectState, env: Env) {
@@ -89,14 +117,43 @@ export class RunObject extends DurableObject<Env> {
 
   // ---- RPC ---------------------------------------------------------------
 
-  /** Persists the run and arms the alarm that executes it. Idempotent: a second call changes nothing. */
+  /**
+   * Persists the run and arms the alarm that executes it. Idempotent: a second
+   * call stores nothing and only re-drives a run whose alarm went missing, so
+   * callers (a replayed POST, a parent waiting for its partner) may call it again.
+   */
   async start(init: RunInit): Promise<{ started: boolean; status: RunStatus }> {
+    // The sweeper gave this run up as never started (and failed it in D1): a late start must not revive it.
+    if (this.meta<boolean>("abandoned")) return { started: false, status: "failed" };
     const existing = this.meta<RunInit>("init");
-    if (existing) return { started: false, status: this.status() };
+    if (existing) return { started: false, status: (await this.redrive()).status ?? "queued" };
     this.setMeta("init", init);
     this.setMeta("status", "queued");
     await this.ctx.storage.setAlarm(Date.now());
     return { started: true, status: "queued" };
+  }
+
+  /**
+   * Makes sure a run that is not done has an alarm coming (the sweeper and the
+   * parent's wait call this). `status: null`: start never reached this object.
+   */
+  async redrive(): Promise<{ status: RunStatus | null }> {
+    if (!this.meta<RunInit>("init")) return { status: null };
+    const status = this.status();
+    const done = isTerminal(status) && this.meta<boolean>("mirrored");
+    if (!done && (await this.ctx.storage.getAlarm()) === null) await this.ctx.storage.setAlarm(Date.now());
+    return { status };
+  }
+
+  /**
+   * For the sweeper: a run whose start never arrived cannot execute (only this
+   * object ever holds the clear document). Refuses any later start so the run
+   * can be failed in D1 safely. A run that did start is left alone.
+   */
+  async abandon(): Promise<{ abandoned: boolean; status: RunStatus | null }> {
+    if (this.meta<RunInit>("init")) return { abandoned: false, status: this.status() };
+    this.setMeta("abandoned", true);
+    return { abandoned: true, status: null };
   }
 
   /** Current status as the object knows it (D1 mirrors it). */
@@ -116,7 +173,10 @@ export class RunObject extends DurableObject<Env> {
     if (isTerminal(status)) return { cancelled: false, status };
     this.setMeta("status", "cancelado");
     this.inflight?.abort(new Error("cancelled"));
+    // If the D1 mirror or a notice below fails, the alarm finishes the job.
+    await this.ctx.storage.setAlarm(Date.now() + FINALIZE_RETRY_MS);
     await this.finalize(init, "cancelado");
+    // A company's cancel cancels its partners (they cannot be cancelled alone).
     for (const p of this.partnerRows()) {
       if (p.started && !p.outcome) await this.env.RUN.get(this.env.RUN.idFromName(p.run_id)).cancel();
     }
@@ -163,18 +223,35 @@ export class RunObject extends DurableObject<Env> {
     const status = this.status();
     if (isTerminal(status)) {
       // Terminal but the mirror/notifications may not have gone out (crash in between).
-      if (!this.meta<boolean>("mirrored")) await this.finalize(init, status);
+      if (!this.meta<boolean>("mirrored")) {
+        await this.ctx.storage.setAlarm(Date.now() + FINALIZE_RETRY_MS);
+        await this.finalize(init, status);
+      }
       return;
     }
+    // Re-arm before any I/O that can fail: this invocation may die (eviction,
+    // restart, a D1 outage longer than the platform's retries) and the run must resume.
+    await this.ctx.storage.setAlarm(Date.now() + WATCHDOG_MS);
     const cfg = runtimeConfig(this.env);
-    // Watchdog: if this invocation dies (eviction, restart), the run resumes.
-    await this.ctx.storage.setAlarm(Date.now() + Math.max(cfg.runDeadlineMs, PARTNER_POLL_MS));
+    // An execution is alive in this very instance (the watchdog fired while it
+    // awaits its sources): it re-arms at its end, nothing to do. One that has
+    // been "alive" for longer than any execution can last is taken as stuck.
+    if (this.executingSince !== null && Date.now() - this.executingSince < cfg.runDeadlineMs + cfg.maxSourceTimeoutMs) return;
+    this.executingSince = Date.now();
+    try {
+      await this.execute(init);
+    } finally {
+      this.executingSince = null;
+    }
+  }
 
+  private async execute(init: RunInit): Promise<void> {
+    const cfg = runtimeConfig(this.env);
     const db = createDb(this.env.DB);
     // D1 mirror writes overlap the sources instead of delaying them: they are
     // conditional (a status only moves forward), so their arrival order is safe.
     const mirrors: Promise<unknown>[] = [];
-    if (status === "queued") {
+    if (this.status() === "queued") {
       const startedAt = new Date().toISOString();
       this.setMeta("status", "running");
       this.setMeta("started_at", startedAt);
@@ -191,14 +268,17 @@ export class RunObject extends DurableObject<Env> {
       const sourcing = resolveSourcing(this.env, init.livemode);
       this.inflight = new AbortController();
       for (;;) {
-        if (this.status() !== "running") return; // cancelled meanwhile
-        const step = nextStep(init.snapshot, byKey(this.results()));
+        if (this.status() !== "running") return void (await Promise.all(mirrors)); // cancelled meanwhile
+        const results = this.results();
+        const step = nextStep(init.snapshot, byKey(results));
         if (step.kind === "done") break;
         const entries = step.kind === "critical" ? [step.entry] : step.entries;
+        // Sources after the identity source screen the name it returned when the request gave none.
+        const subject = subjectWithIdentityName(init.subject, results);
         // Live sources share the Workers limit of 6 simultaneous outbound connections.
         const limit = createLimiter(init.livemode ? MAX_OUTBOUND_CONNECTIONS : entries.length);
         await Promise.all(
-          entries.map((entry) => limit.run(() => this.runSource(entry, init.subject, sourcing, policy, this.inflight!.signal))),
+          entries.map((entry) => limit.run(() => this.runSource(entry, subject, sourcing, policy, this.inflight!.signal))),
         );
       }
       if (this.status() !== "running") return void (await Promise.all(mirrors));
@@ -207,10 +287,10 @@ export class RunObject extends DurableObject<Env> {
     }
     if (this.status() !== "em_analise") return void (await Promise.all(mirrors));
 
-    const waiting = await this.ensurePartnerRuns(init);
-    if (waiting) {
+    const waitUntil = await this.ensurePartnerRuns(init, cfg.partnerDeadlineMs);
+    if (waitUntil !== null) {
       await Promise.all(mirrors);
-      await this.ctx.storage.setAlarm(Date.now() + PARTNER_POLL_MS);
+      await this.ctx.storage.setAlarm(Math.min(Date.now() + PARTNER_POLL_MS, waitUntil));
       return;
     }
     await this.finalize(init, null);
@@ -238,19 +318,22 @@ export class RunObject extends DurableObject<Env> {
   }
 
   /**
-   * Starts the partner runs of a company (once) and tells whether the parent
-   * must wait for them. Each child id is persisted before anything is created,
-   * so a retried alarm re-uses it and creates nothing twice.
+   * Starts the partner runs of a company (once) and tells until when the parent
+   * must wait for them (null: no more waiting). Each child id is persisted
+   * before anything is created, so a retried alarm re-uses it and creates
+   * nothing twice. The wait is bounded: partners without an outcome at the
+   * deadline count as unscreened (the company goes on hold).
    */
-  private async ensurePartnerRuns(init: RunInit): Promise<boolean> {
+  private async ensurePartnerRuns(init: RunInit, deadlineMs: number): Promise<number | null> {
     const snapshot = init.snapshot;
-    if (!snapshot.partner_runs) return false;
+    if (!snapshot.partner_runs) return null;
     const db = createDb(this.env.DB);
     if (!this.meta<boolean>("partners_planned")) {
       const results = this.results();
       const step = nextStep(snapshot, byKey(results));
       const blocked = step.kind === "done" && step.blockedBy !== null;
-      selectPartners(snapshot, results, blocked).forEach((p, idx) => {
+      const plan = planPartners(snapshot, results, blocked);
+      plan.selected.forEach((p, idx) => {
         this.sql.exec(
           "INSERT OR IGNORE INTO partners (run_id, idx, name, document, qualificacao) VALUES (?, ?, ?, ?, ?)",
           newId("run"),
@@ -260,20 +343,21 @@ export class RunObject extends DurableObject<Env> {
           p.qualificacao,
         );
       });
+      this.setMeta("unscreened_partners", plan.unscreened);
+      this.setMeta("partners_since", Date.now());
       this.setMeta("partners_planned", true);
     }
+    const waitUntil = (this.meta<number>("partners_since") ?? Date.now()) + deadlineMs;
     const pending = this.partnerRows().filter((p) => !p.started);
     if (pending.length > 0) {
       const childTemplate = await findPublishedTemplate(db, snapshot.partner_runs.template_id, init.tenantId);
-      for (const p of pending) {
-        await this.startPartner(init, p, childTemplate);
-      }
+      if (childTemplate) this.setMeta("partner_template", childTemplate);
+      for (const p of pending) await this.startPartner(init, p, childTemplate ?? null);
     }
-    const rows = this.partnerRows();
-    if (rows.every((p) => p.outcome)) return false;
+    if (this.partnerRows().every((p) => p.outcome)) return null;
     // A notice may have been lost (the parent was restarting): ask D1 too.
     for (const child of await childRuns(db, init.runId)) {
-      const row = rows.find((r) => r.run_id === child.id);
+      const row = this.partnerRows().find((r) => r.run_id === child.id);
       if (row && !row.outcome && isTerminal(child.status as RunStatus)) {
         await this.partnerFinished({
           run_id: child.id,
@@ -284,23 +368,71 @@ export class RunObject extends DurableObject<Env> {
         });
       }
     }
-    return !this.partnerRows().every((p) => p.outcome);
+    const unfinished = this.partnerRows().filter((p) => !p.outcome);
+    if (unfinished.length === 0) return null;
+    if (Date.now() >= waitUntil) {
+      // Stop waiting: what a late partner finds no longer changes this run.
+      for (const p of unfinished) {
+        const child = await getRunById(db, p.run_id);
+        this.recordPartnerOutcome(p, (child?.status as RunStatus | undefined) ?? "queued", null, null, null, PARTNER_DEADLINE_PASSED);
+      }
+      return null;
+    }
+    // Re-drive children whose object stopped (its `start` is idempotent and re-arms a missing alarm).
+    const template = this.meta<TemplateSnapshot>("partner_template");
+    if (template) {
+      for (const p of unfinished) await this.partnerStub(p).start(this.partnerInit(init, p, template));
+    }
+    return waitUntil;
+  }
+
+  private partnerStub(p: PartnerRow) {
+    return this.env.RUN.get(this.env.RUN.idFromName(p.run_id));
+  }
+
+  private partnerInit(init: RunInit, p: PartnerRow, template: TemplateSnapshot, createdAt?: string): RunInit {
+    return {
+      runId: p.run_id,
+      tenantId: init.tenantId,
+      livemode: init.livemode,
+      snapshot: template,
+      subject: { type: "pf", document: p.document, name: p.name },
+      createdAt: createdAt ?? new Date().toISOString(),
+      parentRunId: init.runId,
+      externalId: null,
+      metadata: {},
+      webhookUrl: null,
+    };
+  }
+
+  private recordPartnerOutcome(
+    p: PartnerRow,
+    status: RunStatus,
+    decision: PartnerOutcome["decision"],
+    riskBand: PartnerOutcome["risk_band"],
+    operative: PartnerOutcome["operative_decision"],
+    reason?: string,
+  ): void {
+    const outcome: PartnerOutcome = {
+      ...partnerOutcomeFromRow(p, status, decision, riskBand),
+      operative_decision: operative ?? null,
+      ...(reason ? { reason } : {}),
+    };
+    this.sql.exec("UPDATE partners SET started = 1, outcome = ? WHERE run_id = ? AND outcome IS NULL", JSON.stringify(outcome), p.run_id);
   }
 
   private async startPartner(init: RunInit, p: PartnerRow, template: TemplateSnapshot | null): Promise<void> {
     const db = createDb(this.env.DB);
-    const fail = (reason: string) => {
-      this.sql.exec(
-        "UPDATE partners SET started = 1, outcome = ? WHERE run_id = ?",
-        JSON.stringify({ ...partnerOutcomeFromRow(p, "failed", null, null), reason }),
-        p.run_id,
-      );
-    };
-    if (!template || template.subject_type !== "pf") return fail("Template de sócios indisponível.");
+    if (!template || template.subject_type !== "pf") {
+      return this.recordPartnerOutcome(p, "failed", null, null, null, PARTNER_TEMPLATE_UNAVAILABLE);
+    }
     const existing = await getRunById(db, p.run_id);
     if (!existing) {
       const reserve = creditsToReserve(template, init.livemode);
-      if (!(await reserveCredits(db, init.tenantId, reserve))) return fail("Créditos insuficientes para a execução do sócio.");
+      // No credits for this partner: it is refused and said so, and the company goes on hold.
+      if (!(await reserveCredits(db, init.tenantId, reserve))) {
+        return this.recordPartnerOutcome(p, "failed", null, null, null, NOT_STARTED_FOR_LACK_OF_CREDITS);
+      }
       await insertRun(db, {
         id: p.run_id,
         tenantId: init.tenantId,
@@ -319,18 +451,7 @@ export class RunObject extends DurableObject<Env> {
         createdAt: new Date().toISOString(),
       });
     }
-    await this.env.RUN.get(this.env.RUN.idFromName(p.run_id)).start({
-      runId: p.run_id,
-      tenantId: init.tenantId,
-      livemode: init.livemode,
-      snapshot: template,
-      subject: { type: "pf", document: p.document, name: p.name },
-      createdAt: existing?.createdAt ?? new Date().toISOString(),
-      parentRunId: init.runId,
-      externalId: null,
-      metadata: {},
-      webhookUrl: null,
-    });
+    await this.partnerStub(p).start(this.partnerInit(init, p, template, existing?.createdAt));
     this.sql.exec("UPDATE partners SET started = 1 WHERE run_id = ?", p.run_id);
   }
 
@@ -351,8 +472,9 @@ export class RunObject extends DurableObject<Env> {
         forced === "cancelado"
           ? null
           : decide({ snapshot: init.snapshot, results, partners, livemode: init.livemode });
+      const unscreened = this.meta<UnscreenedPartner[]>("unscreened_partners") ?? [];
       const analysis = outcome
-        ? analyze({ snapshot: init.snapshot, subjectType: init.subject.type, results, partners, outcome })
+        ? analyze({ snapshot: init.snapshot, subjectType: init.subject.type, results, partners, unscreened, outcome })
         : null;
       // What leaves this object (D1, /detail, reports, webhooks) carries no CPF in clear.
       const cpfs = [init.subject.type === "pf" ? init.subject.document : "", ...qsaOf(results).map((p) => p.documento.replace(/\D/g, ""))];
@@ -363,6 +485,7 @@ export class RunObject extends DurableObject<Env> {
         results,
         skipped: skippedSources(init.snapshot, byKey(results)),
         partners,
+        unscreened,
         analysis,
         startedAt: this.meta<string>("started_at") ?? null,
         completedAt,
@@ -395,7 +518,24 @@ export class RunObject extends DurableObject<Env> {
       });
     }
     this.setMeta("mirrored", true);
+    this.forgetClearDocuments(init);
     await this.ctx.storage.deleteAlarm();
+  }
+
+  /**
+   * Retention: once the terminal state is stored in D1 (masked) nothing needs
+   * the clear CPFs any more — reports render from D1 — so the subject's and the
+   * partners' documents and the raw provider answers are dropped from this object.
+   */
+  private forgetClearDocuments(init: RunInit): void {
+    if (this.meta<boolean>("documents_forgotten")) return;
+    const masked = maskDocument(init.subject.type, init.subject.document);
+    this.setMeta("init", { ...init, subject: { ...init.subject, document: masked } });
+    for (const p of this.partnerRows()) {
+      this.sql.exec("UPDATE partners SET document = ? WHERE run_id = ?", maskDocument("pf", p.document), p.run_id);
+    }
+    this.sql.exec("DELETE FROM results");
+    this.setMeta("documents_forgotten", true);
   }
 
   // ---- storage helpers ---------------------------------------------------

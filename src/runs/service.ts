@@ -369,6 +369,15 @@ export async function listRunsPage(s: Services, q: ListQuery) {
 export async function cancelRun(s: Services, id: string): Promise<RunRow> {
   const row = await getRun(s, id);
   if (isTerminalRow(row)) throw new DomainError("run_already_terminal", undefined, "id");
+  // A partner run screens a beneficial owner of its company: stopping it alone
+  // would leave the company unscreened. The company's cancel cancels it.
+  if (row.parentRunId) {
+    throw new DomainError(
+      "partner_run_not_cancellable",
+      `Esta execução analisa um sócio da execução ${row.parentRunId}; cancele a execução da empresa.`,
+      "id",
+    );
+  }
   const res = await s.env.RUN.get(s.env.RUN.idFromName(row.id)).cancel();
   if (!res.cancelled) throw new DomainError("run_already_terminal", undefined, "id");
   return getRun(s, id);

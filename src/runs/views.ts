@@ -11,6 +11,7 @@ import {
   type SourceKey,
   type SourceResult,
   type TemplateSnapshot,
+  type UnscreenedPartner,
 } from "../domain/types";
 import { creditsUsed } from "../domain/credits";
 import { maskDocument } from "../domain/documents";
@@ -23,6 +24,7 @@ export interface StoredResult {
   analysis: BureauRunAnalysis | null;
   snapshot: TemplateSnapshot;
   partners: PartnerOutcome[];
+  unscreened: UnscreenedPartner[];
 }
 
 export function buildRunBody(a: {
@@ -32,6 +34,7 @@ export function buildRunBody(a: {
   results: SourceResult[];
   skipped: SourceKey[];
   partners: PartnerOutcome[];
+  unscreened: UnscreenedPartner[];
   analysis: BureauRunAnalysis | null;
   startedAt: string | null;
   completedAt: string;
@@ -66,6 +69,14 @@ export function buildRunBody(a: {
       decision: p.decision,
       operative_decision: p.operative_decision ?? p.decision,
       risk_band: p.risk_band,
+      ...(p.reason ? { reason: p.reason } : {}),
+    })),
+    unscreened_partners: a.unscreened.map((u) => ({
+      name: u.nome,
+      document: u.documento,
+      qualificacao: u.qualificacao,
+      reason_code: u.reason_code,
+      reason: u.reason,
     })),
     parent_run_id: init.parentRunId,
     // A cancelled run still pays for the sources that answered before it stopped.
@@ -78,7 +89,7 @@ export function buildRunBody(a: {
     completed_at: a.completedAt,
     livemode: init.livemode,
   };
-  return { body, results: a.results, analysis: a.analysis, snapshot: init.snapshot, partners: a.partners };
+  return { body, results: a.results, analysis: a.analysis, snapshot: init.snapshot, partners: a.partners, unscreened: a.unscreened };
 }
 
 export const storedResult = (row: RunRow): StoredResult | null =>
@@ -107,6 +118,7 @@ export function runSummary(row: RunRow) {
     skipped_sources: [],
     triggered_rules: [],
     partner_runs: [],
+    unscreened_partners: [],
     parent_run_id: row.parentRunId,
     credits_used: row.creditsUsed,
     external_id: row.externalId,

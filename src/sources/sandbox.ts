@@ -25,6 +25,8 @@ export interface SandboxFixture {
   partners?: readonly string[];
   /** PJ only: how many PF partners the QSA has (default 2). */
   partnerCount?: number;
+  /** PJ only: QSA entries after the PF partners that no partner run can screen (company, masked CPF, foreigner). */
+  unscreenable?: readonly QsaPartner[];
 }
 
 /**
@@ -32,6 +34,12 @@ export interface SandboxFixture {
  * 20 clean synthetic PF partners — the maximum number of partner runs — for benchmarks.
  */
 export const SANDBOX_BIG_QSA_CNPJ = "00000000002054";
+
+/** CNPJ 00.000.000/0005-15: one clean PF partner plus a company partner, a masked CPF and a foreign partner. */
+export const SANDBOX_UNSCREENABLE_QSA_CNPJ = "00000000000515";
+
+/** CNPJ 00.000.000/0006-04: 22 clean PF partners, two more than the standard template screens. */
+export const SANDBOX_OVER_CAP_QSA_CNPJ = "00000000000604";
 
 const all = (outcome: "INVALID" | "ERROR"): SandboxFixture["outcomes"] =>
   Object.fromEntries(SOURCE_KEYS.map((k) => [k, outcome]));
@@ -81,6 +89,25 @@ const FIXTURES: readonly SandboxFixture[] = [
     scenario: "clean company; QSA of 20 clean partners (benchmarks)",
     outcomes: {},
     partnerCount: 20,
+  },
+  {
+    type: "pj",
+    document: SANDBOX_UNSCREENABLE_QSA_CNPJ,
+    scenario: "QSA entries no partner run can screen (each a finding)",
+    outcomes: {},
+    partnerCount: 1,
+    unscreenable: [
+      { nome: "HOLDING EXEMPLO PARTICIPACOES LTDA", documento: "11.222.333/0001-81", tipo: "pj", qualificacao: "22-Sócio" },
+      { nome: "JOANA PEREIRA SOUZA", documento: "***.456.789-**", tipo: "pf", qualificacao: "22-Sócio" },
+      { nome: "JOHN SMITH", documento: "", tipo: "estrangeiro", qualificacao: "37-Sócio Pessoa Física Residente no Exterior" },
+    ],
+  },
+  {
+    type: "pj",
+    document: SANDBOX_OVER_CAP_QSA_CNPJ,
+    scenario: "QSA of 22 clean partners: two past the template's cap of 20 (each a finding)",
+    outcomes: {},
+    partnerCount: 22,
   },
 ];
 
@@ -230,7 +257,7 @@ const syntheticPartnerCpf = (cnpj: string, index: number, taken: ReadonlySet<str
   }
 };
 
-/** The QSA the sandbox reports for a CNPJ: PF partners only, `documento` = full normalised CPF. */
+/** The QSA the sandbox reports for a CNPJ: PF partners with their full normalised CPF, then any entries no partner run can screen. */
 export const sandboxQsaFor = (cnpj: string): QsaPartner[] => {
   const fixture = sandboxFixtureFor("pj", cnpj);
   const fixed = fixture?.partners ?? [];
@@ -242,12 +269,13 @@ export const sandboxQsaFor = (cnpj: string): QsaPartner[] => {
     taken.add(cpf);
     cpfs.push(cpf);
   }
-  return cpfs.map((cpf, i) => ({
+  const people: QsaPartner[] = cpfs.map((cpf, i) => ({
     nome: sandboxPersonFor(cpf).nome,
     documento: cpf,
     tipo: "pf",
     qualificacao: i === 0 ? "49-Sócio-Administrador" : "22-Sócio",
   }));
+  return [...people, ...(fixture?.unscreenable ?? [])];
 };
 
 // ---------------------------------------------------------------------------
@@ -322,9 +350,10 @@ const receitaCnpj = (subject: Subject, invalid: boolean): Body => {
       municipio: c.endereco.municipio,
       uf: c.endereco.uf,
       qsa: qsa.map((s) => ({
-        identificador_de_socio: 2,
+        // Receita's codes: 1 company, 2 person, 3 foreigner.
+        identificador_de_socio: s.tipo === "pj" ? 1 : s.tipo === "estrangeiro" ? 3 : 2,
         nome_socio: s.nome,
-        cnpj_cpf_do_socio: providerMaskedCpf(s.documento),
+        cnpj_cpf_do_socio: /^\d{11}$/.test(s.documento) ? providerMaskedCpf(s.documento) : s.documento,
         qualificacao_socio: s.qualificacao.split("-").slice(1).join("-"),
         codigo_qualificacao_socio: Number(s.qualificacao.split("-")[0]),
       })),

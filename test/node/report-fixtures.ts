@@ -166,6 +166,7 @@ function runBody(args: {
     skipped_sources: args.tpl.sources.map((s) => s.source).filter((s) => !executed.has(s)),
     triggered_rules: args.triggered ?? [],
     partner_runs: args.partners ?? [],
+    unscreened_partners: [],
     parent_run_id: args.parent ?? null,
     credits_used: args.livemode ? args.results.filter((r) => r.status !== "ERROR").length : 0,
     external_id: args.externalId ?? null,

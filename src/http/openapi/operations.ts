@@ -187,7 +187,7 @@ export const OPERATIONS: OperationSpec[] = [
     scope: "runs:write",
     parameters: [runId],
     responses: { 200: { description: "The cancelled run.", schema: R.Run } },
-    errors: ["run_not_found", "run_already_terminal"],
+    errors: ["run_not_found", "run_already_terminal", "partner_run_not_cancellable"],
   },
   {
     method: "get",

@@ -131,6 +131,15 @@ const PartnerRun = z.object({
   decision: Decision.nullable(),
   operative_decision: OperativeDecision.nullable(),
   risk_band: RiskBand.nullable(),
+  reason: z.string().optional().meta({ description: "Why the partner was left unscreened (its company is then on hold)." }),
+});
+
+const UnscreenedPartner = z.object({
+  name: z.string(),
+  document: z.string().meta({ description: "Masked CPF, or the document as the registry gave it." }),
+  qualificacao: z.string(),
+  reason_code: z.enum(["pessoa_juridica", "estrangeiro", "cpf_indisponivel", "limite_de_socios"]),
+  reason: z.string(),
 });
 
 const runFields = {
@@ -144,6 +153,9 @@ const runFields = {
   skipped_sources: z.array(SourceKey).meta({ description: "Sources never called because a critical block stopped the run." }),
   triggered_rules: z.array(TriggeredRule),
   partner_runs: z.array(PartnerRun).meta({ description: "QSA partner runs of a PJ run." }),
+  unscreened_partners: z
+    .array(UnscreenedPartner)
+    .meta({ description: "QSA entries that got no partner run (company partners, masked CPFs, partners over the template's cap); each is also a finding." }),
   parent_run_id: z.string().nullable(),
   credits_used: z.number().int(),
   external_id: z.string().nullable(),

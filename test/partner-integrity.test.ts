@@ -1,0 +1,138 @@
+// Partners (QSA) can never launder a company: a partner that was not screened
+// — failed, cancelled, on hold, refused, or still running at the deadline —
+// leaves the company at least on hold, with a finding that names it; QSA
+// entries no partner run can screen are findings too, never dropped.
+import { env } from "cloudflare:workers";
+import { runDurableObjectAlarm, runInDurableObject } from "cloudflare:test";
+import { describe, expect, it } from "vitest";
+import type { RunObject } from "../src/runs/run-object";
+import { SANDBOX_OVER_CAP_QSA_CNPJ, SANDBOX_UNSCREENABLE_QSA_CNPJ } from "../src/sources/sandbox";
+import { call, createAndFinish, createRun, expectError, runToEnd, sandboxTenant } from "./helpers/api";
+
+const stub = (id: string) => env.RUN.get(env.RUN.idFromName(id));
+const CLEAN_PJ = "00.000.000/0001-91";
+
+/** A PJ run driven until it waits for its two partners; returns the ids. */
+async function companyWaitingForPartners(key: string) {
+  const res = await createRun(key, { template_id: "tpl_pj_padrao", parametros: { cnpj: CLEAN_PJ } });
+  const { run_id } = await res.json<{ run_id: string }>();
+  await runDurableObjectAlarm(stub(run_id));
+  const children = (
+    await env.DB.prepare("SELECT id FROM runs WHERE parent_run_id = ? ORDER BY id").bind(run_id).all<{ id: string }>()
+  ).results.map((c) => c.id);
+  expect(children).toHaveLength(2);
+  expect((await call("GET", `/api/v1/bureau/runs/${run_id}`, { key })).status).toBe(202);
+  return { runId: run_id, children };
+}
+
+const analysisOf = async (key: string, runId: string) =>
+  (await (await call("GET", `/api/v1/bureau/runs/${runId}/analysis`, { key })).json<any>()).analysis;
+
+describe("partner outcomes that leave a beneficial owner unscreened", () => {
+  it("a partner run cannot be cancelled on its own: 409 partner_run_not_cancellable, and it goes on", async () => {
+    const { key } = await sandboxTenant();
+    const { runId, children } = await companyWaitingForPartners(key);
+    const res = await call("POST", `/api/v1/bureau/runs/${children[0]}/cancel`, { key });
+    const err = await expectError(res, { status: 409, code: "partner_run_not_cancellable", type: "invalid_request_error", param: "id" });
+    expect(err.message).toContain(runId);
+    const company = await runToEnd(key, runId);
+    expect(company).toMatchObject({ status: "completed", decision: "approved", operative_decision: "approved" });
+    expect(company.partner_runs.map((p: { status: string }) => p.status)).toEqual(["completed", "completed"]);
+  });
+
+  it("the company's cancel cancels its partners", async () => {
+    const { key } = await sandboxTenant();
+    const { runId, children } = await companyWaitingForPartners(key);
+    const res = await call("POST", `/api/v1/bureau/runs/${runId}/cancel`, { key });
+    expect(res.status).toBe(200);
+    expect(await res.json()).toMatchObject({ status: "cancelado" });
+    for (const child of children) {
+      const c = await (await call("GET", `/api/v1/bureau/runs/${child}`, { key })).json<any>();
+      expect(c).toMatchObject({ status: "cancelado", parent_run_id: runId });
+    }
+  });
+
+  // The partner's end is delivered as its notice would be; the second partner finishes normally.
+  const ends = [
+    ["failed", { status: "failed", decision: null, risk_band: null, operative_decision: null }, "a análise do sócio falhou sem decisão"],
+    ["cancelado", { status: "cancelado", decision: null, risk_band: null, operative_decision: null }, "a análise do sócio foi cancelada"],
+    [
+      "on hold",
+      { status: "partial", decision: "approved", risk_band: "medio", operative_decision: "hold" },
+      "a análise do sócio ficou em espera (hold)",
+    ],
+  ] as const;
+  for (const [name, end, why] of ends) {
+    it(`a partner that ends ${name} puts the company on hold, with a finding that names the partner and why`, async () => {
+      const { key } = await sandboxTenant();
+      const { runId, children } = await companyWaitingForPartners(key);
+      await stub(runId).partnerFinished({ run_id: children[0], ...end });
+      await runDurableObjectAlarm(stub(children[1]));
+      const company = await runToEnd(key, runId);
+      expect(company).toMatchObject({ status: "completed", decision: "approved", operative_decision: "hold", risk_band: "medio" });
+      expect(company.triggered_rules).toContainEqual({ source: "partner_runs", on_hit: "review", effect: "hold" });
+      const partner = company.partner_runs.find((p: { run_id: string }) => p.run_id === children[0]);
+      const finding = (await analysisOf(key, runId)).findings.find((f: { check: string }) => f.check === "socio_sem_triagem");
+      expect(finding).toMatchObject({ source: "partner_runs", severity: "alto", title: "Sócio sem triagem concluída" });
+      expect(finding.description).toContain(partner.name);
+      expect(finding.description).toContain(why);
+      expect(finding.evidence).toMatchObject({ run_id: children[0], documento: partner.document });
+    });
+  }
+
+  it("partners still running at the wait deadline count as unscreened: company on hold, child re-driven meanwhile", async () => {
+    const { key } = await sandboxTenant();
+    const { runId, children } = await companyWaitingForPartners(key);
+    // The first partner's object stopped (its alarm is gone): the parent's wait re-drives it.
+    await runInDurableObject(stub(children[0]), (_i: RunObject, state) => state.storage.deleteAlarm());
+    expect(await runInDurableObject(stub(children[0]), (_i: RunObject, state) => state.storage.getAlarm())).toBeNull();
+    await runDurableObjectAlarm(stub(runId));
+    expect(await runInDurableObject(stub(children[0]), (_i: RunObject, state) => state.storage.getAlarm())).not.toBeNull();
+
+    // The second never finishes in time: move the wait's start past the deadline (10 min by default).
+    await runDurableObjectAlarm(stub(children[0]));
+    await runInDurableObject(stub(children[1]), (_i: RunObject, state) => state.storage.setAlarm(Date.now() + 3_600_000));
+    await runInDurableObject(stub(runId), (_i: RunObject, state) => {
+      state.storage.sql.exec("UPDATE meta SET v = ? WHERE k = 'partners_since'", JSON.stringify(Date.now() - 11 * 60_000));
+    });
+    await runDurableObjectAlarm(stub(runId));
+    const company = await (await call("GET", `/api/v1/bureau/runs/${runId}`, { key })).json<any>();
+    expect(company).toMatchObject({ status: "completed", decision: "approved", operative_decision: "hold" });
+    const late = company.partner_runs.find((p: { run_id: string }) => p.run_id === children[1]);
+    expect(late.reason).toBe("a análise do sócio não terminou dentro do prazo de espera da empresa");
+    const finding = (await analysisOf(key, runId)).findings.find((f: { check: string }) => f.check === "socio_sem_triagem");
+    expect(finding.description).toContain(late.name);
+  });
+});
+
+describe("QSA entries no partner run can screen", () => {
+  it("a company partner, a masked CPF and a foreign partner each appear as a finding and in unscreened_partners", async () => {
+    const { key } = await sandboxTenant();
+    const company = await createAndFinish(key, { template_id: "tpl_pj_padrao", parametros: { cnpj: SANDBOX_UNSCREENABLE_QSA_CNPJ } });
+    expect(company).toMatchObject({ status: "completed", decision: "approved" });
+    expect(company.partner_runs).toHaveLength(1);
+    expect(company.unscreened_partners.map((u: { reason_code: string }) => u.reason_code)).toEqual([
+      "pessoa_juridica",
+      "cpf_indisponivel",
+      "estrangeiro",
+    ]);
+    expect(company.unscreened_partners[0]).toMatchObject({ name: "HOLDING EXEMPLO PARTICIPACOES LTDA", document: "11.222.333/0001-81" });
+    const findings = (await analysisOf(key, company.id)).findings.filter((f: { check: string }) => f.check === "socio_nao_analisado");
+    expect(findings).toHaveLength(3);
+    expect(findings.map((f: { description: string }) => f.description).join("\n")).toMatch(/HOLDING EXEMPLO[\s\S]*JOANA PEREIRA SOUZA[\s\S]*JOHN SMITH/);
+    expect(findings.every((f: { severity: string; title: string }) => f.severity === "medio" && f.title === "Sócio do QSA não analisado")).toBe(true);
+  });
+
+  it("partners past the template's cap of 20 each appear as a finding, CPF masked", async () => {
+    const { key } = await sandboxTenant();
+    const company = await createAndFinish(key, { template_id: "tpl_pj_padrao", parametros: { cnpj: SANDBOX_OVER_CAP_QSA_CNPJ } }, 40);
+    expect(company.partner_runs).toHaveLength(20);
+    expect(company.unscreened_partners).toHaveLength(2);
+    for (const u of company.unscreened_partners) {
+      expect(u).toMatchObject({ reason_code: "limite_de_socios" });
+      expect(u.document).toMatch(/^\*\*\*\.\d{3}\.\d{3}-\*\*$/);
+    }
+    const findings = (await analysisOf(key, company.id)).findings.filter((f: { check: string }) => f.check === "socio_nao_analisado");
+    expect(findings).toHaveLength(2);
+  });
+});
