@@ -26,6 +26,7 @@ const invalid = (message: string) => spec(400, "invalid_request_error", message)
 export const ERROR_CODES = {
   // transport
   invalid_json: invalid("O corpo da requisição não é um JSON válido."),
+  json_too_deep: invalid("O JSON do corpo tem aninhamento profundo demais."),
   payload_too_large: spec(413, "invalid_request_error", "O corpo da requisição excede o limite de 64 KiB."),
   unsupported_media_type: spec(415, "invalid_request_error", "Envie o corpo como application/json."),
   route_not_found: spec(404, "not_found_error", "Rota não encontrada."),

@@ -9,13 +9,42 @@ import { ApiError, type ErrorCode, type InvalidParam } from "./errors";
 
 export const MAX_BODY_BYTES = 64 * 1024;
 
+/**
+ * Deepest nesting of objects/arrays a body may have, the body itself being
+ * level 1. Anything below (zod, the template's JSON Schema, the idempotency
+ * fingerprint, the run object, reports) may then walk a body recursively
+ * without risking a stack overflow — a 64 KiB body fits 32k levels.
+ */
+export const MAX_JSON_DEPTH = 32;
+
+/**
+ * The deepest nesting of objects/arrays in a JSON text already known to be
+ * valid, counted on the text without recursion. Stops counting past `limit`.
+ */
+export function jsonDepth(text: string, limit = Infinity): number {
+  let depth = 0;
+  let max = 0;
+  let inString = false;
+  for (let i = 0; i < text.length; i++) {
+    const ch = text.charCodeAt(i);
+    if (inString) {
+      if (ch === 0x5c) i++; // backslash: the next character is escaped
+      else if (ch === 0x22) inString = false;
+    } else if (ch === 0x22) inString = true;
+    else if (ch === 0x5b || ch === 0x7b) {
+      if (++depth > max && (max = depth) > limit) return max;
+    } else if (ch === 0x5d || ch === 0x7d) depth--;
+  }
+  return max;
+}
+
 /** The media types Hono's json validator accepts (application/json, application/*+json). */
 const JSON_MEDIA_TYPE = /^application\/([\w.-]+\+)?json$/i;
 
 /**
  * Reads the body once with a hard 64 KiB cap (whatever Content-Length claims)
  * and checks it is JSON, so handlers and validators see either a parsed body
- * or one of invalid_json / payload_too_large — never a 500.
+ * or one of invalid_json / json_too_deep / payload_too_large — never a 500.
  */
 export const jsonBody = createMiddleware<AppEnv>(async (c, next) => {
   // Hono's validator reads the body only for a JSON media type and otherwise
@@ -46,6 +75,9 @@ export const jsonBody = createMiddleware<AppEnv>(async (c, next) => {
     JSON.parse(text);
   } catch {
     throw new ApiError("invalid_json");
+  }
+  if (jsonDepth(text, MAX_JSON_DEPTH) > MAX_JSON_DEPTH) {
+    throw new ApiError("json_too_deep", `O JSON do corpo passa de ${MAX_JSON_DEPTH} níveis de objetos e listas aninhados.`);
   }
   await next();
 });

@@ -46,14 +46,41 @@ export function timingSafeEqual(a: string, b: string): boolean {
   return crypto.subtle.timingSafeEqual(ab, bb);
 }
 
-/** JSON with object keys sorted at every level: equal values give equal strings. */
+/**
+ * JSON with object keys sorted at every level: equal values give equal strings.
+ * Iterative (an explicit stack of pending values and literal pieces), so no
+ * nesting depth can overflow the call stack; the HTTP layer caps request
+ * depth anyway (MAX_JSON_DEPTH in src/http/validate.ts).
+ */
 export function canonicalJson(value: unknown): string {
-  if (Array.isArray(value)) return `[${value.map(canonicalJson).join(",")}]`;
-  if (value && typeof value === "object") {
-    const entries = Object.entries(value as Record<string, unknown>)
-      .filter(([, v]) => v !== undefined)
-      .sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0));
-    return `{${entries.map(([k, v]) => `${JSON.stringify(k)}:${canonicalJson(v)}`).join(",")}}`;
+  const out: string[] = [];
+  // Popped from the end: a `{ v }` is a value still to write, a string is written as is.
+  const todo: ({ v: unknown } | string)[] = [{ v: value }];
+  while (todo.length > 0) {
+    const item = todo.pop()!;
+    if (typeof item === "string") {
+      out.push(item);
+      continue;
+    }
+    const v = item.v;
+    if (Array.isArray(v)) {
+      todo.push("]");
+      for (let i = v.length - 1; i >= 0; i--) {
+        todo.push({ v: v[i] });
+        if (i > 0) todo.push(",");
+      }
+      todo.push("[");
+    } else if (v && typeof v === "object") {
+      const entries = Object.entries(v as Record<string, unknown>)
+        .filter(([, x]) => x !== undefined)
+        .sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0));
+      todo.push("}");
+      for (let i = entries.length - 1; i >= 0; i--) {
+        todo.push({ v: entries[i][1] }, `${JSON.stringify(entries[i][0])}:`);
+        if (i > 0) todo.push(",");
+      }
+      todo.push("{");
+    } else out.push(JSON.stringify(v) ?? "null");
   }
-  return JSON.stringify(value) ?? "null";
+  return out.join("");
 }

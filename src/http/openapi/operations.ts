@@ -67,7 +67,7 @@ export function commonErrors(op: OperationSpec): ErrorCode[] {
   if (op.security === "api_key") out.push("missing_api_key", "invalid_api_key", "rate_limit_exceeded");
   if (op.security === "admin") out.push("invalid_admin_token");
   if (op.scope) out.push("insufficient_scope");
-  if (op.body) out.push("invalid_json", "payload_too_large", "unsupported_media_type");
+  if (op.body) out.push("invalid_json", "json_too_deep", "payload_too_large", "unsupported_media_type");
   out.push("internal_error");
   return out;
 }
