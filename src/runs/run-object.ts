@@ -251,11 +251,17 @@ export class RunObject extends DurableObject<Env> {
     // D1 mirror writes overlap the sources instead of delaying them: they are
     // conditional (a status only moves forward), so their arrival order is safe.
     const mirrors: Promise<unknown>[] = [];
+    // A failed mirror write surfaces when the mirrors are awaited below (the
+    // alarm then fails and comes back); until then it must not count as unhandled.
+    const mirror = (p: Promise<unknown>) => {
+      p.catch(() => undefined);
+      mirrors.push(p);
+    };
     if (this.status() === "queued") {
       const startedAt = new Date().toISOString();
       this.setMeta("status", "running");
       this.setMeta("started_at", startedAt);
-      mirrors.push(advanceRunStatus(db, init.runId, "running", startedAt));
+      mirror(advanceRunStatus(db, init.runId, "running", startedAt));
     }
     const startedAtMs = Date.parse(this.meta<string>("started_at") ?? new Date().toISOString());
     const policy = {
@@ -283,7 +289,7 @@ export class RunObject extends DurableObject<Env> {
       }
       if (this.status() !== "running") return void (await Promise.all(mirrors));
       this.setMeta("status", "em_analise");
-      mirrors.push(advanceRunStatus(db, init.runId, "em_analise"));
+      mirror(advanceRunStatus(db, init.runId, "em_analise"));
     }
     if (this.status() !== "em_analise") return void (await Promise.all(mirrors));
 

@@ -14,6 +14,9 @@ import type { WebhookTarget } from "../domain/webhook-events";
 import { EVENT_ID_HEADER, overrideSecret, SIGNATURE_HEADER, signatureHeader, WEBHOOK_USER_AGENT } from "./signature";
 import { webhookTransport } from "./transport";
 
+/** How soon an attempt that died mid-way is tried again: past the attempt's 10 s timeout, so never concurrent with it. */
+export const ATTEMPT_GUARD_MS = 60_000;
+
 export interface DeliveryJob {
   eventId: string;
   tenantId: string;
@@ -112,6 +115,11 @@ export class WebhookDelivery extends DurableObject<Env> {
     const manual = row.manual_due === 1;
     const automatic = row.status === "pending";
     if (!manual && !automatic) return this.rearm();
+
+    // Re-arm before any I/O that can fail (D1 below, the receiver): if this
+    // invocation throws past the platform's alarm retries or dies, the delivery
+    // still comes back. `rearm` replaces it with the real schedule at the end.
+    await this.ctx.storage.setAlarm(Date.now() + ATTEMPT_GUARD_MS);
 
     const job = JSON.parse(row.job) as DeliveryJob;
     const attempt = row.attempts + 1;
