@@ -2,6 +2,7 @@
 // runs through executeSource, the same path the run Durable Object uses, with
 // tiny timeouts so the whole file stays fast.
 import { describe, expect, it } from "vitest";
+import { jsonBytes, SOURCE_DATA_BUDGET_BYTES } from "../src/domain/result-limits";
 import type { SourceKey, Subject, TemplateSource } from "../src/domain/types";
 import { executeSource, realClock, type ExecutionClock, type ExecutionPolicy } from "../src/runs/executor";
 import { SOURCE_CATALOG } from "../src/sources/catalog";
@@ -220,12 +221,14 @@ describe("fault tolerance through executeSource", () => {
     expect(result.raw).toHaveLength(MAX_RAW_BYTES); // the prefix is kept for /detail
   });
 
-  it("a large but allowed answer keeps full data and a size-capped raw", async () => {
-    const big = { ...VALID_BODY, data: { registros: "x".repeat(100 * 1024) } };
+  it("a large but allowed answer is kept cut to the stored-result budgets, marked as cut", async () => {
+    const big = { ...VALID_BODY, data: { total: 3, registros: "x".repeat(100 * 1024) } };
     const f = scriptedFetch().on(CHECK_URL, jsonResponse(big));
     const { result } = await run(f);
     expect(result.status).toBe("VALID");
-    expect((result.data as { registros: string }).registros).toHaveLength(100 * 1024);
+    expect(result.data).toMatchObject({ total: 3, _truncated: true });
+    expect((result.data as { registros: string }).registros).toBe(`${"x".repeat(1024)}…`);
+    expect(jsonBytes(result.data)).toBeLessThanOrEqual(SOURCE_DATA_BUDGET_BYTES);
     expect(result.raw).toBe(JSON.stringify(big).slice(0, MAX_RAW_BYTES));
   });
 

@@ -1,7 +1,10 @@
 // Calls one source through its adapter with a per-attempt timeout, bounded
 // retries with exponential backoff and jitter, and a run-wide deadline. Turns
 // every way a call can go wrong into a SourceResult with status ERROR and a
-// reason: a source never throws past this function.
+// reason: a source never throws past this function. What it returns is what
+// the run persists, so it is also where each result is cut to its storage
+// budget (src/domain/result-limits.ts), for sandbox and live sources alike.
+import { capSourceResult } from "../domain/result-limits";
 import type { AdapterAnswer, SourceResult, Subject, TemplateSource } from "../domain/types";
 import { SOURCE_CATALOG } from "../sources/catalog";
 import type { SourceAdapter } from "../sources/adapter";
@@ -98,15 +101,15 @@ export async function executeSource(
     completed_at: new Date(completedAt).toISOString(),
   };
   if (answer.status === "ERROR") {
-    return { ...base, status: "ERROR", checks: {}, reason: answer.reason, ...(answer.raw ? { raw: answer.raw } : {}) };
+    return capSourceResult({ ...base, status: "ERROR", checks: {}, reason: answer.reason, ...(answer.raw ? { raw: answer.raw } : {}) });
   }
-  return {
+  return capSourceResult({
     ...base,
     status: answer.status,
     checks: answer.checks,
     ...(answer.data ? { data: answer.data } : {}),
     ...(answer.raw ? { raw: answer.raw } : {}),
-  };
+  });
 }
 
 async function attempt(

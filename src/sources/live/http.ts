@@ -12,8 +12,12 @@ export type ErrorAnswer = Extract<AdapterAnswer, { status: "ERROR" }>;
 
 /** Largest provider body read (bytes). */
 export const MAX_RESPONSE_BYTES = 256 * 1024;
-/** Largest prefix of a body kept in `raw` for /detail and the report. */
-export const MAX_RAW_BYTES = 16 * 1024;
+/**
+ * Largest prefix of a body kept in `raw` for /detail and the report. Its JSON
+ * (escapes doubled at most for a JSON body) fits the stored-result budget of
+ * `raw` (src/domain/result-limits.ts), which cuts anything longer.
+ */
+export const MAX_RAW_BYTES = 8 * 1024;
 /** Longest Retry-After honoured; a provider cannot park a run for minutes. */
 export const MAX_RETRY_AFTER_MS = 30_000;
 
