@@ -6,7 +6,7 @@
 // budget (src/domain/result-limits.ts), for sandbox and live sources alike.
 import { capSourceResult } from "../domain/result-limits";
 import type { AdapterAnswer, SourceResult, Subject, TemplateSource } from "../domain/types";
-import { SOURCE_CATALOG } from "../sources/catalog";
+import { SOURCE_CATALOG, missingSubjectName, NO_SUBJECT_NAME_REASON } from "../sources/catalog";
 import type { SourceAdapter } from "../sources/adapter";
 
 export interface ExecutionPolicy {
@@ -71,7 +71,12 @@ export async function executeSource(
   let attempts = 0;
   let answer: AdapterAnswer = { status: "ERROR", reason: "Prazo da execução esgotado antes da consulta.", retryable: false };
 
-  while (attempts < Math.max(1, policy.maxAttempts)) {
+  // A list screened by name cannot be asked without one: an empty query would
+  // come back "no match", i.e. VALID for a subject nobody screened.
+  const unscreenable = missingSubjectName(source, subject);
+  if (unscreenable) answer = { status: "ERROR", reason: NO_SUBJECT_NAME_REASON, retryable: false };
+
+  while (!unscreenable && attempts < Math.max(1, policy.maxAttempts)) {
     const remaining = policy.deadlineAt - clock.now();
     if (remaining <= 0) {
       if (attempts === 0) answer = { status: "ERROR", reason: "Prazo da execução esgotado antes da consulta.", retryable: false };

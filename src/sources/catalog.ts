@@ -1,6 +1,6 @@
 // The source catalogue (reference/sources.md). Pure data: every adapter, the
 // planner, the analysis and the reports read source facts from here only.
-import type { SourceDefinition, SourceKey } from "../domain/types";
+import type { SourceDefinition, SourceKey, Subject } from "../domain/types";
 
 /** Default per-source timeout: generous against the typical latency, never below 3 s. */
 const timeoutFor = (typicalMs: number) => Math.max(3000, typicalMs * 4);
@@ -169,3 +169,29 @@ export const SOURCE_CATALOG: Readonly<Record<SourceKey, SourceDefinition>> = {
 export const SOURCE_KEYS = Object.keys(SOURCE_CATALOG) as SourceKey[];
 
 export const isSourceKey = (k: string): k is SourceKey => Object.hasOwn(SOURCE_CATALOG, k);
+
+/**
+ * Sources that screen the subject's name: the sanctions lists, the PEP list
+ * (published with the CPF masked, so the name is the key) and the ICIJ leaks
+ * carry names, not documents. Screening them without a name would answer
+ * "no match" for a subject nobody screened.
+ */
+export const NAME_SCREENED_SOURCES: ReadonlySet<SourceKey> = new Set<SourceKey>([
+  "ofac_sdn",
+  "un_sanctions",
+  "eu_sanctions",
+  "uk_sanctions",
+  "pep_coaf",
+  "icij_offshore",
+]);
+
+/** Why a name-screened source ended in ERROR without being queried. */
+export const NO_SUBJECT_NAME_REASON = "Nome do titular indisponível.";
+
+/**
+ * True when `source` screens names, applies to this subject and the subject
+ * has no name to screen (absent or blank). A source that does not apply to
+ * the subject type is left to its adapter, which says so.
+ */
+export const missingSubjectName = (source: SourceDefinition, subject: Subject): boolean =>
+  NAME_SCREENED_SOURCES.has(source.key) && source.subjects.includes(subject.type) && !subject.name?.trim();

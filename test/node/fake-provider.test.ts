@@ -169,7 +169,8 @@ describe("fake provider", () => {
     }
     const resolver = createLiveAdapterResolver(env, fetch);
     const policy = { maxAttempts: 1, retryBaseMs: 1, maxTimeoutMs: 2_000, deadlineAt: Date.now() + 5_000 };
-    const subject = { type: "pf" as const, document: "52998224725" };
+    // Named: icij_offshore screens names, and without one it is never queried.
+    const subject = { type: "pf" as const, document: "52998224725", name: "Ana" };
     const outcome = async (key: keyof typeof SOURCE_CATALOG) => {
       const r = await executeSource(
         { source: key, phase: "important", on_hit: "review", tier: 2, weight: 1, timeout_ms: 2_000 },
