@@ -5,6 +5,7 @@ import { z } from "zod";
 import { createMiddleware } from "hono/factory";
 import type { AppEnv } from "./env";
 import { DomainError } from "./domain/errors";
+import { redactForLog } from "./domain/redaction";
 import { ApiError, errorBody, fromDomainError } from "./http/errors";
 import { apiVersion } from "./http/middleware/api-version";
 import { apiKeyAuth, type AuthContext } from "./http/middleware/auth";
@@ -35,8 +36,6 @@ export interface AppOptions {
   rateLimit?: boolean;
 }
 
-/** Logs never carry a document: any CPF/CNPJ-looking digit run in a message is blanked. */
-const redactDigits = (message: string) => message.replace(/\d[\d.\-/]{9,}\d/g, "***");
 
 export function createApp(options: AppOptions = {}) {
   const app = new Hono<AppEnv>();
@@ -69,7 +68,7 @@ export function createApp(options: AppOptions = {}) {
     else if (err instanceof HTTPException && err.status === 400) apiError = new ApiError("invalid_json");
     else {
       // Never leak stack traces, SQL or secrets: log the error class and request id only.
-      console.error(JSON.stringify({ level: "error", request_id: requestId, error: err.name, message: redactDigits(err.message).slice(0, 200) }));
+      console.error(JSON.stringify({ level: "error", request_id: requestId, error: err.name, message: redactForLog(err.message).slice(0, 200) }));
       apiError = new ApiError("internal_error");
     }
     c.header("X-Request-Id", requestId);

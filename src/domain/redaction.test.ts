@@ -1,7 +1,7 @@
 import fc from "fast-check";
 import { describe, expect, it } from "vitest";
 import { cnpjCheckDigits, cpfCheckDigits } from "./documents";
-import { redactCpfText, redactCpfs } from "./redaction";
+import { redactCpfText, redactCpfs, redactForLog } from "./redaction";
 
 // Valid CPFs of people other than the subject (check digits hold).
 const OTHER_A = "11144477735"; // 111.444.777-35
@@ -134,5 +134,13 @@ describe("redactCpfs", () => {
         expect(redactCpfText(`CNPJ ${text}.`)).toBe(`CNPJ ${text}.`);
       }),
     );
+  });
+});
+
+describe("redactForLog", () => {
+  it("leaves no document in a log line: spaced, dotted and bare CPFs, CNPJs", () => {
+    const line = redactForLog("falha para 529 982 247 25, 111.444.777-35, 52998224725 e 11.222.333/0001-81");
+    expect(line).not.toMatch(/529|111\.444|11\.222|0001/);
+    expect(line).toContain("***.982.247-**");
   });
 });

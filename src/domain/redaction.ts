@@ -77,3 +77,9 @@ export function redactCpfs<T>(value: T, cpfs: readonly string[] = []): T {
   };
   return walk(value) as T;
 }
+
+/**
+ * Logs never carry a document: CPFs in any format are masked, then any other
+ * CPF/CNPJ-looking digit run (10+ digits and separators) is blanked.
+ */
+export const redactForLog = (message: string): string => redactCpfText(message).replace(/\d[\d.\-/]{9,}\d/g, "***");
