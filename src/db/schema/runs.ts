@@ -25,6 +25,8 @@ export const runs = sqliteTable(
     metadata: text("metadata").notNull(),
     webhookUrl: text("webhook_url"),
     parentRunId: text("parent_run_id"),
+    /** The API key that created the run (`key_…`), for the audit trail; partner runs carry their company's. Null before this column existed. */
+    keyId: text("key_id"),
     /** Credits held back at creation (live); the unused part is returned when the run ends. */
     creditsReserved: integer("credits_reserved").notNull().default(0),
     creditsUsed: integer("credits_used").notNull().default(0),
@@ -41,6 +43,8 @@ export const runs = sqliteTable(
     index("runs_list_idx").on(t.tenantId, t.livemode, t.createdAt, t.id),
     index("runs_external_id_idx").on(t.tenantId, t.livemode, t.externalId),
     index("runs_parent_idx").on(t.parentRunId),
+    // The sweeper's scan: non-terminal runs by age, oldest first (src/runs/sweeper.ts).
+    index("runs_status_created_idx").on(t.status, t.createdAt),
   ],
 );
 
@@ -52,7 +56,7 @@ export const idempotencyKeys = sqliteTable(
     keyHash: text("key_hash").primaryKey(),
     tenantId: text("tenant_id").notNull(),
     livemode: integer("livemode", { mode: "boolean" }).notNull(),
-    /** SHA-256 of the canonical request body: a different body with the same key is refused. */
+    /** HMAC(server secret, "idempotency-fingerprint" | canonical request body): a different body with the same key is refused. Keyed, because the body holds a CPF. */
     fingerprint: text("fingerprint").notNull(),
     runId: text("run_id").notNull(),
     createdAt: text("created_at").notNull(),
