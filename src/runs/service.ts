@@ -2,27 +2,17 @@
 // Handlers call exactly one of these; KYC rules come from src/domain.
 import { Validator } from "@cfworker/json-schema";
 import { createDb, type Db } from "../db/client";
-import {
-  deleteExpiredIdempotencyKey,
-  findIdempotencyKey,
-  getRunForTenant,
-  insertRun,
-  listRuns,
-  type RunRow,
-} from "../db/queries/runs";
-import { findPublishedTemplate } from "../db/queries/templates";
-import { refundCredits, reserveCredits } from "../db/queries/tenants";
-import { isSandboxTestDocument, maskDocument, normalizeDocument, validateCnpj, validateCpf } from "../domain/documents";
-import { creditsToReserve } from "../domain/credits";
-import { estimateSeconds } from "../domain/plan";
-import type { RunStatus, SubjectType, TemplateSnapshot } from "../domain/types";
+import { findIdempotencyKey, getRunForTenant, insertRunReserving, listRuns, type RunRow } from "../db/queries/runs";
+import { findPublishedTemplate, findTemplateVersion } from "../db/queries/templates";
+import { isSandboxTestDocument, normalizeDocument, validateCnpj, validateCpf } from "../domain/documents";
+import type { RunStatus, Subject, SubjectType, TemplateSnapshot } from "../domain/types";
 import { webhookUrlProblem } from "../domain/webhook-url";
 import { DomainError, type InvalidParam } from "../domain/errors";
 import type { AuthContext } from "../http/middleware/auth";
-import { canonicalJson, keyedHash, sha256Hex } from "../lib/crypto";
+import { canonicalJson, keyedHash } from "../lib/crypto";
 import { newId } from "../lib/ids";
 import { decodeCursor, encodeCursor } from "../lib/cursor";
-import type { RunInit } from "./run-object";
+import { newRunRow, runInitFor } from "./records";
 import { isTerminalRow, runSummary } from "./views";
 
 export interface CreateRunBody {
@@ -77,10 +67,17 @@ function acceptedBody(row: RunRow) {
 
 const documentField = (t: SubjectType) => (t === "pf" ? "cpf" : "cnpj");
 
-/** Resolves template, subject and parametros; throws the contract's error for each problem. */
+/** Resolves the published template, subject and parametros; throws the contract's error for each problem. */
 async function prepareRun(s: Services, body: CreateRunBody) {
   const template = await findPublishedTemplate(s.db, body.template_id, s.auth.tenantId);
   if (!template) throw new DomainError("template_not_found", undefined, "template_id");
+  return prepareWith(s, body, template);
+}
+
+type PreparedRun = ReturnType<typeof prepareWith>;
+
+/** Checks a body against one template version: the subject and parametros it needs, the webhook URL. */
+function prepareWith(s: Services, body: CreateRunBody, template: TemplateSnapshot) {
   const field = documentField(template.subject_type);
   const param = `parametros.${field}`;
   const parametros: Record<string, unknown> = { ...(body.parametros ?? {}) };
@@ -220,96 +217,91 @@ const schemaReason = (keyword: string, raw: string): string => {
 };
 
 export async function createRun(s: Services, body: CreateRunBody, idempotencyKey: string | null): Promise<CreatedRun> {
-  const prepared = await prepareRun(s, body);
   const { auth, env, db } = s;
   const now = s.now();
 
-  const fingerprint = await sha256Hex(canonicalJson(body));
+  // Keyed: the body holds a CPF, and a plain hash of an 11-digit number is one
+  // dictionary away from it.
+  const fingerprint = await keyedHash(env.SERVER_SECRET, "idempotency-fingerprint", canonicalJson(body));
   const keyHash = idempotencyKey
     ? await keyedHash(env.SERVER_SECRET, "idempotency", `${auth.tenantId}|${auth.livemode ? "live" : "test"}|${idempotencyKey}`)
     : null;
+  // The replay first: it answers with the original run whatever became of its
+  // template since (a new version, unpublished) or of the balance.
   if (keyHash) {
-    const replay = await findReplay(s, keyHash, fingerprint, now);
+    const replay = await findReplay(s, keyHash, fingerprint, body, now);
     if (replay) return replay;
   }
 
+  const prepared = await prepareRun(s, body);
   if (auth.tenantStatus !== "active") throw new DomainError("billing_suspended", "Conta suspensa.");
-  const reserve = creditsToReserve(prepared.template, auth.livemode);
-  if (!(await reserveCredits(db, auth.tenantId, reserve))) {
-    throw new DomainError(
-      "billing_suspended",
-      `Créditos insuficientes: o template ${prepared.template.id} consulta ${reserve} fontes.`,
-    );
-  }
 
   const createdAt = now.toISOString();
-  const row: RunRow = {
+  const row = newRunRow({
     id: newId("run", now.getTime()),
     tenantId: auth.tenantId,
     livemode: auth.livemode,
-    templateId: prepared.template.id,
-    templateVersion: prepared.template.version,
-    subjectType: prepared.template.subject_type,
-    documentMasked: maskDocument(prepared.template.subject_type, prepared.document),
-    status: "queued",
-    decision: null,
-    operativeDecision: null,
-    riskBand: null,
-    externalId: body.external_id ?? null,
-    metadata: JSON.stringify(body.metadata ?? {}),
-    webhookUrl: body.webhook_url ?? null,
+    keyId: auth.keyId,
+    template: prepared.template,
+    document: prepared.document,
     parentRunId: null,
-    creditsReserved: reserve,
-    creditsUsed: 0,
-    creditsSettled: false,
-    estimatedSeconds: estimateSeconds(prepared.template),
-    result: null,
+    externalId: body.external_id ?? null,
+    metadata: body.metadata ?? {},
+    webhookUrl: body.webhook_url ?? null,
     createdAt,
-    startedAt: null,
-    completedAt: null,
-  };
+  });
   const expiresAt = new Date(now.getTime() + IDEMPOTENCY_TTL_S * 1000).toISOString();
-  if (keyHash) await deleteExpiredIdempotencyKey(db, keyHash, createdAt);
   const claim = keyHash
     ? { keyHash, tenantId: auth.tenantId, livemode: auth.livemode, fingerprint, runId: row.id, createdAt, expiresAt }
     : undefined;
-  if (!(await insertRun(db, row, claim))) {
-    // Another request with this key won the claim a moment ago.
-    await refundCredits(db, auth.tenantId, reserve);
-    const replay = keyHash ? await findReplay(s, keyHash, fingerprint, now) : null;
+  const outcome = await insertRunReserving(db, row, row.creditsReserved, claim);
+  if (outcome === "claim_taken") {
+    // Another request with this key created its run a moment ago.
+    const replay = keyHash ? await findReplay(s, keyHash, fingerprint, body, now) : null;
     if (replay) return replay;
     throw new DomainError("idempotency_key_in_use");
   }
+  if (outcome === "insufficient_credits") {
+    throw new DomainError(
+      "billing_suspended",
+      `Créditos insuficientes: o template ${prepared.template.id} consulta ${row.creditsReserved} fontes.`,
+    );
+  }
+
+  // The run, its claim and its reservation are committed. A failure from here
+  // on (the KV cache, the object's start) still answers 202: the run exists
+  // and will execute — a replay of the key re-drives it, and the sweeper
+  // (src/runs/sweeper.ts) re-drives or fails it, returning its credits. A 500
+  // would invite a retry without the key, i.e. a second run paid twice.
   const record: IdempotencyRecord = { run_id: row.id, fingerprint, expires_at: expiresAt };
-  await Promise.all([
+  const [cached, started] = await Promise.allSettled([
     keyHash ? env.IDEMPOTENCY.put(`idem:${keyHash}`, JSON.stringify(record), { expirationTtl: IDEMPOTENCY_TTL_S }) : null,
     startRun(env, row, prepared),
   ]);
+  if (cached.status === "rejected") console.error(`run ${row.id}: idempotency cache write failed (D1 holds the claim)`, errorText(cached.reason));
+  if (started.status === "rejected") console.error(`run ${row.id}: start failed; left queued for a replay or the sweeper`, errorText(started.reason));
   return { replayed: false, body: acceptedBody(row) };
 }
 
-async function startRun(env: Env, row: RunRow, prepared: Awaited<ReturnType<typeof prepareRun>>): Promise<void> {
-  const init: RunInit = {
-    runId: row.id,
-    tenantId: row.tenantId,
-    livemode: row.livemode,
-    snapshot: prepared.template,
-    subject: { type: prepared.template.subject_type, document: prepared.document, ...(prepared.name ? { name: prepared.name } : {}) },
-    createdAt: row.createdAt,
-    parentRunId: null,
-    externalId: row.externalId,
-    metadata: JSON.parse(row.metadata) as Record<string, string>,
-    webhookUrl: row.webhookUrl,
-  };
-  await env.RUN.get(env.RUN.idFromName(row.id)).start(init);
+/** For logs: the error's text with any document-looking digit run blanked (logs never carry a CPF). */
+const errorText = (err: unknown) => (err instanceof Error ? `${err.name}: ${err.message}` : String(err)).replace(/\d[\d.\-/]{9,}\d/g, "***");
+
+const subjectOf = (prepared: PreparedRun): Subject => ({
+  type: prepared.template.subject_type,
+  document: prepared.document,
+  ...(prepared.name ? { name: prepared.name } : {}),
+});
+
+async function startRun(env: Env, row: RunRow, prepared: PreparedRun): Promise<void> {
+  await env.RUN.get(env.RUN.idFromName(row.id)).start(runInitFor(row, prepared.template, subjectOf(prepared)));
 }
 
 /**
  * An earlier request with this key: the same body replays its run (current
- * status, nothing triggered); another body is refused. KV answers first (a
+ * status, nothing new created); another body is refused. KV answers first (a
  * cache that may lag); D1 holds the authoritative claim.
  */
-async function findReplay(s: Services, keyHash: string, fingerprint: string, now: Date): Promise<CreatedRun | null> {
+async function findReplay(s: Services, keyHash: string, fingerprint: string, body: CreateRunBody, now: Date): Promise<CreatedRun | null> {
   const cached = await s.env.IDEMPOTENCY.get<IdempotencyRecord>(`idem:${keyHash}`, "json");
   let record: IdempotencyRecord | null = cached && cached.expires_at > now.toISOString() ? cached : null;
   if (!record) {
@@ -320,7 +312,26 @@ async function findReplay(s: Services, keyHash: string, fingerprint: string, now
   if (record.fingerprint !== fingerprint) throw new DomainError("idempotency_key_reused", undefined, "Idempotency-Key");
   const run = await getRunForTenant(s.db, s.auth.tenantId, s.auth.livemode, record.run_id);
   if (!run) return null;
+  if (run.status === "queued") await redriveQueued(s, run, body);
   return { replayed: true, body: acceptedBody(run) };
+}
+
+/**
+ * A replayed request brings the body again, and with it the document only the
+ * run object keeps: a run still `queued` (its first start may have failed) is
+ * started again with its own template version. `start` is idempotent — a
+ * no-op for a started run, beyond re-arming a missing alarm. Best effort: the
+ * replay answers with the run either way, and the sweeper is the backstop.
+ */
+async function redriveQueued(s: Services, run: RunRow, body: CreateRunBody): Promise<void> {
+  try {
+    const template = await findTemplateVersion(s.db, run.templateId, run.templateVersion);
+    if (!template) throw new Error(`template ${run.templateId} v${run.templateVersion} not found`);
+    const prepared = prepareWith(s, body, template);
+    await startRun(s.env, run, prepared);
+  } catch (err) {
+    console.error(`run ${run.id}: re-drive on replay failed`, err instanceof DomainError ? err.code : errorText(err));
+  }
 }
 
 export async function getRun(s: Services, id: string): Promise<RunRow> {

@@ -1,4 +1,4 @@
-import { and, desc, eq, gte, inArray, lt, lte, notInArray, or, sql } from "drizzle-orm";
+import { and, desc, eq, getTableColumns, gte, inArray, lt, lte, notInArray, or, sql } from "drizzle-orm";
 import { TERMINAL_STATUSES, type RunStatus } from "../../domain/types";
 import type { Db } from "../client";
 import { idempotencyKeys, runs, tenants } from "../schema";
@@ -7,12 +7,73 @@ export type RunRow = typeof runs.$inferSelect;
 export type NewRun = typeof runs.$inferInsert;
 export type IdempotencyRow = typeof idempotencyKeys.$inferSelect;
 
+export type IdempotencyClaim = typeof idempotencyKeys.$inferInsert;
+export type CreateOutcome = "created" | "insufficient_credits" | "claim_taken";
+
+const isClaimConflict = (err: unknown): boolean => {
+  const text = `${String(err)} ${String((err as { cause?: unknown } | null)?.cause ?? "")}`;
+  return /UNIQUE constraint failed: idempotency_keys\./i.test(text);
+};
+
 /**
- * Creates the run row; with a claim, the idempotency row too, in one D1 batch
- * (a transaction). The claim's primary key makes the second of two concurrent
- * creations fail as a whole: exactly one run per key.
+ * Creates a run in one D1 batch (one transaction: a failing statement rolls
+ * the whole batch back), so a claim, a reservation and a run row only ever
+ * exist together:
+ *
+ * 1. drop this key's claim if it expired (the key may start a new run);
+ * 2. claim the key: a live claim makes the primary key fail, the batch rolls
+ *    back and the caller replays the run that holds it ("claim_taken"), so a
+ *    replay never meets a balance that its own first request took;
+ * 3. insert the run only if the tenant is active and holds `reserve` credits;
+ * 4. take the reservation only if the run row went in;
+ * 5. drop the claim if it did not (a 402 leaves the key free for a retry).
+ *
+ * Without a claim (partner runs) steps 1, 2 and 5 are left out.
  */
-export async function insertRun(db: Db, run: NewRun, claim?: typeof idempotencyKeys.$inferInsert): Promise<boolean> {
+export async function insertRunReserving(db: Db, run: NewRun, reserve: number, claim?: IdempotencyClaim): Promise<CreateOutcome> {
+  // INSERT … SELECT with the values as literals: drizzle lists every column of
+  // the table in its definition order, so every column gets a value (its
+  // default when the row leaves it out).
+  const values = sql.join(
+    Object.entries(getTableColumns(runs)).map(([k, col]) => {
+      const v = run[k as keyof NewRun] ?? col.default ?? null;
+      return v === null ? sql`null` : sql.param(v, col);
+    }),
+    sql`, `,
+  );
+  const runExists = sql`exists (select 1 from ${runs} where ${runs.id} = ${run.id})`;
+  const insert = db
+    .insert(runs)
+    .select(
+      sql`select ${values} where exists (select 1 from ${tenants} where ${tenants.id} = ${run.tenantId} and ${tenants.status} = 'active' and ${tenants.credits} >= ${reserve})`,
+    );
+  const take = db
+    .update(tenants)
+    .set({ credits: sql`${tenants.credits} - ${reserve}` })
+    .where(and(eq(tenants.id, run.tenantId), runExists));
+  const created = db.select({ id: runs.id }).from(runs).where(eq(runs.id, run.id));
+  try {
+    if (!claim) {
+      const [, , rows] = await db.batch([insert, take, created]);
+      return rows.length === 1 ? "created" : "insufficient_credits";
+    }
+    const [, , , , , rows] = await db.batch([
+      db.delete(idempotencyKeys).where(and(eq(idempotencyKeys.keyHash, claim.keyHash), lt(idempotencyKeys.expiresAt, run.createdAt))),
+      db.insert(idempotencyKeys).values(claim),
+      insert,
+      take,
+      db.delete(idempotencyKeys).where(and(eq(idempotencyKeys.keyHash, claim.keyHash), sql`not ${runExists}`)),
+      created,
+    ]);
+    return rows.length === 1 ? "created" : "insufficient_credits";
+  } catch (err) {
+    if (claim && isClaimConflict(err)) return "claim_taken";
+    throw err;
+  }
+}
+
+/** @deprecated Partner runs move to insertRunReserving (one batch with their reservation). */
+export async function insertRun(db: Db, run: NewRun, claim?: IdempotencyClaim): Promise<boolean> {
   if (!claim) {
     await db.insert(runs).values(run).run();
     return true;

@@ -25,6 +25,16 @@ export async function findPublishedTemplate(db: Db, id: string, tenantId: string
   return row ? snapshotOf(row) : null;
 }
 
+/** One version of a template, whatever its status now: a run executes the version it was created with. */
+export async function findTemplateVersion(db: Db, id: string, version: number): Promise<TemplateSnapshot | null> {
+  const row = await db
+    .select()
+    .from(templates)
+    .where(and(eq(templates.id, id), eq(templates.version, version)))
+    .get();
+  return row ? snapshotOf(row) : null;
+}
+
 export const listTemplates = (db: Db) =>
   db.select().from(templates).orderBy(templates.id, templates.version).all();
 
