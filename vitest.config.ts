@@ -13,6 +13,8 @@ export default defineConfig(async () => {
           plugins: [
             cloudflareTest({
               wrangler: { configPath: "./wrangler.toml" },
+              // src/index.ts with Durable Objects that carry the test transports (no network in tests).
+              main: "./test/worker.ts",
               miniflare: {
                 bindings: {
                   TEST_MIGRATIONS: migrations,
@@ -29,7 +31,7 @@ export default defineConfig(async () => {
             name: "workers",
             include: ["test/**/*.test.ts", "src/**/*.test.ts"],
             exclude: ["test/node/**"],
-            setupFiles: ["./test/setup/apply-migrations.ts", "./test/setup/webhook-transport.ts"],
+            setupFiles: ["./test/setup/apply-migrations.ts", "./test/setup/transports.ts"],
           },
         },
         {

@@ -4,7 +4,7 @@
 import { env } from "cloudflare:workers";
 import { afterEach, beforeEach, describe, expect, it } from "vitest";
 import { SOURCE_CATALOG, SOURCE_KEYS } from "../src/sources/catalog";
-import { liveTransport } from "../src/sources/resolve";
+import { liveTransport, resetLiveTransport } from "./helpers/transports";
 import { admin, createKey, createRun, createTenant, runToEnd } from "./helpers/api";
 
 const PROVIDER = "https://provider.example.com";
@@ -52,10 +52,7 @@ beforeEach(() => {
     ]),
   );
 });
-afterEach(() => {
-  liveTransport.fetch = (input, init) => fetch(input, init);
-  liveTransport.extraConfig = {};
-});
+afterEach(resetLiveTransport);
 
 async function liveRun(behaviour: Partial<Record<string, Behaviour>>, credits = 100) {
   const p = providers(behaviour);

@@ -9,7 +9,8 @@ import { WEBHOOK_MAX_ATTEMPTS } from "../src/domain/webhook-schedule";
 import type { RunBody } from "../src/domain/types";
 import { enqueueRunEvent } from "../src/webhooks/events";
 import { signatureHeader } from "../src/webhooks/signature";
-import { setWebhookTransportForTests, webhookTransport } from "../src/webhooks/transport";
+import { webhookTransport } from "../src/webhooks/transport";
+import { networkDisabled, setWebhookTransportForTests, webhookOverrides } from "./helpers/transports";
 import {
   admin,
   call,
@@ -70,7 +71,7 @@ beforeEach(() => {
 
 afterAll(() => {
   // Back to the suite-wide default (test/setup/webhook-transport.ts): no network, held.
-  setWebhookTransportForTests({ fetch: async () => Promise.reject(new TypeError("network disabled in tests")), firstAttemptDelayMs: 3_600_000 });
+  setWebhookTransportForTests({ fetch: networkDisabled("webhook"), firstAttemptDelayMs: 3_600_000 });
 });
 
 interface Endpoint {
@@ -521,7 +522,7 @@ describe("delivery retries (alarms driven by the test)", () => {
 
   it("a hang past the per-attempt timeout is a failure (timeout shrunk through the seam)", async () => {
     const { endpoint, key } = await tenantWithEndpoint();
-    setWebhookTransportForTests({ ...webhookTransport(), timeoutMs: 25 });
+    setWebhookTransportForTests({ ...webhookOverrides, timeoutMs: 25 });
     net.on(HOOK, hang(), statusResponse(200));
     const { event } = await finishWithEvent(key, pf(CPF_APPROVED));
     const stub = deliveryStub(event.id, endpoint.id);
@@ -534,10 +535,9 @@ describe("delivery retries (alarms driven by the test)", () => {
     expect(await stub.state()).toMatchObject({ status: "delivered", attempts: 2 });
   });
 
-  it("the production timeout is 10 s per attempt", () => {
-    setWebhookTransportForTests(null);
-    expect(webhookTransport().timeoutMs).toBe(10_000);
-    expect(webhookTransport().firstAttemptDelayMs).toBe(0);
+  it("the production timeout is 10 s per attempt (an env without injected transport gets the defaults)", () => {
+    expect(webhookTransport(env).timeoutMs).toBe(10_000);
+    expect(webhookTransport(env).firstAttemptDelayMs).toBe(0);
   });
 
   it("a network error is a failure to retry", async () => {

@@ -12,21 +12,33 @@ export interface RunSourcing {
   settings(entry: TemplateSource, maxAttempts: number): { timeoutMs: number; maxAttempts: number };
 }
 
+/** Outbound transport of live adapters, plus provider configuration the env does not carry. */
+export interface LiveTransport {
+  fetch: typeof fetch;
+  extraConfig: Record<string, string>;
+}
+
 /**
- * Outbound transport of live adapters. Production uses the global fetch; tests
- * replace it to script providers (the network is never reached in tests) and
- * may add provider configuration the test pool's env does not carry.
+ * The live transport travels with the env the run object was built with: an
+ * env carrying a LiveTransport under this symbol uses it, any other env the
+ * global fetch. Configuration (wrangler.toml, secrets) can only set string
+ * keys, so in a deployed Worker the transport is always the global fetch; only
+ * code that builds the object itself can inject one — the test Worker
+ * (test/worker.ts) does, to script providers without reaching the network.
  */
-export const liveTransport: { fetch: typeof fetch; extraConfig: Record<string, string> } = {
-  fetch: (input, init) => fetch(input, init),
-  extraConfig: {},
-};
+export const LIVE_TRANSPORT = Symbol("kycert.liveTransport");
+
+const GLOBAL_TRANSPORT: LiveTransport = { fetch: (input, init) => fetch(input, init), extraConfig: {} };
+
+export const liveTransportOf = (env: Env): LiveTransport =>
+  (env as Env & { [LIVE_TRANSPORT]?: LiveTransport })[LIVE_TRANSPORT] ?? GLOBAL_TRANSPORT;
 
 export function resolveSourcing(env: Env, livemode: boolean): RunSourcing {
   if (livemode) {
-    const config = parseLiveConfig({ ...(env as unknown as Record<string, unknown>), ...liveTransport.extraConfig });
+    const transport = liveTransportOf(env);
+    const config = parseLiveConfig({ ...(env as unknown as Record<string, unknown>), ...transport.extraConfig });
     return {
-      adapter: createLiveAdapterResolverFromConfig(config, liveTransport.fetch),
+      adapter: createLiveAdapterResolverFromConfig(config, transport.fetch),
       settings: (entry, maxAttempts) => liveExecutionOverrides(config, entry.source, entry.timeout_ms, maxAttempts),
     };
   }

@@ -73,7 +73,7 @@ export class WebhookDelivery extends DurableObject<Env> {
   /** Stores the job and schedules the first attempt. Idempotent: a second call changes nothing. */
   async enqueue(job: DeliveryJob): Promise<{ created: boolean }> {
     if (this.row()) return { created: false };
-    const at = Date.now() + webhookTransport().firstAttemptDelayMs;
+    const at = Date.now() + webhookTransport(this.env).firstAttemptDelayMs;
     this.sql.exec("INSERT INTO delivery (id, job, status, next_attempt_at) VALUES (1, ?, 'pending', ?)", JSON.stringify(job), at);
     await this.rearm();
     return { created: true };
@@ -90,7 +90,7 @@ export class WebhookDelivery extends DurableObject<Env> {
       await this.enqueue(job);
       return;
     }
-    const at = Date.now() + webhookTransport().firstAttemptDelayMs;
+    const at = Date.now() + webhookTransport(this.env).firstAttemptDelayMs;
     this.sql.exec("UPDATE delivery SET manual_due = 1 WHERE id = 1");
     const current = await this.ctx.storage.getAlarm();
     if (current === null || current > at) await this.ctx.storage.setAlarm(at);
@@ -135,7 +135,7 @@ export class WebhookDelivery extends DurableObject<Env> {
       return this.rearm();
     }
 
-    const transport = webhookTransport();
+    const transport = webhookTransport(this.env);
     const sent = await send(transport, job, secret);
     const outcome = classifyWebhookResponse(sent.status);
     const now = Date.now();
@@ -202,7 +202,7 @@ export class WebhookDelivery extends DurableObject<Env> {
     const at = !row
       ? null
       : row.manual_due === 1
-        ? Date.now() + webhookTransport().firstAttemptDelayMs
+        ? Date.now() + webhookTransport(this.env).firstAttemptDelayMs
         : row.status === "pending"
           ? row.next_attempt_at
           : null;

@@ -1,8 +1,8 @@
 // How webhook deliveries reach the network, behind one seam (design convention 8:
 // outbound HTTP goes through an injected fetch). Production uses the global
 // fetch with a 10 s timeout per attempt and sends the first attempt at once;
-// tests replace the fetch with a scripted one, shrink the timeout, and hold
-// the first attempt so every attempt is driven by the test through the alarm.
+// the test Worker (test/worker.ts) injects a scripted fetch, a shorter timeout
+// and a held first attempt, so every attempt is driven by the test through the alarm.
 
 export interface WebhookTransport {
   fetch: typeof fetch;
@@ -23,14 +23,15 @@ const defaults = (): WebhookTransport => ({
   random: Math.random,
 });
 
-let override: Partial<WebhookTransport> | null = null;
-
-export const webhookTransport = (): WebhookTransport => ({ ...defaults(), ...override });
-
 /**
- * Test seam only: the Durable Objects run in the test's isolate, so this
- * replaces the transport for every delivery until reset with `null`.
+ * Overrides travel with the env the delivery object was built with, under this
+ * symbol. Configuration (wrangler.toml, secrets) can only set string keys, so a
+ * deployed Worker always gets the defaults; only code that builds the object
+ * itself can inject overrides — the test Worker (test/worker.ts) does.
  */
-export function setWebhookTransportForTests(t: Partial<WebhookTransport> | null): void {
-  override = t;
-}
+export const WEBHOOK_TRANSPORT = Symbol("kycert.webhookTransport");
+
+export const webhookTransport = (env: Env): WebhookTransport => ({
+  ...defaults(),
+  ...(env as Env & { [WEBHOOK_TRANSPORT]?: Partial<WebhookTransport> })[WEBHOOK_TRANSPORT],
+});

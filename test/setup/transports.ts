@@ -1,12 +1,10 @@
-// Webhook deliveries never reach the network in tests: every test file starts
-// with a transport whose fetch refuses and whose first attempt is held an hour
-// out, so runs that finish with a webhook_url in other suites deliver nothing.
-// test/webhooks.test.ts installs a scripted fetch and drives the alarms itself.
-import { setWebhookTransportForTests } from "../../src/webhooks/transport";
+// Tests never reach the network: every test file starts with live sources and
+// webhook deliveries on a fetch that refuses, and with the first webhook
+// attempt held an hour out, so runs that finish with a webhook_url in other
+// suites deliver nothing. test/live-runs.test.ts scripts providers and
+// test/webhooks.test.ts a receiver (and drives the alarms itself) through
+// test/helpers/transports.ts, which the test Worker (test/worker.ts) injects.
+import { networkDisabled, resetLiveTransport, setWebhookTransportForTests } from "../helpers/transports";
 
-setWebhookTransportForTests({
-  fetch: async (input) => {
-    throw new TypeError(`network disabled in tests (webhook to ${String(input instanceof Request ? input.url : input)})`);
-  },
-  firstAttemptDelayMs: 3_600_000,
-});
+resetLiveTransport();
+setWebhookTransportForTests({ fetch: networkDisabled("webhook"), firstAttemptDelayMs: 3_600_000 });

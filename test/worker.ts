@@ -1,0 +1,29 @@
+// The Worker the workers tests run (vitest.config.ts `main`): the real entry
+// (src/index.ts) with its Durable Objects built on an env that also carries the
+// test transports (test/helpers/transports.ts) under the symbols production
+// reads them from. Production code has no setter and no mutable export: a
+// deployed Worker's env can only hold string-keyed bindings, so it always gets
+// the global fetch.
+import { RunObject as ProductionRunObject, WebhookDelivery as ProductionWebhookDelivery } from "../src/index";
+import { LIVE_TRANSPORT } from "../src/sources/resolve";
+import { WEBHOOK_TRANSPORT } from "../src/webhooks/transport";
+import { liveTransport, webhookOverrides } from "./helpers/transports";
+
+export { default, RateLimiter } from "../src/index";
+
+const withTestTransports = (env: Env): Env => {
+  const injected = { ...env, [LIVE_TRANSPORT]: liveTransport, [WEBHOOK_TRANSPORT]: webhookOverrides };
+  return injected;
+};
+
+export class RunObject extends ProductionRunObject {
+  constructor(ctx: DurableObjectState, env: Env) {
+    super(ctx, withTestTransports(env));
+  }
+}
+
+export class WebhookDelivery extends ProductionWebhookDelivery {
+  constructor(ctx: DurableObjectState, env: Env) {
+    super(ctx, withTestTransports(env));
+  }
+}
