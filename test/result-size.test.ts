@@ -7,7 +7,7 @@ import { TPL_PF_PADRAO } from "../src/domain/standard-templates";
 import type { SourceKey } from "../src/domain/types";
 import { SOURCE_CATALOG, SOURCE_KEYS } from "../src/sources/catalog";
 import { MAX_RESPONSE_BYTES } from "../src/sources/live/http";
-import { liveTransport } from "../src/sources/resolve";
+import { liveTransport } from "./helpers/transports";
 import { call, createKey, createRun, createTenant, runToEnd } from "./helpers/api";
 
 const PROVIDER = "https://provider.example.com";
