@@ -1,10 +1,19 @@
-// Worker entry: the HTTP app and the Durable Object classes. Nothing else.
+// Worker entry: the HTTP app, the Cron Trigger and the Durable Object classes. Nothing else.
 import { createApp } from "./app";
+import { sweepStalledRuns } from "./runs/sweeper";
 
 const app = createApp();
 
 export default {
   fetch: app.fetch,
+  // wrangler.toml [triggers]: every minute, re-drive or fail stranded runs (src/runs/sweeper.ts).
+  async scheduled(controller, env) {
+    const swept = await sweepStalledRuns(env, new Date(controller.scheduledTime));
+    if (swept.length > 0) {
+      const count = (a: string) => swept.filter((s) => s.action === a).length;
+      console.log(`sweeper: ${swept.length} runs (${count("redriven")} re-driven, ${count("failed")} failed, ${count("error")} errors)`);
+    }
+  },
 } satisfies ExportedHandler<Env>;
 
 export { RunObject } from "./runs/run-object";

@@ -140,6 +140,29 @@ export function listRuns(db: Db, q: RunListQuery) {
     .all();
 }
 
+export interface StalledRunQuery {
+  /** `queued` runs created before this instant. */
+  queuedBefore: string;
+  /** `running` / `em_analise` runs created before this instant. */
+  activeBefore: string;
+  limit: number;
+}
+
+/** Non-terminal runs past their age, oldest first (the sweeper's bounded scan; index runs_status_created_idx). */
+export const stalledRuns = (db: Db, q: StalledRunQuery) =>
+  db
+    .select()
+    .from(runs)
+    .where(
+      or(
+        and(eq(runs.status, "queued"), lt(runs.createdAt, q.queuedBefore)),
+        and(inArray(runs.status, ["running", "em_analise"]), lt(runs.createdAt, q.activeBefore)),
+      ),
+    )
+    .orderBy(runs.createdAt, runs.id)
+    .limit(q.limit)
+    .all();
+
 /** The statuses each mirrored status may follow: D1 only ever moves a run forward. */
 const PREDECESSORS: Record<"running" | "em_analise", RunStatus[]> = {
   running: ["queued"],
