@@ -97,6 +97,7 @@ runsRoutes.get("/runs/:id/detail", requireScope("detail:read"), async (c) => {
       raw: r.raw ?? null,
     })),
     calls: await callLog(s, row),
+    key_id: row.keyId,
     livemode: row.livemode,
   });
 });

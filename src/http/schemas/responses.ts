@@ -286,6 +286,9 @@ export const RunDetail = component(
     calls: z.array(z.object({ source: z.string(), attempt: z.number().int(), at: timestamp })).meta({
       description: "Every adapter call, in order (who was called, when, which attempt).",
     }),
+    key_id: z.string().nullable().meta({
+      description: "The API key (`key_…`) that created the run, for the audit trail; a partner run carries its company's. Null for runs created before it was recorded.",
+    }),
     livemode: z.boolean(),
   }),
   "Raw per-source payloads, timings and attempts (scope detail:read).",
