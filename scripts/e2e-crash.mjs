@@ -7,8 +7,9 @@
 // itself within seconds, not at the run deadline, and end `completed` with
 // every source (company and partners) actually queried and none in ERROR.
 //
-// Options (env): CRASH_LATENCY_FACTOR (default 1: the sandbox's realistic
-// latencies, a PJ run's sources take ~3.6 s), CRASH_KILL_AFTER_MS (default 2000),
+// Options (env): CRASH_LATENCY_FACTOR (default 2: twice the sandbox's realistic
+// latencies, so a PJ run's sources take ~7 s and a kill at 2 s lands mid-run
+// even on a loaded machine), CRASH_KILL_AFTER_MS (default 2000),
 // CRASH_MAX_RESUME_MS (default 30000).
 import { spawn } from "node:child_process";
 import { existsSync, mkdtempSync, readdirSync, readFileSync, rmSync } from "node:fs";
@@ -18,7 +19,7 @@ import { dirname, join, resolve } from "node:path";
 import { fileURLToPath } from "node:url";
 
 const root = resolve(dirname(fileURLToPath(import.meta.url)), "..");
-const LATENCY_FACTOR = process.env.CRASH_LATENCY_FACTOR ?? "1";
+const LATENCY_FACTOR = process.env.CRASH_LATENCY_FACTOR ?? "2";
 const KILL_AFTER_MS = Number(process.env.CRASH_KILL_AFTER_MS ?? 2000);
 const MAX_RESUME_MS = Number(process.env.CRASH_MAX_RESUME_MS ?? 30_000);
 // The deadline stays the production one: the point is that resuming does not wait for it.

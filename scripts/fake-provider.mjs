@@ -7,6 +7,7 @@
 //
 //   POST /<source_key>/v1/check   {"source": "<source_key>", "subject": {"type", "document", "name"?}}
 //   → 200 {"status": "VALID", "checks": {<every check>: "VALID"}, "data": {"fake": true}}
+//     (the Receita sources add the holder's name: nome / razao_social)
 //
 // so the Worker is pointed at it with, per source,
 //   SOURCE_URL_<KEY>=http://127.0.0.1:<port>/<source_key>   SOURCE_TOKEN_<KEY>=<anything>
@@ -135,7 +136,15 @@ export async function startFakeProvider(options = {}) {
     const checks = CATALOG[key].checks.filter((c) => c !== "nome_confere" || subject?.name);
     if (kind === "invalid") return { status: "INVALID", checks: Object.fromEntries(checks.map((c) => [c, "INVALID"])), data: { fake: true } };
     if (kind === "no_data") return { status: "NO_DATA", checks: {}, data: { fake: true } };
-    return { status: "VALID", checks: Object.fromEntries(checks.map((c) => [c, "VALID"])), data: { fake: true } };
+    // The identity sources return the holder's name, as Receita does: the
+    // name-screened lists after them need it when the request gave none.
+    const identity =
+      key === "receita_federal_cpf"
+        ? { nome: subject?.name ?? "MARIA FAKE DA SILVA" }
+        : key === "receita_federal_cnpj"
+          ? { razao_social: subject?.name ?? "EMPRESA FAKE LTDA" }
+          : {};
+    return { status: "VALID", checks: Object.fromEntries(checks.map((c) => [c, "VALID"])), data: { fake: true, ...identity } };
   }
 
   async function handleCheck(req, res, key) {
