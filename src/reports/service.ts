@@ -9,21 +9,11 @@ import type { Services } from "../runs/service";
 import { getRun } from "../runs/service";
 import { isTerminalRow, storedResult } from "../runs/views";
 import { renderReport } from "./render";
-import type { ReportMode, ReportPartner } from "./types";
+import type { ReportMode, ReportObject, ReportPartner } from "./types";
 
 export const REPORT_MODES: readonly ReportMode[] = ["resumido", "completo"];
 /** Signed download links live one hour. */
 export const DOWNLOAD_TTL_S = 60 * 60;
-
-export interface ReportObject {
-  object: "bureau_report";
-  run_id: string;
-  mode: ReportMode;
-  pages: number;
-  bytes: number;
-  sha256: string;
-  created_at: string;
-}
 
 const objectKey = (tenantId: string, runId: string, mode: ReportMode) => `reports/${tenantId}/${runId}/${mode}.pdf`;
 

@@ -11,6 +11,17 @@ import type {
 
 export type ReportMode = "resumido" | "completo";
 
+/** A stored report as the API shows it (POST/GET /runs/{id}/report). */
+export interface ReportObject {
+  object: "bureau_report";
+  run_id: string;
+  mode: ReportMode;
+  pages: number;
+  bytes: number;
+  sha256: string;
+  created_at: string;
+}
+
 export interface ReportPartner {
   summary: PartnerRunSummary;
   /** Null when the partner run produced no analysis (failed, cancelled). */

@@ -8,8 +8,8 @@ import { decide } from "../domain/decision";
 import { maskDocument } from "../domain/documents";
 import { estimateSeconds } from "../domain/plan";
 import type { SourceResult, Subject, TemplateSnapshot } from "../domain/types";
-import type { RunInit } from "./run-object";
-import { buildRunBody, type StoredResult } from "./views";
+import type { RunInit, StoredResult } from "./types";
+import { buildRunBody } from "./views";
 
 export interface NewRunInput {
   id: string;

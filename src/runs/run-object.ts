@@ -37,29 +37,14 @@ import {
 import { runtimeConfig } from "../env";
 import { newId } from "../lib/ids";
 import { SOURCE_CATALOG } from "../sources/catalog";
-import { renderAndStore, type ReportObject } from "../reports/service";
-import type { ReportMode } from "../reports/types";
+import { renderAndStore } from "../reports/service";
+import type { ReportMode, ReportObject } from "../reports/types";
 import { createLimiter, MAX_OUTBOUND_CONNECTIONS } from "../sources/limiter";
 import { resolveSourcing, type RunSourcing } from "../sources/resolve";
 import { enqueueRunEvent } from "../webhooks/events";
 import { executeSource, type ExecutionPolicy } from "./executor";
-import { buildRunBody, type StoredResult } from "./views";
-
-/** Everything a run needs to execute, fixed at creation. */
-export interface RunInit {
-  runId: string;
-  tenantId: string;
-  livemode: boolean;
-  snapshot: TemplateSnapshot;
-  subject: Subject;
-  createdAt: string;
-  parentRunId: string | null;
-  externalId: string | null;
-  metadata: Record<string, string>;
-  webhookUrl: string | null;
-  /** The API key that created the run (partner runs carry their company's); absent in inits stored before it existed. */
-  keyId?: string | null;
-}
+import type { RunInit, StoredResult } from "./types";
+import { buildRunBody } from "./views";
 
 type PartnerRow = {
   run_id: string;

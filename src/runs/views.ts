@@ -15,17 +15,7 @@ import {
 } from "../domain/types";
 import { creditsUsed } from "../domain/credits";
 import { maskDocument } from "../domain/documents";
-import type { RunInit } from "./run-object";
-
-/** What a terminal run stores (D1 `runs.result`): the body plus what analysis, detail and reports need. */
-export interface StoredResult {
-  body: RunBody;
-  results: SourceResult[];
-  analysis: BureauRunAnalysis | null;
-  snapshot: TemplateSnapshot;
-  partners: PartnerOutcome[];
-  unscreened: UnscreenedPartner[];
-}
+import type { RunInit, StoredResult } from "./types";
 
 export function buildRunBody(a: {
   init: RunInit;
