@@ -42,10 +42,25 @@ export async function requireTenant(db: Db, id: string): Promise<TenantRow> {
   return t;
 }
 
-export async function patchTenant(db: Db, id: string, patch: { status?: "active" | "suspended"; credits?: number }, now: Date) {
-  const t = await updateTenant(db, id, patch, now.toISOString());
-  if (!t) throw new DomainError("tenant_not_found", undefined, "id");
-  return tenantView(t);
+/**
+ * `credits` sets the balance (absolute: reservations made since the operator
+ * read it are overwritten); `credits_delta` adds to it in the same UPDATE that
+ * checks the result stays at or above zero, so concurrent reservations survive.
+ */
+export async function patchTenant(
+  db: Db,
+  id: string,
+  patch: { status?: "active" | "suspended"; credits?: number; credits_delta?: number },
+  now: Date,
+) {
+  const t = await updateTenant(db, id, { status: patch.status, credits: patch.credits, creditsDelta: patch.credits_delta }, now.toISOString());
+  if (t) return tenantView(t);
+  const existing = await requireTenant(db, id);
+  throw new DomainError(
+    "credits_below_zero",
+    `credits_delta ${patch.credits_delta} deixaria o saldo abaixo de zero (saldo atual: ${existing.credits}).`,
+    "credits_delta",
+  );
 }
 
 export async function createApiKey(

@@ -29,6 +29,7 @@ export type DomainErrorCode =
   | "invalid_request"
   | "tenant_not_found"
   | "tenant_slug_taken"
+  | "credits_below_zero"
   | "api_key_not_found"
   | "template_not_found_admin"
   | "template_not_draft"

@@ -85,6 +85,7 @@ export const ERROR_CODES = {
   // admin plane
   tenant_not_found: spec(404, "not_found_error", "Tenant não encontrado."),
   tenant_slug_taken: spec(409, "invalid_request_error", "Já existe um tenant com este slug."),
+  credits_below_zero: invalid("O ajuste credits_delta deixaria o saldo de créditos abaixo de zero."),
   api_key_not_found: spec(404, "not_found_error", "Chave de API não encontrada."),
   template_not_found_admin: spec(404, "not_found_error", "Template não encontrado."),
   template_not_draft: spec(409, "invalid_request_error", "Não há rascunho deste template para publicar."),

@@ -14,16 +14,27 @@ export const getTenant = (db: Db, id: string) => db.select().from(tenants).where
 
 export const getTenantBySlug = (db: Db, slug: string) => db.select().from(tenants).where(eq(tenants.slug, slug)).get();
 
+/**
+ * One conditional UPDATE. `credits` sets the balance; `creditsDelta` adds to it
+ * only if the result is not negative. Undefined when no row changed: no such
+ * tenant, or the delta would go below zero.
+ */
 export async function updateTenant(
   db: Db,
   id: string,
-  patch: { status?: "active" | "suspended"; credits?: number },
+  patch: { status?: "active" | "suspended"; credits?: number; creditsDelta?: number },
   now: string,
 ): Promise<TenantRow | undefined> {
+  const delta = patch.creditsDelta;
   return db
     .update(tenants)
-    .set({ ...patch, updatedAt: now })
-    .where(eq(tenants.id, id))
+    .set({
+      ...(patch.status !== undefined ? { status: patch.status } : {}),
+      ...(patch.credits !== undefined ? { credits: patch.credits } : {}),
+      ...(delta !== undefined ? { credits: sql`${tenants.credits} + ${delta}` } : {}),
+      updatedAt: now,
+    })
+    .where(and(eq(tenants.id, id), delta !== undefined ? sql`${tenants.credits} + ${delta} >= 0` : undefined))
     .returning()
     .get();
 }

@@ -15,9 +15,26 @@ export const CreateTenantSchema = z.strictObject({
 export const PatchTenantSchema = z
   .strictObject({
     status: z.enum(["active", "suspended"]).optional(),
-    credits: z.number().int().min(0).max(1_000_000_000).optional(),
+    credits: z
+      .number()
+      .int()
+      .min(0)
+      .max(1_000_000_000)
+      .optional()
+      .meta({ description: "Sets the balance to this absolute value, overwriting any reservation made since it was read; prefer credits_delta." }),
+    credits_delta: z
+      .number()
+      .int()
+      .min(-1_000_000_000)
+      .max(1_000_000_000)
+      .optional()
+      .meta({
+        description:
+          "Adds this amount to the balance (negative to remove) in one atomic update, keeping concurrent reservations; refused with credits_below_zero if the balance would go below zero.",
+      }),
   })
-  .refine((p) => p.status !== undefined || p.credits !== undefined, "informe status ou credits");
+  .refine((p) => p.status !== undefined || p.credits !== undefined || p.credits_delta !== undefined, "informe status, credits ou credits_delta")
+  .refine((p) => p.credits === undefined || p.credits_delta === undefined, "informe credits (valor absoluto) ou credits_delta (ajuste), não os dois");
 
 export const CreateApiKeySchema = z.strictObject({
   name: z.string().trim().min(1).max(200),
