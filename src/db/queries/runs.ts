@@ -90,9 +90,6 @@ export async function insertRun(db: Db, run: NewRun, claim?: IdempotencyClaim): 
 export const findIdempotencyKey = (db: Db, keyHash: string) =>
   db.select().from(idempotencyKeys).where(eq(idempotencyKeys.keyHash, keyHash)).get();
 
-export const deleteExpiredIdempotencyKey = (db: Db, keyHash: string, now: string) =>
-  db.delete(idempotencyKeys).where(and(eq(idempotencyKeys.keyHash, keyHash), lt(idempotencyKeys.expiresAt, now))).run();
-
 /** A run as its tenant sees it: other tenants' and other environments' runs do not exist. */
 export const getRunForTenant = (db: Db, tenantId: string, livemode: boolean, id: string) =>
   db

@@ -76,13 +76,3 @@ export async function reserveCredits(db: Db, tenantId: string, amount: number): 
     .returning({ id: tenants.id });
   return res.length === 1;
 }
-
-/** Gives back a reservation that was not used (e.g. the run was never created). */
-export async function refundCredits(db: Db, tenantId: string, amount: number): Promise<void> {
-  if (amount <= 0) return;
-  await db
-    .update(tenants)
-    .set({ credits: sql`${tenants.credits} + ${amount}` })
-    .where(eq(tenants.id, tenantId))
-    .run();
-}
