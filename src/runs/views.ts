@@ -136,6 +136,9 @@ export function pendingBody(row: RunRow, nowMs: number) {
     retry_after_seconds: retryAfterSeconds(row, nowMs),
     created_at: row.createdAt,
     livemode: row.livemode,
+    // Echoed while pending too (contract §3: "echoed everywhere"), as in the 202 of POST /runs.
+    external_id: row.externalId,
+    metadata: JSON.parse(row.metadata) as Record<string, string>,
   };
 }
 

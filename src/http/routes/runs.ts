@@ -69,6 +69,7 @@ runsRoutes.get("/runs/:id/analysis", requireScope("runs:read"), async (c) => {
       template: { id: body.template.id, version: body.template.version },
       livemode: body.livemode,
     },
+    external_id: body.external_id,
     metadata: body.metadata,
     analysis: stored.analysis,
   });
@@ -98,6 +99,8 @@ runsRoutes.get("/runs/:id/detail", requireScope("detail:read"), async (c) => {
     })),
     calls: await callLog(s, row),
     key_id: row.keyId,
+    external_id: stored.body.external_id,
+    metadata: stored.body.metadata,
     livemode: row.livemode,
   });
 });

@@ -101,6 +101,8 @@ export const RunPending = component(
     retry_after_seconds: z.number().int().min(1),
     created_at: timestamp,
     livemode: z.boolean(),
+    external_id: z.string().nullable(),
+    metadata: Metadata,
   }),
   "A run that is not terminal yet (202, with the same value in `Retry-After`).",
 );
@@ -211,6 +213,7 @@ export const Analysis = component(
       template: TemplateRef,
       livemode: z.boolean(),
     }),
+    external_id: z.string().nullable(),
     metadata: Metadata,
     analysis: z.object({
       decision: Decision.nullable(),
@@ -289,6 +292,8 @@ export const RunDetail = component(
     key_id: z.string().nullable().meta({
       description: "The API key (`key_…`) that created the run, for the audit trail; a partner run carries its company's. Null for runs created before it was recorded.",
     }),
+    external_id: z.string().nullable(),
+    metadata: Metadata,
     livemode: z.boolean(),
   }),
   "Raw per-source payloads, timings and attempts (scope detail:read).",
