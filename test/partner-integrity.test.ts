@@ -4,10 +4,12 @@
 // entries no partner run can screen are findings too, never dropped.
 import { env } from "cloudflare:workers";
 import { runDurableObjectAlarm, runInDurableObject } from "cloudflare:test";
-import { describe, expect, it } from "vitest";
+import { afterEach, describe, expect, it } from "vitest";
 import type { RunObject } from "../src/runs/run-object";
 import { SANDBOX_OVER_CAP_QSA_CNPJ, SANDBOX_UNSCREENABLE_QSA_CNPJ } from "../src/sources/sandbox";
-import { call, createAndFinish, createRun, expectError, runToEnd, sandboxTenant } from "./helpers/api";
+import { SOURCE_CATALOG } from "../src/sources/catalog";
+import { admin, call, createAndFinish, createKey, createRun, createTenant, expectError, runToEnd, sandboxTenant } from "./helpers/api";
+import { liveTransport, resetLiveTransport } from "./helpers/transports";
 
 const stub = (id: string) => env.RUN.get(env.RUN.idFromName(id));
 const CLEAN_PJ = "00.000.000/0001-91";
@@ -134,5 +136,60 @@ describe("QSA entries no partner run can screen", () => {
     }
     const findings = (await analysisOf(key, company.id)).findings.filter((f: { check: string }) => f.check === "socio_nao_analisado");
     expect(findings).toHaveLength(2);
+  });
+});
+
+describe("partner credits (live)", () => {
+  afterEach(resetLiveTransport);
+
+  /** Generic-protocol providers: every source VALID; the company's QSA lists two people. */
+  function providers() {
+    liveTransport.extraConfig = Object.fromEntries(
+      Object.keys(SOURCE_CATALOG).flatMap((k) => [
+        [`SOURCE_URL_${k.toUpperCase()}`, `https://provider.example.com/${k}`],
+        [`SOURCE_TOKEN_${k.toUpperCase()}`, "tok_test"],
+      ]),
+    );
+    liveTransport.fetch = (async (input: RequestInfo | URL, init?: RequestInit) => {
+      const key = new URL(new Request(input as RequestInfo, init as RequestInit).url).pathname.split("/")[1] as keyof typeof SOURCE_CATALOG;
+      const checks = Object.fromEntries(SOURCE_CATALOG[key].checks.map((c) => [c, "VALID"]));
+      const data =
+        key === "receita_federal_cnpj"
+          ? {
+              razao_social: "EMPRESA EXEMPLO LTDA",
+              qsa: [
+                { nome: "ANA LIMA", documento: "52998224725", tipo: "pf", qualificacao: "49-Sócio-Administrador" },
+                { nome: "BRUNO COSTA", documento: "11144477735", tipo: "pf", qualificacao: "22-Sócio" },
+              ],
+            }
+          : key === "receita_federal_cpf"
+            ? { nome: "PESSOA" }
+            : {};
+      return new Response(JSON.stringify({ status: "VALID", checks, data }), { status: 200, headers: { "content-type": "application/json" } });
+    }) as typeof fetch;
+  }
+
+  it("a tenant without credits for a partner gets the company on hold with a finding, never approved", async () => {
+    providers();
+    const pjSources = 13;
+    const pfSources = 16;
+    // Enough for the company and one partner, not for the second.
+    const tenant = await createTenant(pjSources + pfSources);
+    const key = await createKey(tenant.id, "live");
+    const res = await createRun(key, { template_id: "tpl_pj_padrao", parametros: { cnpj: "11.222.333/0001-81" } });
+    expect(res.status).toBe(202);
+    const company = await runToEnd(key, (await res.json<{ run_id: string }>()).run_id);
+    expect(company).toMatchObject({ status: "completed", decision: "approved", operative_decision: "hold", credits_used: pjSources });
+    const refused = company.partner_runs.find((p: { name: string }) => p.name === "BRUNO COSTA");
+    expect(refused).toMatchObject({ status: "failed", reason: "a análise do sócio não foi iniciada: créditos insuficientes" });
+    const screened = company.partner_runs.find((p: { name: string }) => p.name === "ANA LIMA");
+    expect(screened).toMatchObject({ status: "completed", decision: "approved" });
+    // The refused partner has no run (and held no credits); the balance is exactly what was used.
+    const rows = await env.DB.prepare("SELECT id FROM runs WHERE parent_run_id = ?").bind(company.id).all();
+    expect(rows.results).toHaveLength(1);
+    expect((await (await admin("GET", `/tenants/${tenant.id}`)).json<any>()).credits).toBe(0);
+    const finding = (await analysisOf(key, company.id)).findings.find((f: { check: string }) => f.check === "socio_sem_triagem");
+    expect(finding.description).toContain("BRUNO COSTA");
+    expect(finding.description).toContain("créditos insuficientes");
   });
 });

@@ -14,16 +14,14 @@
 // back within WATCHDOG_MS and the run resumes where its stored results end.
 import { DurableObject } from "cloudflare:workers";
 import { createDb } from "../db/client";
-import { advanceRunStatus, childRuns, finishRun, getRunById, insertRun } from "../db/queries/runs";
+import { advanceRunStatus, childRuns, finishRun, getRunById, insertRunReserving, type RunRow } from "../db/queries/runs";
 import { findPublishedTemplate } from "../db/queries/templates";
-import { reserveCredits } from "../db/queries/tenants";
 import { analyze } from "../domain/analysis";
-import { creditsToReserve } from "../domain/credits";
 import { decide } from "../domain/decision";
 import { maskDocument } from "../domain/documents";
 import { planPartners, qsaOf, subjectWithIdentityName } from "../domain/partners";
 import { redactCpfs } from "../domain/redaction";
-import { estimateSeconds, nextStep, skippedSources } from "../domain/plan";
+import { nextStep, skippedSources } from "../domain/plan";
 import {
   isTerminal,
   type PartnerOutcome,
@@ -43,6 +41,7 @@ import { createLimiter, MAX_OUTBOUND_CONNECTIONS } from "../sources/limiter";
 import { resolveSourcing, type RunSourcing } from "../sources/resolve";
 import { enqueueRunEvent } from "../webhooks/events";
 import { executeSource, type ExecutionPolicy } from "./executor";
+import { newRunRow, runInitFor } from "./records";
 import type { RunInit, StoredResult } from "./types";
 import { buildRunBody } from "./views";
 
@@ -347,7 +346,8 @@ export class RunObject extends DurableObject<Env> {
     }
     if (this.partnerRows().every((p) => p.outcome)) return null;
     // A notice may have been lost (the parent was restarting): ask D1 too.
-    for (const child of await childRuns(db, init.runId)) {
+    const children = await childRuns(db, init.runId);
+    for (const child of children) {
       const row = this.partnerRows().find((r) => r.run_id === child.id);
       if (row && !row.outcome && isTerminal(child.status as RunStatus)) {
         await this.partnerFinished({
@@ -371,8 +371,9 @@ export class RunObject extends DurableObject<Env> {
     }
     // Re-drive children whose object stopped (its `start` is idempotent and re-arms a missing alarm).
     const template = this.meta<TemplateSnapshot>("partner_template");
-    if (template) {
-      for (const p of unfinished) await this.partnerStub(p).start(this.partnerInit(init, p, template));
+    for (const p of unfinished) {
+      const row = children.find((c) => c.id === p.run_id);
+      if (template && row) await this.partnerStub(p).start(runInitFor(row, template, this.partnerSubject(p)));
     }
     return waitUntil;
   }
@@ -381,19 +382,8 @@ export class RunObject extends DurableObject<Env> {
     return this.env.RUN.get(this.env.RUN.idFromName(p.run_id));
   }
 
-  private partnerInit(init: RunInit, p: PartnerRow, template: TemplateSnapshot, createdAt?: string): RunInit {
-    return {
-      runId: p.run_id,
-      tenantId: init.tenantId,
-      livemode: init.livemode,
-      snapshot: template,
-      subject: { type: "pf", document: p.document, name: p.name },
-      createdAt: createdAt ?? new Date().toISOString(),
-      parentRunId: init.runId,
-      externalId: null,
-      metadata: {},
-      webhookUrl: null,
-    };
+  private partnerSubject(p: PartnerRow): Subject {
+    return { type: "pf", document: p.document, name: p.name };
   }
 
   private recordPartnerOutcome(
@@ -417,32 +407,28 @@ export class RunObject extends DurableObject<Env> {
     if (!template || template.subject_type !== "pf") {
       return this.recordPartnerOutcome(p, "failed", null, null, null, PARTNER_TEMPLATE_UNAVAILABLE);
     }
-    const existing = await getRunById(db, p.run_id);
-    if (!existing) {
-      const reserve = creditsToReserve(template, init.livemode);
-      // No credits for this partner: it is refused and said so, and the company goes on hold.
-      if (!(await reserveCredits(db, init.tenantId, reserve))) {
-        return this.recordPartnerOutcome(p, "failed", null, null, null, NOT_STARTED_FOR_LACK_OF_CREDITS);
-      }
-      await insertRun(db, {
+    let row: RunRow | undefined = await getRunById(db, p.run_id);
+    if (!row) {
+      const fresh = newRunRow({
         id: p.run_id,
         tenantId: init.tenantId,
         livemode: init.livemode,
-        templateId: template.id,
-        templateVersion: template.version,
-        subjectType: "pf",
-        documentMasked: maskDocument("pf", p.document),
-        status: "queued",
-        externalId: null,
-        metadata: "{}",
-        webhookUrl: null,
+        keyId: init.keyId ?? null,
+        template,
+        document: p.document,
         parentRunId: init.runId,
-        creditsReserved: reserve,
-        estimatedSeconds: estimateSeconds(template),
+        externalId: null,
+        metadata: {},
+        webhookUrl: null,
         createdAt: new Date().toISOString(),
       });
+      // The reservation and the row in one batch: never credits held without a run, nor a run unpaid.
+      const created = await insertRunReserving(db, fresh, fresh.creditsReserved);
+      // No credits for this partner: it is refused and said so, and the company goes on hold.
+      if (created !== "created") return this.recordPartnerOutcome(p, "failed", null, null, null, NOT_STARTED_FOR_LACK_OF_CREDITS);
+      row = fresh;
     }
-    await this.partnerStub(p).start(this.partnerInit(init, p, template, existing?.createdAt));
+    await this.partnerStub(p).start(runInitFor(row, template, this.partnerSubject(p)));
     this.sql.exec("UPDATE partners SET started = 1 WHERE run_id = ?", p.run_id);
   }
 
