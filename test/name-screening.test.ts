@@ -9,7 +9,9 @@ import { executeSource, type ExecutionPolicy } from "../src/runs/executor";
 import { NAME_SCREENED_SOURCES, SOURCE_CATALOG, SOURCE_KEYS } from "../src/sources/catalog";
 import { createLiveAdapterResolver } from "../src/sources/live/index";
 import { createSandboxAdapter } from "../src/sources/sandbox";
+import { createKey, createRun, createTenant, runToEnd } from "./helpers/api";
 import { jsonResponse, scriptedFetch } from "./helpers/scripted-fetch";
+import { liveTransport, resetLiveTransport } from "./helpers/transports";
 
 const REASON = "Nome do titular indisponível.";
 const NAME_SOURCES: SourceKey[] = ["ofac_sdn", "un_sanctions", "eu_sanctions", "uk_sanctions", "pep_coaf", "icij_offshore"];
@@ -119,5 +121,38 @@ describe("name-screened sources without a subject name", () => {
       expect((await exec(source, PF_NO_NAME, adapter(source))).result).toMatchObject({ status: "VALID", attempts: 1 });
     }
     expect(f.calls).toHaveLength(4);
+  });
+});
+
+describe("names reach the sanctions sources through a run", () => {
+  it("a live PF run without `nome`: every source after receita_federal_cpf screens the name Receita returned", async () => {
+    const seen: Record<string, string | undefined> = {};
+    liveTransport.extraConfig = Object.fromEntries(
+      SOURCE_KEYS.flatMap((k) => [
+        [`SOURCE_URL_${k.toUpperCase()}`, `https://provider.test/${k}`],
+        [`SOURCE_TOKEN_${k.toUpperCase()}`, "tok"],
+      ]),
+    );
+    liveTransport.fetch = (async (input: RequestInfo | URL, init?: RequestInit) => {
+      const req = new Request(input as RequestInfo, init as RequestInit);
+      const key = new URL(req.url).pathname.split("/")[1] as SourceKey;
+      const body = (await req.json()) as { subject: { name?: string } };
+      seen[key] = body.subject.name;
+      const checks = Object.fromEntries(SOURCE_CATALOG[key].checks.filter((c) => c !== "nome_confere").map((c) => [c, "VALID"]));
+      const data = key === "receita_federal_cpf" ? { nome: "MARIA DA SILVA SANTOS" } : {};
+      return new Response(JSON.stringify({ status: "VALID", checks, data }), { status: 200, headers: { "content-type": "application/json" } });
+    }) as typeof fetch;
+    try {
+      const tenant = await createTenant(100);
+      const key = await createKey(tenant.id, "live");
+      const res = await createRun(key, { template_id: "tpl_pf_padrao", parametros: { cpf: "529.982.247-25" } });
+      const run = await runToEnd(key, (await res.json<{ run_id: string }>()).run_id);
+      expect(run).toMatchObject({ status: "completed", decision: "approved" });
+      expect(seen.receita_federal_cpf).toBeUndefined(); // the request gave none
+      for (const source of NAME_SOURCES) expect(seen[source], source).toBe("MARIA DA SILVA SANTOS");
+      expect(run.sources.filter((s: { status: string }) => s.status === "ERROR")).toEqual([]);
+    } finally {
+      resetLiveTransport();
+    }
   });
 });

@@ -410,6 +410,33 @@ describe("run events", () => {
 });
 
 describe("delivery retries (alarms driven by the test)", () => {
+  it("a D1 outage longer than the alarm retries never strands a delivery: it goes out once D1 is back", async () => {
+    const { endpoint, key } = await tenantWithEndpoint();
+    net.on(HOOK, statusResponse(200));
+    const { event } = await finishWithEvent(key, pf(CPF_APPROVED));
+    const stub = deliveryStub(event.id, endpoint.id);
+    const down = () => {
+      throw new Error("D1_ERROR: simulated outage");
+    };
+    const setD1 = (db: unknown) =>
+      runInDurableObject(stub, (instance) => {
+        const self = instance as unknown as { env: Env };
+        self.env = { ...self.env, DB: db as D1Database };
+      });
+    await setD1({ prepare: down, batch: down, exec: down, dump: down, withSession: down });
+    for (let i = 0; i < 8; i++) {
+      await runDurableObjectAlarm(stub).catch(() => undefined);
+      const at = await runInDurableObject(stub, (_i, s) => s.storage.getAlarm());
+      expect(at, `after invocation ${i + 1}`).not.toBeNull();
+    }
+    expect(net.calls).toHaveLength(0); // the endpoint's secret could not even be read
+    await setD1(env.DB);
+    await runDurableObjectAlarm(stub);
+    expect(await stub.state()).toMatchObject({ status: "delivered" });
+    expect(net.calls).toHaveLength(1);
+    expect(await deliveryLog(event.id)).toEqual([expect.objectContaining({ outcome: "delivered", status_code: 200 })]);
+  });
+
   it("500, 500, then 200 → three attempts, same event id and body, three log rows, growing gaps", async () => {
     const { endpoint, key } = await tenantWithEndpoint();
     net.on(HOOK, statusResponse(500), statusResponse(500), statusResponse(200));
