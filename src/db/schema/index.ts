@@ -2,3 +2,4 @@ export * from "./tenants";
 export * from "./templates";
 export * from "./runs";
 export * from "./webhooks";
+export * from "./screening";
