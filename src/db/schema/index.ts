@@ -3,3 +3,4 @@ export * from "./templates";
 export * from "./runs";
 export * from "./webhooks";
 export * from "./screening";
+export * from "./cases";

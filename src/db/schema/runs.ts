@@ -35,6 +35,10 @@ export const runs = sqliteTable(
     estimatedSeconds: integer("estimated_seconds").notNull(),
     /** JSON of the terminal run (sources, rules, partners, analysis input); null until terminal. */
     result: text("result"),
+    /** The review case this run opened (set with the terminal write), null when none (contract §15). */
+    caseId: text("case_id"),
+    /** The case's resolution (approved | rejected); `decision` itself never changes. */
+    finalDecision: text("final_decision"),
     createdAt: text("created_at").notNull(),
     startedAt: text("started_at"),
     completedAt: text("completed_at"),

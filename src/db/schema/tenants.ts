@@ -9,6 +9,8 @@ export const tenants = sqliteTable(
     status: text("status", { enum: ["active", "suspended"] }).notNull().default("active"),
     /** Live credits left; the balance never goes below zero (conditional decrement). */
     credits: integer("credits").notNull().default(0),
+    /** Review-case SLA: a case is due this many hours after it opens (contract §15). */
+    caseSlaHours: integer("case_sla_hours").notNull().default(48),
     createdAt: text("created_at").notNull(),
     updatedAt: text("updated_at").notNull(),
   },
