@@ -4,3 +4,4 @@ export * from "./runs";
 export * from "./webhooks";
 export * from "./screening";
 export * from "./cases";
+export * from "./users";
