@@ -522,3 +522,39 @@ describe("analyze — properties", () => {
     );
   });
 });
+
+describe("analyze — possible matches of list-backed sources (contract §14)", () => {
+  const candidates = [
+    { lista: "ofac_sdn", entity_id: "7281", nome: "SALEK, Abdulhai", nome_correspondente: "ABDUL HAI SALEK", score: 0.81, correspondencia: "possivel" },
+    { lista: "ofac_cons", entity_id: "9001", nome: "SALEH, Abdul", nome_correspondente: "SALEH, Abdul", score: 0.76, correspondencia: "possivel" },
+  ];
+  const listas = [{ id: "ofac_sdn", sha256: "a".repeat(64), fetched_at: "2026-11-30T00:00:00.000Z" }];
+
+  it("a possible match is a review finding (alto, not critico) that names the candidates and keeps them as evidence", () => {
+    const results = run(TPL_PF_PADRAO).map((r) =>
+      r.source === "ofac_sdn"
+        ? { ...result(TPL_PF_PADRAO, "ofac_sdn", { status: "INVALID", data: { listas, matches: candidates } }), possible_match: true }
+        : r,
+    );
+    const a = analyzeRun(TPL_PF_PADRAO, results);
+    expect(a.decision).toBe("review");
+    const f = a.findings.find((x) => x.source === "ofac_sdn")!;
+    expect(f.severity).toBe("alto");
+    expect(f.title).toBe("Possível correspondência na lista OFAC SDN");
+    expect(f.description).toContain('"SALEK, Abdulhai" (similaridade 0,81)');
+    expect(f.description).toContain('"SALEH, Abdul" (similaridade 0,76)');
+    expect(f.description).toContain("O apontamento exige revisão manual.");
+    expect(f.evidence).toEqual({ matches: candidates, listas });
+    expect(dim(a, "sancoes").risk_band).toBe("alto"); // by score (50), not by a blocking finding
+  });
+
+  it("a confirmed list hit of a Brazilian list shows its list versions and matches as evidence", () => {
+    const matches = [{ lista: "cgu_pep", entity_id: "pep-1", nome: "MARIA DA SILVA", score: 1, correspondencia: "documento" }];
+    const results = run(TPL_PF_PADRAO, {
+      pep_coaf: { status: "INVALID", data: { listas, cargo: "Prefeito", orgao: "Prefeitura de X", matches } },
+    });
+    const f = analyzeRun(TPL_PF_PADRAO, results).findings.find((x) => x.source === "pep_coaf")!;
+    expect(f.title).toBe("Pessoa exposta politicamente (PEP)");
+    expect(f.evidence).toEqual({ cargo: "Prefeito", orgao: "Prefeitura de X", matches, listas });
+  });
+});

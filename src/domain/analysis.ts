@@ -7,10 +7,10 @@ import {
   MISSING_DATA_FACTOR,
   bandFor,
   calledSources,
-  effectiveOnHit,
   invalidChecks,
   partnerContribution,
   finalizeScore,
+  resultEffect,
   type CalledSource,
 } from "./decision";
 import { formatCnpj, maskCpf, normalizeDocument } from "./documents";
@@ -183,8 +183,11 @@ const qsaEntries = (data: unknown): Record<string, unknown>[] => {
 
 // ── Evidence ────────────────────────────────────────────────────────────────
 
-const LIST_KEYS = ["matches"] as const;
+// List-backed sources (src/sources/lists.ts) add `matches` (the listed records
+// found, or the candidates of a possible match) and `listas` (the list versions used).
+const LIST_KEYS = ["matches", "listas"] as const;
 const SANCTION_KEYS = ["sancoes"] as const;
+const CGU_LIST_KEYS = ["sancoes", "matches", "listas"] as const;
 const PROCESS_KEYS = ["processos"] as const;
 
 /** The part of each source's `data` that supports a finding (per check where it differs). */
@@ -204,11 +207,11 @@ const EVIDENCE_KEYS: Readonly<Record<SourceKey, Readonly<Record<string, readonly
   eu_sanctions: LIST_KEYS,
   uk_sanctions: LIST_KEYS,
   icij_offshore: LIST_KEYS,
-  pep_coaf: ["cargo", "orgao", "inicio_exercicio", "fim_carencia"],
-  cgu_ceis: SANCTION_KEYS,
-  cgu_cnep: SANCTION_KEYS,
+  pep_coaf: ["cargo", "orgao", "inicio_exercicio", "fim_carencia", "matches", "listas"],
+  cgu_ceis: CGU_LIST_KEYS,
+  cgu_cnep: CGU_LIST_KEYS,
   cgu_cnc: SANCTION_KEYS,
-  sit_trabalho_escravo: ["ano_acao_fiscal", "uf", "trabalhadores_envolvidos", "inclusao_cadastro"],
+  sit_trabalho_escravo: ["ano_acao_fiscal", "uf", "trabalhadores_envolvidos", "inclusao_cadastro", "matches", "listas"],
   protestos: ["quantidade", "valor_total", "cartorios"],
   cnj_seeu_processos: PROCESS_KEYS,
   trf_processos: PROCESS_KEYS,
@@ -299,6 +302,30 @@ const firstMatch = (data: unknown): string => {
   const score = num(own(m, "score"));
   const sim = score === null ? "" : ` (similaridade ${score.toFixed(2).replace(".", ",")})`;
   return `o nome do titular corresponde ao registro "${nome}"${sim}`;
+};
+
+/** A possible match's title: "Possível correspondência na lista OFAC SDN". */
+const possibleTitle = (source: SourceKey, check: string): string => {
+  const t = invalidTitle(source, check);
+  return `Possível ${t.charAt(0).toLowerCase()}${t.slice(1)}`;
+};
+
+const MAX_CANDIDATES_NAMED = 3;
+
+/** A possible match, as a clause: the candidates it rests on (at most three named). */
+const possibleClause = (data: unknown): string => {
+  const matches = own(data, "matches");
+  const named = (Array.isArray(matches) ? matches : [])
+    .map((m) => {
+      const nome = str(own(m, "nome"));
+      const score = num(own(m, "score"));
+      return nome ? `"${nome}"${score === null ? "" : ` (similaridade ${score.toFixed(2).replace(".", ",")})`}` : null;
+    })
+    .filter((x): x is string => x !== null);
+  if (named.length === 0) return "o nome do titular se parece com um registro da lista, sem confirmação";
+  const shown = named.slice(0, MAX_CANDIDATES_NAMED).join(", ");
+  const more = named.length > MAX_CANDIDATES_NAMED ? ` e mais ${named.length - MAX_CANDIDATES_NAMED}` : "";
+  return `o nome do titular se parece com ${plural(named.length, "o registro", "os registros")} ${shown}${more} da lista, sem confirmação (correspondência possível, não forte)`;
 };
 
 const countOf = (data: unknown, key: string): number | null => {
@@ -416,7 +443,9 @@ const sourceFindings = ({ src, result }: CalledSource, order: number): Ranked[] 
 
   switch (result.status) {
     case "INVALID": {
-      const effect = effectiveOnHit(src);
+      // A possible list match is worded as such and never blocks (decision.ts).
+      const effect = resultEffect(src, result);
+      const possible = result.possible_match === true;
       const checks = invalidChecks(result);
       // An INVALID answer without an INVALID check still gets one finding, on its first catalogue check.
       const list = checks.length > 0 ? checks : [SOURCE_CATALOG[source].checks[0]];
@@ -426,8 +455,8 @@ const sourceFindings = ({ src, result }: CalledSource, order: number): Ranked[] 
             check,
             severity: SEVERITY_BY_EFFECT[effect],
             weight: src.weight,
-            title: invalidTitle(source, check),
-            description: `Segundo a fonte "${label}", ${invalidClause(source, check, data)}. ${EFFECT_SENTENCE[effect]}`,
+            title: possible ? possibleTitle(source, check) : invalidTitle(source, check),
+            description: `Segundo a fonte "${label}", ${possible ? possibleClause(data) : invalidClause(source, check, data)}. ${EFFECT_SENTENCE[effect]}`,
             evidence: sourceEvidence(source, check, data),
           },
           order + i / 100,

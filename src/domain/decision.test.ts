@@ -418,3 +418,54 @@ describe("decide — properties", () => {
     );
   });
 });
+
+describe("decide — possible matches (screening lists, contract §14)", () => {
+  // A list-backed source answers INVALID with `possible_match: true` when a name only
+  // possibly matches a listed one: the run is at least `review`, never `rejected`.
+  const possible = (tpl: TemplateSnapshot, source: SourceKey): SourceResult => ({
+    ...result(tpl, source, "INVALID"),
+    possible_match: true,
+  });
+
+  it("a possible match in a critical `block` source → review, not rejected; the rule says block capped to review", () => {
+    const results = run(TPL_PF_PADRAO).map((r) => (r.source === "ofac_sdn" ? possible(TPL_PF_PADRAO, "ofac_sdn") : r));
+    const o = decide({ snapshot: TPL_PF_PADRAO, results, partners: [], livemode: true });
+    expect(summary(o)).toEqual(["completed", "review", "review", "alto"]);
+    expect(o.score).toBe(50);
+    expect(o.triggered_rules).toEqual([{ source: "ofac_sdn", on_hit: "block", effect: "review", check: "sancoes_ofac" }]);
+    expect(o.credits_used).toBe(TPL_PF_PADRAO.sources.length);
+  });
+
+  it("a possible match in a `review` source stays review; in an additional source stays info", () => {
+    const pep = run(TPL_PF_PADRAO).map((r) => (r.source === "pep_coaf" ? possible(TPL_PF_PADRAO, "pep_coaf") : r));
+    expect(decide({ snapshot: TPL_PF_PADRAO, results: pep, partners: [], livemode: false }).decision).toBe("review");
+    const icij = run(TPL_PF_PADRAO).map((r) => (r.source === "icij_offshore" ? possible(TPL_PF_PADRAO, "icij_offshore") : r));
+    const o = decide({ snapshot: TPL_PF_PADRAO, results: icij, partners: [], livemode: false });
+    expect(o.decision).toBe("approved");
+    expect(o.triggered_rules).toEqual([{ source: "icij_offshore", on_hit: "info", effect: "info", check: "entidades_offshore" }]);
+  });
+
+  it("a confirmed hit elsewhere still rejects", () => {
+    const results = run(TPL_PF_PADRAO, { un_sanctions: "INVALID" }).map((r) =>
+      r.source === "ofac_sdn" ? possible(TPL_PF_PADRAO, "ofac_sdn") : r,
+    );
+    const o = decide({ snapshot: TPL_PF_PADRAO, results, partners: [], livemode: false });
+    expect(summary(o)).toEqual(["completed", "rejected", "rejected", "alto"]);
+    expect(o.triggered_rules.map((t) => [t.source, t.effect])).toEqual([
+      ["ofac_sdn", "review"],
+      ["un_sanctions", "block"],
+    ]);
+  });
+
+  it("property: possible matches alone never reject, and make the run at least review when one sits outside `additional`", () => {
+    fc.assert(
+      fc.property(fc.subarray(TPL_PF_PADRAO.sources.map((s) => s.source), { minLength: 1 }), (keys) => {
+        const results = run(TPL_PF_PADRAO).map((r) => (keys.includes(r.source) ? possible(TPL_PF_PADRAO, r.source) : r));
+        const o = decide({ snapshot: TPL_PF_PADRAO, results, partners: [], livemode: false });
+        expect(o.decision).not.toBe("rejected");
+        const decisive = TPL_PF_PADRAO.sources.some((s) => keys.includes(s.source) && s.phase !== "additional");
+        expect(o.decision).toBe(decisive ? "review" : "approved");
+      }),
+    );
+  });
+});

@@ -25,8 +25,13 @@ import { SOURCE_CATALOG } from "../sources/catalog";
  *   sources not in the template are ignored; one result per source is assumed.
  * - Effective on_hit = template on_hit, except the `additional` phase is always
  *   `info` (it never changes the decision).
- * - decision: an INVALID source with effective `block` → `rejected`; else an
- *   INVALID with `review` → `review`; a partner run `rejected`/`review` makes the
+ * - Effect of an INVALID result = its effective on_hit, except that a result
+ *   marked `possible_match` (a list-backed source whose best candidate is only a
+ *   `possible` name match, contract §14) is capped at `review`: it never rejects
+ *   and never stops the critical phase (plan.ts), but makes the run at least
+ *   `review`. Its score points and credit are those of any INVALID.
+ * - decision: an INVALID source with effect `block` → `rejected`; else an
+ *   INVALID with effect `review` → `review`; a partner run `rejected`/`review` makes the
  *   parent at least `review`; otherwise `approved`.
  * - status: `failed` (decision, operative_decision, risk_band null) when no
  *   decision is possible — the template has ≥ 1 critical source, ≥ 1 critical
@@ -43,8 +48,9 @@ import { SOURCE_CATALOG } from "../sources/catalog";
  *   The score is computed for failed runs too (it only has no band there).
  * - risk_band: score ≥ alto → alto, ≥ medio → medio, else baixo; any block
  *   (decision `rejected`) → alto; `hold` raises the band to at least medio.
- * - triggered_rules, in template order: one per INVALID source (effect = effective
- *   on_hit, check = its first INVALID check in catalogue order), one `hold` per
+ * - triggered_rules, in template order: one per INVALID source (effect = the
+ *   result's effect, on_hit = the template's: a capped possible match reads
+ *   `on_hit: block, effect: review`; check = its first INVALID check in catalogue order), one `hold` per
  *   tier-1 ERROR; then a single partner rule when partners drove a review, and
  *   a single partner `hold` rule when a partner was left unscreened.
  * - credits_used: live → one per called source that answered (VALID, INVALID,
@@ -59,6 +65,18 @@ export const MISSING_DATA_FACTOR = 0.25;
 
 export const effectiveOnHit = (src: Pick<TemplateSource, "phase" | "on_hit">): OnHit =>
   src.phase === "additional" ? "info" : src.on_hit;
+
+/**
+ * What an INVALID result does to the decision: the effective on_hit, capped at
+ * `review` for a possible match (it never blocks or rejects).
+ */
+export const resultEffect = (
+  src: Pick<TemplateSource, "phase" | "on_hit">,
+  result: Pick<SourceResult, "possible_match">,
+): OnHit => {
+  const effect = effectiveOnHit(src);
+  return result.possible_match === true && effect === "block" ? "review" : effect;
+};
 
 /** Unrounded score points of one called source. */
 export const sourceContribution = (src: TemplateSource, status: SourceResult["status"]): number => {
@@ -130,8 +148,8 @@ export const decide = (input: DecideInput): DecisionOutcome => {
 
   const invalid = called.filter((c) => c.result.status === "INVALID");
   const errors = called.filter((c) => c.result.status === "ERROR");
-  const blocked = invalid.some((c) => effectiveOnHit(c.src) === "block");
-  const reviewBySource = invalid.some((c) => effectiveOnHit(c.src) === "review");
+  const blocked = invalid.some((c) => resultEffect(c.src, c.result) === "block");
+  const reviewBySource = invalid.some((c) => resultEffect(c.src, c.result) === "review");
   const reviewByPartner = partners.some((p) => p.decision === "rejected" || p.decision === "review");
 
   const decision: Decision = blocked ? "rejected" : reviewBySource || reviewByPartner ? "review" : "approved";
@@ -154,7 +172,7 @@ export const decide = (input: DecideInput): DecisionOutcome => {
   const triggered_rules: TriggeredRule[] = [];
   for (const c of called) {
     if (c.result.status === "INVALID") {
-      const rule: TriggeredRule = { source: c.src.source, on_hit: c.src.on_hit, effect: effectiveOnHit(c.src) };
+      const rule: TriggeredRule = { source: c.src.source, on_hit: c.src.on_hit, effect: resultEffect(c.src, c.result) };
       const check = invalidChecks(c.result)[0];
       if (check !== undefined) rule.check = check;
       triggered_rules.push(rule);

@@ -190,3 +190,18 @@ describe("nextStep (property)", () => {
     });
   }
 });
+
+describe("nextStep — possible matches", () => {
+  it("a critical INVALID marked possible_match does not stop the run: the next critical source and the parallel phase follow", () => {
+    const finished = new Map<SourceKey, SourceResult>([
+      ["receita_federal_cpf", result("receita_federal_cpf", "VALID")],
+      ["cnj_mandados_prisao", result("cnj_mandados_prisao", "VALID")],
+      ["ofac_sdn", { ...result("ofac_sdn", "INVALID"), possible_match: true }],
+    ]);
+    const step = nextStep(TPL_PF_PADRAO, finished);
+    expect(step).toMatchObject({ kind: "critical", entry: { source: "un_sanctions" } });
+    expect(skippedSources(TPL_PF_PADRAO, finished)).toEqual([]);
+    finished.set("ofac_sdn", result("ofac_sdn", "INVALID"));
+    expect(nextStep(TPL_PF_PADRAO, finished)).toEqual({ kind: "done", blockedBy: "ofac_sdn" });
+  });
+});

@@ -11,7 +11,7 @@ export type PlanStep =
   | { kind: "parallel"; entries: TemplateSource[] }
   | { kind: "done"; blockedBy: SourceKey | null };
 
-type Finished = ReadonlyMap<SourceKey, Pick<SourceResult, "status">>;
+type Finished = ReadonlyMap<SourceKey, Pick<SourceResult, "status" | "possible_match">>;
 
 const typical = (e: TemplateSource): number => SOURCE_CATALOG[e.source].typicalLatencyMs;
 const criticalOf = (s: TemplateSnapshot) => s.sources.filter((e) => e.phase === "critical");
@@ -30,9 +30,16 @@ export const estimateSeconds = (snapshot: TemplateSnapshot): number =>
 export const physicalMinimumMs = (snapshot: TemplateSnapshot, latencyFactor: number): number =>
   slowestPathMs(snapshot) * latencyFactor;
 
-/** The first critical source (template order) whose INVALID answer blocks the run, if any. */
+/**
+ * The first critical source (template order) whose INVALID answer blocks the run,
+ * if any. A possible match (`possible_match`) never blocks: its effect is capped
+ * at review (decision.ts `resultEffect`), so the run goes on.
+ */
 const blockingSource = (snapshot: TemplateSnapshot, finished: Finished): SourceKey | null => {
-  const hit = criticalOf(snapshot).find((e) => e.on_hit === "block" && finished.get(e.source)?.status === "INVALID");
+  const hit = criticalOf(snapshot).find((e) => {
+    const r = finished.get(e.source);
+    return e.on_hit === "block" && r?.status === "INVALID" && r.possible_match !== true;
+  });
   return hit ? hit.source : null;
 };
 

@@ -128,6 +128,11 @@ export type AdapterAnswer =
       data?: Record<string, unknown>;
       /** Raw payload as received (already size-capped by the adapter). */
       raw?: string;
+      /**
+       * INVALID only: the hit is a possible match (a name that only resembles a
+       * listed one, contract §14), so its effect is capped at `review` (decision.ts).
+       */
+      possible_match?: boolean;
     }
   | {
       status: "ERROR";
@@ -148,6 +153,8 @@ export interface SourceResult {
   raw?: string;
   /** Why the source ended in ERROR. */
   reason?: string;
+  /** INVALID only: a possible match, whose effect is capped at `review` (decision.ts `resultEffect`). */
+  possible_match?: boolean;
   attempts: number;
   duration_ms: number;
   started_at: string;

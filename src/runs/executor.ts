@@ -112,6 +112,8 @@ export async function executeSource(
     ...base,
     status: answer.status,
     checks: answer.checks,
+    // A possible list match caps the decision's effect at review (decision.ts).
+    ...(answer.status === "INVALID" && answer.possible_match === true ? { possible_match: true } : {}),
     ...(answer.data ? { data: answer.data } : {}),
     ...(answer.raw ? { raw: answer.raw } : {}),
   });
