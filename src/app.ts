@@ -17,6 +17,7 @@ import { eventsRoutes } from "./http/routes/events";
 import { healthRoutes } from "./http/routes/health";
 import { downloadRoutes, reportRoutes } from "./http/routes/reports";
 import { runsRoutes } from "./http/routes/runs";
+import { adminUserRoutes } from "./http/routes/users";
 import { zodMessage } from "./http/validate";
 
 // Validation messages in pt-BR, like the rest of the API's messages (`pt` is
@@ -55,6 +56,7 @@ export function createApp(options: AppOptions = {}) {
   app.route("/api/v1/bureau", eventsRoutes);
   app.route("/", downloadRoutes);
   app.route("/admin/v1", adminRoutes);
+  app.route("/admin/v1", adminUserRoutes);
 
   app.notFound(() => {
     throw new ApiError("route_not_found");

@@ -297,6 +297,20 @@ describe("real responses conform to the document", () => {
     await conform("get", S, await admin("GET", `/tenants/${tenant.id}/webhook-override-secret?environment=prod`));
   });
 
+  it("admin plane: console users and their errors", async () => {
+    const U = "/admin/v1/tenants/{id}/users";
+    const tenant = await conform("post", "/admin/v1/tenants", await admin("POST", "/tenants", { name: "OA users", slug: `oa-u-${Date.now().toString(36)}` }));
+    const email = `oa.${Date.now().toString(36)}@example.com`;
+    const user = await conform("post", U, await admin("POST", `/tenants/${tenant.id}/users`, { email, role: "approver", name: "OA" }));
+    await conform("post", U, await admin("POST", `/tenants/${tenant.id}/users`, { email, role: "analyst" })); // 409
+    await conform("post", U, await admin("POST", `/tenants/${tenant.id}/users`, { email: "nope", role: "analyst" })); // 400
+    await conform("post", U, await admin("POST", "/tenants/ten_nope/users", { email: "x@example.com", role: "analyst" })); // 404
+    await conform("get", U, await admin("GET", `/tenants/${tenant.id}/users`));
+    await conform("get", U, await admin("GET", "/tenants/ten_nope/users"));
+    await conform("delete", `${U}/{user_id}`, await admin("DELETE", `/tenants/${tenant.id}/users/${user.id}`));
+    await conform("delete", `${U}/{user_id}`, await admin("DELETE", `/tenants/${tenant.id}/users/${user.id}`)); // 404
+  });
+
   it("every operation had at least one documented success response checked against a real one", () => {
     for (const item of Object.values<Json>(doc.paths)) {
       for (const op of Object.values<Json>(item)) {

@@ -34,7 +34,10 @@ export type DomainErrorCode =
   | "template_not_found_admin"
   | "template_not_draft"
   | "event_not_found"
-  | "webhook_endpoint_not_found";
+  | "webhook_endpoint_not_found"
+  // console users
+  | "user_not_found"
+  | "user_email_taken";
 
 /** One problem of a request field (listed in `invalid_params`). */
 export interface InvalidParam {

@@ -91,6 +91,8 @@ export const ERROR_CODES = {
   template_not_draft: spec(409, "invalid_request_error", "Não há rascunho deste template para publicar."),
   event_not_found: spec(404, "not_found_error", "Evento não encontrado."),
   webhook_endpoint_not_found: spec(404, "not_found_error", "Endpoint de webhook não encontrado."),
+  user_not_found: spec(404, "not_found_error", "Usuário do console não encontrado."),
+  user_email_taken: spec(409, "invalid_request_error", "Já existe um usuário do console com este e-mail."),
   // everything else
   internal_error: spec(500, "api_error", "Erro interno. Tente novamente; se persistir, informe o request_id."),
 } as const satisfies Record<string, CodeSpec>;

@@ -18,7 +18,7 @@ function randomChars(n: number): string {
   return out;
 }
 
-export type IdPrefix = "run" | "req" | "key" | "ten" | "tpl" | "evt" | "whe";
+export type IdPrefix = "run" | "req" | "key" | "ten" | "tpl" | "evt" | "whe" | "usr";
 
 /** Time-ordered id: `run_01JD…` (26 chars after the prefix). */
 export function newId(prefix: IdPrefix, nowMs: number = Date.now()): string {

@@ -12,6 +12,7 @@ import { ReportQuerySchema } from "../schemas/reports";
 import * as R from "../schemas/responses";
 import { CreateRunSchema, ListRunsQuerySchema } from "../schemas/runs";
 import { CreateWebhookEndpointSchema, OverrideSecretQuerySchema } from "../schemas/webhooks";
+import { USER_OPERATIONS } from "./user-operations";
 
 export type Security = "api_key" | "admin" | "none";
 export type Tag = "Runs" | "Reports" | "Events" | "Admin" | "Meta";
@@ -494,4 +495,5 @@ export const OPERATIONS: OperationSpec[] = [
     responses: { 200: { description: "The secret.", schema: R.WebhookOverrideSecret } },
     errors: ["tenant_not_found", "invalid_request"],
   },
+  ...USER_OPERATIONS,
 ];
