@@ -1,6 +1,7 @@
 // A run records the API key that created it (issue 8): on the D1 row and on
 // GET /runs/{id}/detail, where an auditor looks.
 import { env } from "cloudflare:workers";
+import { runDurableObjectAlarm } from "cloudflare:test";
 import { describe, expect, it } from "vitest";
 import { admin, call, createRun, createTenant, pfBody, runToEnd } from "./helpers/api";
 
@@ -33,5 +34,17 @@ describe("key_id: the key behind a run", () => {
       expect(detail.status).toBe(200);
       expect(((await detail.json()) as { key_id: string }).key_id).toBe(keyId);
     }
+  });
+
+  it("partner runs carry their company's key", async () => {
+    const tenant = await createTenant();
+    const k = await keyOf(tenant.id, "integração PJ");
+    const res = await createRun(k.key, { template_id: "tpl_pj_padrao", parametros: { cnpj: "00.000.000/0001-91" } });
+    expect(res.status).toBe(202);
+    const { run_id } = (await res.json()) as { run_id: string };
+    await runDurableObjectAlarm(env.RUN.get(env.RUN.idFromName(run_id))); // the company's sources, then its partner runs
+    const rows = (await env.DB.prepare("SELECT id, key_id, parent_run_id FROM runs WHERE id = ? OR parent_run_id = ?").bind(run_id, run_id).all<Record<string, string>>()).results;
+    expect(rows.filter((r) => r.parent_run_id === run_id)).toHaveLength(2);
+    for (const r of rows) expect(r.key_id, r.id).toBe(k.id);
   });
 });

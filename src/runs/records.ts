@@ -51,6 +51,9 @@ export function newRunRow(a: NewRunInput): RunRow {
     creditsSettled: false,
     estimatedSeconds: estimateSeconds(a.template),
     result: null,
+    // A review case is opened, if at all, when the run ends.
+    caseId: null,
+    finalDecision: null,
     createdAt: a.createdAt,
     startedAt: null,
     completedAt: null,

@@ -72,21 +72,6 @@ export async function insertRunReserving(db: Db, run: NewRun, reserve: number, c
   }
 }
 
-/** @deprecated Partner runs move to insertRunReserving (one batch with their reservation). */
-export async function insertRun(db: Db, run: NewRun, claim?: IdempotencyClaim): Promise<boolean> {
-  if (!claim) {
-    await db.insert(runs).values(run).run();
-    return true;
-  }
-  try {
-    await db.batch([db.insert(idempotencyKeys).values(claim), db.insert(runs).values(run)]);
-    return true;
-  } catch (err) {
-    if (/UNIQUE|constraint/i.test(String(err))) return false;
-    throw err;
-  }
-}
-
 export const findIdempotencyKey = (db: Db, keyHash: string) =>
   db.select().from(idempotencyKeys).where(eq(idempotencyKeys.keyHash, keyHash)).get();
 

@@ -22,7 +22,7 @@ export const getTenantBySlug = (db: Db, slug: string) => db.select().from(tenant
 export async function updateTenant(
   db: Db,
   id: string,
-  patch: { status?: "active" | "suspended"; credits?: number; creditsDelta?: number },
+  patch: { status?: "active" | "suspended"; credits?: number; creditsDelta?: number; caseSlaHours?: number },
   now: string,
 ): Promise<TenantRow | undefined> {
   const delta = patch.creditsDelta;
@@ -32,6 +32,7 @@ export async function updateTenant(
       ...(patch.status !== undefined ? { status: patch.status } : {}),
       ...(patch.credits !== undefined ? { credits: patch.credits } : {}),
       ...(delta !== undefined ? { credits: sql`${tenants.credits} + ${delta}` } : {}),
+      ...(patch.caseSlaHours !== undefined ? { caseSlaHours: patch.caseSlaHours } : {}),
       updatedAt: now,
     })
     .where(and(eq(tenants.id, id), delta !== undefined ? sql`${tenants.credits} + ${delta} >= 0` : undefined))
@@ -61,18 +62,4 @@ export async function revokeApiKey(db: Db, id: string, now: string): Promise<Api
     .returning()
     .get();
   return row ?? db.select().from(apiKeys).where(eq(apiKeys.id, id)).get();
-}
-
-/**
- * Holds `amount` live credits for a run. A conditional decrement: concurrent
- * runs can never take the balance below zero. Returns false when short.
- */
-export async function reserveCredits(db: Db, tenantId: string, amount: number): Promise<boolean> {
-  if (amount <= 0) return true;
-  const res = await db
-    .update(tenants)
-    .set({ credits: sql`${tenants.credits} - ${amount}` })
-    .where(and(eq(tenants.id, tenantId), eq(tenants.status, "active"), sql`${tenants.credits} >= ${amount}`))
-    .returning({ id: tenants.id });
-  return res.length === 1;
 }
