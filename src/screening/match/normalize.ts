@@ -1,0 +1,272 @@
+import anyAscii from "any-ascii";
+import { editSimilarity } from "./similarity";
+import {
+  AMBIGUOUS_NUMBER_WORDS,
+  DIGIT_AS_LETTER,
+  EDGE_ONLY_LEGAL,
+  GENERATIONAL,
+  GENERIC_ORG_WORDS,
+  LEGAL_FORM_PHRASES,
+  LEGAL_FORM_WORDS,
+  NUMBER_WORDS,
+  PARTICLES,
+  PARTICLE_CANON,
+  PLACE_WORDS,
+  ROMAN_NUMERALS,
+  TITLES,
+  WEAK_TITLES,
+} from "./tables";
+
+/**
+ * What kind of thing a name belongs to. Person rules (particles, titles,
+ * generational suffixes, initials) and organisation rules (legal forms, generic
+ * words, numbers) differ; "LegalEntity" / "Thing" / unknown apply both.
+ */
+export type MatchSchema = "Person" | "Company" | "Organization" | "LegalEntity" | "Vessel" | "Airplane" | "Thing";
+
+export type TokenRole = "name" | "particle" | "suffix" | "initial" | "number" | "generic" | "stopword";
+
+export interface NameToken {
+  /** Canonical text used for comparison. */
+  text: string;
+  role: TokenRole;
+  /** How much this token counts in the score (a given or family name = 1). */
+  weight: number;
+}
+
+export interface TokenizedName {
+  tokens: NameToken[];
+  /** Canonical legal-form codes found in an organisation name ("llc", "jsc", "ag" …). */
+  legalForms: string[];
+  /** Titles that were dropped ("mr", "sheikh" …). */
+  titles: string[];
+}
+
+const ORG_STOPWORDS = new Set(["the", "of", "and", "for", "de", "la", "el", "des", "du", "und", "et", "y", "e", "in", "at", "on", "to", "da", "do", "dos", "das", "del"]);
+
+/**
+ * Normalise a name for comparison and indexing: Unicode NFKD, accents stripped,
+ * other scripts transliterated to ASCII (any-ascii), case folded, "&" spelled
+ * "and", apostrophes dropped inside words, dotted initialisms joined ("A.B.C." →
+ * "abc", "S.A." → "sa"), every other punctuation mark a space, spaces collapsed.
+ * Idempotent: normalizeName(normalizeName(x)) === normalizeName(x).
+ */
+export function normalizeName(input: string): string {
+  let s = input.normalize("NFKD").replace(/\p{M}+/gu, "");
+  // any-ascii spells syllabic scripts in CamelCase syllables ("BeiLaKe"); lower-casing joins them into one word.
+  s = anyAscii(s).toLowerCase();
+  s = s.replace(/&/g, " and ");
+  // Apostrophes, and the ayn/hamza marks the transliteration writes as ' or `, sit inside words: "Ba'asyir" = "Baasyir".
+  s = s.replace(/['`^]+/g, "");
+  // Dotted initialisms are one word: "A.B.C." / "J.-C." / "L.P.".
+  s = s.replace(/(?<![a-z0-9])[a-z](?:\.[ \t-]*[a-z](?![a-z0-9]))+\.?/g, (m) => m.replace(/[^a-z]/g, ""));
+  s = s.replace(/[^a-z0-9]+/g, " ").trim();
+  return s;
+}
+
+function isPersonSchema(schema: MatchSchema): boolean {
+  return schema === "Person";
+}
+function isOrgSchema(schema: MatchSchema): boolean {
+  return schema !== "Person";
+}
+
+/** Tokens that mix letters and digits are leetspeak or OCR slips ("sech1n") unless they look like codes ("2007ahl1", "a320"). */
+function fixMixedToken(word: string): string {
+  if (!/[a-z]/.test(word) || !/[0-9]/.test(word)) return word;
+  const ordinal = /^(\d+)(st|nd|rd|th|o|a|er|e|eme)$/.exec(word);
+  if (ordinal) return ordinal[1];
+  const letters = word.replace(/[^a-z]/g, "").length;
+  const digits = word.length - letters;
+  // Digits inside a word of letters (not at both ends of a code) read as letters.
+  if (letters >= 3 && digits <= 2 && /^[a-z]/.test(word)) {
+    return word.replace(/[0-9]/g, (d) => DIGIT_AS_LETTER[d] ?? d);
+  }
+  return word;
+}
+
+const MUHAMMAD = /^(m[ouea]?h[ae]?m+[ae]?d|m[ouea]h[ae]m+[ae]d|muhammed|mohd|mhd|mhmd|mehmet|mehmed|mahomed|mohamad|mohammad|muhamad|muhammad|mohamed|mohammed|mohamud|muhamed)$/;
+const ABD_PREFIX = /^(abd|abdu|abdul|abdel|abdal|abdol|abdoul|abdur|abdus|abduh)$/;
+const ABD_GLUED = /^(abdel|abdal|abdol|abdoul|abdur|abdus|abdel|abdou|abdu)(?=[a-z]{3,})/;
+
+/** Arabic name conventions: one spelling of Muhammad; "Abd al-X" / "Abdel X" / "Abdul X" are the one word "abdulx". */
+function arabicCanon(words: string[]): string[] {
+  const out: string[] = [];
+  for (let i = 0; i < words.length; i++) {
+    let w = words[i];
+    if (MUHAMMAD.test(w)) {
+      out.push("muhammad");
+      continue;
+    }
+    if (ABD_PREFIX.test(w) && i + 1 < words.length) {
+      let j = i + 1;
+      // "abd al rahman", "abdul el aziz": the article belongs to the compound.
+      if (j + 1 < words.length && /^(al|el|ul|ar|ur|as|us|an|ad|ed|ash)$/.test(words[j])) j++;
+      const next = words[j];
+      if (/^[a-z]{2,}$/.test(next) && !PARTICLES.has(next)) {
+        out.push("abdul" + next);
+        i = j;
+        continue;
+      }
+    }
+    if (ABD_GLUED.test(w)) w = w.replace(ABD_GLUED, "abdul");
+    // "abdurrahman" → "abdulrahman" (assimilated article doubled the consonant).
+    w = w.replace(/^abdul([rsnzdt])\1/, "abdul$1");
+    out.push(w);
+  }
+  return out;
+}
+
+/** Spelled-out numbers to digits in organisation names ("forty 4" → "44", "first" → "1"). */
+function numberWords(words: string[], schema: MatchSchema): string[] {
+  const out: string[] = [];
+  for (let i = 0; i < words.length; i++) {
+    const w = words[i];
+    const v = NUMBER_WORDS[w];
+    if (v === undefined || (isPersonSchema(schema) || (AMBIGUOUS_NUMBER_WORDS.has(w) && words.length > 1 && schema === "LegalEntity"))) {
+      out.push(w);
+      continue;
+    }
+    if (v >= 20 && v < 100 && v % 10 === 0 && i + 1 < words.length) {
+      const n = words[i + 1];
+      const unit = /^[1-9]$/.test(n) ? Number(n) : NUMBER_WORDS[n];
+      if (unit !== undefined && unit >= 1 && unit <= 9) {
+        out.push(String(v + unit));
+        i++;
+        continue;
+      }
+    }
+    out.push(String(v));
+  }
+  return out;
+}
+
+/**
+ * A word of a spelled-out legal form: equal, or for long words one slip away
+ * ("joynt stock company", transliterations differing in a vowel), or cut short at
+ * the very end of the name ("joint stock compan": fixed-width fields truncate).
+ */
+function phraseWordMatches(word: string, expected: string, atEnd: boolean): boolean {
+  if (word === expected) return true;
+  if (expected.length >= 5 && word.length >= 4 && editSimilarity(word, expected) >= 0.8) return true;
+  return atEnd && word.length >= 4 && expected.startsWith(word);
+}
+
+/** Find legal-form phrases and words; returns remaining words and the canonical codes. */
+function extractLegalForms(words: string[]): { words: string[]; forms: string[] } {
+  const forms: string[] = [];
+  let rest = words.slice();
+  // Phrases first, longest first, anywhere in the name.
+  for (const [phrase, code] of LEGAL_FORM_PHRASES) {
+    const p = phrase.split(" ");
+    for (let i = 0; i + p.length <= rest.length; i++) {
+      const last = i + p.length === rest.length;
+      if (p.every((x, k) => phraseWordMatches(rest[i + k], x, last && k === p.length - 1))) {
+        // Keep at least one name word.
+        if (rest.length - p.length < 1) break;
+        forms.push(code);
+        rest = [...rest.slice(0, i), ...rest.slice(i + p.length)];
+        i--;
+      }
+    }
+  }
+  // Single words: unambiguous ones anywhere; ambiguous ones only at the edges.
+  const kept: string[] = [];
+  for (let i = 0; i < rest.length; i++) {
+    const w = rest[i];
+    const code = LEGAL_FORM_WORDS[w];
+    if (code === undefined) {
+      kept.push(w);
+      continue;
+    }
+    const atEdge = i === 0 || i === rest.length - 1 || rest.slice(i + 1).every((x) => LEGAL_FORM_WORDS[x] !== undefined);
+    const remaining = rest.length - forms.length;
+    if ((EDGE_ONLY_LEGAL.has(w) && !atEdge) || remaining <= 1) {
+      kept.push(w);
+      continue;
+    }
+    forms.push(code);
+  }
+  if (kept.length === 0) return { words: rest, forms: [] };
+  // A legal form glued to the last word ("SiemensAG").
+  const last = kept[kept.length - 1];
+  const glued = /^([a-z]{5,}?)(gmbh|llc|ltda|ltd|inc|plc|corp|ag)$/.exec(last);
+  if (glued && kept.length >= 1 && forms.length === 0) {
+    kept[kept.length - 1] = glued[1];
+    forms.push(LEGAL_FORM_WORDS[glued[2]]);
+  }
+  return { words: kept, forms };
+}
+
+/**
+ * Split a normalised name into tokens with roles and weights. Token order is kept
+ * (the scorer ignores it, but joins neighbours for "Jean Claude" ↔ "JC" and
+ * "Polpot" ↔ "Pol Pot").
+ */
+export function tokenizeName(name: string, schema: MatchSchema = "Thing"): TokenizedName {
+  const normalized = normalizeName(name);
+  let words = normalized.length ? normalized.split(" ") : [];
+  words = words.map(fixMixedToken);
+  const titles: string[] = [];
+  let legalForms: string[] = [];
+  const person = isPersonSchema(schema);
+  const org = isOrgSchema(schema);
+
+  if (org) {
+    const r = extractLegalForms(words);
+    words = r.words;
+    legalForms = r.forms;
+    words = numberWords(words, schema);
+  }
+  if (schema !== "Company" && schema !== "Organization" && schema !== "Vessel" && schema !== "Airplane") {
+    // Titles: dropped while a name word remains; weak titles only when they lead.
+    const kept: string[] = [];
+    words.forEach((w, i) => {
+      if (TITLES.has(w) && (!WEAK_TITLES.has(w) || i === 0)) titles.push(w);
+      else kept.push(w);
+    });
+    if (kept.some((w) => !PARTICLES.has(w))) words = kept;
+    else titles.length = 0;
+    words = arabicCanon(words);
+  }
+
+  // Repeated words stay: an unpaired repeat costs little ("Shoigu Shoigu Sergey"), and "Chang Chang Ha" is not "Chang Su Ha".
+  const tokens: NameToken[] = [];
+  words.forEach((w, i) => {
+    let role: TokenRole = "name";
+    let text = w;
+    let weight = 1;
+    if (/^\d+$/.test(w)) {
+      role = "number";
+      text = String(Number(w));
+      weight = 0.3;
+    } else if (org && !person && ROMAN_NUMERALS[w] !== undefined && i > 0 && (w.length > 1 || schema !== "LegalEntity")) {
+      role = "number";
+      text = String(ROMAN_NUMERALS[w]);
+      weight = 0.3;
+    } else if (person && GENERATIONAL.has(w) && i > 0) {
+      role = "suffix";
+      weight = 0.2;
+    } else if (!person && ORG_STOPWORDS.has(w)) {
+      role = "stopword";
+      weight = 0.1;
+    } else if (!person && (GENERIC_ORG_WORDS.has(w) || PLACE_WORDS.has(w)) && schema !== "LegalEntity") {
+      role = "generic";
+      weight = 0.5;
+    } else if (!org || schema === "LegalEntity" || schema === "Thing") {
+      // A lone "e"/"y" joins two names ("Silva e Souza"); at either end it is an initial.
+      // "Ben"/"Bin" opening a name is a given name ("Ben Netanyahu"), not "son of".
+      const opensName = i === 0 && PARTICLE_CANON[w] === "bin";
+      if (PARTICLES.has(w) && words.length > 1 && !opensName && !(w.length === 1 && (i === 0 || i === words.length - 1))) {
+        role = "particle";
+        text = PARTICLE_CANON[w] ?? w;
+        weight = 0.2;
+      } else if (w.length === 1 && /[a-z]/.test(w)) {
+        role = "initial";
+        weight = 0.5;
+      }
+    }
+    tokens.push({ text, role, weight });
+  });
+  return { tokens, legalForms, titles };
+}

@@ -1,0 +1,172 @@
+import { normalizeName, tokenizeName } from "./normalize";
+
+/**
+ * Candidate retrieval: trigrams of normalised names, ranked by BM25.
+ *
+ * In D1 the listed names live in an FTS5 table with the trigram tokenizer; each
+ * string of candidateKeys(name) is stored as it is (one row per key, or the keys
+ * joined by " | " in one row: the query terms never cross a space, so both work).
+ * retrievalQuery(name) is the MATCH expression for a query name: the OR of its
+ * word trigrams, each quoted. TrigramIndex does the same in memory (same keys,
+ * same terms, the BM25 of FTS5) for node-side evaluation and the benchmark.
+ */
+
+/** The most terms a retrieval query carries: enough to find a long name, few enough to stay cheap. */
+export const MAX_QUERY_TERMS = 40;
+
+/**
+ * What the retrieval index stores for one listed name: its words in canonical
+ * form (legal forms and titles left out, "Mohamed" → "muhammad", "Abd al-Aziz" →
+ * "abdulaziz") and the same words written together, so a query that glues words
+ * ("VladimirPutin") or splits one ("Van Der Bilt") still shares trigrams with it.
+ * Accepts a raw or an already normalised name (normalisation is idempotent).
+ */
+export function candidateKeys(name: string): string[] {
+  const words = keyWords(name);
+  if (words.length === 0) return [];
+  const spaced = words.join(" ");
+  const compact = words.join("");
+  return compact === spaced ? [spaced] : [spaced, compact];
+}
+
+function keyWords(name: string): string[] {
+  const normalized = normalizeName(name);
+  const tokens = tokenizeName(normalized, "Thing").tokens.map((t) => t.text).filter((t) => /^[a-z0-9]+$/.test(t));
+  return tokens.length ? tokens : normalized.split(" ").filter(Boolean);
+}
+
+/** Every 3-character window of a word, in order. */
+function wordTrigrams(word: string): string[] {
+  const out: string[] = [];
+  for (let i = 0; i + 3 <= word.length; i++) out.push(word.slice(i, i + 3));
+  return out;
+}
+
+/**
+ * The query's terms: trigrams of each word (words of 3 characters or more) and
+ * of the glued neighbours of short words ("ko tae" → "kot", "ota"), deduplicated,
+ * picked round-robin across words so every word is represented, at most `max`.
+ */
+export function queryTrigrams(name: string, max: number = MAX_QUERY_TERMS): string[] {
+  const words = keyWords(name);
+  const lists: string[][] = words.filter((w) => w.length >= 3).map(wordTrigrams);
+  // Short words (Korean, Chinese syllables; initials) only count glued to a neighbour.
+  for (let i = 0; i + 1 < words.length; i++) {
+    if (words[i].length < 3 || words[i + 1].length < 3) lists.push(wordTrigrams(words[i] + words[i + 1]));
+  }
+  // Longest words first: they carry the most distinctive trigrams.
+  lists.sort((x, y) => y.length - x.length);
+  const seen = new Set<string>();
+  const out: string[] = [];
+  for (let round = 0; out.length < max; round++) {
+    let any = false;
+    for (const l of lists) {
+      if (round < l.length) {
+        any = true;
+        const t = l[round];
+        if (!seen.has(t)) {
+          seen.add(t);
+          out.push(t);
+          if (out.length >= max) break;
+        }
+      }
+    }
+    if (!any) break;
+  }
+  return out;
+}
+
+/**
+ * An FTS5 MATCH expression for a query name: `"abc" OR "bcd" OR …`, each term a
+ * quoted trigram of [a-z0-9] (normalisation leaves nothing else, and quotes are
+ * doubled regardless), no operator from the input. Empty string when the name has
+ * no word of 3 characters or more (the caller then skips the index).
+ */
+export function retrievalQuery(name: string, max: number = MAX_QUERY_TERMS): string {
+  return queryTrigrams(name, max)
+    .map((t) => '"' + t.replace(/"/g, '""') + '"')
+    .join(" OR ");
+}
+
+/** All trigrams of a stored text as FTS5's trigram tokenizer sees it (spaces included). */
+function documentTrigrams(text: string): string[] {
+  return wordTrigrams(text);
+}
+
+export interface RetrievalHit<T> {
+  ref: T;
+  /** BM25 (higher is better; FTS5 reports it negated). */
+  score: number;
+}
+
+/**
+ * In-memory trigram index with FTS5's BM25 (k1 = 1.2, b = 0.75). Each added
+ * name becomes one document per candidate key; search returns the best `k`
+ * distinct names.
+ */
+export class TrigramIndex<T> {
+  private readonly refs: T[] = [];
+  private readonly docName: number[] = [];
+  private readonly docLen: number[] = [];
+  private readonly postings = new Map<string, { docs: number[]; tf: number[] }>();
+  private totalLen = 0;
+
+  get size(): number {
+    return this.refs.length;
+  }
+
+  add(name: string, ref: T): void {
+    const nameIdx = this.refs.length;
+    this.refs.push(ref);
+    for (const key of candidateKeys(name)) {
+      const doc = this.docLen.length;
+      const grams = documentTrigrams(key);
+      this.docName.push(nameIdx);
+      this.docLen.push(grams.length);
+      this.totalLen += grams.length;
+      const counts = new Map<string, number>();
+      for (const g of grams) counts.set(g, (counts.get(g) ?? 0) + 1);
+      for (const [g, c] of counts) {
+        let p = this.postings.get(g);
+        if (!p) {
+          p = { docs: [], tf: [] };
+          this.postings.set(g, p);
+        }
+        p.docs.push(doc);
+        p.tf.push(c);
+      }
+    }
+  }
+
+  search(name: string, k: number = 50): RetrievalHit<T>[] {
+    const terms = queryTrigrams(name);
+    const N = this.docLen.length;
+    if (N === 0 || terms.length === 0) return [];
+    const avgdl = this.totalLen / N;
+    const k1 = 1.2;
+    const b = 0.75;
+    const scores = new Map<number, number>();
+    for (const t of terms) {
+      const p = this.postings.get(t);
+      if (!p) continue;
+      const n = p.docs.length;
+      // FTS5: idf = log((N - n + 0.5) / (n + 0.5)), floored at 1e-6.
+      const idf = Math.max(1e-6, Math.log((N - n + 0.5) / (n + 0.5)));
+      for (let m = 0; m < n; m++) {
+        const d = p.docs[m];
+        const tf = p.tf[m];
+        const s = (idf * (tf * (k1 + 1))) / (tf + k1 * (1 - b + (b * this.docLen[d]) / avgdl));
+        scores.set(d, (scores.get(d) ?? 0) + s);
+      }
+    }
+    // Best document per name, then the top k names.
+    const best = new Map<number, number>();
+    for (const [d, s] of scores) {
+      const nm = this.docName[d];
+      const prev = best.get(nm);
+      if (prev === undefined || s > prev) best.set(nm, s);
+    }
+    const top = [...best].sort((x, y) => y[1] - x[1] || x[0] - y[0]).slice(0, k);
+    return top.map(([nm, s]) => ({ ref: this.refs[nm], score: s }));
+  }
+}
