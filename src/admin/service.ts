@@ -18,6 +18,7 @@ import { DEFAULT_SCOPES, generateApiKey, hashApiKey, type Environment, type Scop
 import { newId } from "../lib/ids";
 import { SOURCE_CATALOG } from "../sources/catalog";
 import { PHASE_WEIGHT } from "../domain/standard-templates";
+import { DEFAULT_CASE_SLA_HOURS } from "../domain/cases";
 
 export const tenantView = (t: TenantRow) => ({
   id: t.id,
@@ -26,12 +27,20 @@ export const tenantView = (t: TenantRow) => ({
   slug: t.slug,
   status: t.status,
   credits: t.credits,
+  case_sla_hours: t.caseSlaHours,
   created_at: t.createdAt,
 });
 
 export async function createTenant(db: Db, input: { name: string; slug: string; credits: number }, now: Date) {
   const at = now.toISOString();
-  const row: TenantRow = { id: newId("ten", now.getTime()), ...input, status: "active", createdAt: at, updatedAt: at };
+  const row: TenantRow = {
+    id: newId("ten", now.getTime()),
+    ...input,
+    status: "active",
+    caseSlaHours: DEFAULT_CASE_SLA_HOURS,
+    createdAt: at,
+    updatedAt: at,
+  };
   if (!(await insertTenant(db, row))) throw new DomainError("tenant_slug_taken", `Já existe um tenant com o slug '${input.slug}'.`, "slug");
   return tenantView(row);
 }
@@ -50,10 +59,15 @@ export async function requireTenant(db: Db, id: string): Promise<TenantRow> {
 export async function patchTenant(
   db: Db,
   id: string,
-  patch: { status?: "active" | "suspended"; credits?: number; credits_delta?: number },
+  patch: { status?: "active" | "suspended"; credits?: number; credits_delta?: number; case_sla_hours?: number },
   now: Date,
 ) {
-  const t = await updateTenant(db, id, { status: patch.status, credits: patch.credits, creditsDelta: patch.credits_delta }, now.toISOString());
+  const t = await updateTenant(
+    db,
+    id,
+    { status: patch.status, credits: patch.credits, creditsDelta: patch.credits_delta, caseSlaHours: patch.case_sla_hours },
+    now.toISOString(),
+  );
   if (t) return tenantView(t);
   const existing = await requireTenant(db, id);
   throw new DomainError(

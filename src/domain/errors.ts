@@ -35,6 +35,13 @@ export type DomainErrorCode =
   | "template_not_draft"
   | "event_not_found"
   | "webhook_endpoint_not_found"
+  // review cases (contract §15)
+  | "case_not_found"
+  | "four_eyes_required"
+  | "case_not_pending"
+  | "case_already_resolved"
+  | "case_pending_approval"
+  | "evidence_changed"
   // console users
   | "user_not_found"
   | "user_email_taken";

@@ -93,6 +93,13 @@ export const ERROR_CODES = {
   webhook_endpoint_not_found: spec(404, "not_found_error", "Endpoint de webhook não encontrado."),
   user_not_found: spec(404, "not_found_error", "Usuário do console não encontrado."),
   user_email_taken: spec(409, "invalid_request_error", "Já existe um usuário do console com este e-mail."),
+  // review cases (contract §15)
+  case_not_found: spec(404, "not_found_error", "Caso não encontrado."),
+  four_eyes_required: spec(403, "permission_error", "Quem propôs a resolução não pode aprová-la: outra pessoa deve aprovar."),
+  case_not_pending: spec(409, "invalid_request_error", "O caso não tem proposta aguardando aprovação."),
+  case_already_resolved: spec(409, "invalid_request_error", "O caso já foi resolvido."),
+  case_pending_approval: spec(409, "invalid_request_error", "O caso já tem uma proposta aguardando aprovação: aprove-a ou devolva-a."),
+  evidence_changed: spec(409, "invalid_request_error", "A evidência mudou desde a proposta: devolva o caso para nova análise."),
   // everything else
   internal_error: spec(500, "api_error", "Erro interno. Tente novamente; se persistir, informe o request_id."),
 } as const satisfies Record<string, CodeSpec>;

@@ -3,7 +3,8 @@ import { randomToken } from "./ids";
 
 export type Environment = "live" | "test";
 
-export const SCOPES = ["runs:write", "runs:read", "detail:read", "reports:write"] as const;
+// cases:read / cases:write: review cases (contract §15); granted on request, not by default.
+export const SCOPES = ["runs:write", "runs:read", "detail:read", "reports:write", "cases:read", "cases:write"] as const;
 export type Scope = (typeof SCOPES)[number];
 
 /** Integration keys get these unless the admin asks otherwise (reports:write is dashboard-only). */

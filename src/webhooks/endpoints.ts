@@ -8,7 +8,7 @@ import {
   listWebhookEndpoints,
   type WebhookEndpointRow,
 } from "../db/queries/webhooks";
-import { WEBHOOK_EVENT_TYPES } from "../domain/webhook-events";
+import { DEFAULT_ENDPOINT_EVENTS, WEBHOOK_EVENT_TYPES } from "../domain/webhook-events";
 import { webhookUrlProblem } from "../domain/webhook-url";
 import { DomainError } from "../domain/errors";
 import type { CreateWebhookEndpointBody } from "../http/schemas/webhooks";
@@ -36,7 +36,7 @@ export async function createWebhookEndpoint(db: Db, tenantId: string, input: Cre
   // The same URL rules as a run's webhook_url; test endpoints get the sandbox rules (http, any port).
   const problem = webhookUrlProblem(input.url, { sandbox: input.environment === "test" });
   if (problem) throw new DomainError("invalid_webhook_url", problem, "url");
-  const events = WEBHOOK_EVENT_TYPES.filter((t) => (input.events ?? WEBHOOK_EVENT_TYPES).includes(t));
+  const events = WEBHOOK_EVENT_TYPES.filter((t) => (input.events ?? DEFAULT_ENDPOINT_EVENTS).includes(t));
   const row: WebhookEndpointRow = {
     id: newId("whe", now.getTime()),
     tenantId,

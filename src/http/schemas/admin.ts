@@ -32,8 +32,18 @@ export const PatchTenantSchema = z
         description:
           "Adds this amount to the balance (negative to remove) in one atomic update, keeping concurrent reservations; refused with credits_below_zero if the balance would go below zero.",
       }),
+    case_sla_hours: z
+      .number()
+      .int()
+      .min(1)
+      .max(8760)
+      .optional()
+      .meta({ description: "Review-case SLA in hours: a case is due this long after it opens (default 48). Applies to cases opened from now on." }),
   })
-  .refine((p) => p.status !== undefined || p.credits !== undefined || p.credits_delta !== undefined, "informe status, credits ou credits_delta")
+  .refine(
+    (p) => p.status !== undefined || p.credits !== undefined || p.credits_delta !== undefined || p.case_sla_hours !== undefined,
+    "informe status, credits, credits_delta ou case_sla_hours",
+  )
   .refine((p) => p.credits === undefined || p.credits_delta === undefined, "informe credits (valor absoluto) ou credits_delta (ajuste), não os dois");
 
 export const CreateApiKeySchema = z.strictObject({

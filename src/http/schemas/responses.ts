@@ -388,6 +388,7 @@ export const Tenant = component(
     slug: z.string(),
     status: z.enum(["active", "suspended"]),
     credits: z.number().int(),
+    case_sla_hours: z.number().int().meta({ description: "Review-case SLA in hours (contract §15); default 48." }),
     created_at: timestamp,
   }),
   "A customer account.",

@@ -1,0 +1,71 @@
+// Match candidates of a run with their record hashes, the false-positive
+// memory step of the run object, and the evidence fingerprint of a case.
+import type { Db } from "../db/client";
+import { currentRecordHashes, falsePositivesFor, knownLists } from "../db/queries/cases";
+import {
+  applyFalsePositiveMemory,
+  evidenceInput,
+  extractMatches,
+  type ClearedMatch,
+  type HashedMatch,
+} from "../domain/cases";
+import type { SourceResult, Subject } from "../domain/types";
+import { keyedHash, sha256Hex } from "../lib/crypto";
+
+/**
+ * Keyed hash of a subject's document (purpose "subject-document"): what the
+ * false-positive memory and a case remember of the subject, never the clear CPF/CNPJ.
+ */
+export const subjectHash = (serverSecret: string, subject: Pick<Subject, "type" | "document">): Promise<string> =>
+  keyedHash(serverSecret, "subject-document", `${subject.type}:${subject.document}`);
+
+/** The match candidates of these results, each with its record hash (given by the source, or sha256 of the record). */
+export async function hashedMatches(results: readonly SourceResult[]): Promise<HashedMatch[]> {
+  return Promise.all(
+    extractMatches(results).map(async ({ given_record_hash, record, ...m }) => ({
+      ...m,
+      record_hash: given_record_hash ?? (await sha256Hex(record)),
+    })),
+  );
+}
+
+/**
+ * The run object's step before it decides: reads this subject's remembered
+ * false positives from D1 and clears the matching, unchanged records (pure
+ * domain step). Nothing to read when no source matched anything.
+ */
+export async function clearRememberedMatches(
+  db: Db,
+  run: { tenantId: string; livemode: boolean; subjectHash: string },
+  results: SourceResult[],
+): Promise<{ results: SourceResult[]; cleared: ClearedMatch[] }> {
+  const matches = await hashedMatches(results);
+  if (matches.length === 0) return { results, cleared: [] };
+  const memory = await falsePositivesFor(db, run.tenantId, run.livemode, run.subjectHash);
+  if (memory.length === 0) return { results, cleared: [] };
+  return applyFalsePositiveMemory(
+    results,
+    matches,
+    memory.map((m) => ({ source: m.source, list: m.list, entity_key: m.entityKey, record_hash: m.recordHash, case_id: m.caseId })),
+  );
+}
+
+/**
+ * The evidence of a case now: sha256 of the run's stored result, and the
+ * fingerprint that also covers the current record hash of every listed entity
+ * the matches point to. An entity of a list this database serves is looked up
+ * in the serving version ("removed" when it is gone); a sandbox match keeps the
+ * hash of the record the run saw.
+ */
+export async function caseEvidence(db: Db, storedResultText: string, matches: readonly HashedMatch[]) {
+  const resultSha256 = await sha256Hex(storedResultText);
+  const real = matches.filter((m) => m.list && !/^(nome|registro):/.test(m.entity_id));
+  const served = await knownLists(db, real.map((m) => m.list));
+  const current = await currentRecordHashes(db, real.filter((m) => served.has(m.list)).map((m) => ({ list: m.list, entityId: m.entity_id })));
+  const entities = matches.map((m) => {
+    const key = `${m.list}|${m.entity_id}`;
+    const fromList = served.has(m.list) && !/^(nome|registro):/.test(m.entity_id);
+    return { source: m.source, list: m.list, entity_id: m.entity_id, record_hash: fromList ? (current.get(key) ?? "removed") : m.record_hash };
+  });
+  return { resultSha256, evidence: await sha256Hex(evidenceInput(resultSha256, entities)) };
+}

@@ -1,0 +1,204 @@
+// Review cases in D1: reads filtered by tenant and environment, and state
+// changes as one batch (event append + conditional case update + side rows).
+import { and, asc, desc, eq, getTableColumns, inArray, lt, ne, or, sql, type SQL } from "drizzle-orm";
+import type { BatchItem } from "drizzle-orm/batch";
+import type { Db } from "../client";
+import { caseEvents, cases, falsePositives, runs, screeningEntities, screeningLists } from "../schema";
+
+export type CaseRow = typeof cases.$inferSelect;
+export type NewCase = typeof cases.$inferInsert;
+export type CaseEventRow = typeof caseEvents.$inferSelect;
+export type NewCaseEvent = typeof caseEvents.$inferInsert;
+export type FalsePositiveRow = typeof falsePositives.$inferSelect;
+
+/** A case as its tenant sees it: another tenant's or environment's case does not exist. */
+export const getCaseForTenant = (db: Db, tenantId: string, livemode: boolean, id: string) =>
+  db
+    .select()
+    .from(cases)
+    .where(and(eq(cases.id, id), eq(cases.tenantId, tenantId), eq(cases.livemode, livemode)))
+    .get();
+
+export const getCaseByRunForTenant = (db: Db, tenantId: string, livemode: boolean, runId: string) =>
+  db
+    .select()
+    .from(cases)
+    .where(and(eq(cases.runId, runId), eq(cases.tenantId, tenantId), eq(cases.livemode, livemode)))
+    .get();
+
+export const getCaseByRunId = (db: Db, runId: string) => db.select().from(cases).where(eq(cases.runId, runId)).get();
+
+/** Events of the given cases, in chain order. */
+export async function caseEventsOf(db: Db, caseIds: string[]): Promise<CaseEventRow[]> {
+  if (caseIds.length === 0) return [];
+  return db.select().from(caseEvents).where(inArray(caseEvents.caseId, caseIds)).orderBy(asc(caseEvents.caseId), asc(caseEvents.seq)).all();
+}
+
+export interface CaseListQuery {
+  tenantId: string;
+  livemode: boolean;
+  limit: number;
+  status?: string;
+  assignee?: string;
+  /** Not resolved and past due at `now`. */
+  overdueAt?: string;
+  /** Position after which to continue (exclusive), newest first. */
+  after?: { createdAt: string; id: string };
+}
+
+/** Newest first by (opened_at, id); keyset pagination like the runs list. */
+export function listCaseRows(db: Db, q: CaseListQuery) {
+  const conds: (SQL | undefined)[] = [eq(cases.tenantId, q.tenantId), eq(cases.livemode, q.livemode)];
+  if (q.status) conds.push(eq(cases.status, q.status));
+  if (q.assignee) conds.push(eq(cases.assignee, q.assignee));
+  if (q.overdueAt) conds.push(ne(cases.status, "resolved"), lt(cases.dueAt, q.overdueAt));
+  if (q.after) conds.push(or(lt(cases.openedAt, q.after.createdAt), and(eq(cases.openedAt, q.after.createdAt), lt(cases.id, q.after.id))));
+  return db
+    .select()
+    .from(cases)
+    .where(and(...conds))
+    .orderBy(desc(cases.openedAt), desc(cases.id))
+    .limit(q.limit + 1)
+    .all();
+}
+
+/**
+ * The statements that open a run's case with its terminal write (finishRun's
+ * batch): the case row and its first event go in only if the run row now says
+ * `review` or `hold`, and only once (UNIQUE run_id / PRIMARY KEY (case_id, seq):
+ * a retried finalize inserts nothing); then the run row points at its case.
+ */
+export function openCaseStatements(db: Db, c: NewCase, first: NewCaseEvent) {
+  const runWantsCase = sql`exists (select 1 from ${runs} where ${runs.id} = ${c.runId} and (${runs.decision} = 'review' or ${runs.operativeDecision} = 'hold'))`;
+  // INSERT … SELECT with literals in drizzle's column order (as insertRunReserving does), so the WHERE can gate the row.
+  const values = (table: typeof cases | typeof caseEvents, row: Record<string, unknown>) =>
+    sql.join(
+      Object.entries(getTableColumns(table)).map(([k, col]) => {
+        const v = row[k] ?? col.default ?? null;
+        return v === null ? sql`null` : sql.param(v, col);
+      }),
+      sql`, `,
+    );
+  return [
+    db
+      .insert(cases)
+      .select(sql`select ${values(cases, c)} where ${runWantsCase}`)
+      .onConflictDoNothing(),
+    db
+      .insert(caseEvents)
+      .select(sql`select ${values(caseEvents, first)} where exists (select 1 from ${cases} where ${cases.id} = ${c.id})`)
+      .onConflictDoNothing(),
+    db
+      .update(runs)
+      .set({ caseId: c.id })
+      .where(and(eq(runs.id, c.runId!), sql`exists (select 1 from ${cases} where ${cases.id} = ${c.id})`)),
+  ] as const;
+}
+
+export interface CaseWrite {
+  caseId: string;
+  runId: string;
+  /** The version read; the write applies only if nobody moved the case since. */
+  fromVersion: number;
+  event: NewCaseEvent;
+  set: Pick<NewCase, "status" | "assignee" | "proposal" | "resolution" | "updatedAt">;
+  /** Set on the run when the case resolves. */
+  finalDecision?: string;
+  rememberFalsePositives?: (typeof falsePositives.$inferInsert)[];
+  /** Memory entries a `true_match` resolution withdraws. */
+  forget?: { tenantId: string; livemode: boolean; subjectHash: string; source: string; list: string; entityKey: string }[];
+}
+
+const isEventConflict = (err: unknown): boolean => {
+  const text = `${String(err)} ${String((err as { cause?: unknown } | null)?.cause ?? "")}`;
+  return /UNIQUE constraint failed: case_events\./i.test(text);
+};
+
+/**
+ * One state change, atomically: the event takes sequence number
+ * `fromVersion + 1` (the primary key makes a concurrent writer's batch fail and
+ * roll back), the case moves forward only from `fromVersion`, and the run and
+ * the false-positive memory change with it. false: someone else changed the case first.
+ */
+export async function writeCaseChange(db: Db, w: CaseWrite): Promise<boolean> {
+  const stmts: BatchItem<"sqlite">[] = [
+    db.insert(caseEvents).values(w.event),
+    db
+      .update(cases)
+      .set({ ...w.set, version: w.fromVersion + 1 })
+      .where(and(eq(cases.id, w.caseId), eq(cases.version, w.fromVersion))),
+  ];
+  if (w.finalDecision) stmts.push(db.update(runs).set({ finalDecision: w.finalDecision }).where(eq(runs.id, w.runId)));
+  for (const f of w.forget ?? []) {
+    stmts.push(
+      db
+        .delete(falsePositives)
+        .where(
+          and(
+            eq(falsePositives.tenantId, f.tenantId),
+            eq(falsePositives.livemode, f.livemode),
+            eq(falsePositives.subjectHash, f.subjectHash),
+            eq(falsePositives.source, f.source),
+            eq(falsePositives.list, f.list),
+            eq(falsePositives.entityKey, f.entityKey),
+          ),
+        ),
+    );
+  }
+  for (const fp of w.rememberFalsePositives ?? []) {
+    stmts.push(
+      db
+        .insert(falsePositives)
+        .values(fp)
+        .onConflictDoUpdate({
+          target: [falsePositives.tenantId, falsePositives.livemode, falsePositives.subjectHash, falsePositives.source, falsePositives.list, falsePositives.entityKey],
+          set: { recordHash: fp.recordHash, caseId: fp.caseId, resolvedBy: fp.resolvedBy, createdAt: fp.createdAt },
+        }),
+    );
+  }
+  try {
+    await db.batch(stmts as [BatchItem<"sqlite">, ...BatchItem<"sqlite">[]]);
+    return true;
+  } catch (err) {
+    if (isEventConflict(err)) return false;
+    throw err;
+  }
+}
+
+/** The false positives remembered for one subject. */
+export const falsePositivesFor = (db: Db, tenantId: string, livemode: boolean, subjectHash: string) =>
+  db
+    .select()
+    .from(falsePositives)
+    .where(and(eq(falsePositives.tenantId, tenantId), eq(falsePositives.livemode, livemode), eq(falsePositives.subjectHash, subjectHash)))
+    .all();
+
+/**
+ * Current record hashes of listed entities in the serving version of their
+ * list (screening engine, contract §14), by `list|entity_id`. Entities of lists
+ * this database does not hold (sandbox matches) are absent; removed ones too.
+ */
+export async function currentRecordHashes(db: Db, entities: { list: string; entityId: string }[]): Promise<Map<string, string>> {
+  const out = new Map<string, string>();
+  const wanted = entities.filter((e) => e.list && e.entityId && !/^(nome|registro):/.test(e.entityId));
+  // D1 allows 100 bound parameters per statement: 2 per entity, in chunks.
+  for (let i = 0; i < wanted.length; i += 40) {
+    const chunk = wanted.slice(i, i + 40);
+    const rows = await db
+      .select({ listId: screeningEntities.listId, entityId: screeningEntities.entityId, recordHash: screeningEntities.recordHash })
+      .from(screeningEntities)
+      .innerJoin(screeningLists, and(eq(screeningLists.id, screeningEntities.listId), eq(screeningLists.currentSha256, screeningEntities.sha256)))
+      .where(or(...chunk.map((e) => and(eq(screeningEntities.listId, e.list), eq(screeningEntities.entityId, e.entityId)))))
+      .all();
+    for (const r of rows) out.set(`${r.listId}|${r.entityId}`, r.recordHash);
+  }
+  return out;
+}
+
+/** Which of these lists this database holds (screening engine): their entities are looked up, not trusted from the run. */
+export async function knownLists(db: Db, listIds: string[]): Promise<Set<string>> {
+  const ids = [...new Set(listIds.filter(Boolean))];
+  if (ids.length === 0) return new Set();
+  const rows = await db.select({ id: screeningLists.id }).from(screeningLists).where(inArray(screeningLists.id, ids)).all();
+  return new Set(rows.map((r) => r.id));
+}
