@@ -13,6 +13,7 @@ import {
   PARTICLE_CANON,
   PLACE_WORDS,
   ROMAN_NUMERALS,
+  SUFFIX_CANON,
   TITLES,
   WEAK_TITLES,
 } from "./tables";
@@ -87,7 +88,7 @@ function fixMixedToken(word: string): string {
 
 const MUHAMMAD = /^(m[ouea]?h[ae]?m+[ae]?d|m[ouea]h[ae]m+[ae]d|muhammed|mohd|mhd|mhmd|mehmet|mehmed|mahomed|mohamad|mohammad|muhamad|muhammad|mohamed|mohammed|mohamud|muhamed)$/;
 const ABD_PREFIX = /^(abd|abdu|abdul|abdel|abdal|abdol|abdoul|abdur|abdus|abduh)$/;
-const ABD_GLUED = /^(abdel|abdal|abdol|abdoul|abdur|abdus|abdel|abdou|abdu)(?=[a-z]{3,})/;
+const ABD_GLUED = /^(abdel|abdal|abdol|abdoul|abdur|abdus|abdou|abdu(?!l))(?=[a-z]{3,})/;
 
 /** Arabic name conventions: one spelling of Muhammad; "Abd al-X" / "Abdel X" / "Abdul X" are the one word "abdulx". */
 function arabicCanon(words: string[]): string[] {
@@ -246,6 +247,7 @@ export function tokenizeName(name: string, schema: MatchSchema = "Thing"): Token
       weight = 0.3;
     } else if (person && GENERATIONAL.has(w) && i > 0) {
       role = "suffix";
+      text = SUFFIX_CANON[w] ?? w;
       weight = 0.2;
     } else if (!person && ORG_STOPWORDS.has(w)) {
       role = "stopword";

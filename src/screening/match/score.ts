@@ -191,9 +191,15 @@ function legalConflict(a: string[], b: string[]): boolean {
   return !b.some((x) => fa.has(fam(x)));
 }
 
-/** Relative cost of a word present on one side only (a missing middle name), against a word that conflicts (1). */
-function extraCost(schema: MatchSchema): number {
-  return schema === "Person" ? 0.25 : 0.4;
+/**
+ * Relative cost of a word present on one side only (a missing middle name),
+ * against a word that conflicts (CONFLICT_COST). A person matched on one name
+ * word only has no "middle" to miss: the other side's extra words are then
+ * likely a family name the query lacks ("Vladimir" is not "Vladimir Putin").
+ */
+function extraCost(schema: MatchSchema, matchedNameWords: number): number {
+  if (schema === "Person") return matchedNameWords >= 2 ? 0.25 : 0.6;
+  return 0.4;
 }
 
 function scoreTokens(ta: TokenizedName, tb: TokenizedName, schema: MatchSchema, reasons: Set<MatchReason>): number {
@@ -204,6 +210,7 @@ function scoreTokens(ta: TokenizedName, tb: TokenizedName, schema: MatchSchema, 
   let num = 0;
   let den = 0;
   let fullWords = 0;
+  let nameWords = 0;
   let distinctive = false;
   for (const p of pairs) {
     const c = credit(p.sim);
@@ -221,6 +228,7 @@ function scoreTokens(ta: TokenizedName, tb: TokenizedName, schema: MatchSchema, 
     const acronym = kinds === "initials" && schema !== "Person" && Math.max(p.a.length, p.b.length) >= 3;
     if ((acronym || (kinds !== "initial" && kinds !== "initials")) && toks.some(isNameLike)) fullWords++;
     if (acronym) distinctive = true;
+    if (kinds !== "initial" && kinds !== "initials" && credit(p.sim) > 0) nameWords += Math.max(p.a.filter((i) => A[i].role === "name").length, p.b.filter((j) => B[j].role === "name").length);
     if (kinds !== "initial" && kinds !== "initials" && toks.some((t) => t.role === "name")) distinctive = true;
   }
   const usedA = new Set(pairs.flatMap((p) => p.a));
@@ -229,10 +237,12 @@ function scoreTokens(ta: TokenizedName, tb: TokenizedName, schema: MatchSchema, 
   let ub = 0;
   let unmatchedNameA = false;
   let unmatchedNameB = false;
+  let unmatchedWord = false;
   A.forEach((t, i) => {
     if (usedA.has(i)) return;
     ua += t.weight;
     if (t.role === "name") unmatchedNameA = true;
+    if (t.role !== "particle" && t.role !== "suffix" && t.role !== "stopword") unmatchedWord = true;
     if (t.role === "particle") reasons.add("particle");
     if (t.role === "suffix") reasons.add("suffix");
     if (t.role === "number") reasons.add("number");
@@ -241,6 +251,7 @@ function scoreTokens(ta: TokenizedName, tb: TokenizedName, schema: MatchSchema, 
     if (usedB.has(j)) return;
     ub += t.weight;
     if (t.role === "name") unmatchedNameB = true;
+    if (t.role !== "particle" && t.role !== "suffix" && t.role !== "stopword") unmatchedWord = true;
     if (t.role === "particle") reasons.add("particle");
     if (t.role === "suffix") reasons.add("suffix");
     if (t.role === "number") reasons.add("number");
@@ -248,8 +259,8 @@ function scoreTokens(ta: TokenizedName, tb: TokenizedName, schema: MatchSchema, 
   const conflict = Math.min(ua, ub);
   const extra = Math.max(ua, ub) - conflict;
   if (conflict > 0.25) reasons.add("conflict");
-  if (extra > 0) reasons.add(schema === "Person" && (unmatchedNameA || unmatchedNameB) ? "missing_middle" : "extra_tokens");
-  let score = den > 0 ? num / (den + CONFLICT_COST * conflict + extraCost(schema) * extra) : 0;
+  if (extra > 0 && unmatchedWord) reasons.add(schema === "Person" && (unmatchedNameA || unmatchedNameB) ? "missing_middle" : "extra_tokens");
+  let score = den > 0 ? num / (den + CONFLICT_COST * conflict + extraCost(schema, nameWords) * extra) : 0;
   // Order: pairs taken in the first name's order should also be in order in the second.
   const ordered = pairs.filter((p) => p.a.length && p.b.length).sort((p, q) => p.a[0] - q.a[0]);
   for (let k = 1; k < ordered.length; k++) {
@@ -296,5 +307,7 @@ export function scoreNames(query: string | PreparedName, candidate: string | Pre
     score = Math.max(score, 0.99);
   }
   score = Math.max(0, Math.min(1, Math.round(score * 1000) / 1000));
+  // Equal after canonical spellings ("Mohamed bin Salman" = "Muhammad ibn Salman").
+  if (reasons.size === 0) reasons.add("normalized");
   return { score, reasons: [...reasons] };
 }

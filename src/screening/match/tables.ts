@@ -12,14 +12,14 @@
 export const PARTICLES: ReadonlySet<string> = new Set([
   "da", "de", "do", "das", "dos", "e", "del", "della", "dello", "di", "du", "des", "la", "le", "lo", "y", "i",
   "van", "von", "der", "den", "ten", "ter", "vom", "zu", "zum", "zur", "op", "het",
-  "bin", "ibn", "ben", "bint", "binti", "bte", "bt", "ould", "walad",
+  "bin", "ibn", "ben", "bn", "bint", "binti", "bte", "bt", "ould", "walad",
   "al", "el", "ul", "ad", "ed", "an", "ar", "as", "at", "az", "ash", "abu", "abou", "abo", "um", "umm",
   "na",
 ]);
 
 /** Canonical spelling of particles whose variants mean the same thing (so "ben" pairs with "bin"). */
 export const PARTICLE_CANON: Readonly<Record<string, string>> = {
-  ibn: "bin", ben: "bin", bint: "bin", binti: "bin", bte: "bin", bt: "bin",
+  ibn: "bin", ben: "bin", bn: "bin", bint: "bin", binti: "bin", bte: "bin", bt: "bin",
   el: "al", ul: "al", ad: "al", ed: "al", an: "al", ar: "al", as: "al", at: "al", az: "al", ash: "al",
   abou: "abu", abo: "abu",
   das: "da", dos: "do", della: "de", dello: "de", del: "de", di: "de", du: "de", des: "de",
@@ -38,6 +38,11 @@ export const TITLES: ReadonlySet<string> = new Set([
 ]);
 /** Titles that are also common given names or name parts: dropped only when other name words remain. */
 export const WEAK_TITLES: ReadonlySet<string> = new Set(["sayyid", "syed", "amir", "emir", "hafiz", "imam", "prince", "king", "don", "dom", "dona", "sr", "major", "general", "lord", "lady"]);
+
+/** Spellings of the same generational suffix. */
+export const SUFFIX_CANON: Readonly<Record<string, string>> = {
+  jr: "junior", jnr: "junior", snr: "senior", "2nd": "ii", "3rd": "iii",
+};
 
 /** Generational and family-line suffixes (Portuguese and English). */
 export const GENERATIONAL: ReadonlySet<string> = new Set([
