@@ -55,6 +55,13 @@ function euRecord(rec: XNode): ListEntity | null {
     if (code) pushUnique(nationalities, code);
   }
 
+  if (type === "organization")
+    // A company's registered country is the nearest thing it has to a nationality.
+    for (const a of xChildren(rec, "address")) {
+      const code = country(a);
+      if (code) pushUnique(nationalities, code);
+    }
+
   const documents: ListDocument[] = [];
   for (const d of xChildren(rec, "identification")) {
     const value = clean(d.attrs.number) || clean(d.attrs.latinNumber);
