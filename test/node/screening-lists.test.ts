@@ -1,17 +1,20 @@
 // List parsers on the real (and the realistic hand-made) files in
 // test/fixtures/lists: counts, chosen entities field by field, the BR lists
 // row by row against truth.json, and the same output whatever the chunking.
-import { readFileSync } from "node:fs";
-import { fileURLToPath } from "node:url";
 import { describe, expect, it } from "vitest";
 import { LIST_PARSERS, type ListFiles } from "../../src/screening/lists";
 import type { ListEntity, ListId } from "../../src/screening/types";
 
-const DIR = fileURLToPath(new URL("../fixtures/lists/", import.meta.url));
+// Node's fs through a dynamic import with its one signature typed here: the
+// project's tsconfig carries Workers types, not @types/node (as in import-cycles.test.ts).
+const fsModule = "node:fs";
+const { readFileSync } = (await import(fsModule)) as { readFileSync(file: URL): Uint8Array };
+
+const DIR = new URL("../fixtures/lists/", (import.meta as unknown as { url: string }).url);
 const AS_OF = "2026-11-30";
 
 function bytes(path: string): Uint8Array {
-  return new Uint8Array(readFileSync(DIR + path));
+  return new Uint8Array(readFileSync(new URL(path, DIR)));
 }
 
 async function* chunks(b: Uint8Array, size: number): AsyncGenerator<Uint8Array> {
@@ -180,7 +183,7 @@ interface TruthRow {
   ended?: boolean;
   carencia?: string;
 }
-const truth = JSON.parse(readFileSync(DIR + "br/truth.json", "utf8")) as Record<"ceis" | "cnep" | "pep" | "mte", TruthRow[]>;
+const truth = JSON.parse(new TextDecoder().decode(bytes("br/truth.json"))) as Record<"ceis" | "cnep" | "pep" | "mte", TruthRow[]>;
 
 /** dd/mm/yyyy → yyyy-mm-dd */
 const iso = (d: string) => d.split("/").reverse().join("-");
