@@ -27,6 +27,8 @@ export default defineConfig(async () => {
               },
             }),
           ],
+          // List files as base64 data URLs (`import x from "…/ceis.zip?inline"`): ZIPs and ISO-8859-1 CSVs are bytes, not text.
+          assetsInclude: ["**/fixtures/lists/**"],
           test: {
             name: "workers",
             include: ["test/**/*.test.ts", "src/**/*.test.ts"],

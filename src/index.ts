@@ -1,6 +1,7 @@
 // Worker entry: the HTTP app, the Cron Trigger and the Durable Object classes. Nothing else.
 import { createApp } from "./app";
 import { sweepStalledRuns } from "./runs/sweeper";
+import { LIST_CRONS, refreshScheduledLists } from "./screening/ingest";
 
 const app = createApp();
 
@@ -8,6 +9,11 @@ export default {
   fetch: app.fetch,
   // wrangler.toml [triggers]: every minute, re-drive or fail stranded runs (src/runs/sweeper.ts).
   async scheduled(controller, env) {
+    // The list crons (src/screening/ingest.ts LIST_CRONS) start refreshes; each list's object does the work.
+    if (Object.hasOwn(LIST_CRONS, controller.cron)) {
+      console.log(`lists: ${JSON.stringify(await refreshScheduledLists(env, controller.cron, new Date(controller.scheduledTime)))}`);
+      return;
+    }
     const swept = await sweepStalledRuns(env, new Date(controller.scheduledTime));
     if (swept.length > 0) {
       const count = (a: string) => swept.filter((s) => s.action === a).length;
@@ -19,3 +25,4 @@ export default {
 export { RunObject } from "./runs/run-object";
 export { RateLimiter } from "./ratelimit/limiter-object";
 export { WebhookDelivery } from "./webhooks/delivery-object";
+export { ListIngest } from "./screening/ingest-object";

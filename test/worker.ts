@@ -4,15 +4,16 @@
 // reads them from. Production code has no setter and no mutable export: a
 // deployed Worker's env can only hold string-keyed bindings, so it always gets
 // the global fetch.
-import { RunObject as ProductionRunObject, WebhookDelivery as ProductionWebhookDelivery } from "../src/index";
+import { ListIngest as ProductionListIngest, RunObject as ProductionRunObject, WebhookDelivery as ProductionWebhookDelivery } from "../src/index";
+import { LISTS_TRANSPORT } from "../src/screening/ingest";
 import { LIVE_TRANSPORT } from "../src/sources/resolve";
 import { WEBHOOK_TRANSPORT } from "../src/webhooks/transport";
-import { liveTransport, webhookOverrides } from "./helpers/transports";
+import { listsTransport, liveTransport, webhookOverrides } from "./helpers/transports";
 
 export { default, RateLimiter } from "../src/index";
 
 const withTestTransports = (env: Env): Env => {
-  const injected = { ...env, [LIVE_TRANSPORT]: liveTransport, [WEBHOOK_TRANSPORT]: webhookOverrides };
+  const injected = { ...env, [LIVE_TRANSPORT]: liveTransport, [WEBHOOK_TRANSPORT]: webhookOverrides, [LISTS_TRANSPORT]: listsTransport };
   return injected;
 };
 
@@ -23,6 +24,12 @@ export class RunObject extends ProductionRunObject {
 }
 
 export class WebhookDelivery extends ProductionWebhookDelivery {
+  constructor(ctx: DurableObjectState, env: Env) {
+    super(ctx, withTestTransports(env));
+  }
+}
+
+export class ListIngest extends ProductionListIngest {
   constructor(ctx: DurableObjectState, env: Env) {
     super(ctx, withTestTransports(env));
   }

@@ -2,6 +2,7 @@
 // Objects. This is the only mutable seam, and it lives in test code: a test
 // scripts providers or webhook receivers by changing these objects, which the
 // objects read at each call (tests and Durable Objects share one isolate).
+import type { ListsTransport } from "../../src/screening/ingest";
 import type { LiveTransport } from "../../src/sources/resolve";
 import type { WebhookTransport } from "../../src/webhooks/transport";
 
@@ -30,4 +31,16 @@ export const webhookOverrides: Partial<WebhookTransport> = {};
 export function setWebhookTransportForTests(t: Partial<WebhookTransport> | null): void {
   for (const k of Object.keys(webhookOverrides)) delete webhookOverrides[k as keyof WebhookTransport];
   Object.assign(webhookOverrides, t ?? {});
+}
+
+/**
+ * List downloads in the test Worker (ListIngest objects). Tests assign `fetch`
+ * (files served from test/fixtures/lists) and `limits` (small steps, and an
+ * hour between steps so the test drives each alarm itself).
+ */
+export const listsTransport: ListsTransport = { fetch: networkDisabled("list download") };
+
+export function resetListsTransport(): void {
+  listsTransport.fetch = networkDisabled("list download");
+  delete listsTransport.limits;
 }

@@ -4,7 +4,8 @@
 // suites deliver nothing. test/live-runs.test.ts scripts providers and
 // test/webhooks.test.ts a receiver (and drives the alarms itself) through
 // test/helpers/transports.ts, which the test Worker (test/worker.ts) injects.
-import { networkDisabled, resetLiveTransport, setWebhookTransportForTests } from "../helpers/transports";
+import { networkDisabled, resetListsTransport, resetLiveTransport, setWebhookTransportForTests } from "../helpers/transports";
 
 resetLiveTransport();
+resetListsTransport();
 setWebhookTransportForTests({ fetch: networkDisabled("webhook"), firstAttemptDelayMs: 3_600_000 });

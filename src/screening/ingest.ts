@@ -1,0 +1,321 @@
+// List ingestion, the parts outside the Durable Object: where each list comes
+// from (official URLs, LIST_URL_<ID> overrides), the outbound transport, the
+// limits that keep one alarm invocation within the Workers limits, how an
+// entity becomes rows, the Cron Trigger schedule, and the admin views.
+// The refresh itself (fetch → R2 → parse → stage → switch) runs in
+// ListIngest (ingest-object.ts), one object per list.
+import { canonicalJson, sha256Hex } from "../lib/crypto";
+import { normalizeName } from "./match/normalize";
+import { cguFileUrl, LIST_PARSERS, LISTS, type ListFileRole, type ListFiles } from "./lists";
+import { getListState, getListStates, type ListStateRow, type StagedEntity } from "./store";
+import { LIST_IDS, type ByteSource, type ListEntity, type ListId } from "./types";
+
+// ---- transport --------------------------------------------------------------
+
+/** Outbound fetch of list files, plus limit overrides (tests shrink steps to observe staging). */
+export interface ListsTransport {
+  fetch: typeof fetch;
+  limits?: Partial<IngestLimits>;
+}
+
+/**
+ * The lists transport travels with the env the ListIngest object was built
+ * with, like LIVE_TRANSPORT (src/sources/resolve.ts): configuration can only
+ * set string keys, so a deployed Worker always gets the global fetch; the test
+ * Worker (test/worker.ts) injects a scripted one and never reaches the network.
+ */
+export const LISTS_TRANSPORT = Symbol("kycert.listsTransport");
+
+const GLOBAL_TRANSPORT: ListsTransport = { fetch: (input, init) => fetch(input, init) };
+
+export const listsTransportOf = (env: Env): ListsTransport =>
+  (env as Env & { [LISTS_TRANSPORT]?: ListsTransport })[LISTS_TRANSPORT] ?? GLOBAL_TRANSPORT;
+
+// ---- limits -----------------------------------------------------------------
+
+export interface IngestLimits {
+  /** Wall time one alarm invocation spends staging before it checkpoints and re-arms. */
+  stepBudgetMs: number;
+  /** Entities one invocation stages at most (each later invocation re-parses up to its checkpoint). */
+  stepEntities: number;
+  /** Entities per D1 batch (3 statements: entities, names, documents). */
+  batchEntities: number;
+  /** JSON bytes per batch: each statement's one JSON parameter stays well under D1's 2 MB value limit. */
+  batchBytes: number;
+  /** R2 multipart part size (R2: ≥ 5 MiB and equal for all but the last part). */
+  partBytes: number;
+  /** A list file larger than this is refused (a runaway or wrong URL). */
+  maxFileBytes: number;
+  /** Time allowed for one file's response (headers and body). */
+  fetchTimeoutMs: number;
+  /** Rows per table one cleanup statement deletes. */
+  deleteRows: number;
+  /** Delay before each next step (0 in production; tests set an hour and drive the alarms themselves). */
+  stepGapMs: number;
+  /** Superseded rows are deleted this long after a switch, so a search that pinned the old version finishes on it. */
+  cleanupGraceMs: number;
+  /** Consecutive failed steps (D1/R2 unavailable) before the refresh gives up and records last_error. */
+  maxFailures: number;
+  /** Delay before retrying a step that failed on D1/R2. */
+  retryDelayMs: number;
+  /** How soon the object resumes after an invocation died mid-step (re-armed before any I/O). */
+  watchdogMs: number;
+}
+
+export const DEFAULT_LIMITS: IngestLimits = {
+  stepBudgetMs: 15_000,
+  stepEntities: 25_000,
+  batchEntities: 400,
+  batchBytes: 512 * 1024,
+  partBytes: 8 * 1024 * 1024,
+  maxFileBytes: 256 * 1024 * 1024,
+  fetchTimeoutMs: 180_000,
+  deleteRows: 4_000,
+  stepGapMs: 0,
+  cleanupGraceMs: 60_000,
+  maxFailures: 5,
+  retryDelayMs: 30_000,
+  watchdogMs: 240_000,
+};
+
+export const limitsOf = (env: Env): IngestLimits => ({ ...DEFAULT_LIMITS, ...(listsTransportOf(env).limits ?? {}) });
+
+// ---- where each list comes from ------------------------------------------------
+
+export const isListId = (s: string): s is ListId => Object.hasOwn(LISTS, s);
+
+export const listName = (id: ListId): string => LISTS[id].name;
+
+/** A refresh that cannot produce a version: recorded as last_error, the previous version keeps serving. */
+export class RefreshFailure extends Error {
+  override name = "RefreshFailure";
+}
+
+const LOOPBACK = /^(localhost|127(?:\.\d{1,3}){3}|\[::1\])$/i;
+
+/** https anywhere; http only to loopback (local dev, tests). */
+export function checkListUrl(raw: string, what: string): URL {
+  let url: URL;
+  try {
+    url = new URL(raw);
+  } catch {
+    throw new RefreshFailure(`${what}: URL inválida (${raw.slice(0, 200)})`);
+  }
+  if (url.protocol === "https:") return url;
+  if (url.protocol === "http:" && LOOPBACK.test(url.hostname)) return url;
+  throw new RefreshFailure(`${what}: use https (http só em loopback): ${url.protocol}//${url.host}`);
+}
+
+const overrideOf = (env: Env, id: ListId): string | null => {
+  const v = (env as unknown as Record<string, unknown>)[LISTS[id].env_var];
+  return typeof v === "string" && v.trim() !== "" ? v.trim() : null;
+};
+
+/** The URL a list is configured to come from (LIST_URL_<ID>, else the official one), as the admin plane shows it. */
+export const configuredUrl = (env: Env, id: ListId): string => overrideOf(env, id) ?? LISTS[id].url;
+
+/** One file to download: its role for the parser and where it is. */
+export interface ListFile {
+  role: ListFileRole;
+  /** File name under the refresh's R2 prefix (the official one for OFAC). */
+  name: string;
+  url: string;
+  /** false: a 404 means the publisher has none (OFAC comments), not a failure. */
+  required: boolean;
+}
+
+/**
+ * The files a refresh downloads (CONTRACT §14). OFAC: the base URL + official
+ * file names. The others: one file, the override URL as given; without an
+ * override, CGU lists are resolved through the Portal da Transparência download
+ * page (the newest file is named in its script, lists.ts cguFileUrl).
+ */
+export async function resolveFiles(env: Env, id: ListId, fetcher: typeof fetch, timeoutMs: number): Promise<{ sourceUrl: string; files: ListFile[] }> {
+  const meta = LISTS[id];
+  const override = overrideOf(env, id);
+  const sourceUrl = override ?? meta.url;
+  const what = override ? meta.env_var : `URL oficial de ${id}`;
+  if (meta.files) {
+    const base = checkListUrl(sourceUrl.endsWith("/") ? sourceUrl : `${sourceUrl}/`, what);
+    return { sourceUrl, files: meta.files.map((f) => ({ role: f.role, name: f.name, url: new URL(f.name, base).toString(), required: f.required })) };
+  }
+  if (!override && meta.dated) {
+    const page = checkListUrl(sourceUrl, what);
+    const res = await fetchOrFail(fetcher, page.toString(), timeoutMs);
+    const url = cguFileUrl(id as "cgu_ceis" | "cgu_cnep" | "cgu_pep", await res.text());
+    if (!url) throw new RefreshFailure(`a página de download não indica nenhum arquivo: ${page}`);
+    checkListUrl(url, what);
+    return { sourceUrl: url, files: [{ role: "primary", name: url.split("/").pop()!, url, required: true }] };
+  }
+  const url = checkListUrl(sourceUrl, what);
+  const last = url.pathname.split("/").pop() || "list";
+  return { sourceUrl, files: [{ role: "primary", name: last.replace(/[^A-Za-z0-9._-]/g, "_"), url: url.toString(), required: true }] };
+}
+
+/** GET with a timeout; a network error or a non-2xx status is a RefreshFailure. */
+export async function fetchOrFail(fetcher: typeof fetch, url: string, timeoutMs: number): Promise<Response> {
+  let res: Response;
+  try {
+    res = await fetcher(url, { redirect: "follow", signal: AbortSignal.timeout(timeoutMs) });
+  } catch (err) {
+    throw new RefreshFailure(`falha de rede ao baixar ${url}: ${(err as Error).message ?? err}`.slice(0, 500));
+  }
+  if (!res.ok) {
+    await res.body?.cancel().catch(() => undefined);
+    throw new RefreshFailure(`HTTP ${res.status} ao baixar ${url}`);
+  }
+  return res;
+}
+
+// ---- parsing --------------------------------------------------------------------
+
+/** Opens a downloaded file by role (a fresh stream each call); undefined when the list has none. */
+export type FileOpener = (role: ListFileRole) => Promise<ByteSource | undefined>;
+
+/** The entities of a list's files, in file order (the order is the staging checkpoint's unit). */
+export async function* parseList(id: ListId, open: FileOpener, asOf: string): AsyncGenerator<ListEntity> {
+  const primary = await open("primary");
+  if (!primary) throw new RefreshFailure("arquivo principal da lista ausente");
+  const files: ListFiles = { primary };
+  for (const role of ["alt", "add", "comments"] as const) {
+    const f = await open(role);
+    if (f) files[role] = f;
+  }
+  yield* LIST_PARSERS[id](files, { asOf });
+}
+
+// ---- entity → rows ------------------------------------------------------------------
+
+/** The rows of one entity: its names (primary first, each distinct normalised name once) and its record hash. */
+export async function stageEntity(entity: ListEntity): Promise<StagedEntity> {
+  const names: StagedEntity["names"] = [];
+  const seen = new Map<string, number>();
+  const add = (name: string, weak: boolean) => {
+    const norm = normalizeName(name);
+    if (!norm) return;
+    const at = seen.get(norm);
+    // The same name listed as a strong and a weak alias counts as strong.
+    if (at !== undefined) {
+      if (!weak) names[at].weak = false;
+      return;
+    }
+    seen.set(norm, names.length);
+    names.push({ name, norm, weak });
+  };
+  add(entity.name, false);
+  for (const a of entity.aliases) add(a.name, !!a.weak);
+  return { entity, names, recordHash: await sha256Hex(canonicalJson(entity)) };
+}
+
+/** Bytes a staged entity adds to its batch's JSON parameters (entity JSON twice escaped, names, documents). */
+export const stagedSize = (s: StagedEntity): number =>
+  JSON.stringify(s.entity).length * 1.2 + 64 + s.names.reduce((n, x) => n + x.name.length + x.norm.length + 24, 0) + s.entity.documents.length * 48;
+
+// ---- schedule (Cron Triggers) --------------------------------------------------------
+
+/**
+ * Cron Triggers by refresh interval (lists.ts `refresh_hours`, from the cadences
+ * of reference/lists.md). Checking often is cheap: unchanged bytes end the
+ * refresh after the download, with no new rows. wrangler.toml lists these
+ * expressions (default and production; Previews accept no cron triggers).
+ */
+export const CRON_BY_REFRESH_HOURS: Record<number, string> = {
+  6: "17 */6 * * *",
+  12: "47 */12 * * *",
+  24: "41 9 * * *",
+  168: "41 9 * * 1",
+};
+
+/** Cron expression → the lists it refreshes. */
+export const LIST_CRONS: Record<string, readonly ListId[]> = (() => {
+  const out: Record<string, ListId[]> = {};
+  for (const id of LIST_IDS) {
+    const cron = CRON_BY_REFRESH_HOURS[LISTS[id].refresh_hours];
+    if (cron) (out[cron] ??= []).push(id);
+  }
+  return out;
+})();
+
+export const ingestStub = (env: Env, id: ListId) => env.LIST_INGEST.get(env.LIST_INGEST.idFromName(id));
+
+/** The scheduled handler's part for lists: starts the refresh of every list due at this cron (a running one is left alone). */
+export async function refreshScheduledLists(env: Env, cron: string, now: Date): Promise<{ list: ListId; started: boolean; error?: string }[]> {
+  const due = LIST_CRONS[cron] ?? [];
+  return Promise.all(
+    due.map(async (list) => {
+      try {
+        const r = await ingestStub(env, list).refresh(list, now.toISOString());
+        return { list, started: r.started };
+      } catch (err) {
+        return { list, started: false, error: String((err as Error).message ?? err).slice(0, 200) };
+      }
+    }),
+  );
+}
+
+// ---- admin views (contract §14) --------------------------------------------------------
+
+export interface ListView {
+  id: ListId;
+  name: string;
+  status: "empty" | "loading" | "ready" | "error";
+  source_url: string;
+  version: null | { sha256: string; fetched_at: string; entities: number; names: number };
+  loading_since: string | null;
+  last_error: null | { at: string; message: string };
+}
+
+export function listView(env: Env, row: ListStateRow): ListView {
+  const serving = row.current_sha256 !== null;
+  return {
+    id: row.id,
+    name: listName(row.id),
+    // `ready` whenever a version serves, even while a refresh of it runs.
+    status: serving ? "ready" : row.loading_since ? "loading" : row.last_error_at ? "error" : "empty",
+    source_url: configuredUrl(env, row.id),
+    version: serving
+      ? { sha256: row.current_sha256!, fetched_at: row.current_fetched_at!, entities: row.current_entities ?? 0, names: row.current_names ?? 0 }
+      : null,
+    loading_since: row.loading_since,
+    last_error: row.last_error_at ? { at: row.last_error_at, message: row.last_error_message ?? "" } : null,
+  };
+}
+
+const emptyRow = (id: ListId): ListStateRow => ({
+  id,
+  status: "empty",
+  source_url: null,
+  current_sha256: null,
+  current_fetched_at: null,
+  current_entities: null,
+  current_names: null,
+  loading_since: null,
+  last_error_at: null,
+  last_error_message: null,
+  updated_at: "",
+});
+
+/** Every list, in the contract's order. */
+export async function listViews(env: Env): Promise<ListView[]> {
+  const rows = new Map((await getListStates(env.DB)).map((r) => [r.id, r] as const));
+  return LIST_IDS.map((id) => listView(env, rows.get(id) ?? emptyRow(id)));
+}
+
+export async function listViewOf(env: Env, id: ListId): Promise<ListView> {
+  return listView(env, (await getListState(env.DB, id)) ?? emptyRow(id));
+}
+
+/**
+ * POST /refresh: starts a refresh, or finds the one running (same refresh).
+ * The view shows it loading even if it already ended by the time D1 is read:
+ * the 202 describes the refresh this request started or joined.
+ */
+export async function requestRefresh(env: Env, id: ListId, now: Date): Promise<ListView> {
+  const r = await ingestStub(env, id).refresh(id, now.toISOString());
+  const view = await listViewOf(env, id);
+  if (view.loading_since === null) {
+    view.loading_since = r.loading_since;
+    if (view.status !== "ready") view.status = "loading";
+  }
+  return view;
+}
