@@ -12,6 +12,7 @@ import { apiKeyAuth, type AuthContext } from "./http/middleware/auth";
 import { rateLimit } from "./http/middleware/rate-limit";
 import { requestId } from "./http/middleware/request-id";
 import { adminRoutes } from "./http/routes/admin";
+import { casesRoutes } from "./http/routes/cases";
 import { docsRoutes } from "./http/routes/docs";
 import { eventsRoutes } from "./http/routes/events";
 import { healthRoutes } from "./http/routes/health";
@@ -54,6 +55,7 @@ export function createApp(options: AppOptions = {}) {
   app.route("/api/v1/bureau", runsRoutes);
   app.route("/api/v1/bureau", reportRoutes);
   app.route("/api/v1/bureau", eventsRoutes);
+  app.route("/api/v1/bureau", casesRoutes);
   app.route("/", downloadRoutes);
   app.route("/admin/v1", adminRoutes);
   app.route("/admin/v1", adminUserRoutes);

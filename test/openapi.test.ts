@@ -245,6 +245,40 @@ describe("real responses conform to the document", () => {
     await conform("post", "/api/v1/bureau/events/{id}/redeliver", await call("POST", "/api/v1/bureau/events/evt_nope/redeliver", { key }));
   });
 
+  it("cases: list, get, assign, resolve, approve, return and their errors", async () => {
+    const tenant = await createTenant();
+    const key = await createKey(tenant.id, "test", ["runs:write", "runs:read", "cases:read", "cases:write"]);
+    const readOnly = await createKey(tenant.id, "test", ["runs:read", "cases:read"]);
+    const P = "/api/v1/bureau/cases";
+    const review = await createAndFinish(key, pfBody("000.000.004-53"));
+    const held = await createAndFinish(key, pfBody("000.000.008-06"));
+    const id = review.case_id as string;
+    const note = "Conferido com documentos enviados pelo cliente.";
+    await conform("get", P, await call("GET", P, { key }));
+    await conform("get", P, await call("GET", `${P}?status=open&overdue=false&limit=1`, { key }));
+    await conform("get", `${P}/{id}`, await call("GET", `${P}/${id}`, { key }));
+    await conform("post", `${P}/{id}/assign`, await call("POST", `${P}/${id}/assign`, { key, body: { assignee: "ana@x.com.br", actor: "ana@x.com.br" } }));
+    await conform("post", `${P}/{id}/approve`, await call("POST", `${P}/${id}/approve`, { key, body: { actor: "bia@x.com.br" } })); // 409 not pending
+    await conform("post", `${P}/{id}/return`, await call("POST", `${P}/${id}/return`, { key, body: { actor: "bia@x.com.br", note } })); // 409 not pending
+    await conform("post", `${P}/{id}/resolve`, await call("POST", `${P}/${id}/resolve`, { key, body: { outcome: "rejected", reason_code: "other", note, actor: "ana@x.com.br" } }));
+    await conform("post", `${P}/{id}/resolve`, await call("POST", `${P}/${id}/resolve`, { key, body: { outcome: "approved", reason_code: "other", note, actor: "ana@x.com.br" } })); // 409 pending
+    await conform("post", `${P}/{id}/approve`, await call("POST", `${P}/${id}/approve`, { key, body: { actor: "ana@x.com.br" } })); // 403 four eyes
+    await conform("post", `${P}/{id}/return`, await call("POST", `${P}/${id}/return`, { key, body: { actor: "bia@x.com.br", note } }));
+    await conform("post", `${P}/{id}/resolve`, await call("POST", `${P}/${id}/resolve`, { key, body: { outcome: "rejected", reason_code: "other", note, actor: "ana@x.com.br" } }));
+    await conform("post", `${P}/{id}/approve`, await call("POST", `${P}/${id}/approve`, { key, body: { actor: "bia@x.com.br" } }));
+    await conform("post", `${P}/{id}/approve`, await call("POST", `${P}/${id}/approve`, { key, body: { actor: "bia@x.com.br" } })); // 409 resolved
+    await conform("post", `${P}/{id}/assign`, await call("POST", `${P}/${id}/assign`, { key, body: { assignee: "ana@x.com.br", actor: "ana@x.com.br" } })); // 409 resolved
+    await conform("get", `${P}/{id}`, await call("GET", `${P}/${held.case_id}`, { key }));
+    await conform("get", `${P}/{id}`, await call("GET", `${P}/case_nope`, { key }));
+    await conform("get", P, await call("GET", `${P}?limit=0`, { key }));
+    await conform("get", P, await call("GET", `${P}?status=nope`, { key }));
+    await conform("get", P, await call("GET", `${P}?cursor=abc`, { key }));
+    await conform("get", P, await call("GET", `${P}?surprise=1`, { key }));
+    await conform("post", `${P}/{id}/resolve`, await call("POST", `${P}/${held.case_id}/resolve`, { key, body: { outcome: "approved", reason_code: "other", note: "curta", actor: "ana@x.com.br" } }));
+    await conform("post", `${P}/{id}/resolve`, await call("POST", `${P}/${held.case_id}/resolve`, { key: readOnly, body: { outcome: "approved", reason_code: "other", note, actor: "ana@x.com.br" } }));
+    await conform("post", `${P}/{id}/assign`, await call("POST", `${P}/case_nope/assign`, { key, body: { assignee: "ana@x.com.br", actor: "ana@x.com.br" } }));
+  });
+
   it("meta: the document, the page, health", async () => {
     await conform("get", "/api/v1/openapi.json", await call("GET", "/api/v1/openapi.json"));
     await conform("get", "/docs", await call("GET", "/docs"));

@@ -311,4 +311,10 @@ export interface RunBody {
   started_at: string | null;
   completed_at: string | null;
   livemode: boolean;
+  /**
+   * The review case the run opened and its resolution (contract §15). Not part
+   * of the stored (immutable) body: merged from the D1 row when the run is read.
+   */
+  case_id?: string | null;
+  final_decision?: Decision | null;
 }

@@ -38,7 +38,9 @@ export interface WebhookEnvelope {
 /** The envelope; for run.failed the run carries `decision: null` and `failed_at`. */
 export function buildEnvelope(id: string, event: WebhookEventType, run: RunBody): WebhookEnvelope {
   const terminalAt = run.completed_at ?? run.created_at;
-  const object: EventRunObject = event === "run.failed" ? { ...run, decision: null, failed_at: terminalAt } : run;
+  // The case fields as GET /runs/{id} shows them at this moment (no case: both null).
+  const withCase: RunBody = { ...run, case_id: run.case_id ?? null, final_decision: run.final_decision ?? null };
+  const object: EventRunObject = event === "run.failed" ? { ...withCase, decision: null, failed_at: terminalAt } : withCase;
   return {
     id,
     object: "event",

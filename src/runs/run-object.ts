@@ -25,6 +25,7 @@ import { nextStep, skippedSources } from "../domain/plan";
 import {
   isTerminal,
   type PartnerOutcome,
+  type RunBody,
   type RunStatus,
   type SourceResult,
   type Subject,
@@ -44,6 +45,9 @@ import { executeSource, type ExecutionPolicy } from "./executor";
 import { newRunRow, runInitFor } from "./records";
 import type { RunInit, StoredResult } from "./types";
 import { buildRunBody } from "./views";
+import { clearRememberedMatches, subjectHash } from "../cases/matches";
+import { afterCaseOpening, caseOpeningFor } from "../cases/opening";
+import { withClearedMatchFindings, type ClearedMatch } from "../domain/cases";
 
 type PartnerRow = {
   run_id: string;
@@ -439,8 +443,13 @@ export class RunObject extends DurableObject<Env> {
    */
   private async finalize(init: RunInit, forced: "cancelado" | RunStatus | null): Promise<void> {
     let stored = this.meta<StoredResult>("final");
+    // Matches this subject's earlier cases resolved as false positives are cleared before deciding (contract §15).
+    const memory = stored || forced === "cancelado" ? null : await this.rememberedFalsePositives(init);
+    // Input gates do not hold across that D1 read: a cancel may have ended the run meanwhile (it finalizes itself).
+    if (memory && this.status() === "cancelado") return;
+    stored = this.meta<StoredResult>("final");
     if (!stored) {
-      const results = this.results();
+      const results = memory?.results ?? this.results();
       const partners = this.partnerRows()
         .map((p) => (p.outcome ? (JSON.parse(p.outcome) as PartnerOutcome) : null))
         .filter((p): p is PartnerOutcome => p !== null);
@@ -451,7 +460,10 @@ export class RunObject extends DurableObject<Env> {
           : decide({ snapshot: init.snapshot, results, partners, livemode: init.livemode });
       const unscreened = this.meta<UnscreenedPartner[]>("unscreened_partners") ?? [];
       const analysis = outcome
-        ? analyze({ snapshot: init.snapshot, subjectType: init.subject.type, results, partners, unscreened, outcome })
+        ? withClearedMatchFindings(
+            analyze({ snapshot: init.snapshot, subjectType: init.subject.type, results, partners, unscreened, outcome }),
+            memory?.cleared ?? [],
+          )
         : null;
       // What leaves this object (D1, /detail, reports, webhooks) carries no CPF in clear.
       const cpfs = [init.subject.type === "pf" ? init.subject.document : "", ...qsaOf(results).map((p) => p.documento.replace(/\D/g, ""))];
@@ -471,7 +483,10 @@ export class RunObject extends DurableObject<Env> {
       this.setMeta("status", stored.body.status);
     }
     const body = stored.body;
-    await finishRun(createDb(this.env.DB), init.runId, init.tenantId, {
+    const db = createDb(this.env.DB);
+    // A `review` / `hold` run opens its case in the terminal write's batch (once: UNIQUE run_id).
+    const opening = await caseOpeningFor(db, { tenantId: init.tenantId, livemode: init.livemode, subjectHash: this.meta<string>("subject_hash") ?? null }, body);
+    await finishRun(db, init.runId, init.tenantId, {
       status: body.status,
       decision: body.decision,
       operativeDecision: body.operative_decision,
@@ -480,10 +495,12 @@ export class RunObject extends DurableObject<Env> {
       result: JSON.stringify(stored),
       startedAt: body.started_at,
       completedAt: body.completed_at!,
-    });
+    }, opening ?? undefined);
+    // case.opened, then the run's event carrying case_id as GET /runs/{id} shows it.
+    const caseFields = opening ? await afterCaseOpening(this.env, db, init.runId) : { caseId: null, finalDecision: null };
     // After the D1 mirror (a receiver that GETs the run sees it terminal) and before
     // `mirrored` (a crash in between re-enqueues: the event id is derived from the run).
-    await enqueueRunEvent(this.env, init, body);
+    await enqueueRunEvent(this.env, init, { ...body, case_id: caseFields.caseId, final_decision: caseFields.finalDecision as RunBody["final_decision"] });
     if (init.parentRunId) {
       const parent = this.env.RUN.get(this.env.RUN.idFromName(init.parentRunId));
       await parent.partnerFinished({
@@ -497,6 +514,21 @@ export class RunObject extends DurableObject<Env> {
     this.setMeta("mirrored", true);
     this.forgetClearDocuments(init);
     await this.ctx.storage.deleteAlarm();
+  }
+
+  /**
+   * The false-positive memory step: the subject's keyed document hash (kept in
+   * meta: the clear document is dropped once the run is mirrored), its
+   * remembered false positives read from D1, and the pure clearing step.
+   */
+  private async rememberedFalsePositives(init: RunInit): Promise<{ results: SourceResult[]; cleared: ClearedMatch[] }> {
+    let hash = this.meta<string>("subject_hash");
+    if (!hash) {
+      hash = await subjectHash(this.env.SERVER_SECRET, init.subject);
+      this.setMeta("subject_hash", hash);
+    }
+    const db = createDb(this.env.DB);
+    return clearRememberedMatches(db, { tenantId: init.tenantId, livemode: init.livemode, subjectHash: hash }, this.results());
   }
 
   /**

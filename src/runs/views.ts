@@ -86,6 +86,18 @@ export const storedResult = (row: RunRow): StoredResult | null =>
   row.result ? (JSON.parse(row.result) as StoredResult) : null;
 
 /**
+ * The review-case fields of a run (contract §15), from the D1 row: the stored
+ * terminal body is immutable, so they are merged in whenever a run is read.
+ */
+export const caseFields = (row: RunRow) => ({
+  case_id: row.caseId ?? null,
+  final_decision: (row.finalDecision ?? null) as RunBody["final_decision"],
+});
+
+/** GET /runs/{id} of a terminal run: the stored body plus its case fields. */
+export const runBodyView = (row: RunRow, stored: StoredResult): RunBody => ({ ...stored.body, ...caseFields(row) });
+
+/**
  * The list item (contract §6): the run object without `sources`. A run still
  * executing has the same fields as a finished one (empty rules and partners),
  * so clients read every item of a page the same way.
@@ -94,7 +106,7 @@ export function runSummary(row: RunRow) {
   const stored = storedResult(row);
   if (stored) {
     const { sources: _sources, ...rest } = stored.body;
-    return rest;
+    return { ...rest, ...caseFields(row) };
   }
   return {
     id: row.id,
@@ -118,6 +130,7 @@ export function runSummary(row: RunRow) {
     started_at: row.startedAt,
     completed_at: null,
     livemode: row.livemode,
+    ...caseFields(row),
   };
 }
 

@@ -13,9 +13,10 @@ import * as R from "../schemas/responses";
 import { CreateRunSchema, ListRunsQuerySchema } from "../schemas/runs";
 import { CreateWebhookEndpointSchema, OverrideSecretQuerySchema } from "../schemas/webhooks";
 import { USER_OPERATIONS } from "./user-operations";
+import { CASE_OPERATIONS } from "./case-operations";
 
 export type Security = "api_key" | "admin" | "none";
-export type Tag = "Runs" | "Reports" | "Events" | "Admin" | "Meta";
+export type Tag = "Runs" | "Reports" | "Events" | "Cases" | "Admin" | "Meta";
 
 export interface SuccessResponse {
   description: string;
@@ -496,4 +497,5 @@ export const OPERATIONS: OperationSpec[] = [
     errors: ["tenant_not_found", "invalid_request"],
   },
   ...USER_OPERATIONS,
+  ...CASE_OPERATIONS,
 ];

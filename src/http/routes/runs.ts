@@ -3,7 +3,7 @@ import { Hono } from "hono";
 import { ANALYSIS_VERSION } from "../../domain/analysis";
 import type { AppEnv } from "../../env";
 import { callLog, cancelRun, createRun, getRun, listRunsPage, servicesFor } from "../../runs/service";
-import { isTerminalRow, pendingBody, storedResult } from "../../runs/views";
+import { isTerminalRow, pendingBody, runBodyView, storedResult } from "../../runs/views";
 import { ApiError } from "../errors";
 import { requireScope } from "../middleware/auth";
 import { CreateRunSchema, createRunErrorCode, ListRunsQuerySchema, listRunsErrorCode } from "../schemas/runs";
@@ -46,12 +46,13 @@ runsRoutes.get("/runs/:id", requireScope("runs:read"), async (c) => {
   const row = await getRun(services(c), c.req.param("id"));
   const stored = storedResult(row);
   if (!isTerminalRow(row) || !stored) return pending(c, row);
-  return c.json(stored.body, 200);
+  return c.json(runBodyView(row, stored), 200);
 });
 
 runsRoutes.post("/runs/:id/cancel", requireScope("runs:write"), async (c) => {
   const row = await cancelRun(services(c), c.req.param("id"));
-  return c.json(storedResult(row)?.body ?? pendingBody(row, Date.now()), 200);
+  const stored = storedResult(row);
+  return c.json(stored ? runBodyView(row, stored) : pendingBody(row, Date.now()), 200);
 });
 
 runsRoutes.get("/runs/:id/analysis", requireScope("runs:read"), async (c) => {

@@ -167,6 +167,11 @@ const runFields = {
   started_at: nullableTimestamp,
   completed_at: nullableTimestamp,
   livemode: z.boolean(),
+  case_id: z.string().nullable().meta({ description: "The review case a `review` / `hold` run opened (contract §15); null when none." }),
+  final_decision: z
+    .enum(["approved", "rejected"])
+    .nullable()
+    .meta({ description: "The case's resolution once resolved; `decision` (computed) never changes." }),
 };
 
 export const Run = component(
@@ -317,6 +322,9 @@ export const Report = component(
 
 // ---- webhook events ------------------------------------------------------------
 
+/** The case of a case.* event (the Case component of schemas/cases.ts has the full description). */
+const CaseEventObject = z.looseObject({ id: z.string(), object: z.literal("case"), run_id: z.string(), status: z.string() });
+
 const eventEnvelopeFields = {
   id: z.string().meta({ description: "evt_…, stable across retries: use it to deduplicate." }),
   object: z.literal("event"),
@@ -324,7 +332,9 @@ const eventEnvelopeFields = {
   created: z.number().int().meta({ description: "Unix seconds: when the run became terminal." }),
   livemode: z.boolean(),
   data: z.object({
-    object: Run.extend({ failed_at: nullableTimestamp.optional().meta({ description: "run.failed only." }) }),
+    object: z
+      .union([Run.extend({ failed_at: nullableTimestamp.optional().meta({ description: "run.failed only." }) }), CaseEventObject])
+      .meta({ description: "The run (run.* events) or the case (case.* events)." }),
   }),
 };
 

@@ -1,0 +1,123 @@
+// The review-case operations (contract §15), spread into OPERATIONS
+// (operations.ts) like every other route.
+import { ApproveCaseSchema, AssignCaseSchema, CaseList, CaseObject, ListCasesQuerySchema, ResolveCaseSchema, ReturnCaseSchema } from "../schemas/cases";
+import type { OperationSpec, ParameterSpec } from "./operations";
+
+const caseId: ParameterSpec = { name: "id", in: "path", required: true, description: "The case id (`case_…`)." };
+
+const actorDoc = "E-mail of the person acting (stored lower-cased in the event log; the four-eyes rule compares it).";
+
+export const CASE_OPERATIONS: OperationSpec[] = [
+  {
+    method: "get",
+    path: "/api/v1/bureau/cases",
+    operationId: "listCases",
+    tag: "Cases",
+    summary: "List review cases",
+    description:
+      "Every run that ends `decision: review` or `operative_decision: hold` opens one case. Newest first (`opened_at` desc, then id desc); pass `next_cursor` as `cursor` for the next page.",
+    security: "api_key",
+    scope: "cases:read",
+    query: ListCasesQuerySchema,
+    queryDocs: {
+      limit: "Page size, 1 to 100 (default 20). Out of range → invalid_limit.",
+      cursor: "`next_cursor` of the previous page. Opaque and signed; altered → invalid_cursor.",
+      status: "open, in_review, pending_approval or resolved.",
+      assignee: "Only cases assigned to this e-mail.",
+      overdue: "`true`: only cases past `due_at` that are not resolved.",
+    },
+    responses: { 200: { description: "A page of cases.", schema: CaseList } },
+    errors: ["invalid_limit", "invalid_cursor", "invalid_status", "unknown_parameter", "invalid_request"],
+  },
+  {
+    method: "get",
+    path: "/api/v1/bureau/cases/{id}",
+    operationId: "getCase",
+    tag: "Cases",
+    summary: "Retrieve a review case",
+    description: "The case, its hash-chained event log and the listed records its run matched. Another tenant's case is indistinguishable from an unknown one.",
+    security: "api_key",
+    scope: "cases:read",
+    parameters: [caseId],
+    responses: { 200: { description: "The case.", schema: CaseObject } },
+    errors: ["case_not_found"],
+  },
+  {
+    method: "post",
+    path: "/api/v1/bureau/cases/{id}/assign",
+    operationId: "assignCase",
+    tag: "Cases",
+    summary: "Assign a case",
+    description: "An open case goes `in_review`; a case waiting for approval keeps waiting (only its assignee changes).",
+    security: "api_key",
+    scope: "cases:write",
+    parameters: [caseId],
+    body: AssignCaseSchema,
+    bodyDocs: { assignee: "E-mail of the analyst who takes the case.", actor: actorDoc },
+    requestExample: { assignee: "ana@cliente.com.br", actor: "ana@cliente.com.br" },
+    responses: { 200: { description: "The case.", schema: CaseObject } },
+    errors: ["case_not_found", "case_already_resolved", "unknown_parameter", "invalid_request"],
+  },
+  {
+    method: "post",
+    path: "/api/v1/bureau/cases/{id}/resolve",
+    operationId: "resolveCase",
+    tag: "Cases",
+    summary: "Resolve a case (or propose a resolution)",
+    description:
+      "Resolves at once, except any rejection, and an approval of a `hold` case or of a run with a sanctions or arrest-warrant finding: those go to `pending_approval` and wait for a second person (four eyes). The run keeps its computed `decision`; it gains `final_decision`. `match_resolutions` marks matches of the run (see `matches` on GET /cases/{id}) as `false_positive` — remembered for this subject, so later runs clear that match by themselves until the listed record changes — or `true_match`.",
+    security: "api_key",
+    scope: "cases:write",
+    parameters: [caseId],
+    body: ResolveCaseSchema,
+    bodyDocs: {
+      outcome: "`approved` or `rejected`.",
+      reason_code: "false_positive, identity_confirmed, documents_verified, risk_accepted, sanctions_match_confirmed, insufficient_information or other.",
+      note: "The justification, at least 10 characters.",
+      actor: actorDoc,
+      match_resolutions: "Optional: per match of the case, `{ source, list?, entity_id, resolution: false_positive | true_match }`.",
+    },
+    requestExample: {
+      outcome: "approved",
+      reason_code: "false_positive",
+      note: "Homônimo: data de nascimento e CPF diferentes do registro da lista.",
+      actor: "ana@cliente.com.br",
+      match_resolutions: [{ source: "pep_coaf", entity_id: "registro:1", resolution: "false_positive" }],
+    },
+    responses: { 200: { description: "The case, resolved or pending approval.", schema: CaseObject } },
+    errors: ["case_not_found", "case_already_resolved", "case_pending_approval", "unknown_parameter", "invalid_request"],
+  },
+  {
+    method: "post",
+    path: "/api/v1/bureau/cases/{id}/approve",
+    operationId: "approveCase",
+    tag: "Cases",
+    summary: "Approve a pending resolution (four eyes)",
+    description:
+      "A different person than the proposer confirms the pending resolution. The evidence (the run's stored result plus the current record of every listed entity the case's matches point to) must be the one the proposal saw.",
+    security: "api_key",
+    scope: "cases:write",
+    parameters: [caseId],
+    body: ApproveCaseSchema,
+    bodyDocs: { actor: actorDoc },
+    requestExample: { actor: "bruno@cliente.com.br" },
+    responses: { 200: { description: "The resolved case.", schema: CaseObject } },
+    errors: ["case_not_found", "four_eyes_required", "case_not_pending", "case_already_resolved", "evidence_changed", "unknown_parameter", "invalid_request"],
+  },
+  {
+    method: "post",
+    path: "/api/v1/bureau/cases/{id}/return",
+    operationId: "returnCase",
+    tag: "Cases",
+    summary: "Return a pending resolution to analysis",
+    description: "The approver sends the proposal back: the case goes `in_review` and the proposal is dropped (it stays in the event log).",
+    security: "api_key",
+    scope: "cases:write",
+    parameters: [caseId],
+    body: ReturnCaseSchema,
+    bodyDocs: { actor: actorDoc, note: "Why it is returned, at least 10 characters." },
+    requestExample: { actor: "bruno@cliente.com.br", note: "Falta anexar o documento que comprova a homonímia." },
+    responses: { 200: { description: "The case, back in review.", schema: CaseObject } },
+    errors: ["case_not_found", "case_not_pending", "case_already_resolved", "unknown_parameter", "invalid_request"],
+  },
+];

@@ -1,0 +1,136 @@
+// Review cases (contract §15): the request schemas the routes validate with and
+// the response components the OpenAPI document shows (test/openapi.test.ts
+// checks real responses against them).
+import { z } from "zod";
+import { CASE_OUTCOMES, CASE_STATUSES, NOTE_MAX_LENGTH, NOTE_MIN_LENGTH, REASON_CODES } from "../../domain/cases";
+import type { ErrorCode } from "../errors";
+import { responseComponents } from "./responses";
+
+function component<T extends z.ZodType>(id: string, schema: T, description: string): T {
+  const described = schema.meta({ description }) as T;
+  responseComponents.add(described, { id });
+  return described;
+}
+
+const timestamp = z.iso.datetime();
+const email = z.string().trim().max(254).pipe(z.email("e-mail inválido"));
+const note = z
+  .string()
+  .refine((s) => s.trim().length >= NOTE_MIN_LENGTH, `a justificativa deve ter ao menos ${NOTE_MIN_LENGTH} caracteres`)
+  .refine((s) => s.trim().length <= NOTE_MAX_LENGTH, `a justificativa deve ter no máximo ${NOTE_MAX_LENGTH} caracteres`);
+
+// ---- requests ------------------------------------------------------------------
+
+export const ListCasesQuerySchema = z.strictObject({
+  limit: z
+    .string()
+    .regex(/^\d+$/, "inteiro entre 1 e 100")
+    .transform(Number)
+    .pipe(z.number().int().min(1).max(100))
+    .default(20),
+  cursor: z.string().min(1).max(512).optional(),
+  status: z.enum(CASE_STATUSES).optional(),
+  assignee: email.optional(),
+  overdue: z
+    .enum(["true", "false"])
+    .transform((v) => v === "true")
+    .optional(),
+});
+
+export function listCasesErrorCode(path: string, issue: z.core.$ZodIssue): ErrorCode {
+  if (issue.code === "unrecognized_keys") return "unknown_parameter";
+  if (path === "limit") return "invalid_limit";
+  if (path === "status") return "invalid_status";
+  if (path === "cursor") return "invalid_cursor";
+  return "invalid_request";
+}
+
+export const AssignCaseSchema = z.strictObject({ assignee: email, actor: email });
+
+export const MatchResolutionSchema = z.strictObject({
+  source: z.string().min(1).max(64),
+  list: z.string().max(200).nullable().optional(),
+  entity_id: z.string().min(1).max(500),
+  resolution: z.enum(["false_positive", "true_match"]),
+});
+
+export const ResolveCaseSchema = z.strictObject({
+  outcome: z.enum(CASE_OUTCOMES),
+  reason_code: z.enum(REASON_CODES),
+  note,
+  actor: email,
+  match_resolutions: z.array(MatchResolutionSchema).max(100).optional(),
+});
+
+export const ApproveCaseSchema = z.strictObject({ actor: email });
+
+export const ReturnCaseSchema = z.strictObject({ actor: email, note });
+
+// ---- responses -----------------------------------------------------------------
+
+const CaseEvent = z.object({
+  id: z.string().meta({ description: "cev_…" }),
+  type: z.enum(["opened", "assigned", "proposed", "returned", "resolved"]),
+  actor: z.string().meta({ description: "The e-mail given as `actor`, lower-cased; `system` for the opening." }),
+  at: timestamp,
+  data: z.record(z.string(), z.unknown()),
+  prev_hash: z.string().meta({ description: "The previous event's `hash` (64 zeros for the first event)." }),
+  hash: z.string().meta({ description: "sha256 hex of `prev_hash` followed by the canonical JSON (keys sorted) of {id, type, actor, at, data, prev_hash}." }),
+});
+
+const Resolution = z.object({
+  outcome: z.enum(CASE_OUTCOMES),
+  reason_code: z.enum(REASON_CODES),
+  note: z.string(),
+  resolved_by: z.string(),
+  approved_by: z.string().nullable().meta({ description: "The second person of a four-eyes resolution; null when it needed none." }),
+  resolved_at: timestamp,
+  evidence_sha256: z.string().meta({ description: "sha256 of the run's stored result at resolution time." }),
+});
+
+export const CaseObject = component(
+  "Case",
+  z.object({
+    id: z.string().meta({ description: "case_…" }),
+    object: z.literal("case"),
+    run_id: z.string(),
+    status: z.enum(CASE_STATUSES),
+    reason: z.enum(["review", "hold"]).meta({ description: "Why it opened: the run's decision `review`, or `operative_decision: hold` (hold wins)." }),
+    opened_at: timestamp,
+    due_at: timestamp.meta({ description: "opened_at + the tenant's case SLA (default 48 h)." }),
+    assignee: z.string().nullable(),
+    proposal: z
+      .object({ outcome: z.enum(CASE_OUTCOMES), reason_code: z.enum(REASON_CODES), note: z.string(), by: z.string(), at: timestamp })
+      .nullable()
+      .meta({ description: "A resolution waiting for a second person (status pending_approval)." }),
+    resolution: Resolution.nullable(),
+    events: z.array(CaseEvent).meta({ description: "Append-only, hash-chained log, oldest first." }),
+    livemode: z.boolean(),
+    matches: z
+      .array(
+        z.object({
+          source: z.string(),
+          list: z.string(),
+          entity_id: z.string().meta({ description: "The listed entity's id, or `nome:<normalised name>` / `registro:<n>` when the source gives none; what match_resolutions[].entity_id names." }),
+          name: z.string().nullable(),
+          score: z.number().nullable(),
+          record_hash: z.string(),
+        }),
+      )
+      .optional()
+      .meta({ description: "GET /cases/{id} only: the listed records the run matched (screening sources, PEP)." }),
+  }),
+  "A review case (contract §15).",
+);
+
+export const CaseList = component(
+  "CaseList",
+  z.object({
+    object: z.literal("list"),
+    data: z.array(CaseObject),
+    has_more: z.boolean(),
+    next_cursor: z.string().optional(),
+    livemode: z.boolean(),
+  }),
+  "A page of cases, newest first.",
+);
