@@ -5,11 +5,14 @@
 // come from test/fixtures/lists through the injected lists transport; every
 // alarm step is driven by the test.
 import { env } from "cloudflare:workers";
+import { createScheduledController, runInDurableObject } from "cloudflare:test";
 import { beforeEach, describe, expect, it } from "vitest";
-import { listViewOf } from "../src/screening/ingest";
+import worker from "../src/index";
+import { SWEEP_CRON } from "../src/runs/sweeper";
+import { LIST_CRONS, listViewOf, RefreshFailure, resolveFiles } from "../src/screening/ingest";
 import { currentVersions, entitiesByDocument, entitiesByRefs, getListState, namesOfEntities, searchNames } from "../src/screening/store";
 import { LIST_IDS, type ListId } from "../src/screening/types";
-import { driveToIdle, FIXTURES, fetched, ingestStub, officialUrls, parsedEntities, refreshNow, rowCounts, serveLists, step, useTestLimits } from "./helpers/lists";
+import { CGU_PAGE, driveToIdle, FIXTURES, fetched, ingestStub, officialUrls, parsedEntities, refreshNow, rowCounts, serveLists, step, useTestLimits } from "./helpers/lists";
 
 const sha256 = async (b: Uint8Array) =>
   [...new Uint8Array(await crypto.subtle.digest("SHA-256", b))].map((x) => x.toString(16).padStart(2, "0")).join("");
@@ -147,5 +150,179 @@ describe("refreshing a loaded list", () => {
     expect(after.version).toEqual(before.version);
     expect(after.last_error!.message).toBe("o arquivo não trouxe nenhuma entidade; a versão anterior continua valendo");
     expect(Object.keys(await rowCounts(id))).toEqual([before.version!.sha256]);
+  });
+});
+
+describe("staging in steps", () => {
+  /** Entities of the list's serving version, read the way searches read (joined on current_sha256). */
+  const visibleEntities = async (id: ListId) =>
+    (await env.DB.prepare(
+      "SELECT count(*) AS n FROM screening_entities e JOIN screening_lists l ON l.id = e.list_id AND l.current_sha256 = e.sha256 WHERE e.list_id = ?",
+    )
+      .bind(id)
+      .first<{ n: number }>())!.n;
+
+  it("the switch is atomic: while a new version stages, readers see only the old one", async () => {
+    const id: ListId = "ofac_cons";
+    const v1 = await loaded(id);
+    const text = new TextDecoder().decode(FIXTURES.ofac_cons.primary!);
+    const firstName = /^\d+,"([^"]+)"/m.exec(text)![1];
+    const v2Primary = new TextEncoder().encode(text.replace(`"${firstName}"`, `"ZZTEST QUARTZ HOLDINGS"`));
+    serveLists(officialUrls(id, { ...FIXTURES.ofac_cons, primary: v2Primary }));
+    useTestLimits({ batchEntities: 25, stepEntities: 25 });
+
+    await ingestStub(id).refresh(id, new Date().toISOString());
+    expect(await step(id)).toBe(true); // download
+    const staging = (await ingestStub(id).progress()).job!;
+    expect(staging.phase).toBe("stage");
+    const v2 = staging.sha256!;
+    expect(v2).not.toBe(v1.version!.sha256);
+
+    let midway = 0;
+    for (;;) {
+      expect(await step(id)).toBe(true);
+      const p = await ingestStub(id).progress();
+      if (!p.job) break;
+      const rows = await rowCounts(id);
+      if (rows[v2]?.entities > 0) midway++;
+      // Half-staged: the reader sees v1 whole, and nothing of v2.
+      const [current] = await currentVersions(env.DB, [id]);
+      expect(current.sha256).toBe(v1.version!.sha256);
+      expect(await visibleEntities(id)).toBe(v1.version!.entities);
+      expect(await searchNames(env.DB, [current], '"zztest quartz"', 10)).toEqual([]);
+      expect((await listViewOf(env, id)).status).toBe("ready");
+      expect((await listViewOf(env, id)).loading_since).toBe(staging.loadingSince);
+    }
+    expect(midway).toBeGreaterThan(2);
+
+    // Switched in one step: v2 serves whole; v1's rows wait for the cleanup step.
+    const view = await listViewOf(env, id);
+    expect(view.version!.sha256).toBe(v2);
+    expect(view.loading_since).toBeNull();
+    expect(await visibleEntities(id)).toBe(view.version!.entities);
+    const [current] = await currentVersions(env.DB, [id]);
+    expect((await searchNames(env.DB, [current], '"zztest quartz"', 10)).length).toBe(1);
+    expect(Object.keys(await rowCounts(id)).sort()).toEqual([v1.version!.sha256, v2].sort());
+    // A search that pinned v1 before the switch still reads it until the cleanup.
+    const pinnedV1 = { list: id, sha256: v1.version!.sha256 };
+    expect((await searchNames(env.DB, [pinnedV1], '"zztest quartz"', 10)).length).toBe(0);
+    await driveToIdle(id);
+    expect(Object.keys(await rowCounts(id))).toEqual([v2]);
+  });
+
+  it("a batch that reached D1 without its checkpoint is undone when the step resumes", async () => {
+    const id: ListId = "eu_fsf";
+    await loaded(id);
+    // Force a new version (same entities, other bytes) staged two entities at a time.
+    const v2Bytes = new Uint8Array([...FIXTURES.eu_fsf.primary!, ...new TextEncoder().encode("\n<!-- v2 -->\n")]);
+    serveLists(officialUrls(id, { primary: v2Bytes }));
+    useTestLimits({ batchEntities: 2, stepEntities: 2 });
+    const expected = await parsedEntities(id, { primary: v2Bytes });
+    await ingestStub(id).refresh(id, new Date().toISOString());
+    await step(id); // download
+    await step(id); // the first 2 entities, checkpoint 2
+    await step(id); // the next 2, checkpoint 4
+    const stub = ingestStub(id);
+    // As if the process died after the D1 batch of entities 3–4 but before its checkpoint.
+    await runInDurableObject(stub, async (_o, state) => {
+      const sql = state.storage.sql;
+      const job = JSON.parse(sql.exec<{ v: string }>("SELECT v FROM meta WHERE k = 'job'").one().v);
+      expect(job.consumed).toBe(4);
+      const lost = expected.slice(2, 4).map((e) => e.entity_id);
+      const lostNames = (await namesOfEntities(env.DB, lost.map((entity_id) => ({ list: id, sha256: job.sha256, entity_id })))).length;
+      for (const e of lost) sql.exec("DELETE FROM seen WHERE id = ?", e);
+      sql.exec("UPDATE meta SET v = ? WHERE k = 'job'", JSON.stringify({ ...job, consumed: 2, entities: job.entities - 2, names: job.names - lostNames }));
+      sql.exec("INSERT INTO meta (k, v) VALUES ('inflight', ?)", JSON.stringify(lost));
+    });
+    await driveToIdle(id);
+    const view = await listViewOf(env, id);
+    const counts = (await rowCounts(id))[view.version!.sha256];
+    expect(view.version!.entities).toBe(expected.length);
+    expect(counts.entities).toBe(expected.length);
+    expect(counts.names).toBe(view.version!.names);
+    expect(counts.documents).toBe(expected.reduce((n, e) => n + e.documents.length, 0));
+  });
+
+  it("a refresh already running is the same refresh: one job, one download", async () => {
+    const id: ListId = "cgu_cnep";
+    await loaded(id);
+    const first = await ingestStub(id).refresh(id, "2026-11-30T10:00:00.000Z");
+    const second = await ingestStub(id).refresh(id, "2026-11-30T10:00:05.000Z");
+    expect(first).toEqual({ started: true, loading_since: "2026-11-30T10:00:00.000Z" });
+    expect(second).toEqual({ started: false, loading_since: "2026-11-30T10:00:00.000Z" });
+    expect((await getListState(env.DB, id))!.loading_since).toBe("2026-11-30T10:00:00.000Z");
+    fetched.length = 0;
+    await driveToIdle(id);
+    expect(fetched.filter((u) => u.endsWith(".zip"))).toHaveLength(1);
+    expect((await getListState(env.DB, id))!.loading_since).toBeNull();
+  });
+
+  it("an optional file the source lacks (OFAC comments, 404) does not fail the refresh", async () => {
+    const id: ListId = "ofac_cons";
+    await loaded(id);
+    const { comments: _none, ...rest } = FIXTURES.ofac_cons;
+    serveLists(officialUrls(id, rest));
+    const before = await listViewOf(env, id);
+    await refreshNow(id);
+    const after = await listViewOf(env, id);
+    expect(after.last_error).toEqual(before.last_error);
+    expect(after.version!.sha256).not.toBe(before.version!.sha256);
+    expect(after.version!.entities).toBe((await parsedEntities(id, rest)).length);
+  });
+});
+
+describe("Cron Triggers", () => {
+  it("a list cron starts the refresh of its lists as of the scheduled time; the sweeper's does not", async () => {
+    serveLists(officialUrls("mte_empregadores"));
+    const at = Date.parse("2026-11-30T09:41:00.000Z");
+    await worker.scheduled(createScheduledController({ scheduledTime: at, cron: SWEEP_CRON }), env);
+    expect((await ingestStub("mte_empregadores").progress()).job).toBeNull();
+    const weekly = Object.entries(LIST_CRONS).find(([, ids]) => ids.includes("mte_empregadores"))![0];
+    await worker.scheduled(createScheduledController({ scheduledTime: at, cron: weekly }), env);
+    const job = (await ingestStub("mte_empregadores").progress()).job!;
+    expect(job.loadingSince).toBe("2026-11-30T09:41:00.000Z");
+    expect(job.asOf).toBe("2026-11-30");
+    expect((await getListState(env.DB, "mte_empregadores"))!.loading_since).toBe("2026-11-30T09:41:00.000Z");
+    await driveToIdle("mte_empregadores");
+    expect((await listViewOf(env, "mte_empregadores")).status).toBe("ready");
+  });
+});
+
+describe("where lists come from (LIST_URL_<ID>)", () => {
+  const fakeFetch = (async () => new Response("")) as unknown as typeof fetch;
+  const withVars = (vars: Record<string, string>) => ({ ...env, ...vars }) as Env;
+
+  it("OFAC: a base URL the official file names are appended to", async () => {
+    const r = await resolveFiles(withVars({ LIST_URL_OFAC_SDN: "http://127.0.0.1:8790/ofac-sdn" }), "ofac_sdn", fakeFetch, 1000);
+    expect(r.sourceUrl).toBe("http://127.0.0.1:8790/ofac-sdn");
+    expect(r.files.map((f) => f.url)).toEqual([
+      "http://127.0.0.1:8790/ofac-sdn/SDN.CSV",
+      "http://127.0.0.1:8790/ofac-sdn/ALT.CSV",
+      "http://127.0.0.1:8790/ofac-sdn/ADD.CSV",
+      "http://127.0.0.1:8790/ofac-sdn/SDN_COMMENTS.CSV",
+    ]);
+  });
+
+  it("the others: the file itself, https anywhere, http only on loopback", async () => {
+    expect((await resolveFiles(withVars({ LIST_URL_UN_SC: "https://mirror.example.com/un.xml" }), "un_sc", fakeFetch, 1000)).files[0].url).toBe(
+      "https://mirror.example.com/un.xml",
+    );
+    for (const ok of ["http://127.0.0.1:9/x.zip", "http://localhost:9/x.zip", "http://[::1]:9/x.zip"]) {
+      expect((await resolveFiles(withVars({ LIST_URL_CGU_CEIS: ok }), "cgu_ceis", fakeFetch, 1000)).files[0].url).toBe(new URL(ok).toString());
+    }
+    for (const bad of ["http://mirror.example.com/un.xml", "ftp://127.0.0.1/un.xml", "file:///etc/passwd", "not a url"]) {
+      await expect(resolveFiles(withVars({ LIST_URL_UN_SC: bad }), "un_sc", fakeFetch, 1000)).rejects.toThrow(RefreshFailure);
+    }
+    await expect(resolveFiles(withVars({ LIST_URL_UN_SC: "http://10.0.0.1/un.xml" }), "un_sc", fakeFetch, 1000)).rejects.toThrow(
+      "LIST_URL_UN_SC: use https (http só em loopback): http://10.0.0.1",
+    );
+  });
+
+  it("CGU lists without an override: the newest file named by the download page", async () => {
+    const page = (async () => new Response(CGU_PAGE)) as unknown as typeof fetch;
+    const r = await resolveFiles(env, "cgu_pep", page, 1000);
+    expect(r.files.map((f) => f.url)).toEqual(["https://dadosabertos-download.cgu.gov.br/PortalDaTransparencia/saida/pep/202611_PEP.zip"]);
+    const none = (async () => new Response("<html>sem arquivos</html>")) as unknown as typeof fetch;
+    await expect(resolveFiles(env, "cgu_ceis", none, 1000)).rejects.toThrow(RefreshFailure);
   });
 });
