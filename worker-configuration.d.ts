@@ -12,8 +12,11 @@ interface __BaseEnv_Env {
 	RUN_DEADLINE_MS: string;
 	PARTNER_DEADLINE_MS: string;
 	RATE_LIMIT_PER_MINUTE: string;
+	ACCESS_TEAM_DOMAIN: string;
+	ACCESS_AUD: string;
 	ADMIN_TOKEN: string;
 	SERVER_SECRET: string;
+	CONSOLE_DEV_LOGIN?: string;
 	RUN: DurableObjectNamespace<import("./src/index").RunObject>;
 	RATE_LIMITER: DurableObjectNamespace<import("./src/index").RateLimiter>;
 	WEBHOOKS: DurableObjectNamespace<import("./src/index").WebhookDelivery>;
@@ -35,6 +38,8 @@ declare namespace Cloudflare {
 		RUN_DEADLINE_MS: string;
 		PARTNER_DEADLINE_MS: string;
 		RATE_LIMIT_PER_MINUTE: string;
+		ACCESS_TEAM_DOMAIN: string;
+		ACCESS_AUD: string;
 		ADMIN_TOKEN: string;
 		SERVER_SECRET: string;
 		RUN: DurableObjectNamespace<import("./src/index").RunObject>;
@@ -49,7 +54,7 @@ type StringifyValues<EnvType extends Record<string, unknown>> = {
 	[Binding in keyof EnvType]: EnvType[Binding] extends string ? EnvType[Binding] : string;
 };
 declare namespace NodeJS {
-	interface ProcessEnv extends StringifyValues<Pick<Cloudflare.Env, "SANDBOX_LATENCY_FACTOR" | "MAX_SOURCE_TIMEOUT_MS" | "SOURCE_MAX_ATTEMPTS" | "SOURCE_RETRY_BASE_MS" | "RUN_DEADLINE_MS" | "PARTNER_DEADLINE_MS" | "RATE_LIMIT_PER_MINUTE" | "ADMIN_TOKEN" | "SERVER_SECRET">> {}
+	interface ProcessEnv extends StringifyValues<Pick<Cloudflare.Env, "SANDBOX_LATENCY_FACTOR" | "MAX_SOURCE_TIMEOUT_MS" | "SOURCE_MAX_ATTEMPTS" | "SOURCE_RETRY_BASE_MS" | "RUN_DEADLINE_MS" | "PARTNER_DEADLINE_MS" | "RATE_LIMIT_PER_MINUTE" | "ACCESS_TEAM_DOMAIN" | "ACCESS_AUD" | "ADMIN_TOKEN" | "SERVER_SECRET" | "CONSOLE_DEV_LOGIN">> {}
 }
 declare module "*.txt" {
 	const value: string;

@@ -20,6 +20,7 @@ import { downloadRoutes, reportRoutes } from "./http/routes/reports";
 import { runsRoutes } from "./http/routes/runs";
 import { adminUserRoutes } from "./http/routes/users";
 import { zodMessage } from "./http/validate";
+import { consoleRoutes } from "./console/routes";
 
 // Validation messages in pt-BR, like the rest of the API's messages (`pt` is
 // European Portuguese: "registo"); zodMessage words missing fields and limits.
@@ -59,6 +60,7 @@ export function createApp(options: AppOptions = {}) {
   app.route("/", downloadRoutes);
   app.route("/admin/v1", adminRoutes);
   app.route("/admin/v1", adminUserRoutes);
+  app.route("/console", consoleRoutes);
 
   app.notFound(() => {
     throw new ApiError("route_not_found");

@@ -2,7 +2,7 @@
 // console's login (Access email or local one-time link) on every request.
 import { and, asc, eq, gt, isNull } from "drizzle-orm";
 import type { Db } from "../db/client";
-import { consoleLoginTokens, users } from "../db/schema";
+import { consoleLoginTokens, tenants, users } from "../db/schema";
 import { DomainError } from "../domain/errors";
 import { sha256Hex } from "../lib/crypto";
 import { newId } from "../lib/ids";
@@ -60,6 +60,18 @@ export async function deleteUser(db: Db, tenantId: string, userId: string) {
 
 export async function findUserByEmail(db: Db, email: string): Promise<UserRow | null> {
   return (await db.select().from(users).where(eq(users.email, normalizeEmail(email))).get()) ?? null;
+}
+
+/** The user and their tenant in one read (every console request does it). */
+export async function findUserWithTenant(db: Db, by: { id: string } | { email: string }) {
+  const where = "id" in by ? eq(users.id, by.id) : eq(users.email, normalizeEmail(by.email));
+  const row = await db
+    .select({ user: users, tenant: { id: tenants.id, name: tenants.name, status: tenants.status } })
+    .from(users)
+    .innerJoin(tenants, eq(users.tenantId, tenants.id))
+    .where(where)
+    .get();
+  return row ?? null;
 }
 
 export async function findUser(db: Db, id: string): Promise<UserRow | null> {

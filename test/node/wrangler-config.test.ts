@@ -20,12 +20,17 @@ interface Config {
 const base = unstable_readConfig({ config: "wrangler.toml" }) as unknown as Config;
 const production = unstable_readConfig({ config: "wrangler.toml", env: "production" }) as unknown as Config;
 
+/** Vars of the local configuration only: the console's one-time dev login must not exist in production or previews. */
+const LOCAL_ONLY_VARS = ["CONSOLE_DEV_LOGIN"];
+
 const names = (c: Config) => ({
   d1: c.d1_databases.map((d) => d.binding).sort(),
   kv: c.kv_namespaces.map((k) => k.binding).sort(),
   r2: c.r2_buckets.map((r) => r.binding).sort(),
   durableObjects: c.durable_objects.bindings.map((b) => `${b.name}:${b.class_name}`).sort(),
-  vars: Object.keys(c.vars).sort(),
+  vars: Object.keys(c.vars)
+    .filter((v) => !LOCAL_ONLY_VARS.includes(v))
+    .sort(),
 });
 
 describe("wrangler.toml environments", () => {
@@ -49,5 +54,17 @@ describe("wrangler.toml environments", () => {
     // `d1 migrations apply DB --remote --preview` must reach the previews' database.
     expect(base.d1_databases[0].preview_database_id).toBe(previews.d1_databases[0].database_id);
     expect(previews.r2_buckets[0].bucket_name).not.toBe(production.r2_buckets[0].bucket_name);
+  });
+
+  it("the console's dev login var is set only in the local configuration, never in production or previews", () => {
+    const previews = (base as unknown as { previews: { vars: Record<string, unknown> } }).previews;
+    expect(base.vars.CONSOLE_DEV_LOGIN).toBe("1");
+    for (const vars of [production.vars, previews.vars]) {
+      expect(Object.keys(vars)).not.toContain("CONSOLE_DEV_LOGIN");
+      // Access is what lets people in there: both deployments name a team and an application.
+      expect(vars.ACCESS_TEAM_DOMAIN).toMatch(/^https:\/\/[a-z0-9-]+\.cloudflareaccess\.com$/);
+      expect(vars.ACCESS_AUD).toMatch(/^[0-9a-f]{64}$/);
+    }
+    expect(production.vars.ACCESS_AUD).not.toBe(previews.vars.ACCESS_AUD);
   });
 });

@@ -1,0 +1,28 @@
+// What every authenticated console request knows: who, which tenant, which
+// environment, and the CSRF token its forms carry.
+import type { UserRole } from "../admin/users";
+import type { Session } from "./session";
+
+export interface ConsoleUser {
+  id: string;
+  email: string;
+  name: string | null;
+  role: UserRole;
+}
+
+export interface ConsoleContext {
+  user: ConsoleUser;
+  tenant: { id: string; name: string; status: "active" | "suspended" };
+  session: Session;
+  csrf: string;
+}
+
+export type ConsoleEnv = {
+  Bindings: Env;
+  Variables: { requestId: string; console: ConsoleContext };
+};
+
+const RANK: Record<UserRole, number> = { analyst: 0, approver: 1, admin: 2 };
+
+/** Roles are cumulative: an approver can do what an analyst can, an admin what an approver can. */
+export const hasRole = (user: { role: UserRole }, needed: UserRole): boolean => RANK[user.role] >= RANK[needed];
