@@ -12,6 +12,7 @@ import { apiKeyAuth, type AuthContext } from "./http/middleware/auth";
 import { rateLimit } from "./http/middleware/rate-limit";
 import { requestId } from "./http/middleware/request-id";
 import { adminRoutes } from "./http/routes/admin";
+import { adminListRoutes } from "./http/routes/admin-lists";
 import { casesRoutes } from "./http/routes/cases";
 import { docsRoutes } from "./http/routes/docs";
 import { eventsRoutes } from "./http/routes/events";
@@ -59,6 +60,7 @@ export function createApp(options: AppOptions = {}) {
   app.route("/api/v1/bureau", casesRoutes);
   app.route("/", downloadRoutes);
   app.route("/admin/v1", adminRoutes);
+  app.route("/admin/v1", adminListRoutes);
   app.route("/admin/v1", adminUserRoutes);
   app.route("/console", consoleRoutes);
 

@@ -293,6 +293,16 @@ describe("real responses conform to the document", () => {
     await conform("post", `${P}/{id}/assign`, await call("POST", `${P}/case_nope/assign`, { key, body: { assignee: "ana@x.com.br", actor: "ana@x.com.br" } }));
   });
 
+  it("admin plane: screening lists, a refresh and their errors", async () => {
+    const A = "/admin/v1/lists";
+    await conform("get", A, await admin("GET", "/lists"));
+    await conform("get", `${A}/{id}`, await admin("GET", "/lists/cgu_pep"));
+    await conform("get", `${A}/{id}`, await admin("GET", "/lists/nope")); // 404
+    await conform("post", `${A}/{id}/refresh`, await admin("POST", "/lists/cgu_pep/refresh")); // 202 (the download fails later: no network in tests)
+    await conform("post", `${A}/{id}/refresh`, await admin("POST", "/lists/nope/refresh")); // 404
+    await conform("get", A, await call("GET", A)); // 401
+  });
+
   it("meta: the document, the page, health", async () => {
     await conform("get", "/api/v1/openapi.json", await call("GET", "/api/v1/openapi.json"));
     await conform("get", "/docs", await call("GET", "/docs"));

@@ -35,6 +35,7 @@ export type DomainErrorCode =
   | "template_not_draft"
   | "event_not_found"
   | "webhook_endpoint_not_found"
+  | "list_not_found"
   // review cases (contract §15)
   | "case_not_found"
   | "four_eyes_required"

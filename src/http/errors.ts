@@ -91,6 +91,7 @@ export const ERROR_CODES = {
   template_not_draft: spec(409, "invalid_request_error", "Não há rascunho deste template para publicar."),
   event_not_found: spec(404, "not_found_error", "Evento não encontrado."),
   webhook_endpoint_not_found: spec(404, "not_found_error", "Endpoint de webhook não encontrado."),
+  list_not_found: spec(404, "not_found_error", "Lista de triagem não encontrada."),
   user_not_found: spec(404, "not_found_error", "Usuário do console não encontrado."),
   user_email_taken: spec(409, "invalid_request_error", "Já existe um usuário do console com este e-mail."),
   // review cases (contract §15)

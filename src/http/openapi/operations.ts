@@ -12,6 +12,7 @@ import { ReportQuerySchema } from "../schemas/reports";
 import * as R from "../schemas/responses";
 import { CreateRunSchema, ListRunsQuerySchema } from "../schemas/runs";
 import { CreateWebhookEndpointSchema, OverrideSecretQuerySchema } from "../schemas/webhooks";
+import { LIST_OPERATIONS } from "./list-operations";
 import { USER_OPERATIONS } from "./user-operations";
 import { CASE_OPERATIONS } from "./case-operations";
 
@@ -498,4 +499,5 @@ export const OPERATIONS: OperationSpec[] = [
   },
   ...USER_OPERATIONS,
   ...CASE_OPERATIONS,
+  ...LIST_OPERATIONS,
 ];
