@@ -1,0 +1,28 @@
+// Bench-only Worker entry (bench/far.mjs runs it with `wrangler dev
+// bench/far-entry.ts`): the real app (src/app.ts) and the real Durable Object
+// classes, with the request's bindings wrapped by the far-caller model
+// (bench/far-env.ts): each storage call waits its round trip and is counted.
+// The counts go back in an X-Bench-Tally header. Never deployed, and not
+// reachable from any configuration of the real Worker.
+// Delays (ms) come from vars: BENCH_D1_PRIMARY_MS (100), BENCH_D1_REPLICA_MS (5),
+// BENCH_DO_NEAR_MS (2), BENCH_DO_FAR_MS (100), BENCH_KV_MS (2), BENCH_CACHE_MS (2),
+// BENCH_R2_MS (100); BENCH_FAR_DO lists the DO bindings that live outside the
+// caller's region (e.g. RATE_LIMITER).
+import { createApp } from "../src/app";
+import { delayModelFrom, farEnv, Tracker } from "./far-env";
+
+const app = createApp();
+
+export default {
+  async fetch(request: Request, env: Env, ctx: ExecutionContext) {
+    const tracker = new Tracker(delayModelFrom(env as unknown as Record<string, unknown>));
+    const res = await app.fetch(request, farEnv(env, tracker), ctx);
+    tracker.responded = true;
+    const out = new Response(res.body, res);
+    out.headers.set("X-Bench-Tally", JSON.stringify(tracker.tally));
+    return out;
+  },
+} satisfies ExportedHandler<Env>;
+
+// Every Durable Object class the configuration binds (they run unwrapped: off the request's path).
+export * from "../src/index";

@@ -1,0 +1,124 @@
+// The round-trip budget of each request kind (issue 11), counted with the far-caller
+// model's wrapper (bench/far-env.ts, no delays here): how many sequential round
+// trips to the D1 primary a request makes, and how many storage calls in all.
+// A change that adds a trip to the primary on one of these paths fails here.
+import { env } from "cloudflare:workers";
+import { createExecutionContext, waitOnExecutionContext } from "cloudflare:test";
+import { beforeAll, describe, expect, it } from "vitest";
+import { farEnv, NO_DELAY, storageCalls, Tracker, type Tally } from "../bench/far-env";
+import { createApp } from "../src/app";
+import { call, createAndFinish, createHeldRun, pfBody, sandboxTenant } from "./helpers/api";
+
+const app = createApp();
+const BASE = "https://api.kycert.test";
+
+/** One request through the app with counted bindings; waits for its waitUntil work too. */
+async function counted(method: string, path: string, opts: { key: string; body?: unknown; headers?: Record<string, string> }) {
+  const tracker = new Tracker(NO_DELAY);
+  const ctx = createExecutionContext();
+  const headers: Record<string, string> = { "X-API-Key": opts.key, ...(opts.headers ?? {}) };
+  if (opts.body !== undefined) headers["content-type"] = "application/json";
+  const req = new Request(`${BASE}${path}`, {
+    method,
+    headers,
+    body: opts.body === undefined ? undefined : JSON.stringify(opts.body),
+    redirect: "manual",
+  });
+  const res = await app.fetch(req, farEnv(env, tracker), ctx);
+  tracker.responded = true;
+  const text = await res.text();
+  await waitOnExecutionContext(ctx);
+  return { status: res.status, text, headers: res.headers, tally: { ...tracker.tally } as Tally };
+}
+
+interface Budget {
+  /** Sequential round trips to the D1 primary on the request's path. */
+  primarySequential: number;
+  /** D1 reads from a replica. */
+  replica: number;
+  /** Every storage call on the path (D1, KV, Cache API, R2, Durable Objects). */
+  calls: number;
+}
+
+function expectWithin(name: string, tally: Tally, budget: Budget) {
+  const got = { primarySequential: tally.primarySequential, replica: tally.replica, calls: storageCalls(tally) };
+  expect(got.primarySequential, `${name}: ${JSON.stringify(tally)}`).toBeLessThanOrEqual(budget.primarySequential);
+  expect(got.replica, `${name}: ${JSON.stringify(tally)}`).toBeLessThanOrEqual(budget.replica);
+  expect(got.calls, `${name}: ${JSON.stringify(tally)}`).toBeLessThanOrEqual(budget.calls);
+}
+
+let key: string;
+let done: Record<string, any>;
+
+beforeAll(async () => {
+  ({ key } = await sandboxTenant());
+  done = await createAndFinish(key, pfBody());
+  expect(done.status).toBe("completed");
+  // Warm every cache of this location (the budget is for a caller with warm caches).
+  for (const path of [`/api/v1/bureau/runs/${done.id}`, "/api/v1/bureau/runs"]) expect((await call("GET", path, { key })).status).toBe(200);
+  expect((await call("POST", "/api/v1/bureau/runs", { key, body: pfBody() })).status).toBe(202);
+  expect((await call("POST", `/api/v1/bureau/runs/${done.id}/report?mode=resumido`, { key })).status).toBe(201);
+  expect((await call("GET", `/api/v1/bureau/runs/${done.id}/report?mode=resumido`, { key })).status).toBe(302);
+});
+
+const runs = "/api/v1/bureau/runs";
+
+// The budget of each request kind for a caller with warm caches.
+const BUDGETS: Record<string, Budget> = {
+  "POST /runs": { primarySequential: 3, replica: 0, calls: 5 },
+  "POST /runs with a new Idempotency-Key": { primarySequential: 4, replica: 0, calls: 8 },
+  "POST /runs replayed (same Idempotency-Key and body)": { primarySequential: 3, replica: 0, calls: 6 },
+  "GET /runs/{id} of a terminal run": { primarySequential: 2, replica: 0, calls: 3 },
+  "GET /runs/{id} of a run not finished": { primarySequential: 2, replica: 0, calls: 3 },
+  "GET /runs": { primarySequential: 2, replica: 0, calls: 3 },
+  "GET /runs/{id}/analysis": { primarySequential: 2, replica: 0, calls: 3 },
+  "GET /runs/{id}/detail": { primarySequential: 2, replica: 0, calls: 4 },
+  "GET /runs/{id}/report": { primarySequential: 2, replica: 0, calls: 4 },
+};
+
+describe("round-trip budget per request kind (far-caller model, warm caches)", () => {
+  it("POST /runs", async () => {
+    const res = await counted("POST", runs, { key, body: pfBody() });
+    expect(res.status, res.text).toBe(202);
+    expectWithin("POST /runs", res.tally, BUDGETS["POST /runs"]);
+  });
+
+  it("POST /runs with an Idempotency-Key, new and replayed", async () => {
+    const headers = { "Idempotency-Key": `budget-${crypto.randomUUID()}` };
+    const first = await counted("POST", runs, { key, body: pfBody(), headers });
+    expect(first.status, first.text).toBe(202);
+    expectWithin("POST /runs with a new Idempotency-Key", first.tally, BUDGETS["POST /runs with a new Idempotency-Key"]);
+    const again = await counted("POST", runs, { key, body: pfBody(), headers });
+    expect(again.status, again.text).toBe(202);
+    expect(again.headers.get("idempotent-replayed")).toBe("true");
+    expect(JSON.parse(again.text).run_id).toBe(JSON.parse(first.text).run_id);
+    expectWithin("POST /runs replayed", again.tally, BUDGETS["POST /runs replayed (same Idempotency-Key and body)"]);
+  });
+
+  it("GET /runs/{id}: terminal and not finished", async () => {
+    const terminal = await counted("GET", `${runs}/${done.id}`, { key });
+    expect(terminal.status).toBe(200);
+    expect(JSON.parse(terminal.text)).toEqual(done);
+    expectWithin("GET /runs/{id} terminal", terminal.tally, BUDGETS["GET /runs/{id} of a terminal run"]);
+
+    const held = await createHeldRun(key, pfBody());
+    const pending = await counted("GET", `${runs}/${held.run_id}`, { key });
+    expect(pending.status).toBe(202);
+    expectWithin("GET /runs/{id} not finished", pending.tally, BUDGETS["GET /runs/{id} of a run not finished"]);
+  });
+
+  it("GET /runs, /analysis, /detail and the report's signed URL", async () => {
+    const list = await counted("GET", runs, { key });
+    expect(list.status).toBe(200);
+    expectWithin("GET /runs", list.tally, BUDGETS["GET /runs"]);
+    const analysis = await counted("GET", `${runs}/${done.id}/analysis`, { key });
+    expect(analysis.status).toBe(200);
+    expectWithin("GET /runs/{id}/analysis", analysis.tally, BUDGETS["GET /runs/{id}/analysis"]);
+    const detail = await counted("GET", `${runs}/${done.id}/detail`, { key });
+    expect(detail.status).toBe(200);
+    expectWithin("GET /runs/{id}/detail", detail.tally, BUDGETS["GET /runs/{id}/detail"]);
+    const report = await counted("GET", `${runs}/${done.id}/report?mode=resumido`, { key });
+    expect(report.status).toBe(302);
+    expectWithin("GET /runs/{id}/report", report.tally, BUDGETS["GET /runs/{id}/report"]);
+  });
+});
