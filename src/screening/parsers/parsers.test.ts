@@ -11,6 +11,7 @@ import { brDocument, mteInclusions } from "./brazil";
 import { countryCode } from "./countries";
 import { ofacDobValues, parseOfacRemarks } from "./ofac";
 import { CsvTokenizer, sniff, unzipFirstFile } from "./stream";
+import { syntheticEuXml, syntheticOfac, syntheticPepZip } from "./synthetic";
 
 const AS_OF = "2026-11-30";
 const utf8 = (s: string) => new TextEncoder().encode(s);
@@ -580,5 +581,34 @@ describe("countries and CGU file URLs", () => {
       "https://dadosabertos-download.cgu.gov.br/PortalDaTransparencia/saida/pep/202610_PEP.zip",
     );
     expect(cguFileUrl("cgu_cnep", "<html>manutenção</html>")).toBeNull();
+  });
+});
+
+describe("synthetic full-size inputs (benchmark helper)", () => {
+  const collect = async (src: AsyncIterable<Uint8Array>) => {
+    const parts: Uint8Array[] = [];
+    for await (const p of src) parts.push(p);
+    return Uint8Array.from(parts.flatMap((p) => [...p]));
+  };
+
+  it("OFAC: the requested entries and ALT aliases, with long remarks continued in SDN_COMMENTS", async () => {
+    const files = syntheticOfac({ entries: 300, aliases: 450 });
+    const input = { primary: await collect(files.primary), alt: await collect(files.alt), add: await collect(files.add), comments: await collect(files.comments) };
+    const list = await parse("ofac_sdn", input);
+    expect(list).toHaveLength(300);
+    expect(list.reduce((n, e) => n + e.aliases.filter((a) => !a.weak).length, 0)).toBe(450);
+    expect(input.comments.length).toBeGreaterThan(1);
+    expect(new Set(list.map((e) => e.entity_type))).toEqual(new Set(["person", "organization", "vessel", "aircraft"]));
+    // Same seed, same bytes: the benchmark measures the same input every time.
+    expect(await collect(syntheticOfac({ entries: 300, aliases: 450 }).primary)).toEqual(input.primary);
+  });
+
+  it("PEP ZIP and EU XML parse to the requested counts", async () => {
+    const pep = await parse("cgu_pep", { primary: await collect(syntheticPepZip({ rows: 500 })) });
+    expect(pep).toHaveLength(500);
+    expect(pep.every((e) => e.documents[0]?.kind === "cpf_masked")).toBe(true);
+    expect(pep.some((e) => !e.active) && pep.some((e) => e.active)).toBe(true);
+    const eu = await parse("eu_fsf", { primary: await collect(syntheticEuXml({ entities: 25 })) });
+    expect(eu).toHaveLength(25);
   });
 });
