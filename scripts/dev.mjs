@@ -3,12 +3,13 @@
 //  1. .dev.vars with local secrets (ADMIN_TOKEN, SERVER_SECRET), created once;
 //  2. local D1 migrations applied;
 //  3. a dev tenant ("dev") and a sandbox key, created once and reused;
-//  4. prints the key and the admin token, then runs `wrangler dev` on loopback.
+//  4. prints the key, the admin token and a one-time console login link, then runs
+//     `wrangler dev` on loopback.
 // Running it again duplicates nothing. Options: PORT (default 8787), DEV_STATE_DIR
 // (wrangler's --persist-to, default .wrangler/state), DEV_SETUP_ONLY=1 (skip step 4);
 // further arguments go to `wrangler dev` (e.g. `npm run dev -- --var SANDBOX_LATENCY_FACTOR:0.1`).
 import { execFileSync, spawn } from "node:child_process";
-import { createHmac, randomBytes } from "node:crypto";
+import { createHash, createHmac, randomBytes } from "node:crypto";
 import { existsSync, mkdirSync, readFileSync, writeFileSync } from "node:fs";
 import { dirname, join, resolve } from "node:path";
 import { fileURLToPath } from "node:url";
@@ -76,9 +77,26 @@ const now = new Date().toISOString();
 const sql = [
   `INSERT OR IGNORE INTO tenants (id, name, slug, status, credits, created_at, updated_at) VALUES ('${creds.tenant_id}', 'Dev tenant', 'dev', 'active', 1000, '${now}', '${now}');`,
   // The hash depends on SERVER_SECRET: keep it current if .dev.vars was recreated.
-  `INSERT INTO api_keys (id, tenant_id, name, environment, scopes, key_hash, key_prefix, created_at) VALUES ('${creds.key_id}', '${creds.tenant_id}', 'Dev sandbox key', 'test', '["runs:write","runs:read","detail:read","reports:write"]', '${keyHash}', '${creds.api_key.slice(0, 12)}', '${now}') ON CONFLICT (id) DO UPDATE SET key_hash = excluded.key_hash, revoked_at = NULL;`,
+  `INSERT INTO api_keys (id, tenant_id, name, environment, scopes, key_hash, key_prefix, created_at) VALUES ('${creds.key_id}', '${creds.tenant_id}', 'Dev sandbox key', 'test', '["runs:write","runs:read","detail:read","reports:write","screening:read"]', '${keyHash}', '${creds.api_key.slice(0, 12)}', '${now}') ON CONFLICT (id) DO UPDATE SET key_hash = excluded.key_hash, scopes = excluded.scopes, revoked_at = NULL;`,
 ].join(" ");
 run(["d1", "execute", "DB", "--local", ...persist, "--command", sql]);
+
+// 3b. Console user of the dev tenant and a one-time login link (the path exists only in
+// the local configuration: CONSOLE_DEV_LOGIN in wrangler.toml's top-level [vars]).
+// DEV_USER_EMAIL / DEV_USER_ROLE choose the user (default dev@kycert.local, admin).
+const userEmail = (process.env.DEV_USER_EMAIL ?? "dev@kycert.local").toLowerCase();
+const userRole = process.env.DEV_USER_ROLE ?? "admin";
+if (!/^[^\s@'"]+@[^\s@'"]+$/.test(userEmail) || !["analyst", "approver", "admin"].includes(userRole)) {
+  throw new Error("DEV_USER_EMAIL must be an email and DEV_USER_ROLE one of analyst, approver, admin");
+}
+const loginToken = randomBytes(32).toString("base64url");
+const loginHash = createHash("sha256").update(loginToken).digest("hex");
+const userId = `usr_dev_${createHash("sha256").update(userEmail).digest("hex").slice(0, 20)}`;
+const expires = new Date(Date.now() + 24 * 3600_000).toISOString();
+run(["d1", "execute", "DB", "--local", ...persist, "--command", [
+  `INSERT INTO users (id, tenant_id, email, name, role, created_at) VALUES ('${userId}', '${creds.tenant_id}', '${userEmail}', 'Dev', '${userRole}', '${now}') ON CONFLICT (email) DO UPDATE SET role = excluded.role;`,
+  `INSERT INTO console_login_tokens (token_hash, user_id, expires_at, created_at) SELECT '${loginHash}', id, '${expires}', '${now}' FROM users WHERE email = '${userEmail}';`,
+].join(" ")]);
 
 const base = `http://127.0.0.1:${port}`;
 console.log(`
@@ -87,6 +105,8 @@ kycert-edge local API
   sandbox key    ${creds.api_key}
   admin token    ${vars.ADMIN_TOKEN}
   state          ${stateDir}
+  console        ${base}/console/dev-login?token=${loginToken}
+                 (one-time login link for ${userEmail}, ${userRole}; valid 24 h)
 
 Try it:
   curl -s -X POST ${base}/api/v1/bureau/runs -H "X-API-Key: ${creds.api_key}" \\

@@ -19,11 +19,11 @@ import type { ConsoleContext, ConsoleEnv } from "./context";
 import { DevLoginPage } from "./pages/auth";
 import { RUN_FILTERS, RunDetailPage, RunsPage, type RunFilters } from "./pages/runs";
 import { newSession } from "./session";
-import { CONSOLE_CSS } from "./styles";
+import { CONSOLE_CSS, CONSOLE_FAVICON } from "./styles";
 import { Layout, Notice, renderPage } from "./ui";
 import { approveCase, assignCase, caseContext, getCase, listCases, resolveCase, returnCase, verifyChain, type Case, type CaseContext, type ListCasesQuery, type MatchResolution, type ReasonCode } from "../cases/service";
 import { extractMatches } from "../domain/cases";
-import { screeningLists } from "../db/schema";
+import { getListStates } from "../screening/store";
 import { LISTS } from "../screening/lists";
 import { LIST_IDS } from "../screening/types";
 import { hasRole } from "./context";
@@ -42,6 +42,10 @@ consoleRoutes.use("*", securityHeaders);
 
 consoleRoutes.get("/assets/console.css", (c) =>
   c.body(CONSOLE_CSS, 200, { "Content-Type": "text/css; charset=utf-8", "Cache-Control": "public, max-age=300" }),
+);
+
+consoleRoutes.get("/assets/favicon.svg", (c) =>
+  c.body(CONSOLE_FAVICON, 200, { "Content-Type": "image/svg+xml", "Cache-Control": "public, max-age=86400" }),
 );
 
 // ---- local one-time login (only where devLoginAllowed) -------------------------
@@ -274,22 +278,21 @@ consoleRoutes.post("/cases/:id/return", (c) =>
 // ---- screening and lists ------------------------------------------------------------
 
 async function listStatuses(env: Env): Promise<ListStatusView[]> {
-  const rows = await createDb(env.DB).select().from(screeningLists);
-  const byId = new Map(rows.map((r) => [r.id, r]));
+  const byId = new Map((await getListStates(env.DB)).map((r) => [r.id, r]));
   return LIST_IDS.map((id) => {
     const r = byId.get(id);
     return {
       id,
       name: LISTS[id].name,
       status: r?.status ?? "empty",
-      sourceUrl: r?.sourceUrl ?? null,
-      sha256: r?.currentSha256 ?? null,
-      fetchedAt: r?.currentFetchedAt ?? null,
-      entities: r?.currentEntities ?? null,
-      names: r?.currentNames ?? null,
-      loadingSince: r?.loadingSince ?? null,
-      lastErrorAt: r?.lastErrorAt ?? null,
-      lastErrorMessage: r?.lastErrorMessage ?? null,
+      sourceUrl: r?.source_url ?? null,
+      sha256: r?.current_sha256 ?? null,
+      fetchedAt: r?.current_fetched_at ?? null,
+      entities: r?.current_entities ?? null,
+      names: r?.current_names ?? null,
+      loadingSince: r?.loading_since ?? null,
+      lastErrorAt: r?.last_error_at ?? null,
+      lastErrorMessage: r?.last_error_message ?? null,
     };
   });
 }

@@ -21,6 +21,8 @@ header.top button{background:transparent;border:1px solid rgba(255,255,255,.6);c
 .envbar button{font:inherit;font-size:12px;background:none;border:none;color:inherit;text-decoration:underline;cursor:pointer;padding:0}
 main{max-width:1240px;margin:0 auto;padding:18px 20px 40px}
 h1{font-size:20px;margin:0 0 12px}
+h1.mono{font-size:18px;font-weight:600}
+.card>h2:first-child,.card>input+h2{margin-top:0}
 h2{font-size:16px;margin:22px 0 8px}
 h3{font-size:14px;margin:12px 0 6px}
 .card{background:var(--card);border:1px solid var(--line);border-radius:8px;padding:14px 16px;margin-bottom:14px}
@@ -38,7 +40,8 @@ tr:last-child td{border-bottom:none}
 .b-hold,.b-in_review{background:var(--holdbg);color:var(--hold)}
 .b-ERROR{background:var(--badbg);color:var(--bad)}
 .b-info,.b-NO_DATA,.b-open,.b-empty{background:var(--infobg);color:var(--info)}
-.grid{display:grid;grid-template-columns:repeat(auto-fit,minmax(170px,1fr));gap:10px}
+.grid{display:grid;grid-template-columns:repeat(auto-fit,minmax(170px,1fr));gap:10px;margin-bottom:12px}
+.card .grid{margin-bottom:0}
 .kv{background:var(--card);border:1px solid var(--line);border-radius:8px;padding:9px 12px}
 .kv .k{font-size:11.5px;color:var(--muted);text-transform:uppercase;letter-spacing:.3px}
 .kv .v{font-size:15px;font-weight:600;margin-top:2px}
@@ -80,3 +83,6 @@ legend{font-size:12px;color:var(--muted);padding:0 4px}
 .pager{display:flex;justify-content:flex-end;gap:8px}
 .center{max-width:520px;margin:70px auto}
 `;
+
+/** The tab icon (the browser otherwise asks for /favicon.ico, which the API answers 404). */
+export const CONSOLE_FAVICON = `<svg xmlns="http://www.w3.org/2000/svg" viewBox="0 0 32 32"><rect width="32" height="32" rx="6" fill="#0f4c81"/><path d="M9 7h4v8l7-8h5l-8 9 8 9h-5l-7-8v8H9z" fill="#fff"/></svg>`;

@@ -40,6 +40,7 @@ export const Layout: FC<PropsWithChildren<{ title: string; ctx: ConsoleContext |
       <meta name="referrer" content="same-origin" />
       <title>{`${title} · kycert console`}</title>
       <link rel="stylesheet" href="/console/assets/console.css" />
+      <link rel="icon" type="image/svg+xml" href="/console/assets/favicon.svg" />
     </head>
     <body>
       <header class="top">

@@ -186,8 +186,12 @@ const CandidateCard: FC<{ i: number; cand: CandidateView; stored: StoredResult |
       <strong>Candidato {i + 1}</strong> · {sourceLabel(cand.match.source)}
       {cand.match.list && <span class="muted"> · lista {cand.match.list}</span>}
       <dl>
-        <dt>Nome listado</dt>
-        <dd>{cand.match.name ?? "—"}</dd>
+        {cand.match.name && (
+          <>
+            <dt>Nome listado</dt>
+            <dd>{cand.match.name}</dd>
+          </>
+        )}
         {cand.match.score !== null && (
           <>
             <dt>Similaridade</dt>

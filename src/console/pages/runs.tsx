@@ -162,7 +162,8 @@ export const FindingsList: FC<{ analysis: BureauRunAnalysis | null }> = ({ analy
           </h3>
           {g.items.map((f) => (
             <div class={`finding s-${f.severity}`}>
-              <strong>{f.title}</strong> <span class="muted">· {f.source === "partner_runs" ? "Sócios" : sourceLabel(f.source)}</span>
+              <strong>{f.title}</strong>
+              {f.title !== sourceLabel(f.source) && <span class="muted"> · {f.source === "partner_runs" ? "Sócios" : sourceLabel(f.source)}</span>}
               <div>{f.description}</div>
             </div>
           ))}
