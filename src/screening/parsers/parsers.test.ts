@@ -329,6 +329,13 @@ describe("CGU CEIS / CNEP", () => {
     await expect(parse("un_sc", { primary: utf8("<CONSOLIDATED_LIST><INDIVIDUALS><INDIVIDUAL></CONSOLIDATED_LIST>") })).rejects.toThrow();
   });
 
+  it("an unbalanced quote or a record that never closes fails instead of growing without bound", async () => {
+    const unbalanced = CEIS_CSV + '"CEIS";"9";"F";"***.111.222-**";"NOME SEM FIM' + "x".repeat(1_000_001);
+    await expect(parse("cgu_ceis", { primary: latin1(unbalanced) })).rejects.toThrow(/unbalanced quote/);
+    const endless = "<CONSOLIDATED_LIST><INDIVIDUALS><INDIVIDUAL><DATAID>1</DATAID>" + "<INDIVIDUAL_ALIAS><QUALITY>Good</QUALITY></INDIVIDUAL_ALIAS>".repeat(30_000);
+    await expect(parse("un_sc", { primary: utf8(endless) })).rejects.toThrow(/more than 50000 elements/);
+  });
+
   it("document cells", () => {
     expect(brDocument("***.921.012-**")).toEqual({ kind: "cpf_masked", value: "921012" });
     expect(brDocument("***921012**")).toEqual({ kind: "cpf_masked", value: "921012" });

@@ -162,6 +162,9 @@ function isValidUtf8Prefix(b: Uint8Array): boolean {
  * inside an unquoted field, or text after a closing quote, is kept as text.
  * Blank lines are dropped.
  */
+/** Longest quoted field accepted; OFAC Remarks stop at 1,000 characters, CGU fields are shorter still. */
+export const MAX_CSV_FIELD = 1_000_000;
+
 export class CsvTokenizer {
   private field = "";
   private row: string[] = [];
@@ -197,9 +200,11 @@ export class CsvTokenizer {
         const q = chunk.indexOf('"', i);
         if (q < 0) {
           this.field += chunk.slice(i);
+          this.checkField();
           return;
         }
         this.field += chunk.slice(i, q);
+        this.checkField();
         this.quoteSeen = true;
         i = q + 1;
         continue;
@@ -240,6 +245,11 @@ export class CsvTokenizer {
     this.quoteSeen = false;
     this.inQuotes = false;
     if (this.fieldStarted || this.row.length) this.endRow(out);
+  }
+
+  private checkField(): void {
+    // An unbalanced quote would otherwise swallow the rest of the file into one field.
+    if (this.field.length > MAX_CSV_FIELD) throw new Error("csv: a quoted field runs past 1,000,000 characters (unbalanced quote?)");
   }
 
   private endField(): void {
@@ -428,6 +438,9 @@ function localName(qname: string): string {
   return i < 0 ? qname : qname.slice(i + 1);
 }
 
+/** Elements one record may hold; the largest real ones (EU subjects with dozens of aliases and addresses) have a few hundred. */
+export const MAX_XML_RECORD_NODES = 50_000;
+
 /**
  * Yields each element whose local name is in `recordNames` as a small tree
  * (at any depth; records do not nest). Text and elements outside records are
@@ -437,12 +450,16 @@ export async function* xmlRecords(src: ByteSource, recordNames: ReadonlySet<stri
   const parser = new SaxesParser({ position: false });
   const done: XNode[] = [];
   const stack: XNode[] = [];
+  let nodes = 0;
   parser.on("opentag", (tag) => {
     const name = localName(tag.name);
     if (!stack.length && !recordNames.has(name)) return;
     const attrs: Record<string, string> = {};
     for (const [k, v] of Object.entries(tag.attributes as Record<string, string>)) attrs[localName(k)] = v;
     const node: XNode = { name, attrs, children: [], text: "" };
+    // A record that never closes (a truncated or malformed file) must not grow without bound.
+    if (!stack.length) nodes = 0;
+    else if (++nodes > MAX_XML_RECORD_NODES) throw new Error(`xml: a <${stack[0].name}> record holds more than ${MAX_XML_RECORD_NODES} elements`);
     if (stack.length) stack[stack.length - 1].children.push(node);
     stack.push(node);
   });
