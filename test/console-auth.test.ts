@@ -137,6 +137,15 @@ describe("local one-time login", () => {
     expect(sessionCookieOf(again)).toBeNull();
   });
 
+  it("a login form posted from another site is refused and does not spend the token", async () => {
+    const { analyst } = await consoleTenant();
+    const token = await mintLoginToken(analyst.id);
+    const res = await consoleFetch("/console/dev-login", { form: { token }, headers: { origin: "https://evil.example" } });
+    expect(res.status).toBe(403);
+    expect(sessionCookieOf(res)).toBeNull();
+    expect((await consoleFetch("/console/dev-login", { form: { token }, headers: { origin: "http://127.0.0.1:8787" } })).status).toBe(303);
+  });
+
   it("an expired or unknown token is refused", async () => {
     const { analyst } = await consoleTenant();
     const expired = await mintLoginToken(analyst.id, -1000);

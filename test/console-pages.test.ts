@@ -140,6 +140,22 @@ describe("cases pages", () => {
     expect(runPage).toMatch(/Decisão final \(caso\)[\s\S]*Reprovado/);
   });
 
+  it("case forms without the session's CSRF token change nothing (403)", async () => {
+    const { caseId, analyst, approver } = await reviewCase();
+    const a = await devLogin(analyst.id);
+    const { csrf: otherToken } = await page(await devLogin(approver.id), "/console/runs");
+    const resolve = { outcome: "approved", reason_code: "risk_accepted", note: "Diligência reforçada concluída." };
+    for (const [path, form] of [
+      [`/console/cases/${caseId}/assign`, {}],
+      [`/console/cases/${caseId}/resolve`, resolve],
+      [`/console/cases/${caseId}/resolve`, { ...resolve, _csrf: otherToken }],
+    ] as [string, Record<string, string>][]) {
+      expect((await post(a, path, form)).status).toBe(403);
+    }
+    const row = await env.DB.prepare("SELECT status, assignee FROM cases WHERE id = ?").bind(caseId).first<{ status: string; assignee: string | null }>();
+    expect(row).toEqual({ status: "open", assignee: null });
+  });
+
   it("an approver cannot approve their own proposal (four eyes) and sees why", async () => {
     const { caseId, approver } = await reviewCase();
     const b = await devLogin(approver.id);

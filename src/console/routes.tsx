@@ -58,6 +58,9 @@ consoleRoutes.get("/dev-login", (c) => {
 
 consoleRoutes.post("/dev-login", async (c) => {
   if (!devLoginAllowed(c.env, new URL(c.req.url))) return notFound(c);
+  // No session yet, so no CSRF token: refuse a form posted from another site (login CSRF).
+  const origin = c.req.header("origin");
+  if (origin && origin !== new URL(c.req.url).origin) return refusal(c, 403, "Requisição recusada", "O formulário veio de outro site.");
   const form = await c.req.parseBody();
   const token = typeof form.token === "string" ? form.token : "";
   const user = token ? await consumeLoginToken(createDb(c.env.DB), token, new Date()) : null;
