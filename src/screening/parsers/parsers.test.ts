@@ -300,6 +300,13 @@ describe("CGU CEIS / CNEP", () => {
     expect(await parse("cgu_ceis", { primary: zipSync({ "dados/": {}, "dados/ceis.csv": csv }) })).toEqual(plain);
   });
 
+  it("takes a fetch body (ReadableStream) as it is", async () => {
+    const body = new Response(zipSync({ "20261125_CEIS.csv": latin1(CEIS_CSV) })).body!;
+    const out: ListEntity[] = [];
+    for await (const e of LIST_PARSERS.cgu_ceis({ primary: body }, { asOf: AS_OF })) out.push(e);
+    expect(out).toEqual(await parse("cgu_ceis", { primary: latin1(CEIS_CSV) }));
+  });
+
   it("a UTF-8 re-export reads the same as the ISO-8859-1 original", async () => {
     expect(await parse("cgu_ceis", { primary: utf8(CEIS_CSV) })).toEqual(await parse("cgu_ceis", { primary: latin1(CEIS_CSV) }));
   });
