@@ -443,7 +443,8 @@ export const OPERATIONS: OperationSpec[] = [
     operationId: "adminCreateWebhookEndpoint",
     tag: "Admin",
     summary: "Create a webhook endpoint",
-    description: "https only (http allowed for test endpoints); no credentials, IP literals or internal names. The `whsec_…` secret is shown only in this response.",
+    description:
+      "https only (http allowed for test endpoints); no credentials, IP literals or internal names. The `whsec_…` secret is shown only in this response. Without `events` the endpoint receives the run events (run.completed, run.failed); review-case events (case.opened, case.resolved) must be listed to be received.",
     security: "admin",
     body: CreateWebhookEndpointSchema,
     parameters: [idParam("The tenant id (`ten_…`).")],

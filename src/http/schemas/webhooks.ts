@@ -5,7 +5,7 @@ import type { ErrorCode } from "../errors";
 
 export const CreateWebhookEndpointSchema = z.strictObject({
   url: z.string().min(1).max(2048),
-  /** Defaults to every event type. */
+  /** Defaults to the run events (run.completed, run.failed); case.opened / case.resolved are opted into. */
   events: z.array(z.enum(WEBHOOK_EVENT_TYPES)).min(1).optional(),
   environment: z.enum(["live", "test"]).default("live"),
 });
