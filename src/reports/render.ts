@@ -601,6 +601,23 @@ function runFacts({ L, input }: Ctx): void {
 
 function signOff({ L, input }: Ctx): void {
   L.heading("Parecer e assinatura do analista", 1, 60);
+  const r = input.caseResolution;
+  if (r) {
+    L.heading(`Resolução do caso ${r.case_id}`, 2);
+    L.keyValue2(
+      [
+        ["Resultado da revisão", r.outcome === "approved" ? "Aprovado" : "Rejeitado"],
+        ["Motivo", `${r.reason_label} (${r.reason_code})`],
+        ["Resolvido por", r.resolved_by],
+        ["Aprovado por", r.approved_by ?? "— (dispensa segunda aprovação)"],
+        ["Resolvido em", fmtDate(r.resolved_at)],
+        ["Justificativa", r.note],
+      ],
+      92,
+      { size: 8 },
+    );
+    L.y -= 8;
+  }
   L.paragraph(
     `Declaro que revisei este relatório (execução ${input.run.id}) e as evidências das fontes consultadas, e registro o parecer abaixo.`,
     { size: 9, after: 10 },

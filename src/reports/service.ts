@@ -1,6 +1,8 @@
 // Reports: render once per (run, mode), store write-once in R2 under a
 // tenant-scoped key, and hand out signed download URLs served by this Worker.
-import { createDb } from "../db/client";
+import { createDb, type Db } from "../db/client";
+import { getCaseByRunId } from "../db/queries/cases";
+import { REASON_CODE_LABELS, type CaseResolution } from "../domain/cases";
 import { getRunById, type RunRow } from "../db/queries/runs";
 import { ANALYSIS_VERSION } from "../domain/analysis";
 import { DomainError } from "../domain/errors";
@@ -9,13 +11,24 @@ import type { Services } from "../runs/service";
 import { getRun } from "../runs/service";
 import { isTerminalRow, storedResult } from "../runs/views";
 import { renderReport } from "./render";
-import type { ReportMode, ReportObject, ReportPartner } from "./types";
+import type { ReportCaseResolution, ReportMode, ReportObject, ReportPartner } from "./types";
 
 export const REPORT_MODES: readonly ReportMode[] = ["resumido", "completo"];
 /** Signed download links live one hour. */
 export const DOWNLOAD_TTL_S = 60 * 60;
 
-const objectKey = (tenantId: string, runId: string, mode: ReportMode) => `reports/${tenantId}/${runId}/${mode}.pdf`;
+/**
+ * A report is write-once, but a run's review case can be resolved after a
+ * report was made, and the resolution belongs in the sign-off block: so the R2
+ * key names the case state. `null` (no resolved case) keeps the original key;
+ * `resolved` is a second object rendered once the case is resolved (a
+ * resolution is final, so there is never a third). Download URLs name the
+ * variant they were signed for.
+ */
+export type ReportVariant = "resolved" | null;
+const variantOf = (row: RunRow): ReportVariant => (row.caseId && row.finalDecision ? "resolved" : null);
+const objectKey = (tenantId: string, runId: string, mode: ReportMode, variant: ReportVariant) =>
+  `reports/${tenantId}/${runId}/${mode}${variant ? `.${variant}` : ""}.pdf`;
 
 function reportObject(runId: string, mode: ReportMode, obj: R2Object): ReportObject {
   const m = obj.customMetadata ?? {};
@@ -46,7 +59,7 @@ async function terminalRun(s: Services, runId: string): Promise<RunRow> {
  */
 export async function generateReport(s: Services, runId: string, mode: ReportMode): Promise<{ created: boolean; report: ReportObject }> {
   const row = await terminalRun(s, runId);
-  const existing = await s.env.REPORTS.head(objectKey(s.auth.tenantId, row.id, mode));
+  const existing = await s.env.REPORTS.head(objectKey(s.auth.tenantId, row.id, mode, variantOf(row)));
   if (existing) return { created: false, report: reportObject(row.id, mode, existing) };
   return s.env.RUN.get(s.env.RUN.idFromName(row.id)).generateReport({ tenantName: s.auth.tenantName, mode });
 }
@@ -59,7 +72,7 @@ export async function renderAndStore(
   now: Date,
 ): Promise<{ created: boolean; report: ReportObject }> {
   const { row } = run;
-  const key = objectKey(run.tenantId, row.id, mode);
+  const key = objectKey(run.tenantId, row.id, mode, variantOf(row));
   const existing = await env.REPORTS.head(key);
   if (existing) return { created: false, report: reportObject(row.id, mode, existing) };
 
@@ -83,6 +96,7 @@ export async function renderAndStore(
     partners,
     resultHash: await sha256Hex(row.result!),
     analysisVersion: ANALYSIS_VERSION,
+    caseResolution: variantOf(row) ? await reportCaseResolution(db, row.id) : undefined,
   });
   const sha256 = await sha256Hex(rendered.bytes);
   // Write-once: a report is immutable; if it was stored meanwhile, the stored one stands.
@@ -97,18 +111,37 @@ export async function renderAndStore(
   return { created: false, report: reportObject(row.id, mode, winner) };
 }
 
-const signature = (secret: string, tenantId: string, runId: string, mode: string, exp: number) =>
-  keyedHash(secret, "report-download", `${tenantId}|${runId}|${mode}|${exp}`);
+/** The sign-off block's resolution, from the run's case. */
+export async function reportCaseResolution(db: Db, runId: string): Promise<ReportCaseResolution | undefined> {
+  const c = await getCaseByRunId(db, runId);
+  const r = c?.resolution ? (JSON.parse(c.resolution) as CaseResolution) : null;
+  if (!c || !r) return undefined;
+  return {
+    case_id: c.id,
+    outcome: r.outcome,
+    reason_code: r.reason_code,
+    reason_label: REASON_CODE_LABELS[r.reason_code] ?? r.reason_code,
+    note: r.note,
+    resolved_by: r.resolved_by,
+    approved_by: r.approved_by,
+    resolved_at: r.resolved_at,
+  };
+}
+
+const signature = (secret: string, tenantId: string, runId: string, mode: string, exp: number, variant: ReportVariant = null) =>
+  keyedHash(secret, "report-download", `${tenantId}|${runId}|${mode}|${exp}${variant ? `|${variant}` : ""}`);
 
 /** The signed, one-hour download URL of a stored report. */
 export async function reportDownloadUrl(s: Services, origin: string, runId: string, mode: ReportMode): Promise<string> {
   const row = await terminalRun(s, runId);
-  if (!(await s.env.REPORTS.head(objectKey(s.auth.tenantId, row.id, mode)))) {
+  // A resolved case makes the earlier report stale: its resolved variant must be generated (POST) first.
+  const variant = variantOf(row);
+  if (!(await s.env.REPORTS.head(objectKey(s.auth.tenantId, row.id, mode, variant)))) {
     throw new DomainError("report_not_generated", undefined, "mode");
   }
   const exp = Math.floor(s.now().getTime() / 1000) + DOWNLOAD_TTL_S;
-  const sig = await signature(s.env.SERVER_SECRET, s.auth.tenantId, row.id, mode, exp);
-  const q = new URLSearchParams({ tenant: s.auth.tenantId, mode, exp: String(exp), sig });
+  const sig = await signature(s.env.SERVER_SECRET, s.auth.tenantId, row.id, mode, exp, variant);
+  const q = new URLSearchParams({ tenant: s.auth.tenantId, mode, exp: String(exp), ...(variant ? { v: variant } : {}), sig });
   return `${origin}/downloads/reports/${row.id}?${q}`;
 }
 
@@ -119,14 +152,16 @@ export async function reportDownloadUrl(s: Services, origin: string, runId: stri
 export async function openDownload(
   env: Env,
   runId: string,
-  q: { tenant?: string; mode?: string; exp?: string; sig?: string },
+  q: { tenant?: string; mode?: string; exp?: string; sig?: string; v?: string },
   nowMs: number,
 ): Promise<{ body: ReadableStream; size: number; etag: string; mode: ReportMode }> {
   const { tenant = "", mode = "", exp = "", sig = "" } = q;
-  const expected = await signature(env.SERVER_SECRET, tenant, runId, mode, Number(exp));
+  const variant: ReportVariant = q.v === "resolved" ? "resolved" : null;
+  if (q.v !== undefined && !variant) throw new DomainError("invalid_signature");
+  const expected = await signature(env.SERVER_SECRET, tenant, runId, mode, Number(exp), variant);
   if (!/^\d{1,12}$/.test(exp) || !timingSafeEqual(sig, expected)) throw new DomainError("invalid_signature");
   if (Number(exp) * 1000 < nowMs) throw new DomainError("url_expired");
-  const obj = await env.REPORTS.get(objectKey(tenant, runId, mode as ReportMode));
+  const obj = await env.REPORTS.get(objectKey(tenant, runId, mode as ReportMode, variant));
   if (!obj) throw new DomainError("report_not_generated");
   return { body: obj.body, size: obj.size, etag: obj.httpEtag, mode: mode as ReportMode };
 }

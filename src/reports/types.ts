@@ -50,6 +50,21 @@ export interface ReportInput {
    * the appendix. Optional so callers that do not have it still render.
    */
   analysisVersion?: string;
+  /** The resolution of the run's review case (contract §15), printed in the sign-off block; absent while unresolved. */
+  caseResolution?: ReportCaseResolution;
+}
+
+/** Who resolved the run's case, when, why, and who approved it (four eyes). */
+export interface ReportCaseResolution {
+  case_id: string;
+  outcome: "approved" | "rejected";
+  reason_code: string;
+  /** pt-BR label of the reason code. */
+  reason_label: string;
+  note: string;
+  resolved_by: string;
+  approved_by: string | null;
+  resolved_at: string;
 }
 
 export interface RenderedReport {

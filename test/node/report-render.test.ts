@@ -107,6 +107,40 @@ describe("renderReport — PF clean", () => {
   });
 });
 
+describe("renderReport — the sign-off block of a resolved review case", () => {
+  const resolution = {
+    case_id: "case_01JD7ZQ0000000000000000001",
+    outcome: "rejected" as const,
+    reason_code: "insufficient_information",
+    reason_label: "Informações insuficientes",
+    note: "Cliente não enviou o comprovante de residência solicitado.",
+    resolved_by: "ana@cliente.com.br",
+    approved_by: "bruno@cliente.com.br",
+    resolved_at: "2026-11-27T14:05:09.000Z",
+  };
+
+  it.each(["resumido", "completo"] as const)("%s carries who, when, why and who approved it", async (mode) => {
+    const p = await render({ ...pfHoldInput({ mode }), caseResolution: resolution });
+    const signOff = p.text.slice(p.text.indexOf("Parecer e assinatura do analista"));
+    expect(signOff).toContain(`Resolução do caso ${resolution.case_id}`);
+    expect(signOff).toContain("Resultado da revisão Rejeitado");
+    expect(signOff).toContain("Motivo Informações insuficientes (insufficient_information)");
+    expect(signOff).toContain("Resolvido por ana@cliente.com.br");
+    expect(signOff).toContain("Aprovado por bruno@cliente.com.br");
+    expect(signOff).toContain("Resolvido em 27/11/2026 14:05:09 UTC");
+    expect(signOff).toContain(resolution.note);
+  });
+
+  it("says when no second approval was needed, and prints nothing of the kind without a resolution", async () => {
+    const single = await render({ ...pfHoldInput({ mode: "resumido" }), caseResolution: { ...resolution, outcome: "approved", approved_by: null } });
+    expect(single.text).toContain("Resultado da revisão Aprovado");
+    expect(single.text).toContain("Aprovado por — (dispensa segunda aprovação)");
+    const none = await render(pfHoldInput({ mode: "resumido" }));
+    expect(none.text).not.toContain("Resolução do caso");
+    expect(none.text).toContain("Parecer e assinatura do analista");
+  });
+});
+
 describe("renderReport — PF with findings and a hold", () => {
   it("resumido explains the hold and lists findings by severity with their sources", async () => {
     const input = pfHoldInput({ mode: "resumido" });

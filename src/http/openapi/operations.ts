@@ -264,6 +264,7 @@ export const OPERATIONS: OperationSpec[] = [
       { name: "tenant", in: "query", required: true, description: "Signed field." },
       { name: "mode", in: "query", required: true, description: "Signed field: resumido | completo." },
       { name: "exp", in: "query", required: true, description: "Signed field: expiry, unix seconds." },
+      { name: "v", in: "query", required: false, description: "Signed field: `resolved` for the report rendered after the run's review case was resolved (absent otherwise)." },
       { name: "sig", in: "query", required: true, description: "HMAC-SHA256 signature, hex." },
     ],
     responses: { 200: { description: "The PDF.", content: { "application/pdf": { type: "string", contentMediaType: "application/pdf" } } } },
