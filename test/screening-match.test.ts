@@ -37,9 +37,14 @@ describe("normalizeName", () => {
 
 describe("scoreNames: rules", () => {
   it("token order is free ('LAST, First' = 'First Last')", () => {
-    const r = person("SALEK, ABDULHAI", "ABDULHAI SALEK");
+    expect(person("SALEK, ABDULHAI", "ABDULHAI SALEK").score).toBe(1);
+    const r = person("SALEK ABDULHAI", "ABDULHAI SALEK");
     expect(r.score).toBe(1);
     expect(r.reasons).toContain("token_order");
+    // OFAC's "LAST, First" keeps compound names together: "HAQ, ABDUL" is "Abdul Haq".
+    expect(person("HAQ, ABDUL", "ABDUL HAQ").score).toBe(1);
+    // A suffix after the comma is not a given name.
+    expect(person("RUBEN PESTANO LAVILLA, JR", "Ruben Pestano Lavilla Junior").score).toBe(1);
   });
 
   it("a different family name is no match even with the same given name", () => {
@@ -207,10 +212,21 @@ describe("retrieval", () => {
 });
 
 describe("tokenizeName", () => {
-  it("assigns roles: titles dropped, particles and suffixes light, legal forms apart", () => {
+  it("assigns roles: titles, particles and suffixes light, legal forms apart", () => {
     const p = tokenizeName("Sheikh Isa Bin Tarif Al Bin Ali Filho", "Person");
     expect(p.titles).toEqual(["sheikh"]);
-    expect(p.tokens.map((t) => `${t.text}:${t.role}`)).toEqual(["isa:name", "bin:particle", "tarif:name", "al:particle", "bin:particle", "ali:name", "filho:suffix"]);
+    expect(p.tokens.map((t) => `${t.text}:${t.role}`)).toEqual([
+      "sheikh:title",
+      "isa:name",
+      "bin:particle",
+      "tarif:name",
+      "al:particle",
+      "bin:particle",
+      "ali:name",
+      "filho:suffix",
+    ]);
+    // A title on one side only costs nothing.
+    expect(person("Mr. Rami Makhlouf", "Rami Makhlouf").score).toBe(1);
     const c = tokenizeName("Tactical Missiles Corporation Joint Stock Company", "Company");
     expect(c.legalForms.sort()).toEqual(["corp", "jsc"]);
     expect(c.tokens.map((t) => t.text)).toEqual(["tactical", "missiles"]);

@@ -2,15 +2,28 @@
 // nomenklatura's name_bench): F1 at the default threshold must stay at or above
 // 0.82 (OpenSanctions' logic-v2 scores 0.79 there, naive Jaro-Winkler 0.67), and
 // `npm run screening:pairs` must write the scored rows and the metrics.
-import { execFileSync } from "node:child_process";
-import { mkdtempSync, readFileSync, writeFileSync } from "node:fs";
-import { tmpdir } from "node:os";
-import { join } from "node:path";
 import { describe, expect, it } from "vitest";
 import { parseCsv, scorePairsCsv } from "../../src/screening/match/evaluate";
 import { DEFAULT_THRESHOLD } from "../../src/screening/match";
 
-const PAIRS = join(__dirname, "../fixtures/matching/name-pairs.csv");
+// This file runs in Node, but the project's tsconfig carries only the Workers
+// types (no @types/node): the Node APIs used here are typed locally and loaded
+// through non-literal specifiers so tsc does not try to resolve them.
+const fsModule = "node:fs";
+const cpModule = "node:child_process";
+const osModule = "node:os";
+const { mkdtempSync, readFileSync, writeFileSync } = (await import(fsModule)) as {
+  mkdtempSync(prefix: string): string;
+  readFileSync(path: string, encoding: "utf8"): string;
+  writeFileSync(path: string, data: string): void;
+};
+const { execFileSync } = (await import(cpModule)) as { execFileSync(cmd: string, args: string[], opts: { encoding: "utf8"; cwd: string }): string };
+const { tmpdir } = (await import(osModule)) as { tmpdir(): string };
+const here = (rel: string) => decodeURIComponent(new URL(rel, (import.meta as unknown as { url: string }).url).pathname);
+const join = (...parts: string[]) => parts.join("/");
+
+const PAIRS = here("../fixtures/matching/name-pairs.csv");
+const ROOT = here("../..");
 
 describe("matcher evaluation on name-pairs.csv", () => {
   it("reaches F1 >= 0.82 at the default threshold", () => {
@@ -45,7 +58,7 @@ describe("matcher evaluation on name-pairs.csv", () => {
       input,
       "schema,name1,name2,is_match,note\nPerson,Vladimir Putin,\"PUTIN, Vladimir\",true,x\nPerson,Daniel Tusk,Donald Tusk,false,y\nCompany,Siemens AG,Siemens Aktiengesellschaft,true,z\n",
     );
-    const stdout = execFileSync("npm", ["run", "--silent", "screening:pairs", "--", input, output], { encoding: "utf8", cwd: join(__dirname, "../..") });
+    const stdout = execFileSync("npm", ["run", "--silent", "screening:pairs", "--", input, output], { encoding: "utf8", cwd: ROOT });
     const lines = stdout.trim().split("\n");
     expect(lines.slice(-4)).toEqual(["precision: 1.000", "recall: 1.000", "f1: 1.000", `threshold: ${DEFAULT_THRESHOLD}`]);
     const rows = parseCsv(readFileSync(output, "utf8"));

@@ -9,10 +9,26 @@
  *   matchNames(q, names, {schema})   → best of an entity's names (weak aliases capped)
  *   corroborate(query, listed)       → birth year / nationality / document evidence
  *   strength(score, corroboration)   → "strong" | "possible" | null
+ *   rankCandidates(query, names)     → retrieved names → ranked, corroborated matches (API and runs)
+ *   MemoryScreener                   → TrigramIndex + rankCandidates over ListEntity[] (node, benchmark)
  */
 import type { MatchSchema } from "./normalize";
 import { PreparedName, scoreNames, type MatchReason } from "./score";
-import { STRONG_THRESHOLD } from "./strength";
+export { schemaFor, schemaForEntityType, typesCompatible } from "./schema";
+export {
+  rankCandidates,
+  weakAliasScore,
+  WEAK_ALIAS_PENALTY,
+  PreparedQuery,
+  MemoryScreener,
+  type ScreeningQuery,
+  type ScreenedEntity,
+  type CandidateName,
+  type RankedMatch,
+  type RankOptions,
+  type MemoryScreenerOptions,
+} from "./search";
+import { weakAliasScore } from "./search";
 
 export { normalizeName, tokenizeName, type MatchSchema, type NameToken, type TokenRole, type TokenizedName } from "./normalize";
 export { scoreNames, prepareName, PreparedName, type MatchReason, type NameScore, type ScoreOptions } from "./score";
@@ -31,37 +47,6 @@ export {
 export { candidateKeys, retrievalQuery, queryTrigrams, TrigramIndex, MAX_QUERY_TERMS, type RetrievalHit } from "./retrieval";
 export { tokenSimilarity, phoneticKey, editDistance, editSimilarity } from "./similarity";
 
-/** The scoring schema for a listed entity's type (src/screening/types.ts EntityType). */
-export function schemaForEntityType(entityType: "person" | "organization" | "vessel" | "aircraft" | "unknown" | string): MatchSchema {
-  switch (entityType) {
-    case "person":
-      return "Person";
-    case "organization":
-      return "Company";
-    case "vessel":
-      return "Vessel";
-    case "aircraft":
-      return "Airplane";
-    default:
-      return "LegalEntity";
-  }
-}
-
-/**
- * The schema to score a query against a listed entity with: the query's type when
- * given (search `type`: "pf" → Person, "pj" → Company), else the entity's. A
- * person query never scores against an organisation's rules or the reverse: the
- * mixed case uses LegalEntity (both rule sets).
- */
-export function schemaFor(queryType: "pf" | "pj" | null | undefined, entityType: string): MatchSchema {
-  const listed = schemaForEntityType(entityType);
-  if (!queryType) return listed;
-  const q: MatchSchema = queryType === "pf" ? "Person" : "Company";
-  if (listed === "LegalEntity" || listed === q) return q;
-  if (q === "Company" && (listed === "Vessel" || listed === "Airplane")) return listed;
-  return "LegalEntity";
-}
-
 export interface NameMatch {
   score: number;
   reasons: MatchReason[];
@@ -72,8 +57,8 @@ export interface NameMatch {
 
 /**
  * Best score of a query against all names of one listed entity (primary name and
- * aliases). A weak (low-quality) alias can make a possible match at most: its
- * score is held just under STRONG_THRESHOLD.
+ * aliases). A weak (low-quality) alias counts less and is never strong (see
+ * weakAliasScore).
  */
 export function matchNames(
   query: string | PreparedName,
@@ -85,7 +70,7 @@ export function matchNames(
     const r = scoreNames(query, n.name, options);
     let score = r.score;
     const reasons = r.reasons.slice();
-    if (n.weak && score >= STRONG_THRESHOLD) score = Math.round((STRONG_THRESHOLD - 0.001) * 1000) / 1000;
+    if (n.weak) score = weakAliasScore(score);
     if (n.weak) reasons.push("weak_alias");
     if (!best || score > best.score) best = { score, reasons, matched_name: typeof n.name === "string" ? n.name : n.name.raw, weak: !!n.weak };
   }

@@ -25,11 +25,13 @@ import {
  */
 export type MatchSchema = "Person" | "Company" | "Organization" | "LegalEntity" | "Vessel" | "Airplane" | "Thing";
 
-export type TokenRole = "name" | "particle" | "suffix" | "initial" | "number" | "generic" | "stopword";
+export type TokenRole = "name" | "particle" | "suffix" | "initial" | "number" | "generic" | "stopword" | "title";
 
 export interface NameToken {
   /** Canonical text used for comparison. */
   text: string;
+  /** The word(s) as written (normalised, before canonical spellings): a typo in "Mohammed" is compared with "mohammed", not "muhammad". */
+  raw: string;
   role: TokenRole;
   /** How much this token counts in the score (a given or family name = 1). */
   weight: number;
@@ -88,15 +90,18 @@ function fixMixedToken(word: string): string {
 
 const MUHAMMAD = /^(m[ouea]?h[ae]?m+[ae]?d|m[ouea]h[ae]m+[ae]d|muhammed|mohd|mhd|mhmd|mehmet|mehmed|mahomed|mohamad|mohammad|muhamad|muhammad|mohamed|mohammed|mohamud|muhamed)$/;
 const ABD_PREFIX = /^(abd|abdu|abdul|abdel|abdal|abdol|abdoul|abdur|abdus|abduh)$/;
-const ABD_GLUED = /^(abdel|abdal|abdol|abdoul|abdur|abdus|abdou|abdu(?!l))(?=[a-z]{3,})/;
+const ABD_GLUED = /^(abdel|abdal|abdol|abdoul|abdur|abdus)(?=[a-z]{3,})/;
 
-/** Arabic name conventions: one spelling of Muhammad; "Abd al-X" / "Abdel X" / "Abdul X" are the one word "abdulx". */
-function arabicCanon(words: string[]): string[] {
-  const out: string[] = [];
+/**
+ * Arabic name conventions: one spelling of Muhammad; "Abd al-X" / "Abdel X" /
+ * "Abdul X" are the one word "abdulx". Returns [canonical, as written] pairs.
+ */
+function arabicCanon(words: string[]): [string, string][] {
+  const out: [string, string][] = [];
   for (let i = 0; i < words.length; i++) {
     let w = words[i];
     if (MUHAMMAD.test(w)) {
-      out.push("muhammad");
+      out.push(["muhammad", w]);
       continue;
     }
     if (ABD_PREFIX.test(w) && i + 1 < words.length) {
@@ -105,15 +110,16 @@ function arabicCanon(words: string[]): string[] {
       if (j + 1 < words.length && /^(al|el|ul|ar|ur|as|us|an|ad|ed|ash)$/.test(words[j])) j++;
       const next = words[j];
       if (/^[a-z]{2,}$/.test(next) && !PARTICLES.has(next)) {
-        out.push("abdul" + next);
+        out.push(["abdul" + next, words.slice(i, j + 1).join("")]);
         i = j;
         continue;
       }
     }
+    const written = w;
     if (ABD_GLUED.test(w)) w = w.replace(ABD_GLUED, "abdul");
     // "abdurrahman" → "abdulrahman" (assimilated article doubled the consonant).
     w = w.replace(/^abdul([rsnzdt])\1/, "abdul$1");
-    out.push(w);
+    out.push([w, written]);
   }
   return out;
 }
@@ -149,18 +155,31 @@ function numberWords(words: string[], schema: MatchSchema): string[] {
  */
 function phraseWordMatches(word: string, expected: string, atEnd: boolean): boolean {
   if (word === expected) return true;
-  if (expected.length >= 5 && word.length >= 4 && editSimilarity(word, expected) >= 0.8) return true;
+  if (expected.length >= 5 && word.length >= 4 && Math.abs(word.length - expected.length) <= 2 && editSimilarity(word, expected) >= 0.8) return true;
   return atEnd && word.length >= 4 && expected.startsWith(word);
 }
+
+/** Long legal-form words survive one slip ("Cmopany", "Corportion", "Limoted"). */
+const LONG_LEGAL_WORDS = Object.keys(LEGAL_FORM_WORDS).filter((w) => w.length >= 6);
+function fuzzyLegalWord(w: string): string | undefined {
+  if (w.length < 6) return undefined;
+  for (const l of LONG_LEGAL_WORDS) {
+    if (l[0] === w[0] && Math.abs(l.length - w.length) <= 1 && editSimilarity(w, l) >= 0.85) return LEGAL_FORM_WORDS[l];
+  }
+  return undefined;
+}
+
+const PHRASES: ReadonlyArray<readonly [string[], string]> = LEGAL_FORM_PHRASES.map(([p, code]) => [p.split(" "), code] as const);
 
 /** Find legal-form phrases and words; returns remaining words and the canonical codes. */
 function extractLegalForms(words: string[]): { words: string[]; forms: string[] } {
   const forms: string[] = [];
   let rest = words.slice();
   // Phrases first, longest first, anywhere in the name.
-  for (const [phrase, code] of LEGAL_FORM_PHRASES) {
-    const p = phrase.split(" ");
+  for (const [p, code] of PHRASES) {
     for (let i = 0; i + p.length <= rest.length; i++) {
+      // Cheap gate before the fuzzy comparison: the first letters agree.
+      if (rest[i][0] !== p[0][0]) continue;
       const last = i + p.length === rest.length;
       if (p.every((x, k) => phraseWordMatches(rest[i + k], x, last && k === p.length - 1))) {
         // Keep at least one name word.
@@ -175,7 +194,7 @@ function extractLegalForms(words: string[]): { words: string[]; forms: string[] 
   const kept: string[] = [];
   for (let i = 0; i < rest.length; i++) {
     const w = rest[i];
-    const code = LEGAL_FORM_WORDS[w];
+    const code = LEGAL_FORM_WORDS[w] ?? fuzzyLegalWord(w);
     if (code === undefined) {
       kept.push(w);
       continue;
@@ -205,13 +224,27 @@ function extractLegalForms(words: string[]): { words: string[]; forms: string[] 
  * "Polpot" ↔ "Pol Pot").
  */
 export function tokenizeName(name: string, schema: MatchSchema = "Thing"): TokenizedName {
+  const person = isPersonSchema(schema);
+  const org = isOrgSchema(schema);
+  // "LAST, First Middle" (OFAC's order for individuals) read in natural order, so
+  // neighbouring words that belong together ("Abdul" + "Haq") stay together.
+  const comma = /^([^,]+),([^,]+)$/.exec(name);
+  const afterComma = comma ? normalizeName(comma[2]).split(" ") : [];
+  if (
+    comma &&
+    (person || schema === "LegalEntity" || schema === "Thing") &&
+    /\p{L}/u.test(comma[1]) &&
+    /\p{L}/u.test(comma[2]) &&
+    // "RUBEN LAVILLA, JR": a suffix after the comma, not a given name.
+    !afterComma.every((w) => GENERATIONAL.has(w) || TITLES.has(w))
+  ) {
+    name = `${comma[2]} ${comma[1]}`;
+  }
   const normalized = normalizeName(name);
   let words = normalized.length ? normalized.split(" ") : [];
   words = words.map(fixMixedToken);
   const titles: string[] = [];
   let legalForms: string[] = [];
-  const person = isPersonSchema(schema);
-  const org = isOrgSchema(schema);
 
   if (org) {
     const r = extractLegalForms(words);
@@ -219,17 +252,18 @@ export function tokenizeName(name: string, schema: MatchSchema = "Thing"): Token
     legalForms = r.forms;
     words = numberWords(words, schema);
   }
+  // Titles stay as light tokens (two names that both say "Haji" agree on it), and
+  // cost nothing when only one name has them; weak titles only when they lead.
+  const titleAt = new Set<number>();
   if (schema !== "Company" && schema !== "Organization" && schema !== "Vessel" && schema !== "Airplane") {
-    // Titles: dropped while a name word remains; weak titles only when they lead.
-    const kept: string[] = [];
     words.forEach((w, i) => {
-      if (TITLES.has(w) && (!WEAK_TITLES.has(w) || i === 0)) titles.push(w);
-      else kept.push(w);
+      if (TITLES.has(w) && (!WEAK_TITLES.has(w) || i === 0)) titleAt.add(i);
     });
-    if (kept.some((w) => !PARTICLES.has(w))) words = kept;
-    else titles.length = 0;
-    words = arabicCanon(words);
+    if (words.every((w, i) => titleAt.has(i) || PARTICLES.has(w))) titleAt.clear();
+    for (const i of titleAt) titles.push(words[i]);
   }
+  const pairs: [string, string][] = schema !== "Company" && schema !== "Organization" && schema !== "Vessel" && schema !== "Airplane" ? arabicCanon(words) : words.map((w) => [w, w]);
+  words = pairs.map((p) => p[0]);
 
   // Repeated words stay: an unpaired repeat costs little ("Shoigu Shoigu Sergey"), and "Chang Chang Ha" is not "Chang Su Ha".
   const tokens: NameToken[] = [];
@@ -237,7 +271,10 @@ export function tokenizeName(name: string, schema: MatchSchema = "Thing"): Token
     let role: TokenRole = "name";
     let text = w;
     let weight = 1;
-    if (/^\d+$/.test(w)) {
+    if (titleAt.has(i)) {
+      role = "title";
+      weight = 0.2;
+    } else if (/^\d+$/.test(w)) {
       role = "number";
       text = String(Number(w));
       weight = 0.3;
@@ -268,7 +305,7 @@ export function tokenizeName(name: string, schema: MatchSchema = "Thing"): Token
         weight = 0.5;
       }
     }
-    tokens.push({ text, role, weight });
+    tokens.push({ text, raw: role === "name" || role === "generic" || role === "number" || role === "title" ? pairs[i][1] : text, role, weight });
   });
   return { tokens, legalForms, titles };
 }

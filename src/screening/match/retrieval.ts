@@ -138,35 +138,79 @@ export class TrigramIndex<T> {
     }
   }
 
+  // Scratch space reused across searches (sized to the documents).
+  private acc = new Float64Array(0);
+  private nameBest = new Float64Array(0);
+
   search(name: string, k: number = 50): RetrievalHit<T>[] {
     const terms = queryTrigrams(name);
     const N = this.docLen.length;
-    if (N === 0 || terms.length === 0) return [];
+    if (N === 0 || terms.length === 0 || k <= 0) return [];
+    if (this.acc.length !== N) this.acc = new Float64Array(N);
+    if (this.nameBest.length !== this.refs.length) this.nameBest = new Float64Array(this.refs.length);
+    const acc = this.acc;
     const avgdl = this.totalLen / N;
     const k1 = 1.2;
     const b = 0.75;
-    const scores = new Map<number, number>();
+    const touched: number[] = [];
     for (const t of terms) {
       const p = this.postings.get(t);
       if (!p) continue;
       const n = p.docs.length;
       // FTS5: idf = log((N - n + 0.5) / (n + 0.5)), floored at 1e-6.
       const idf = Math.max(1e-6, Math.log((N - n + 0.5) / (n + 0.5)));
+      const docs = p.docs;
+      const tfs = p.tf;
       for (let m = 0; m < n; m++) {
-        const d = p.docs[m];
-        const tf = p.tf[m];
-        const s = (idf * (tf * (k1 + 1))) / (tf + k1 * (1 - b + (b * this.docLen[d]) / avgdl));
-        scores.set(d, (scores.get(d) ?? 0) + s);
+        const d = docs[m];
+        const tf = tfs[m];
+        if (acc[d] === 0) touched.push(d);
+        acc[d] += (idf * (tf * (k1 + 1))) / (tf + k1 * (1 - b + (b * this.docLen[d]) / avgdl));
       }
     }
-    // Best document per name, then the top k names.
-    const best = new Map<number, number>();
-    for (const [d, s] of scores) {
+    // Best document per name, then the top k names (a bounded min-heap).
+    const best = this.nameBest;
+    const names: number[] = [];
+    for (const d of touched) {
       const nm = this.docName[d];
-      const prev = best.get(nm);
-      if (prev === undefined || s > prev) best.set(nm, s);
+      const s = acc[d];
+      acc[d] = 0;
+      if (best[nm] === 0) names.push(nm);
+      if (s > best[nm]) best[nm] = s;
     }
-    const top = [...best].sort((x, y) => y[1] - x[1] || x[0] - y[0]).slice(0, k);
-    return top.map(([nm, s]) => ({ ref: this.refs[nm], score: s }));
+    const heap: number[] = [];
+    const worse = (x: number, y: number) => best[x] < best[y] || (best[x] === best[y] && x > y);
+    const siftDown = (i: number) => {
+      for (;;) {
+        const l = 2 * i + 1;
+        const r = l + 1;
+        let m = i;
+        if (l < heap.length && worse(heap[l], heap[m])) m = l;
+        if (r < heap.length && worse(heap[r], heap[m])) m = r;
+        if (m === i) return;
+        [heap[i], heap[m]] = [heap[m], heap[i]];
+        i = m;
+      }
+    };
+    for (const nm of names) {
+      if (heap.length < k) {
+        heap.push(nm);
+        for (let i = heap.length - 1; i > 0; ) {
+          const parent = (i - 1) >> 1;
+          if (!worse(heap[i], heap[parent])) break;
+          [heap[i], heap[parent]] = [heap[parent], heap[i]];
+          i = parent;
+        }
+      } else if (worse(heap[0], nm)) {
+        heap[0] = nm;
+        siftDown(0);
+      }
+    }
+    const out = heap
+      .map((nm) => ({ nm, s: best[nm] }))
+      .sort((x, y) => y.s - x.s || x.nm - y.nm)
+      .map(({ nm, s }) => ({ ref: this.refs[nm], score: s }));
+    for (const nm of names) best[nm] = 0;
+    return out;
   }
 }

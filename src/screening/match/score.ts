@@ -1,6 +1,6 @@
 import { normalizeName, tokenizeName, type MatchSchema, type NameToken, type TokenizedName } from "./normalize";
 import { LEGAL_FAMILY } from "./tables";
-import { tokenSimilarity, type TokenMatchKind } from "./similarity";
+import { genderedVariants, tokenSimilarity, type TokenMatchKind } from "./similarity";
 
 /** Why a score is what it is; several may apply. */
 export type MatchReason =
@@ -53,7 +53,7 @@ export class PreparedName {
   tokens(schema: MatchSchema): TokenizedName {
     let t = this.bySchema.get(schema);
     if (!t) {
-      t = tokenizeName(this.normalized, schema);
+      t = tokenizeName(this.raw, schema);
       this.bySchema.set(schema, t);
     }
     return t;
@@ -66,11 +66,11 @@ export function prepareName(name: string | PreparedName): PreparedName {
 
 /**
  * Turns a token similarity into its contribution: near-identical words count
- * almost fully, a word one edit off in five still counts a little more than
- * half, and below 0.6 two words are simply different.
+ * fully, one slip in a four-letter word (0.75) still counts about 0.6, and at
+ * 0.5 or below two words are simply different.
  */
 const CREDIT_FULL = 0.85;
-const CREDIT_ZERO = 0.6;
+const CREDIT_ZERO = 0.5;
 function credit(sim: number): number {
   if (sim >= CREDIT_FULL) return sim;
   if (sim <= CREDIT_ZERO) return 0;
@@ -96,9 +96,26 @@ function isNameLike(t: NameToken): boolean {
   return t.role === "name" || t.role === "generic";
 }
 
-function pairSimilarity(x: NameToken, y: NameToken): { sim: number; kind: PairKind } {
+function pairSimilarity(x: NameToken, y: NameToken, person: boolean): { sim: number; kind: PairKind } {
   if (x.role === "number" || y.role === "number") {
-    return x.role === y.role && x.text === y.text ? { sim: 1, kind: "number" } : { sim: 0, kind: "number" };
+    if (x.role === y.role) return { sim: x.text === y.text ? 1 : 0, kind: "number" };
+    // A misspelt number word ("Secnd", "Firzst") is still that word.
+    const other = x.role === "number" ? y : x;
+    const num = x.role === "number" ? x : y;
+    if (/^[a-z]+$/.test(num.raw) && (other.role === "name" || other.role === "generic")) {
+      const r = tokenSimilarity(num.raw, other.raw);
+      return { sim: r.sim, kind: r.kind };
+    }
+    return { sim: 0, kind: "number" };
+  }
+  if (x.role === "title" || y.role === "title") {
+    // Titles pair with titles, or with a word spelt like one ("Sqeikh").
+    if (x.role === y.role && x.text === y.text) return { sim: 1, kind: "particle" };
+    if ((x.role === "title" || x.role === "name") && (y.role === "title" || y.role === "name")) {
+      const r = tokenSimilarity(x.raw, y.raw);
+      return { sim: r.sim, kind: r.kind };
+    }
+    return { sim: 0, kind: "particle" };
   }
   if (x.role === "initial" || y.role === "initial") {
     if (x.role === "initial" && y.role === "initial") return { sim: x.text === y.text ? 1 : 0, kind: "initial" };
@@ -112,18 +129,24 @@ function pairSimilarity(x: NameToken, y: NameToken): { sim: number; kind: PairKi
     if (x.role !== y.role) return { sim: 0, kind: "particle" };
     return { sim: 0, kind: "particle" };
   }
-  const r = tokenSimilarity(x.text, y.text);
+  let r = tokenSimilarity(x.text, y.text);
+  // Canonical spellings help variants; the written words help typos in them ("Mohammde").
+  if (r.sim < 1 && (x.raw !== x.text || y.raw !== y.text)) {
+    const w = tokenSimilarity(x.raw, y.raw);
+    if (w.sim > r.sim) r = w;
+  }
+  if (person && r.sim < 1 && genderedVariants(x.text, y.text)) return { sim: Math.min(r.sim, CREDIT_ZERO), kind: r.kind };
   return { sim: r.sim, kind: r.kind };
 }
 
 /** Candidate pairings: word to word, a word to 2–3 neighbouring words joined, a short word to the initials of a run of words. */
-function candidatePairs(A: NameToken[], B: NameToken[]): Pair[] {
+function candidatePairs(A: NameToken[], B: NameToken[], person: boolean): Pair[] {
   const out: Pair[] = [];
   const na = A.length;
   const nb = B.length;
   for (let i = 0; i < na; i++) {
     for (let j = 0; j < nb; j++) {
-      const { sim, kind } = pairSimilarity(A[i], B[j]);
+      const { sim, kind } = pairSimilarity(A[i], B[j], person);
       if (credit(sim) > 0) {
         out.push({ a: [i], b: [j], sim, kind, w: (A[i].weight + B[j].weight) / 2, disorder: Math.abs(i / na - j / nb) });
       }
@@ -135,12 +158,14 @@ function candidatePairs(A: NameToken[], B: NameToken[]): Pair[] {
       if (x.role === "number" || x.role === "initial" || x.role === "particle") continue;
       for (let j = 0; j < Y.length; j++) {
         let joined = "";
+        let joinedRaw = "";
         let initials = "";
         let wy = 0;
         for (let k = j; k < Math.min(Y.length, j + 4); k++) {
           const y = Y[k];
           if (y.role === "number") break;
           joined += y.text;
+          joinedRaw += y.raw;
           initials += y.text[0];
           wy += y.weight;
           const len = k - j + 1;
@@ -148,8 +173,13 @@ function candidatePairs(A: NameToken[], B: NameToken[]): Pair[] {
           const idxY = Array.from({ length: len }, (_, m) => j + m);
           const disorder = Math.abs(i / X.length - j / Y.length);
           if (len <= 3 && Math.abs(joined.length - x.text.length) <= Math.max(2, x.text.length * 0.25)) {
-            const r = tokenSimilarity(x.text, joined);
-            if (r.sim >= 0.8) {
+            let r = tokenSimilarity(x.text, joined);
+            if (r.sim < 1 && (joinedRaw !== joined || x.raw !== x.text)) {
+              const w = tokenSimilarity(x.raw, joinedRaw);
+              if (w.sim > r.sim) r = w;
+            }
+            // Joining is a strong assumption: only near-exact joins count.
+            if (r.sim >= 0.85) {
               const w = (x.weight + wy) / 2;
               out.push(flip ? { a: idxY, b: [i], sim: r.sim, kind: "joined", w, disorder } : { a: [i], b: idxY, sim: r.sim, kind: "joined", w, disorder });
             }
@@ -169,8 +199,8 @@ function candidatePairs(A: NameToken[], B: NameToken[]): Pair[] {
 }
 
 /** Greedy assignment: best pairs first, each word used once. Names are short, greedy is close to optimal here. */
-function align(A: NameToken[], B: NameToken[]): Pair[] {
-  const cands = candidatePairs(A, B);
+function align(A: NameToken[], B: NameToken[], person: boolean): Pair[] {
+  const cands = candidatePairs(A, B, person);
   cands.sort((p, q) => credit(q.sim) - credit(p.sim) || q.w - p.w || q.a.length + q.b.length - (p.a.length + p.b.length) || p.disorder - q.disorder);
   const usedA = new Set<number>();
   const usedB = new Set<number>();
@@ -199,14 +229,14 @@ function legalConflict(a: string[], b: string[]): boolean {
  */
 function extraCost(schema: MatchSchema, matchedNameWords: number): number {
   if (schema === "Person") return matchedNameWords >= 2 ? 0.25 : 0.6;
-  return 0.4;
+  return 0.3;
 }
 
 function scoreTokens(ta: TokenizedName, tb: TokenizedName, schema: MatchSchema, reasons: Set<MatchReason>): number {
   const A = ta.tokens;
   const B = tb.tokens;
   if (A.length === 0 || B.length === 0) return 0;
-  const pairs = align(A, B);
+  const pairs = align(A, B, schema === "Person");
   let num = 0;
   let den = 0;
   let fullWords = 0;
@@ -228,7 +258,9 @@ function scoreTokens(ta: TokenizedName, tb: TokenizedName, schema: MatchSchema, 
     const acronym = kinds === "initials" && schema !== "Person" && Math.max(p.a.length, p.b.length) >= 3;
     if ((acronym || (kinds !== "initial" && kinds !== "initials")) && toks.some(isNameLike)) fullWords++;
     if (acronym) distinctive = true;
-    if (kinds !== "initial" && kinds !== "initials" && credit(p.sim) > 0) nameWords += Math.max(p.a.filter((i) => A[i].role === "name").length, p.b.filter((j) => B[j].role === "name").length);
+    // A shared title ("Haji Ashraf" / "Haji Muhammad Ashraf") counts as a name part here: the names have two parts in common.
+    const isPart = (t: NameToken) => t.role === "name" || t.role === "title";
+    if (kinds !== "initial" && kinds !== "initials" && credit(p.sim) > 0) nameWords += Math.max(p.a.filter((i) => isPart(A[i])).length, p.b.filter((j) => isPart(B[j])).length);
     if (kinds !== "initial" && kinds !== "initials" && toks.some((t) => t.role === "name")) distinctive = true;
   }
   const usedA = new Set(pairs.flatMap((p) => p.a));
@@ -239,7 +271,7 @@ function scoreTokens(ta: TokenizedName, tb: TokenizedName, schema: MatchSchema, 
   let unmatchedNameB = false;
   let unmatchedWord = false;
   A.forEach((t, i) => {
-    if (usedA.has(i)) return;
+    if (usedA.has(i) || t.role === "title") return;
     ua += t.weight;
     if (t.role === "name") unmatchedNameA = true;
     if (t.role !== "particle" && t.role !== "suffix" && t.role !== "stopword") unmatchedWord = true;
@@ -248,7 +280,7 @@ function scoreTokens(ta: TokenizedName, tb: TokenizedName, schema: MatchSchema, 
     if (t.role === "number") reasons.add("number");
   });
   B.forEach((t, j) => {
-    if (usedB.has(j)) return;
+    if (usedB.has(j) || t.role === "title") return;
     ub += t.weight;
     if (t.role === "name") unmatchedNameB = true;
     if (t.role !== "particle" && t.role !== "suffix" && t.role !== "stopword") unmatchedWord = true;

@@ -37,6 +37,18 @@ export function editSimilarity(a: string, b: string): number {
  * "Ahmadinezhad" = "Ahmadinejad", "Xi" = "Shi".
  */
 export function phoneticKey(token: string): string {
+  let k = PHONETIC_MEMO.get(token);
+  if (k === undefined) {
+    k = computePhoneticKey(token);
+    // Bounded memo: listed names repeat the same words (Muhammad, Ali, Abdul…) across thousands of entries.
+    if (PHONETIC_MEMO.size >= 100_000) PHONETIC_MEMO.clear();
+    PHONETIC_MEMO.set(token, k);
+  }
+  return k;
+}
+const PHONETIC_MEMO = new Map<string, string>();
+
+function computePhoneticKey(token: string): string {
   let s = token;
   s = s.replace(/^x/, "C");
   s = s.replace(/dzh|zh|dj/g, "j");
@@ -82,11 +94,19 @@ export function tokenSimilarity(a: string, b: string): TokenSimilarity {
   if (a === b) return { sim: 1, kind: "exact" };
   // "Abdul" compounds share their first half by construction: compare what follows it.
   // "Abdul X" is "servant of X": two such compounds differ by their X, and "Abdul Aziz" is not "Aziz".
-  if (a.startsWith("abdul") && b.startsWith("abdul") && a.length > 7 && b.length > 7) return tokenSimilarity(a.slice(5), b.slice(5));
+  // The shared "abdul" is not evidence: the distance counts against what follows it (plus two letters of slack).
+  if (a.startsWith("abdul") && b.startsWith("abdul") && a.length > 7 && b.length > 7) {
+    const ra = a.slice(5);
+    const rb = b.slice(5);
+    const r = tokenSimilarity(ra, rb);
+    const typo = 1 - editDistance(ra, rb) / (Math.max(ra.length, rb.length) + 2);
+    return typo > r.sim ? { sim: typo, kind: "typo" } : r;
+  }
   let best: TokenSimilarity = { sim: editSimilarity(a, b), kind: "typo" };
   const pa = phoneticKey(a);
   const pb = phoneticKey(b);
-  const ps = 0.95 * editSimilarity(pa, pb);
+  // Sound-alikes among short words are often distinct names ("Ping" / "Peng", "Bo" / "Bu"): less credit.
+  const ps = (Math.min(a.length, b.length) <= 4 ? 0.8 : 0.95) * editSimilarity(pa, pb);
   if (ps > best.sim) best = { sim: ps, kind: "phonetic" };
   const na = NICKNAMES[a] ?? a;
   const nb = NICKNAMES[b] ?? b;
@@ -97,4 +117,21 @@ export function tokenSimilarity(a: string, b: string): TokenSimilarity {
     if (sa.length >= 2 && sa === sb) best = { sim: 0.88, kind: "abjad" };
   }
   return best;
+}
+
+/**
+ * Masculine and feminine forms of one Romance given name ("Antonio" / "Antonia",
+ * "Daniel" / "Daniela", "Simon" / "Simone"): one letter apart, yet two names of
+ * two different people.
+ */
+export function genderedVariants(a: string, b: string): boolean {
+  if (a.length < 4 || b.length < 4 || a === b) return false;
+  const [x, y] = a.length <= b.length ? [a, b] : [b, a];
+  if (y.length === x.length) {
+    const stem = x.slice(0, -1);
+    if (y.slice(0, -1) !== stem) return false;
+    const e = new Set([x[x.length - 1], y[y.length - 1]]);
+    return e.has("a") && (e.has("o") || e.has("e"));
+  }
+  return y.length === x.length + 1 && y.startsWith(x) && (y.endsWith("a") || y.endsWith("e")) && !/[aeiou]$/.test(x);
 }

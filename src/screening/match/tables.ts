@@ -33,11 +33,11 @@ export const TITLES: ReadonlySet<string> = new Set([
   "monsieur", "madame", "mme", "mlle", "herr", "frau", "signor", "signora",
   "sheikh", "shaikh", "sheik", "shaykh", "sayyid", "syed",
   "haji", "hajji", "hadji", "alhaji", "mullah", "mulla", "maulvi", "mawlawi", "maulana", "mawlana", "qari", "hafiz",
-  "imam", "emir", "amir", "prince", "princess", "king", "queen", "president", "general", "gen", "col", "colonel",
+  "imam", "prince", "princess", "king", "queen", "president", "general", "gen", "col", "colonel",
   "maj", "major", "capt", "captain", "lt", "sgt",
 ]);
 /** Titles that are also common given names or name parts: dropped only when other name words remain. */
-export const WEAK_TITLES: ReadonlySet<string> = new Set(["sayyid", "syed", "amir", "emir", "hafiz", "imam", "prince", "king", "don", "dom", "dona", "sr", "major", "general", "lord", "lady"]);
+export const WEAK_TITLES: ReadonlySet<string> = new Set(["sayyid", "syed", "hafiz", "imam", "prince", "king", "don", "dom", "dona", "sr", "major", "general", "lord", "lady"]);
 
 /** Spellings of the same generational suffix. */
 export const SUFFIX_CANON: Readonly<Record<string, string>> = {
