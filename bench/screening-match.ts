@@ -4,7 +4,7 @@
 // the TrigramIndex retrieval and the scorer (MemoryScreener), the same pipeline
 // the D1-backed search runs after its FTS5 query.
 //
-//   npm run bench:screening-match [-- --candidates 50] [--lists DIR] [--negatives FILE]
+//   npm run bench:screening-match [-- --candidates 50] [--keys candidate|normalized] [--lists DIR] [--negatives FILE]
 //
 // Lists are read from ../shared/lists (beside the repository) unless --lists is
 // given. Variants are generated deterministically (seeded PRNG), so two runs
@@ -27,6 +27,7 @@ const ROOT = decodeURIComponent(new URL("..", import.meta.url).pathname);
 const LISTS_DIR = arg("lists", `${ROOT}../shared/lists`);
 const NEGATIVES = arg("negatives", `${ROOT}../shared/matching/negatives-us-20000.csv`);
 const CANDIDATES = Number(arg("candidates", "50"));
+const KEYS = arg("keys", "candidate");
 const AS_OF = "2026-11-30";
 const RECALL_TARGET = 0.98;
 const FALSE_ALERT_TARGET = 0.005;
@@ -127,7 +128,8 @@ const ms = (n: number) => n.toFixed(2);
 async function main() {
   if (!existsSync(LISTS_DIR)) throw new Error(`no lists at ${LISTS_DIR} (use --lists DIR)`);
   const t0 = performance.now();
-  const screener = new MemoryScreener<ListEntity>();
+  // --keys normalized: the index stores normalizeName(name) only (as the D1 table's `norm` column does); default: candidateKeys(name).
+  const screener = new MemoryScreener<ListEntity>(KEYS === "normalized" ? { keys: (n) => [normalizeName(n)] } : {});
   const un: ListEntity[] = [];
   const perList: string[] = [];
   for (const [id, files] of SOURCES) {
@@ -210,7 +212,7 @@ async function main() {
   out.push(`Date: ${new Date().toISOString()}`);
   out.push(`Machine: ${availableParallelism()} × ${cpu.trim()}, Node ${process.version}`);
   out.push(`Lists (${LISTS_DIR.replace(ROOT, "")}): ${size.entities} entities, ${size.names} names indexed in ${(loadMs / 1000).toFixed(1)} s — ${perList.join("; ")}`);
-  out.push(`Default threshold ${DEFAULT_THRESHOLD}; ${CANDIDATES} retrieved names scored per search; a search = retrieval + scoring + ranking.`);
+  out.push(`Default threshold ${DEFAULT_THRESHOLD}; index keys: ${KEYS === "normalized" ? "normalizeName(name) only" : "candidateKeys(name)"}; ${CANDIDATES} retrieved names scored per search; a search = retrieval + scoring + ranking.`);
   out.push("");
   out.push("| measure | result | target |");
   out.push("|---|---|---|");

@@ -3,6 +3,7 @@
 import { describe, expect, it } from "vitest";
 import {
   DEFAULT_THRESHOLD,
+  MemoryScreener,
   STRONG_THRESHOLD,
   TrigramIndex,
   candidateKeys,
@@ -185,17 +186,22 @@ describe("retrieval", () => {
   it("retrievalQuery is an OR of quoted trigrams of 3+ characters, no operator from the input, at most 40 terms", () => {
     expect(retrievalQuery("Vladimir Putin")).toBe('"vla" OR "put" OR "lad" OR "uti" OR "adi" OR "tin" OR "dim" OR "imi" OR "mir"');
     const q = retrievalQuery('x" OR y* NEAR(a b) AND ^col:z -- Kim');
-    for (const term of q.split(" OR ")) expect(term).toMatch(/^"[a-z0-9]{3}"$/);
+    for (const term of q.split(" OR ")) expect(term).toMatch(/^"[a-z0-9 ]{3}"$/);
+    expect(q).not.toMatch(/NEAR|AND|\*|\^|:|-/);
     const long = retrievalQuery("Abdulrahman Mohammed Abdullah Abdulkarim Al-Hadhrami Bin Abdulaziz Abubakar");
     expect(long.split(" OR ")).toHaveLength(40);
     expect(new Set(long.split(" OR ")).size).toBe(40);
-    expect(retrievalQuery("Li Yu")).toBe('"liy" OR "iyu"');
+    // Short words count with their neighbour: glued and across the space.
+    expect(retrievalQuery("Li Yu")).toBe('"li " OR "liy" OR "i y" OR "iyu" OR " yu"');
+    // Canonical and written spellings both: an index of normalised names shares the written trigrams.
+    expect(retrievalQuery("Mohamed").split(" OR ")).toEqual(expect.arrayContaining(['"muh"', '"moh"', '"med"', '"mad"']));
     expect(retrievalQuery("A B")).toBe("");
   });
 
-  it("candidateKeys stores the canonical words, spaced and glued", () => {
-    expect(candidateKeys("Mohamed bin Salman")).toEqual(["muhammad bin salman", "muhammadbinsalman"]);
-    expect(candidateKeys("ACME Comércio Ltda")).toEqual(["acme comercio", "acmecomercio"]);
+  it("candidateKeys stores the normalised name, then its canonical words spaced and glued", () => {
+    expect(candidateKeys("Mohamed bin Salman")).toEqual(["mohamed bin salman", "muhammad bin salman", "muhammadbinsalman"]);
+    expect(candidateKeys("ACME Comércio Ltda")).toEqual(["acme comercio ltda", "acme comercio", "acmecomercio"]);
+    expect(candidateKeys("Putin")).toEqual(["putin"]);
   });
 
   it("TrigramIndex finds a listed name from a misspelt, reordered or glued query", () => {
@@ -208,6 +214,46 @@ describe("retrieval", () => {
     expect(idx.search("Usama bin Ladin", 1)[0].ref).toBe("Osama bin Laden");
     expect(idx.search("Bashar Assad", 2).map((h) => h.ref)).toEqual(["Bashar al-Assad", "Hafez al-Assad"]);
     expect(idx.search("zzz qqq")).toEqual([]);
+  });
+});
+
+describe("rankCandidates and MemoryScreener", () => {
+  const entity = (id: string, type: "person" | "organization", name: string, extra: Partial<{ aliases: { name: string; weak?: boolean }[]; birth_dates: string[]; nationalities: string[] }> = {}) => ({
+    list: "un_sc",
+    entity_id: id,
+    entity_type: type,
+    name,
+    aliases: extra.aliases ?? [],
+    birth_dates: extra.birth_dates ?? [],
+    nationalities: extra.nationalities ?? [],
+    documents: [] as { kind: string; value: string; country?: string }[],
+  });
+
+  it("finds the entity through a misspelt alias, best first, with corroboration in the reasons", () => {
+    const s = new MemoryScreener<ReturnType<typeof entity>>();
+    s.add(entity("1", "person", "ABU BAKR AL-BAGHDADI", { aliases: [{ name: "Ibrahim Awwad Ibrahim al-Badri" }], birth_dates: ["1971"], nationalities: ["IQ"] }));
+    s.add(entity("2", "person", "IBRAHIM AL-BADRI HASSAN", { birth_dates: ["1980"] }));
+    s.add(entity("3", "organization", "AL-BADRI TRADING LLC"));
+    const r = s.search({ name: "Ibrahim Awad Ibrahim Al Badri", type: "pf", birth_date: "1971-07-28", nationality: "IQ" });
+    expect(r[0].key).toBe("un_sc:1");
+    expect(r[0].matched_name).toBe("Ibrahim Awwad Ibrahim al-Badri");
+    expect(r[0].strength).toBe("strong");
+    expect(r[0].reasons).toEqual(expect.arrayContaining(["birth_year", "nationality"]));
+    expect(r[0].score).toBeGreaterThan(r[0].name_score);
+    // A person query never matches an organisation.
+    expect(r.some((m) => m.key === "un_sc:3")).toBe(false);
+  });
+
+  it("a birth-year conflict keeps a name-perfect match possible, and limit/threshold apply", () => {
+    const s = new MemoryScreener<ReturnType<typeof entity>>();
+    s.add(entity("1", "person", "JOHN SMITH", { birth_dates: ["1950"] }));
+    s.add(entity("2", "person", "JON SMYTH"));
+    const r = s.search({ name: "John Smith", type: "pf", birth_date: "1990" }, { limit: 1 });
+    expect(r).toHaveLength(1);
+    expect(r[0].key).toBe("un_sc:1");
+    expect(r[0].strength).toBe("possible");
+    expect(r[0].reasons).toContain("birth_year_conflict");
+    expect(s.search({ name: "John Smith" }, { threshold: 0.999 }).map((m) => m.key)).toEqual(["un_sc:1"]);
   });
 });
 

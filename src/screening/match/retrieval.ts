@@ -22,16 +22,23 @@ export const MAX_QUERY_TERMS = 40;
  * Accepts a raw or an already normalised name (normalisation is idempotent).
  */
 export function candidateKeys(name: string): string[] {
-  const words = keyWords(name);
-  if (words.length === 0) return [];
+  const normalized = normalizeName(name);
+  if (!normalized) return [];
+  const keys = [normalized];
+  const words = keyWords(normalized);
   const spaced = words.join(" ");
   const compact = words.join("");
-  return compact === spaced ? [spaced] : [spaced, compact];
+  if (spaced && !keys.includes(spaced)) keys.push(spaced);
+  if (compact && !keys.includes(compact)) keys.push(compact);
+  return keys;
 }
 
-function keyWords(name: string): string[] {
-  const normalized = normalizeName(name);
-  const tokens = tokenizeName(normalized, "Thing").tokens.map((t) => t.text).filter((t) => /^[a-z0-9]+$/.test(t));
+/** Canonical words (legal forms and titles out, "Mohamed" → "muhammad", "Abd al-Aziz" → "abdulaziz"). */
+function keyWords(normalized: string): string[] {
+  const tokens = tokenizeName(normalized, "Thing")
+    .tokens.filter((t) => t.role !== "title")
+    .map((t) => t.text)
+    .filter((t) => /^[a-z0-9]+$/.test(t));
   return tokens.length ? tokens : normalized.split(" ").filter(Boolean);
 }
 
@@ -48,11 +55,19 @@ function wordTrigrams(word: string): string[] {
  * picked round-robin across words so every word is represented, at most `max`.
  */
 export function queryTrigrams(name: string, max: number = MAX_QUERY_TERMS): string[] {
-  const words = keyWords(name);
-  const lists: string[][] = words.filter((w) => w.length >= 3).map(wordTrigrams);
-  // Short words (Korean, Chinese syllables; initials) only count glued to a neighbour.
+  const normalized = normalizeName(name);
+  const words = keyWords(normalized);
+  // The words as written too: an index that stores only normalizeName(name) shares their trigrams.
+  const written = normalized.split(" ").filter((w) => w && !words.includes(w));
+  const lists: string[][] = [...words, ...written].filter((w) => w.length >= 3).map(wordTrigrams);
+  // Short words (Korean, Chinese syllables; initials) only count with a neighbour:
+  // glued (as the compact key stores them) and across the space (as the name is written).
   for (let i = 0; i + 1 < words.length; i++) {
-    if (words[i].length < 3 || words[i + 1].length < 3) lists.push(wordTrigrams(words[i] + words[i + 1]));
+    // Two lone letters ("A B") say nothing an index could use.
+    if ((words[i].length < 3 || words[i + 1].length < 3) && words[i].length + words[i + 1].length >= 3) {
+      lists.push(wordTrigrams(words[i] + words[i + 1]));
+      lists.push(wordTrigrams(words[i] + " " + words[i + 1]).filter((t) => t.includes(" ")));
+    }
   }
   // Longest words first: they carry the most distinctive trigrams.
   lists.sort((x, y) => y.length - x.length);
@@ -78,8 +93,8 @@ export function queryTrigrams(name: string, max: number = MAX_QUERY_TERMS): stri
 
 /**
  * An FTS5 MATCH expression for a query name: `"abc" OR "bcd" OR …`, each term a
- * quoted trigram of [a-z0-9] (normalisation leaves nothing else, and quotes are
- * doubled regardless), no operator from the input. Empty string when the name has
+ * quoted trigram of [a-z0-9] and at most one space (normalisation leaves nothing
+ * else, and quotes are doubled regardless), no operator from the input. Empty string when the name has
  * no word of 3 characters or more (the caller then skips the index).
  */
 export function retrievalQuery(name: string, max: number = MAX_QUERY_TERMS): string {
@@ -105,6 +120,8 @@ export interface RetrievalHit<T> {
  * distinct names.
  */
 export class TrigramIndex<T> {
+  /** What is stored per name: candidateKeys by default; `(n) => [normalizeName(n)]` mirrors an index that stores the normalised name only. */
+  constructor(private readonly keysOf: (name: string) => string[] = candidateKeys) {}
   private readonly refs: T[] = [];
   private readonly docName: number[] = [];
   private readonly docLen: number[] = [];
@@ -118,7 +135,7 @@ export class TrigramIndex<T> {
   add(name: string, ref: T): void {
     const nameIdx = this.refs.length;
     this.refs.push(ref);
-    for (const key of candidateKeys(name)) {
+    for (const key of this.keysOf(name)) {
       const doc = this.docLen.length;
       const grams = documentTrigrams(key);
       this.docName.push(nameIdx);

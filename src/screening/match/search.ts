@@ -131,8 +131,13 @@ export interface MemoryScreenerOptions extends RankOptions {
  * tests. Names are prepared once when added.
  */
 export class MemoryScreener<E extends ScreenedEntity & { list: string; entity_id: string; name: string; aliases: { name: string; weak?: boolean }[] }> {
-  private readonly index = new TrigramIndex<CandidateName<E>>();
+  private readonly index: TrigramIndex<CandidateName<E>>;
   private entities = 0;
+
+  /** `keys`: what the index stores per name (see TrigramIndex). */
+  constructor(options: { keys?: (name: string) => string[] } = {}) {
+    this.index = new TrigramIndex<CandidateName<E>>(options.keys);
+  }
 
   get size(): { entities: number; names: number } {
     return { entities: this.entities, names: this.index.size };
