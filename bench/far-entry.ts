@@ -7,7 +7,7 @@
 // Delays (ms) come from vars: BENCH_D1_PRIMARY_MS (100), BENCH_D1_REPLICA_MS (5),
 // BENCH_DO_NEAR_MS (2), BENCH_DO_FAR_MS (100), BENCH_KV_MS (2), BENCH_CACHE_MS (2),
 // BENCH_R2_MS (100); BENCH_FAR_DO lists the DO bindings that live outside the
-// caller's region (e.g. RATE_LIMITER).
+// caller's region (e.g. RATE_LIMITER); BENCH_NO_MEMORY=1 turns off the isolate's memory tier.
 import { createApp } from "../src/app";
 import { delayModelFrom, farEnv, Tracker } from "./far-env";
 
@@ -16,7 +16,9 @@ const app = createApp();
 export default {
   async fetch(request: Request, env: Env, ctx: ExecutionContext) {
     const tracker = new Tracker(delayModelFrom(env as unknown as Record<string, unknown>));
-    const res = await app.fetch(request, farEnv(env, tracker), ctx);
+    // BENCH_NO_MEMORY=1: only the Cache API serves the location's caches (an isolate that is not warm).
+    const seam = (env as unknown as Record<string, unknown>).BENCH_NO_MEMORY === "1" ? { memory: null } : {};
+    const res = await app.fetch(request, farEnv(env, tracker, { seam }), ctx);
     tracker.responded = true;
     const out = new Response(res.body, res);
     out.headers.set("X-Bench-Tally", JSON.stringify(tracker.tally));

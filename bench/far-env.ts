@@ -4,6 +4,7 @@
 // deployed) with the delays below, and by test/round-trip-budget.test.ts with
 // no delay at all (counting only), so the benchmark and the CI budget count
 // the same way.
+import { defaultLocationSeam, LOCATION_CACHE, type LocationCacheSeam } from "../src/cache/location-cache";
 //
 // The model: the Worker runs next to the caller; the D1 primary sits in one
 // far region (every query sent to it is a full round trip); a read replica and
@@ -77,6 +78,8 @@ export class Tracker {
   readonly tally: Tally = { primary: 0, primarySequential: 0, replica: 0, doNear: 0, doFar: 0, kv: 0, cache: 0, r2: 0, afterResponse: 0 };
   /** Set by the caller once the Worker returned its response. */
   responded = false;
+  /** What each D1 session was opened with (a constraint or a bookmark), in order. */
+  readonly sessions: (string | undefined)[] = [];
   private inflightPrimary = 0;
 
   constructor(readonly model: DelayModel) {}
@@ -164,7 +167,10 @@ export function wrapD1(real: D1Database, t: Tracker): D1Database {
     prepare: (sql: string) => wrapStatement(real.prepare(sql), sql, t, route),
     batch: batchVia(t, route, (s) => real.batch(s)),
     exec: (sql: string) => t.call("primary", () => real.exec(sql)),
-    withSession: (c?: string) => wrapSession(real.withSession(c), c, t),
+    withSession: (c?: string) => {
+      t.sessions.push(c);
+      return wrapSession(real.withSession(c), c, t);
+    },
     dump: () => real.dump(),
   } as unknown as D1Database;
 }
@@ -219,11 +225,20 @@ export function wrapNamespace<T extends DurableObjectNamespace<any>>(real: T, fa
 
 // ---- the env ----------------------------------------------------------------
 
+export interface FarEnvOptions {
+  /**
+   * The location's caches (src/cache/location-cache.ts) to count: by default
+   * this isolate's memory and the default Cache API. `memory: null` leaves the
+   * Cache API alone (a location with many isolates); another seam plays another location.
+   */
+  seam?: Partial<LocationCacheSeam>;
+}
+
 /**
  * A copy of `env` whose storage bindings go through `t`. Every binding of a
  * known kind is wrapped; vars, secrets and the symbols the tests inject are kept.
  */
-export function farEnv(env: Env, t: Tracker): Env {
+export function farEnv(env: Env, t: Tracker, opts: FarEnvOptions = {}): Env {
   const out: Record<string | symbol, unknown> = { ...env };
   for (const [name, value] of Object.entries(env as unknown as Record<string, unknown>)) {
     if (typeof value !== "object" || value === null) continue;
@@ -233,6 +248,8 @@ export function farEnv(env: Env, t: Tracker): Env {
     else if (typeof v.head === "function" && typeof v.createMultipartUpload === "function") out[name] = wrapR2(value as R2Bucket, t);
     else if (typeof v.getWithMetadata === "function") out[name] = wrapKv(value as KVNamespace, t);
   }
+  const seam = { ...defaultLocationSeam(), ...opts.seam };
+  out[LOCATION_CACHE] = { ...seam, cache: seam.cache ? wrapCache(seam.cache, t) : null } satisfies LocationCacheSeam;
   return out as unknown as Env;
 }
 

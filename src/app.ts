@@ -8,7 +8,8 @@ import { DomainError } from "./domain/errors";
 import { redactForLog } from "./domain/redaction";
 import { ApiError, errorBody, fromDomainError } from "./http/errors";
 import { apiVersion } from "./http/middleware/api-version";
-import { apiKeyAuth, type AuthContext } from "./http/middleware/auth";
+import { apiKeyAuth, keyAuth, type AuthContext } from "./http/middleware/auth";
+import { d1Session } from "./http/middleware/d1-session";
 import { rateLimit } from "./http/middleware/rate-limit";
 import { requestId } from "./http/middleware/request-id";
 import { adminRoutes } from "./http/routes/admin";
@@ -52,7 +53,11 @@ export function createApp(options: AppOptions = {}) {
   app.use("/api/v1/*", apiVersion);
   app.route("/", docsRoutes);
   const fixed = options.fixedAuth;
-  app.use("/api/v1/*", fixed ? createMiddleware<AppEnv>((c, next) => (c.set("auth", fixed), next())) : apiKeyAuth);
+  // The D1 session before the key: a key not in the location cache is read from a replica.
+  app.use("/api/v1/*", d1Session);
+  // Without the limiter (a bench option) nothing would check revocation of a cached key: read keys from D1.
+  const auth = options.rateLimit === false ? keyAuth({ cache: false }) : apiKeyAuth;
+  app.use("/api/v1/*", fixed ? createMiddleware<AppEnv>((c, next) => (c.set("auth", fixed), next())) : auth);
   if (options.rateLimit !== false) app.use("/api/v1/*", rateLimit);
   app.route("/api/v1/bureau", runsRoutes);
   app.route("/api/v1/bureau", reportRoutes);

@@ -9,6 +9,13 @@ export type AppEnv = {
     auth: AuthContext;
     /** The API version this request is served with (X-Kycert-Api-Version, see http/versioning.ts). */
     apiVersion: string;
+    /**
+     * /api/v1: the request's D1 session (reads from a replica, read-your-writes
+     * through X-Kycert-Bookmark; see http/middleware/d1-session.ts).
+     */
+    d1?: D1DatabaseSession;
+    /** Set when the API key came from the location cache: the limiter's revoked flag decides (http/middleware/rate-limit.ts). */
+    cachedKeyHash?: string;
   };
 };
 

@@ -2,6 +2,7 @@
 // storage, replays trigger nothing, and one run under concurrency.
 import { env } from "cloudflare:workers";
 import { describe, expect, it } from "vitest";
+import { forgetTemplate } from "../src/cache/templates";
 import { canonicalJson, keyedHash, sha256Hex } from "../src/lib/crypto";
 import { createRun as serviceCreateRun, servicesFor } from "../src/runs/service";
 import { admin, call, createKey, createRun, createTenant, runToEnd, sandboxTenant } from "./helpers/api";
@@ -245,6 +246,9 @@ describe("Idempotency-Key: a replay is the original run, whatever became of its 
     const req = { template_id: templateId, parametros: { cpf: "529.982.247-25" } };
     const first = await (await createRun(key, req, { "Idempotency-Key": "tpl-gone" })).json<any>();
     await env.DB.prepare("UPDATE templates SET status = 'archived' WHERE id = ?").bind(templateId).run();
+    // Archiving is an operator's SQL: locations let go of the cached template within
+    // TEMPLATE_TTL_S (src/cache/templates.ts); this one is told at once.
+    await forgetTemplate(env, templateId);
     expect((await createRun(key, req)).status).toBe(400); // template_not_found for a new request
     const replay = await createRun(key, req, { "Idempotency-Key": "tpl-gone" });
     expect(replay.status, await replay.clone().text()).toBe(202);

@@ -62,7 +62,7 @@ describe("insertRunReserving without a claim (partner runs)", () => {
     const tenant = await createTenant(100);
     expect((await admin("PATCH", `/tenants/${tenant.id}`, { status: "suspended" })).status).toBe(200);
     const row = liveRow(tenant.id);
-    expect(await insertRunReserving(db(), row, row.creditsReserved)).toBe("insufficient_credits");
+    expect(await insertRunReserving(db(), row, row.creditsReserved)).toBe("tenant_suspended");
     expect(await rowOf(row.id)).toBeNull();
     expect(await credits(tenant.id)).toBe(100);
   });

@@ -7,13 +7,18 @@ import { createExecutionContext, waitOnExecutionContext } from "cloudflare:test"
 import { beforeAll, describe, expect, it } from "vitest";
 import { farEnv, NO_DELAY, storageCalls, Tracker, type Tally } from "../bench/far-env";
 import { createApp } from "../src/app";
+import type { LocationCacheSeam } from "../src/cache/location-cache";
 import { call, createAndFinish, createHeldRun, pfBody, sandboxTenant } from "./helpers/api";
 
 const app = createApp();
 const BASE = "https://api.kycert.test";
 
 /** One request through the app with counted bindings; waits for its waitUntil work too. */
-async function counted(method: string, path: string, opts: { key: string; body?: unknown; headers?: Record<string, string> }) {
+async function counted(
+  method: string,
+  path: string,
+  opts: { key: string; body?: unknown; headers?: Record<string, string>; seam?: Partial<LocationCacheSeam> },
+) {
   const tracker = new Tracker(NO_DELAY);
   const ctx = createExecutionContext();
   const headers: Record<string, string> = { "X-API-Key": opts.key, ...(opts.headers ?? {}) };
@@ -24,7 +29,7 @@ async function counted(method: string, path: string, opts: { key: string; body?:
     body: opts.body === undefined ? undefined : JSON.stringify(opts.body),
     redirect: "manual",
   });
-  const res = await app.fetch(req, farEnv(env, tracker), ctx);
+  const res = await app.fetch(req, farEnv(env, tracker, { seam: opts.seam }), ctx);
   tracker.responded = true;
   const text = await res.text();
   await waitOnExecutionContext(ctx);
@@ -63,17 +68,28 @@ beforeAll(async () => {
 
 const runs = "/api/v1/bureau/runs";
 
-// The budget of each request kind for a caller with warm caches.
+// The budget of each request kind for a caller with warm caches (issue 11 targets):
+// POST creates a run in one trip to the primary (the claim, the reservation and
+// the row in one batch), key and template from the location cache; reads go to
+// a replica; a terminal run comes from the location cache. Every request also
+// makes one RPC to its key's limiter (the rate limit and the revocation check).
 const BUDGETS: Record<string, Budget> = {
-  "POST /runs": { primarySequential: 3, replica: 0, calls: 5 },
-  "POST /runs with a new Idempotency-Key": { primarySequential: 4, replica: 0, calls: 8 },
-  "POST /runs replayed (same Idempotency-Key and body)": { primarySequential: 3, replica: 0, calls: 6 },
-  "GET /runs/{id} of a terminal run": { primarySequential: 2, replica: 0, calls: 3 },
-  "GET /runs/{id} of a run not finished": { primarySequential: 2, replica: 0, calls: 3 },
-  "GET /runs": { primarySequential: 2, replica: 0, calls: 3 },
-  "GET /runs/{id}/analysis": { primarySequential: 2, replica: 0, calls: 3 },
-  "GET /runs/{id}/detail": { primarySequential: 2, replica: 0, calls: 4 },
-  "GET /runs/{id}/report": { primarySequential: 2, replica: 0, calls: 4 },
+  "POST /runs": { primarySequential: 1, replica: 0, calls: 3 },
+  "POST /runs with a new Idempotency-Key": { primarySequential: 1, replica: 0, calls: 5 },
+  // The run is read from a replica and, being still queued here, re-driven (its template version read, its object started).
+  "POST /runs replayed (same Idempotency-Key and body)": { primarySequential: 0, replica: 2, calls: 5 },
+  "GET /runs/{id} of a terminal run": { primarySequential: 0, replica: 0, calls: 1 },
+  // The location cache misses (it only keeps terminal runs), then one replica read.
+  "GET /runs/{id} of a run not finished": { primarySequential: 0, replica: 1, calls: 3 },
+  "GET /runs": { primarySequential: 0, replica: 1, calls: 2 },
+  "GET /runs/{id}/analysis": { primarySequential: 0, replica: 0, calls: 1 },
+  // + the run object's call log.
+  "GET /runs/{id}/detail": { primarySequential: 0, replica: 0, calls: 2 },
+  // + R2's word that the report exists.
+  "GET /runs/{id}/report": { primarySequential: 0, replica: 0, calls: 2 },
+  // An isolate of the location that has not served this key yet: the Cache API answers (key, template, run).
+  "POST /runs, Cache API only": { primarySequential: 1, replica: 0, calls: 5 },
+  "GET /runs/{id} of a terminal run, Cache API only": { primarySequential: 0, replica: 0, calls: 3 },
 };
 
 describe("round-trip budget per request kind (far-caller model, warm caches)", () => {
@@ -105,6 +121,17 @@ describe("round-trip budget per request kind (far-caller model, warm caches)", (
     const pending = await counted("GET", `${runs}/${held.run_id}`, { key });
     expect(pending.status).toBe(202);
     expectWithin("GET /runs/{id} not finished", pending.tally, BUDGETS["GET /runs/{id} of a run not finished"]);
+  });
+
+  it("an isolate with a cold memory: the location's Cache API serves key, template and terminal run", async () => {
+    const post = await counted("POST", runs, { key, body: pfBody(), seam: { memory: null } });
+    expect(post.status, post.text).toBe(202);
+    expect(post.tally.cache).toBe(2); // the key, the template
+    expectWithin("POST /runs, Cache API only", post.tally, BUDGETS["POST /runs, Cache API only"]);
+    const get = await counted("GET", `${runs}/${done.id}`, { key, seam: { memory: null } });
+    expect(get.status).toBe(200);
+    expect(get.tally.cache).toBe(2); // the key, the run
+    expectWithin("GET /runs/{id} terminal, Cache API only", get.tally, BUDGETS["GET /runs/{id} of a terminal run, Cache API only"]);
   });
 
   it("GET /runs, /analysis, /detail and the report's signed URL", async () => {

@@ -1,6 +1,7 @@
 // Admin plane use cases: tenants, API keys, templates.
 import type { Db } from "../db/client";
-import { getTenant, insertApiKey, insertTenant, revokeApiKey, updateTenant, type TenantRow } from "../db/queries/tenants";
+import { forgetTemplate } from "../cache/templates";
+import { findApiKeyById, getTenant, insertApiKey, insertTenant, revokeApiKey, updateTenant, type TenantRow } from "../db/queries/tenants";
 import {
   insertTemplateVersion,
   listTemplates,
@@ -113,7 +114,13 @@ export async function createApiKey(
   };
 }
 
-export async function revokeKey(db: Db, id: string, now: Date) {
+export async function revokeKey(env: Env, db: Db, id: string, now: Date) {
+  if (!(await findApiKeyById(db, id))) throw new DomainError("api_key_not_found", undefined, "id");
+  // Keys are served from per-location caches (src/cache/api-keys.ts); the key's
+  // limiter object, on the path of every request of the key, refuses it from now
+  // on in every location. Told first: if D1 fails below, the key is refused all
+  // the same and a retried DELETE completes the row.
+  await env.RATE_LIMITER.get(env.RATE_LIMITER.idFromName(id)).revoke();
   const row = await revokeApiKey(db, id, now.toISOString());
   if (!row) throw new DomainError("api_key_not_found", undefined, "id");
   return { id: row.id, object: "api_key" as const, revoked_at: row.revokedAt };
@@ -226,12 +233,15 @@ export async function createTemplateVersion(db: Db, id: string, def: TemplateDef
   return templateView(row);
 }
 
-export async function publishTemplate(db: Db, id: string, now: Date) {
+export async function publishTemplate(env: Env, db: Db, id: string, now: Date) {
   const versions = await templateVersions(db, id);
   if (versions.length === 0) throw new DomainError("template_not_found_admin", undefined, "id");
   const draft = versions.find((v) => v.status === "draft");
   if (!draft) throw new DomainError("template_not_draft", undefined, "id");
   const published = await publishDraft(db, id, draft.version, now.toISOString());
   if (!published) throw new DomainError("template_not_draft", undefined, "id");
+  // Runs read templates from a per-location cache: this location takes the new
+  // version from the next request, the others within TEMPLATE_TTL_S.
+  await forgetTemplate(env, id);
   return templateView(published);
 }

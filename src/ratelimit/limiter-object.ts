@@ -2,6 +2,10 @@ import { DurableObject } from "cloudflare:workers";
 import { fixedWindowHit, type RateLimitDecision, type WindowState } from "./window";
 
 const STATE_KEY = "window";
+const REVOKED_KEY = "revoked";
+
+/** The limiter's answer: the window's decision, or the key's revocation (nothing counted). */
+export type LimiterAnswer = (RateLimitDecision & { revoked: false }) | { revoked: true };
 
 /**
  * One object per API key (named by the key id): exact per-minute request
@@ -29,9 +33,16 @@ export class RateLimiter extends DurableObject<Env> {
 
   /** The current window, loaded from storage once per instance (undefined = not loaded yet). */
   private state: WindowState | null | undefined;
+  private revokedFlag: boolean | undefined;
 
-  /** Counts one request of this key against `limit` per minute. */
-  hit(limit: number): RateLimitDecision {
+  /**
+   * Counts one request of this key against `limit` per minute — unless the key
+   * was revoked: every location serves API keys from a cache (src/cache/api-keys.ts),
+   * and this object, on the path of every request of the key wherever it comes
+   * from, is the one place that knows at once.
+   */
+  hit(limit: number): LimiterAnswer {
+    if (this.revoked()) return { revoked: true };
     if (this.state === undefined) this.state = this.ctx.storage.kv.get<WindowState>(STATE_KEY) ?? null;
     const { decision, next } = fixedWindowHit(this.state, limit, this.clock());
     if (next) {
@@ -40,6 +51,22 @@ export class RateLimiter extends DurableObject<Env> {
         console.error(JSON.stringify({ level: "error", error: "rate_limit_write_failed", message: String(err).slice(0, 200) }));
       });
     }
-    return decision;
+    return { ...decision, revoked: false };
+  }
+
+  /**
+   * The admin plane's revocation (src/admin/service.ts revokeKey), before it
+   * answers. Unlike the count, this write is confirmed before the reply (no
+   * allowUnconfirmed): once the admin has its answer, the flag survives a crash.
+   */
+  revoke(): { revoked: true } {
+    this.ctx.storage.kv.put(REVOKED_KEY, true);
+    this.revokedFlag = true;
+    return { revoked: true };
+  }
+
+  private revoked(): boolean {
+    this.revokedFlag ??= this.ctx.storage.kv.get<boolean>(REVOKED_KEY) === true;
+    return this.revokedFlag;
   }
 }

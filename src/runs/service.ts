@@ -2,8 +2,10 @@
 // Handlers call exactly one of these; KYC rules come from src/domain.
 import { Validator } from "@cfworker/json-schema";
 import { createDb, type Db } from "../db/client";
-import { findIdempotencyKey, getRunForTenant, insertRunReserving, listRuns, type RunRow } from "../db/queries/runs";
-import { findPublishedTemplate, findTemplateVersion } from "../db/queries/templates";
+import { cachedTerminalRun, rememberTerminalRun } from "../cache/runs";
+import { publishedTemplate } from "../cache/templates";
+import { findIdempotencyKey, getRunForTenant, insertRunReserving, listRuns, runFinalDecision, type RunRow } from "../db/queries/runs";
+import { findTemplateVersion } from "../db/queries/templates";
 import { isSandboxTestDocument, normalizeDocument, validateCnpj, validateCpf } from "../domain/documents";
 import type { RunStatus, Subject, SubjectType, TemplateSnapshot } from "../domain/types";
 import { webhookUrlProblem } from "../domain/webhook-url";
@@ -26,17 +28,31 @@ export interface CreateRunBody {
 
 export interface Services {
   env: Env;
+  /** Reads and writes: the request's D1 session (reads from a replica) when it has one, else the primary. */
   db: Db;
+  /** The primary: reads a replica may not have yet (a row written a moment ago), read back at once. */
+  primary: Db;
   auth: AuthContext;
   now: () => Date;
+  /** Work the response need not wait for (the location cache's fill): ctx.waitUntil. */
+  defer: (work: Promise<unknown>) => void;
 }
 
-export const servicesFor = (env: Env, auth: AuthContext): Services => ({
-  env,
-  db: createDb(env.DB),
-  auth,
-  now: () => new Date(),
-});
+export const servicesFor = (
+  env: Env,
+  auth: AuthContext,
+  opts: { d1?: D1DatabaseSession; defer?: (work: Promise<unknown>) => void } = {},
+): Services => {
+  const primary = createDb(env.DB);
+  return {
+    env,
+    db: opts.d1 ? createDb(opts.d1) : primary,
+    primary,
+    auth,
+    now: () => new Date(),
+    defer: opts.defer ?? ((work) => void work.catch(() => undefined)),
+  };
+};
 
 const IDEMPOTENCY_TTL_S = 24 * 60 * 60;
 
@@ -69,7 +85,7 @@ const documentField = (t: SubjectType) => (t === "pf" ? "cpf" : "cnpj");
 
 /** Resolves the published template, subject and parametros; throws the contract's error for each problem. */
 async function prepareRun(s: Services, body: CreateRunBody) {
-  const template = await findPublishedTemplate(s.db, body.template_id, s.auth.tenantId);
+  const template = await publishedTemplate(s.env, s.db, body.template_id, s.auth.tenantId);
   if (!template) throw new DomainError("template_not_found", undefined, "template_id");
   return prepareWith(s, body, template);
 }
@@ -227,14 +243,25 @@ export async function createRun(s: Services, body: CreateRunBody, idempotencyKey
     ? await keyedHash(env.SERVER_SECRET, "idempotency", `${auth.tenantId}|${auth.livemode ? "live" : "test"}|${idempotencyKey}`)
     : null;
   // The replay first: it answers with the original run whatever became of its
-  // template since (a new version, unpublished) or of the balance.
+  // template since (a new version, unpublished) or of the balance. KV answers
+  // for a key it knows; a key it does not know goes straight to the batch,
+  // whose claim is the authoritative check (claim_taken below): no round trip
+  // to the D1 primary before the one that creates the run.
   if (keyHash) {
-    const replay = await findReplay(s, keyHash, fingerprint, body, now);
+    const replay = await findReplay(s, keyHash, fingerprint, body, now, { kvOnly: true });
     if (replay) return replay;
   }
 
-  const prepared = await prepareRun(s, body);
-  if (auth.tenantStatus !== "active") throw new DomainError("billing_suspended", "Conta suspensa.");
+  let prepared: PreparedRun;
+  try {
+    prepared = await prepareRun(s, body);
+  } catch (err) {
+    // Before answering an error, make sure no earlier request holds the key in
+    // D1 (KV may not have it yet): its run is the answer, whatever the body's problem now.
+    const replay = keyHash && err instanceof DomainError ? await findReplay(s, keyHash, fingerprint, body, now) : null;
+    if (replay) return replay;
+    throw err;
+  }
 
   const createdAt = now.toISOString();
   const row = newRunRow({
@@ -261,6 +288,8 @@ export async function createRun(s: Services, body: CreateRunBody, idempotencyKey
     if (replay) return replay;
     throw new DomainError("idempotency_key_in_use");
   }
+  // The tenant's status is checked here, on the primary: the one on the key (auth) comes from a cache.
+  if (outcome === "tenant_suspended") throw new DomainError("billing_suspended", "Conta suspensa.");
   if (outcome === "insufficient_credits") {
     throw new DomainError(
       "billing_suspended",
@@ -299,18 +328,26 @@ async function startRun(env: Env, row: RunRow, prepared: PreparedRun): Promise<v
 /**
  * An earlier request with this key: the same body replays its run (current
  * status, nothing new created); another body is refused. KV answers first (a
- * cache that may lag); D1 holds the authoritative claim.
+ * cache that may lag); D1 holds the authoritative claim, read on the primary
+ * (a claim made a moment ago may not have reached a replica). `kvOnly`: KV alone.
  */
-async function findReplay(s: Services, keyHash: string, fingerprint: string, body: CreateRunBody, now: Date): Promise<CreatedRun | null> {
+async function findReplay(
+  s: Services,
+  keyHash: string,
+  fingerprint: string,
+  body: CreateRunBody,
+  now: Date,
+  opts: { kvOnly?: boolean } = {},
+): Promise<CreatedRun | null> {
   const cached = await s.env.IDEMPOTENCY.get<IdempotencyRecord>(`idem:${keyHash}`, "json");
   let record: IdempotencyRecord | null = cached && cached.expires_at > now.toISOString() ? cached : null;
-  if (!record) {
-    const row = await findIdempotencyKey(s.db, keyHash);
+  if (!record && !opts.kvOnly) {
+    const row = await findIdempotencyKey(s.primary, keyHash);
     if (row && row.expiresAt > now.toISOString()) record = { run_id: row.runId, fingerprint: row.fingerprint, expires_at: row.expiresAt };
   }
   if (!record) return null;
   if (record.fingerprint !== fingerprint) throw new DomainError("idempotency_key_reused", undefined, "Idempotency-Key");
-  const run = await getRunForTenant(s.db, s.auth.tenantId, s.auth.livemode, record.run_id);
+  const run = await readRun(s, record.run_id);
   if (!run) return null;
   if (run.status === "queued") await redriveQueued(s, run, body);
   return { replayed: true, body: acceptedBody(run) };
@@ -325,7 +362,9 @@ async function findReplay(s: Services, keyHash: string, fingerprint: string, bod
  */
 async function redriveQueued(s: Services, run: RunRow, body: CreateRunBody): Promise<void> {
   try {
-    const template = await findTemplateVersion(s.db, run.templateId, run.templateVersion);
+    const template =
+      (await findTemplateVersion(s.db, run.templateId, run.templateVersion)) ??
+      (await findTemplateVersion(s.primary, run.templateId, run.templateVersion));
     if (!template) throw new Error(`template ${run.templateId} v${run.templateVersion} not found`);
     const prepared = prepareWith(s, body, template);
     await startRun(s.env, run, prepared);
@@ -334,10 +373,25 @@ async function redriveQueued(s: Services, run: RunRow, body: CreateRunBody): Pro
   }
 }
 
-export async function getRun(s: Services, id: string): Promise<RunRow> {
+/** A run of this tenant and environment from the request's replica, or from the primary if the replica has not got it yet. */
+async function readRun(s: Services, id: string): Promise<RunRow | undefined> {
   const row = await getRunForTenant(s.db, s.auth.tenantId, s.auth.livemode, id);
+  if (row || s.db === s.primary) return row;
+  return getRunForTenant(s.primary, s.auth.tenantId, s.auth.livemode, id);
+}
+
+/**
+ * A run as its tenant reads it. A terminal run comes from the location cache
+ * (src/cache/runs.ts: its row never changes, but for the resolution of its
+ * case, read again when it has one); any other from the request's replica.
+ */
+export async function getRun(s: Services, id: string): Promise<RunRow> {
+  const cached = await cachedTerminalRun(s.env, s.auth.tenantId, s.auth.livemode, id);
+  if (cached) return cached.caseId ? { ...cached, finalDecision: await runFinalDecision(s.db, id) } : cached;
+  const row = await readRun(s, id);
   // Same body for an unknown id and another tenant's run: nothing tells them apart.
   if (!row) throw new DomainError("run_not_found", undefined, "id");
+  if (isTerminalRow(row)) s.defer(rememberTerminalRun(s.env, row));
   return row;
 }
 
@@ -391,7 +445,10 @@ export async function cancelRun(s: Services, id: string): Promise<RunRow> {
   }
   const res = await s.env.RUN.get(s.env.RUN.idFromName(row.id)).cancel();
   if (!res.cancelled) throw new DomainError("run_already_terminal", undefined, "id");
-  return getRun(s, id);
+  // The object wrote the cancellation to the primary just now: a replica may not have it yet.
+  const cancelled = await getRunForTenant(s.primary, s.auth.tenantId, s.auth.livemode, id);
+  if (!cancelled) throw new DomainError("run_not_found", undefined, "id");
+  return cancelled;
 }
 
 /** Adapter call log of a run (who was called, when, which attempt). */

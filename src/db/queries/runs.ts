@@ -9,7 +9,7 @@ export type NewRun = typeof runs.$inferInsert;
 export type IdempotencyRow = typeof idempotencyKeys.$inferSelect;
 
 export type IdempotencyClaim = typeof idempotencyKeys.$inferInsert;
-export type CreateOutcome = "created" | "insufficient_credits" | "claim_taken";
+export type CreateOutcome = "created" | "insufficient_credits" | "tenant_suspended" | "claim_taken";
 
 const isClaimConflict = (err: unknown): boolean => {
   const text = `${String(err)} ${String((err as { cause?: unknown } | null)?.cause ?? "")}`;
@@ -27,7 +27,10 @@ const isClaimConflict = (err: unknown): boolean => {
  *    replay never meets a balance that its own first request took;
  * 3. insert the run only if the tenant is active and holds `reserve` credits;
  * 4. take the reservation only if the run row went in;
- * 5. drop the claim if it did not (a 402 leaves the key free for a retry).
+ * 5. drop the claim if it did not (a 402 leaves the key free for a retry);
+ * 6. read back whether the row went in, and the tenant's status: the callers
+ *    hold the status from a cache (src/cache/api-keys.ts), so this batch, on
+ *    the primary, is what tells a suspension from a short balance.
  *
  * Without a claim (partner runs) steps 1, 2 and 5 are left out.
  */
@@ -52,11 +55,16 @@ export async function insertRunReserving(db: Db, run: NewRun, reserve: number, c
     .update(tenants)
     .set({ credits: sql`${tenants.credits} - ${reserve}` })
     .where(and(eq(tenants.id, run.tenantId), runExists));
-  const created = db.select({ id: runs.id }).from(runs).where(eq(runs.id, run.id));
+  const created = db
+    .select({ status: tenants.status, created: sql<number>`${runExists}` })
+    .from(tenants)
+    .where(eq(tenants.id, run.tenantId));
+  const outcome = (rows: { status: string; created: number }[]): CreateOutcome =>
+    rows[0]?.created ? "created" : rows[0]?.status === "active" ? "insufficient_credits" : "tenant_suspended";
   try {
     if (!claim) {
       const [, , rows] = await db.batch([insert, take, created]);
-      return rows.length === 1 ? "created" : "insufficient_credits";
+      return outcome(rows);
     }
     const [, , , , , rows] = await db.batch([
       db.delete(idempotencyKeys).where(and(eq(idempotencyKeys.keyHash, claim.keyHash), lt(idempotencyKeys.expiresAt, run.createdAt))),
@@ -66,7 +74,7 @@ export async function insertRunReserving(db: Db, run: NewRun, reserve: number, c
       db.delete(idempotencyKeys).where(and(eq(idempotencyKeys.keyHash, claim.keyHash), sql`not ${runExists}`)),
       created,
     ]);
-    return rows.length === 1 ? "created" : "insufficient_credits";
+    return outcome(rows);
   } catch (err) {
     if (claim && isClaimConflict(err)) return "claim_taken";
     throw err;
@@ -85,6 +93,10 @@ export const getRunForTenant = (db: Db, tenantId: string, livemode: boolean, id:
     .get();
 
 export const getRunById = (db: Db, id: string) => db.select().from(runs).where(eq(runs.id, id)).get();
+
+/** The one column of a terminal run that still changes: its case's resolution (src/cache/runs.ts). */
+export const runFinalDecision = async (db: Db, id: string): Promise<string | null> =>
+  (await db.select({ finalDecision: runs.finalDecision }).from(runs).where(eq(runs.id, id)).get())?.finalDecision ?? null;
 
 export const childRuns = (db: Db, parentId: string) =>
   db.select().from(runs).where(eq(runs.parentRunId, parentId)).orderBy(runs.id).all();

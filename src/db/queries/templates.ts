@@ -25,6 +25,20 @@ export async function findPublishedTemplate(db: Db, id: string, tenantId: string
   return row ? snapshotOf(row) : null;
 }
 
+/**
+ * The newest published version of a template, whoever may use it (the caller
+ * checks `tenantId`): what the location cache keeps per template id
+ * (src/cache/templates.ts). A template's tenant never changes between versions.
+ */
+export const findNewestPublished = (db: Db, id: string) =>
+  db
+    .select()
+    .from(templates)
+    .where(and(eq(templates.id, id), eq(templates.status, "published")))
+    .orderBy(desc(templates.version))
+    .limit(1)
+    .get();
+
 /** One version of a template, whatever its status now: a run executes the version it was created with. */
 export async function findTemplateVersion(db: Db, id: string, version: number): Promise<TemplateSnapshot | null> {
   const row = await db

@@ -54,6 +54,8 @@ export const findApiKeyByHash = (db: Db, keyHash: string) =>
     .where(eq(apiKeys.keyHash, keyHash))
     .get();
 
+export const findApiKeyById = (db: Db, id: string) => db.select().from(apiKeys).where(eq(apiKeys.id, id)).get();
+
 export async function revokeApiKey(db: Db, id: string, now: string): Promise<ApiKeyRow | undefined> {
   const row = await db
     .update(apiKeys)

@@ -1,8 +1,12 @@
 // Per-API-key rate limit (contract §10). Runs after apiKeyAuth on /api/v1/*:
 // one RPC to the key's RateLimiter Durable Object per request, whatever the
 // outcome of the handler (a request counts when it is authenticated).
+// The limiter also holds the key's revoked flag (src/ratelimit/limiter-object.ts):
+// keys come from a per-location cache, and this call is their revocation check.
 import { createMiddleware } from "hono/factory";
+import { keyRevokedOnPrimary } from "../../cache/api-keys";
 import { runtimeConfig, type AppEnv } from "../../env";
+import type { LimiterAnswer } from "../../ratelimit/limiter-object";
 import type { RateLimitDecision } from "../../ratelimit/window";
 import { ApiError } from "../errors";
 
@@ -16,18 +20,23 @@ export const rateLimit = createMiddleware<AppEnv>(async (c, next) => {
   const auth = c.get("auth");
   const limit = auth.rateLimitPerMinute ?? runtimeConfig(c.env).rateLimitPerMinute;
   const ns = c.env.RATE_LIMITER;
-  let decision: RateLimitDecision;
+  let answer: LimiterAnswer;
   try {
-    decision = await ns.get(ns.idFromName(auth.keyId)).hit(limit);
+    answer = await ns.get(ns.idFromName(auth.keyId)).hit(limit);
   } catch (err) {
-    // Fail open: the limiter protects capacity, it is not an authorisation
-    // check, so an unreachable limiter must not take the API down with it.
-    // The request goes on without rate-limit headers, and the log says why.
+    // Fail open on the count: the limiter protects capacity, so an unreachable
+    // limiter must not take the API down with it. The request goes on without
+    // rate-limit headers, and the log says why. Not on revocation: a key served
+    // from the location cache is checked on the primary instead.
     console.error(
       JSON.stringify({ level: "error", request_id: c.get("requestId"), error: "rate_limiter_unavailable", message: String(err).slice(0, 200) }),
     );
+    const cachedHash = c.get("cachedKeyHash");
+    if (cachedHash && (await keyRevokedOnPrimary(c.env, cachedHash))) throw new ApiError("invalid_api_key");
     return next();
   }
+  if (answer.revoked) throw new ApiError("invalid_api_key");
+  const decision: RateLimitDecision = answer;
   const headers = rateLimitHeaders(decision);
   if (!decision.allowed) {
     throw new ApiError(

@@ -109,6 +109,9 @@ ${versions.map((v) => `| \`${v.version}\` | ${md(v.changes)} |`).join("\n")}
 ## Idempotency
 \`POST /api/v1/bureau/runs\` accepts \`Idempotency-Key\`: within 24 h the same key returns the original run (header \`Idempotent-Replayed: true\`) and charges nothing again.
 
+## Replicas and read-your-writes
+Reads are served near you: by a D1 read replica, and a finished run from a per-location cache (a terminal run never changes, except the \`final_decision\` of its review case, which is always read again). A replica can be a moment behind the writes. Every \`/api/v1\` response that read or wrote the database carries \`X-Kycert-Bookmark\`; send the latest one you received back in \`X-Kycert-Bookmark\` and the read sees at least everything up to it (e.g. the run your \`POST\` just created, in \`GET /api/v1/bureau/runs\`). A run looked up by id is found even without it. A malformed bookmark → 400 \`invalid_request\`.
+
 ## Pagination
 Lists return \`{object: "list", data, has_more, next_cursor?}\`; pass \`next_cursor\` as \`cursor\`. Cursors are opaque and signed.`;
 }
@@ -122,6 +125,10 @@ const COMMON_HEADERS: Json = {
   "Retry-After": { description: "Seconds to wait before trying again (429) or polling again (202).", schema: { type: "integer", minimum: 1 } },
   "Idempotent-Replayed": { description: "`true` when this is the stored response of an earlier request with the same Idempotency-Key.", schema: { type: "string", enum: ["true"] } },
   Location: { description: "The signed download URL (valid 1 hour).", schema: { type: "string", format: "uri" } },
+  "X-Kycert-Bookmark": {
+    description: "The database position this response saw (D1 Sessions API bookmark). Send it back in `X-Kycert-Bookmark` to read your own writes.",
+    schema: { type: "string" },
+  },
 };
 
 const headerRefs = (names: string[]): Json => Object.fromEntries(names.map((n) => [n, { $ref: `#/components/headers/${n}` }]));
@@ -132,6 +139,7 @@ function responseHeaders(op: OperationSpec, status: number, extra: string[] = []
   if (versioned) names.push(API_VERSION_HEADER);
   if (op.security === "api_key" && status !== 401) names.push("X-RateLimit-Limit", "X-RateLimit-Remaining", "X-RateLimit-Reset");
   if (status === 429) names.push("Retry-After");
+  if (versioned && op.security === "api_key" && status < 300) names.push("X-Kycert-Bookmark");
   return headerRefs([...names, ...extra]);
 }
 
@@ -185,6 +193,7 @@ function security(op: OperationSpec): Json[] {
 function operation(op: OperationSpec): Json {
   const parameters: Json[] = [];
   if (op.path.startsWith("/api/v1/")) parameters.push({ $ref: "#/components/parameters/ApiVersion" });
+  if (op.path.startsWith("/api/v1/") && op.security === "api_key") parameters.push({ $ref: "#/components/parameters/Bookmark" });
   for (const p of op.parameters ?? []) {
     parameters.push({ name: p.name, in: p.in, required: p.in === "path" ? true : (p.required ?? false), description: p.description, schema: p.schema ?? { type: "string" } });
   }
@@ -265,6 +274,13 @@ export function buildOpenApiDocument(opts: DocumentOptions = {}): Json {
           required: false,
           description: `The API version (date). Missing → the current version (${currentApiVersion()}); unknown → 400 unknown_api_version.`,
           schema: { type: "string", enum: supportedApiVersions().map((v) => v.version) },
+        },
+        Bookmark: {
+          name: "X-Kycert-Bookmark",
+          in: "header",
+          required: false,
+          description: "A bookmark from an earlier response: this request reads at least everything up to it (read-your-writes). Malformed → 400 invalid_request.",
+          schema: { type: "string", pattern: "^[0-9a-fA-F]{8}-[0-9a-fA-F]{8}-[0-9a-fA-F]{8}-[0-9a-fA-F]{32}$" },
         },
       },
       securitySchemes: {

@@ -44,7 +44,7 @@ adminRoutes.post("/tenants/:id/api-keys", jsonBody, validate("json", CreateApiKe
   c.json(await createApiKey(createDb(c.env.DB), c.env.SERVER_SECRET, c.req.param("id"), c.req.valid("json"), new Date()), 201),
 );
 
-adminRoutes.delete("/api-keys/:id", async (c) => c.json(await revokeKey(createDb(c.env.DB), c.req.param("id"), new Date())));
+adminRoutes.delete("/api-keys/:id", async (c) => c.json(await revokeKey(c.env, createDb(c.env.DB), c.req.param("id"), new Date())));
 
 adminRoutes.get("/templates", async (c) => c.json(await listAllTemplates(createDb(c.env.DB))));
 
@@ -57,7 +57,7 @@ adminRoutes.post("/templates/:id/versions", jsonBody, validate("json", TemplateD
 );
 
 adminRoutes.post("/templates/:id/publish", async (c) =>
-  c.json(await publishTemplate(createDb(c.env.DB), c.req.param("id"), new Date())),
+  c.json(await publishTemplate(c.env, createDb(c.env.DB), c.req.param("id"), new Date())),
 );
 
 // ---- webhook endpoints (contract §11, §13) ----------------------------------

@@ -6,6 +6,7 @@ import { generateReport, openDownload, reportDownloadUrl } from "../../reports/s
 import { servicesFor } from "../../runs/service";
 import { ApiError } from "../errors";
 import { requireScope } from "../middleware/auth";
+import { sessionOptions } from "../middleware/d1-session";
 import { ReportQuerySchema } from "../schemas/reports";
 import { validate } from "../validate";
 
@@ -15,14 +16,14 @@ export const reportRoutes = new Hono<AppEnv>();
 
 reportRoutes.post("/runs/:id/report", requireScope("reports:write"), modeQuery, async (c) => {
   const { mode } = c.req.valid("query");
-  const { created, report } = await generateReport(servicesFor(c.env, c.get("auth")), c.req.param("id"), mode as "resumido");
+  const { created, report } = await generateReport(servicesFor(c.env, c.get("auth"), sessionOptions(c)), c.req.param("id"), mode as "resumido");
   return c.json(report, created ? 201 : 200);
 });
 
 reportRoutes.get("/runs/:id/report", requireScope("runs:read"), modeQuery, async (c) => {
   const { mode } = c.req.valid("query");
   const origin = new URL(c.req.url).origin;
-  const url = await reportDownloadUrl(servicesFor(c.env, c.get("auth")), origin, c.req.param("id"), mode as "resumido");
+  const url = await reportDownloadUrl(servicesFor(c.env, c.get("auth"), sessionOptions(c)), origin, c.req.param("id"), mode as "resumido");
   c.header("Cache-Control", "no-store");
   return c.redirect(url, 302);
 });

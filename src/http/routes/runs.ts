@@ -6,6 +6,7 @@ import { callLog, cancelRun, createRun, getRun, listRunsPage, servicesFor } from
 import { isTerminalRow, pendingBody, runBodyView, storedResult } from "../../runs/views";
 import { ApiError } from "../errors";
 import { requireScope } from "../middleware/auth";
+import { sessionOptions } from "../middleware/d1-session";
 import { CreateRunSchema, createRunErrorCode, ListRunsQuerySchema, listRunsErrorCode } from "../schemas/runs";
 import { jsonBody, validate } from "../validate";
 import type { Context } from "hono";
@@ -15,7 +16,7 @@ const IDEMPOTENCY_KEY = /^[\x20-\x7e]{1,255}$/;
 
 export const runsRoutes = new Hono<AppEnv>();
 
-const services = (c: Context<AppEnv>) => servicesFor(c.env, c.get("auth"));
+const services = (c: Context<AppEnv>) => servicesFor(c.env, c.get("auth"), sessionOptions(c));
 
 /** Not terminal yet → 202 with Retry-After (contract §7). */
 function pending(c: Context<AppEnv>, row: RunRow) {
