@@ -106,6 +106,10 @@ describe("refreshing a loaded list", () => {
     expect(after.last_error!.message).toBe("HTTP 500 ao baixar https://scsanctions.un.org/resources/xml/en/consolidated.xml");
     expect(Date.parse(after.last_error!.at)).toBeGreaterThan(Date.parse(before.version!.fetched_at));
     expect(Object.keys(await rowCounts(id))).toEqual([before.version!.sha256]);
+    // The next refresh that works (here: the same bytes) clears it.
+    serveLists(officialUrls(id));
+    await refreshNow(id);
+    expect(await listViewOf(env, id)).toEqual({ ...after, last_error: null });
   });
 
   it("a parse error keeps the previous version, and its staged rows are removed", async () => {

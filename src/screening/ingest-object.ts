@@ -181,9 +181,25 @@ export class ListIngest extends DurableObject<Env> {
     const limits = limitsOf(this.env);
     // Re-arm before any I/O that can fail: this invocation may die and the refresh must resume.
     await this.ctx.storage.setAlarm(Date.now() + limits.watchdogMs);
+    const startedAt = Date.now();
     try {
-      if (job) await this.step(job, limits);
-      else if (cleanup && cleanup.after <= Date.now()) await this.cleanupStep(cleanup, limits);
+      if (job) {
+        await this.step(job, limits);
+        // One line per step: what it did and how long it took (bench/lists-ingest.mjs reads these).
+        const after = this.job();
+        console.log(
+          JSON.stringify({
+            level: "info",
+            event: "list_ingest_step",
+            list: job.list,
+            phase: job.phase,
+            next: after?.phase ?? "done",
+            consumed: after?.consumed ?? null,
+            entities: after?.entities ?? null,
+            ms: Date.now() - startedAt,
+          }),
+        );
+      } else if (cleanup && cleanup.after <= Date.now()) await this.cleanupStep(cleanup, limits);
     } catch (err) {
       if (job && this.job()?.loadingSince === job.loadingSince) return this.onStepError(err, limits);
       // Cleanup failed: the watchdog alarm comes back to it.

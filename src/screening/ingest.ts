@@ -75,7 +75,7 @@ export const DEFAULT_LIMITS: IngestLimits = {
   cleanupGraceMs: 60_000,
   maxFailures: 5,
   retryDelayMs: 30_000,
-  watchdogMs: 240_000,
+  watchdogMs: 30_000,
 };
 
 export const limitsOf = (env: Env): IngestLimits => ({ ...DEFAULT_LIMITS, ...(listsTransportOf(env).limits ?? {}) });

@@ -273,9 +273,10 @@ export async function markLoading(db: D1Database, list: ListId, since: string): 
 }
 
 /**
- * The version switch: one UPDATE, atomic. Conditional on the refresh that
- * staged it still being the one running (`loading_since`), so a late retry of a
- * finished refresh never switches back.
+ * The version switch: one UPDATE, atomic; a successful refresh clears
+ * last_error. Conditional on the refresh that staged it still being the one
+ * running (`loading_since`), so a late retry of a finished refresh never
+ * switches back.
  */
 export async function switchVersion(
   db: D1Database,
@@ -287,7 +288,7 @@ export async function switchVersion(
   const r = await db
     .prepare(
       `UPDATE screening_lists SET status = 'ready', current_sha256 = ?3, current_fetched_at = ?4, current_entities = ?5,
-         current_names = ?6, source_url = ?7, loading_since = NULL, updated_at = ?8
+         current_names = ?6, source_url = ?7, loading_since = NULL, last_error_at = NULL, last_error_message = NULL, updated_at = ?8
        WHERE id = ?1 AND loading_since = ?2`,
     )
     .bind(list, loadingSince, v.sha256, v.fetchedAt, v.entities, v.names, v.sourceUrl, now)
@@ -295,14 +296,18 @@ export async function switchVersion(
   return (r.meta.changes ?? 0) > 0;
 }
 
-/** A refresh ended without a new version: same bytes (`error` null) or a failure that keeps the previous version. */
+/**
+ * A refresh ended without a new version: same bytes (`error` null: the list is
+ * up to date, any earlier error is cleared) or a failure that keeps the
+ * previous version (recorded as last_error).
+ */
 export async function endRefresh(db: D1Database, list: ListId, loadingSince: string, error: string | null, now: string): Promise<void> {
   await db
     .prepare(
       `UPDATE screening_lists SET loading_since = NULL, updated_at = ?3,
-         status = CASE WHEN current_sha256 IS NOT NULL THEN 'ready' WHEN ?4 IS NOT NULL OR last_error_at IS NOT NULL THEN 'error' ELSE 'empty' END,
-         last_error_at = CASE WHEN ?4 IS NULL THEN last_error_at ELSE ?3 END,
-         last_error_message = CASE WHEN ?4 IS NULL THEN last_error_message ELSE ?4 END
+         status = CASE WHEN current_sha256 IS NOT NULL THEN 'ready' WHEN ?4 IS NOT NULL THEN 'error' ELSE 'empty' END,
+         last_error_at = CASE WHEN ?4 IS NULL THEN NULL ELSE ?3 END,
+         last_error_message = ?4
        WHERE id = ?1 AND (loading_since = ?2 OR loading_since IS NULL)`,
     )
     .bind(list, loadingSince, now, error)

@@ -37,7 +37,7 @@ export const ScreeningList = component(
     last_error: z
       .strictObject({ at: timestamp, message: z.string() })
       .nullable()
-      .meta({ description: "The last failed refresh (the previous version kept serving); null if none failed." }),
+      .meta({ description: "The latest refresh's failure (the previous version kept serving); null once a refresh succeeds (a new version, or the same bytes)." }),
   }),
   "One official list the service keeps its own copy of.",
 );

@@ -1,0 +1,192 @@
+#!/usr/bin/env node
+// Screening list ingestion at full size, end to end through `wrangler dev`:
+// the list files served on loopback (scripts/serve-lists.mjs), a refresh started
+// through the admin plane, the ListIngest object downloading to R2, parsing and
+// staging into local D1 in alarm steps, then switching. Measured on the workerd
+// process from outside (/proc): its CPU time and resident memory, per step and in
+// total, plus the wall time until the version serves. A second refresh of the
+// same bytes shows what a scheduled check of an unchanged list costs.
+//
+//   npm run bench:lists            (BENCH_LISTS=ofac_sdn,cgu_pep to pick lists)
+//
+// Inputs: synthetic files of today's full size (bench/lists-synthetic.ts, from
+// src/screening/parsers/synthetic.ts) in bench/out/lists-ingest/, and the real UN
+// file from ../shared/lists when present.
+//
+// What the numbers include: workerd runs the Worker AND local D1 (SQLite) and
+// R2 in this process, so CPU and memory are upper bounds of what the Worker
+// itself uses — in production D1's writes run on D1's servers, not against the
+// Worker's CPU time or its 128 MB.
+import { execFileSync, spawn } from "node:child_process";
+import { existsSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync, symlinkSync } from "node:fs";
+import { tmpdir } from "node:os";
+import { join } from "node:path";
+import { freePort, machine, root, sleep } from "./lib.mjs";
+import { startListServer, varArgs } from "../scripts/serve-lists.mjs";
+
+const OUT = join(root, "bench", "out", "lists-ingest");
+const SHARED_UN = join(root, "..", "shared", "lists", "un", "consolidated.xml");
+const TICK = 100; // clock ticks per second of /proc/<pid>/stat (USER_HZ)
+
+const CASES = [
+  { id: "ofac_sdn", name: "OFAC SDN, synthetic 20k entries / 30k aliases" },
+  { id: "cgu_pep", name: "CGU PEP, synthetic ZIP of 70k rows" },
+  { id: "eu_fsf", name: "EU FSF 1.1, synthetic 6,000 subjects" },
+  { id: "un_sc", name: "UN consolidated, real (2026-02-27)" },
+].filter((c) => !process.env.BENCH_LISTS || process.env.BENCH_LISTS.split(",").includes(c.id));
+
+// ---- inputs -----------------------------------------------------------------------
+
+execFileSync(join(root, "node_modules", ".bin", "tsx"), [join(root, "bench", "lists-synthetic.ts"), OUT], { stdio: "inherit" });
+if (existsSync(SHARED_UN) && !existsSync(join(OUT, "un", "consolidated.xml"))) {
+  mkdirSync(join(OUT, "un"), { recursive: true });
+  symlinkSync(SHARED_UN, join(OUT, "un", "consolidated.xml"));
+}
+
+// ---- /proc sampling ------------------------------------------------------------------
+
+const procStat = (pid) => readFileSync(`/proc/${pid}/stat`, "utf8");
+const parentOf = (pid) => Number(procStat(pid).slice(procStat(pid).lastIndexOf(")") + 2).split(" ")[1]);
+const cpuMs = (pid) => {
+  const f = procStat(pid).slice(procStat(pid).lastIndexOf(")") + 2).split(" ");
+  return ((Number(f[11]) + Number(f[12])) * 1000) / TICK; // utime + stime
+};
+const rssMb = (pid) => Number(/VmRSS:\s+(\d+) kB/.exec(readFileSync(`/proc/${pid}/status`, "utf8"))[1]) / 1024;
+
+/** The workerd processes under `ancestor` (dev.mjs → wrangler → workerd; wrangler may run more than one). */
+function workerdsUnder(ancestor) {
+  const out = [];
+  for (const d of readdirSync("/proc")) {
+    if (!/^\d+$/.test(d)) continue;
+    try {
+      if (!readFileSync(`/proc/${d}/comm`, "utf8").startsWith("workerd")) continue;
+      for (let p = Number(d); p > 1; p = parentOf(p)) if (p === ancestor) out.push(Number(d));
+    } catch {}
+  }
+  return out;
+}
+
+// ---- the API ------------------------------------------------------------------------
+
+const lists = await startListServer({ dir: OUT, port: 0 });
+const port = String(await freePort());
+const state = mkdtempSync(join(tmpdir(), "kycert-bench-lists-"));
+const child = spawn(process.execPath, [join(root, "scripts", "dev.mjs"), "--", ...varArgs(lists.vars)], {
+  cwd: root,
+  env: { ...process.env, PORT: port, DEV_STATE_DIR: state },
+  stdio: ["ignore", "pipe", "pipe"],
+  detached: true,
+});
+let log = "";
+const stepWaiters = [];
+let pending = "";
+const onData = (d) => {
+  log += d;
+  pending += d;
+  const lines = pending.split("\n");
+  pending = lines.pop();
+  for (const line of lines) {
+    const m = /\{"level":"info","event":"list_ingest_step".*\}/.exec(line);
+    if (m) for (const w of stepWaiters) w(JSON.parse(m[0]));
+  }
+};
+child.stdout.on("data", onData);
+child.stderr.on("data", onData);
+const stop = () => {
+  try {
+    process.kill(-child.pid, "SIGTERM");
+  } catch {}
+};
+process.on("exit", stop);
+
+const base = `http://127.0.0.1:${port}`;
+for (let t = Date.now(); ; ) {
+  if (Date.now() - t > 120_000) throw new Error(`server not ready:\n${log.slice(-3000)}`);
+  try {
+    if ((await fetch(`${base}/health`)).ok) break;
+  } catch {}
+  await sleep(300);
+}
+const adminToken = /admin token\s+(\S+)/.exec(log)?.[1];
+const headers = { Authorization: `Bearer ${adminToken}` };
+const workerds = workerdsUnder(child.pid);
+if (workerds.length === 0) throw new Error("workerd process not found");
+const cpuAll = () => workerds.reduce((n, p) => n + cpuMs(p), 0);
+const rssAll = () => workerds.reduce((n, p) => n + rssMb(p), 0);
+
+const getList = async (id) => (await fetch(`${base}/admin/v1/lists/${id}`, { headers })).json();
+
+/** One refresh, measured: wall time, workerd CPU (total and per step), resident memory. */
+async function measure(id) {
+  const steps = [];
+  let lastCpu = cpuAll();
+  const waiter = (s) => {
+    if (s.list !== id) return;
+    const now = cpuAll();
+    steps.push({ ...s, cpu_ms: now - lastCpu });
+    lastCpu = now;
+  };
+  stepWaiters.push(waiter);
+  const cpu0 = cpuAll();
+  const rss0 = rssAll();
+  let peak = rss0;
+  const t0 = Date.now();
+  const res = await fetch(`${base}/admin/v1/lists/${id}/refresh`, { method: "POST", headers });
+  if (res.status !== 202) throw new Error(`refresh ${id}: ${res.status} ${await res.text()}`);
+  let view;
+  for (;;) {
+    peak = Math.max(peak, rssAll());
+    view = await getList(id);
+    if (view.loading_since === null) break;
+    if (Date.now() - t0 > 30 * 60_000) throw new Error(`${id} still loading`);
+    await sleep(100);
+  }
+  const wall = Date.now() - t0;
+  // The cleanup of the staged file runs right after (no grace period without a previous version).
+  await sleep(500);
+  stepWaiters.splice(stepWaiters.indexOf(waiter), 1);
+  if (view.status !== "ready" || view.last_error) throw new Error(`${id}: ${JSON.stringify(view)}`);
+  return {
+    view,
+    wall_ms: wall,
+    cpu_ms: cpuAll() - cpu0,
+    rss0,
+    peak,
+    steps,
+  };
+}
+
+const rows = [];
+const stepRows = [];
+try {
+  for (const c of CASES) {
+    if (!lists.vars[`LIST_URL_${c.id.toUpperCase()}`]) {
+      rows.push(`| ${c.name} | (input not found) | | | | | | | | |`);
+      continue;
+    }
+    const first = await measure(c.id);
+    const same = await measure(c.id);
+    if (same.view.version.sha256 !== first.view.version.sha256) throw new Error(`${c.id}: same bytes gave a new version`);
+    const stage = first.steps.filter((s) => s.phase === "stage");
+    const maxStepCpu = Math.max(...first.steps.map((s) => s.cpu_ms));
+    rows.push(
+      `| ${c.name} | ${first.view.version.entities} | ${first.view.version.names} | ${(first.wall_ms / 1000).toFixed(1)} | ${(first.cpu_ms / 1000).toFixed(1)} | ${first.steps.length} (${stage.length} staging) | ${Math.round(maxStepCpu)} | ${first.rss0.toFixed(0)} → ${first.peak.toFixed(0)} (+${(first.peak - first.rss0).toFixed(0)}) | ${(same.wall_ms / 1000).toFixed(1)} s / ${Math.round(same.cpu_ms)} ms |`,
+    );
+    stepRows.push(`${c.id}: ${first.steps.map((s) => `${s.phase}→${s.next} ${Math.round(s.cpu_ms)} ms CPU / ${s.ms} ms`).join("; ")}`);
+  }
+} finally {
+  stop();
+  await lists.close();
+  rmSync(state, { recursive: true, force: true });
+}
+
+console.log("Command: npm run bench:lists");
+console.log(`Date: ${new Date().toISOString()}`);
+console.log(`Machine: ${machine()}; workerd processes measured: ${workerds.length}`);
+console.log("");
+console.log("| list | entities | names | wall s | workerd CPU s | steps | max CPU per step ms | workerd RSS MB (before → peak) | same bytes again (wall / CPU) |");
+console.log("|---|---:|---:|---:|---:|---|---:|---|---|");
+for (const r of rows) console.log(r);
+console.log("");
+console.log("Steps (phase → next, workerd CPU / wall per alarm invocation):");
+for (const s of stepRows) console.log(`- ${s}`);
