@@ -16,6 +16,7 @@ import {
   strength,
   tokenizeName,
 } from "../src/screening/match";
+import type { ListDocument } from "../src/screening/types";
 
 const person = (a: string, b: string) => scoreNames(a, b, { schema: "Person" });
 const company = (a: string, b: string) => scoreNames(a, b, { schema: "Company" });
@@ -226,7 +227,7 @@ describe("rankCandidates and MemoryScreener", () => {
     aliases: extra.aliases ?? [],
     birth_dates: extra.birth_dates ?? [],
     nationalities: extra.nationalities ?? [],
-    documents: [] as { kind: string; value: string; country?: string }[],
+    documents: [] as ListDocument[],
   });
 
   it("finds the entity through a misspelt alias, best first, with corroboration in the reasons", () => {
