@@ -330,3 +330,48 @@ describe("where lists come from (LIST_URL_<ID>)", () => {
     await expect(resolveFiles(env, "cgu_ceis", none, 1000)).rejects.toThrow(RefreshFailure);
   });
 });
+
+describe("failures on the way", () => {
+  it("a staged file lost from R2 is retried, then the refresh gives up with last_error; the version keeps serving", async () => {
+    const id: ListId = "un_sc";
+    const before = await loaded(id);
+    const v2 = new Uint8Array([...FIXTURES.un_sc.primary!, ...new TextEncoder().encode("\n<!-- v2 -->\n")]);
+    serveLists(officialUrls(id, { primary: v2 }));
+    useTestLimits({ maxFailures: 2 });
+    await ingestStub(id).refresh(id, new Date().toISOString());
+    await step(id); // download
+    const staged = await env.REPORTS.list({ prefix: `lists/${id}/` });
+    expect(staged.objects).toHaveLength(1);
+    await env.REPORTS.delete(staged.objects.map((o) => o.key));
+    await step(id); // R2 read fails: retried later
+    const retrying = await ingestStub(id).progress();
+    expect(retrying.job).toMatchObject({ phase: "stage", failures: 1, failedWith: null });
+    expect(retrying.alarm).toBeGreaterThan(Date.now() + 3_000_000); // retryDelayMs (an hour in tests)
+    expect((await listViewOf(env, id)).last_error).toBeNull();
+    await step(id); // fails again: maxFailures reached
+    const after = await listViewOf(env, id);
+    expect(after.version).toEqual(before.version);
+    expect(after.loading_since).toBeNull();
+    expect(after.last_error!.message).toMatch(/^falha interna ao atualizar a lista \(TransientError\): arquivo baixado não encontrado no R2: lists\/un_sc\//);
+    await driveToIdle(id);
+    expect(Object.keys(await rowCounts(id))).toEqual([before.version!.sha256]);
+  });
+
+  it("a refresh stuck past maxRefreshMs is given up when the next one is asked for", async () => {
+    const id: ListId = "cgu_pep";
+    const before = await loaded(id);
+    useTestLimits({ maxRefreshMs: 3_600_000 });
+    expect((await ingestStub(id).refresh(id, "2026-11-30T08:00:00.000Z")).started).toBe(true);
+    expect((await ingestStub(id).refresh(id, "2026-11-30T08:59:00.000Z")).started).toBe(false);
+    const next = await ingestStub(id).refresh(id, "2026-11-30T09:00:01.000Z");
+    expect(next).toEqual({ started: true, loading_since: "2026-11-30T09:00:01.000Z" });
+    expect((await ingestStub(id).progress()).job!.loadingSince).toBe("2026-11-30T09:00:01.000Z");
+    const view = await listViewOf(env, id);
+    expect(view.loading_since).toBe("2026-11-30T09:00:01.000Z");
+    expect(view.last_error!.message).toBe("atualização abandonada: passou do tempo máximo sem terminar; a versão anterior continua valendo");
+    await driveToIdle(id);
+    const after = await listViewOf(env, id);
+    expect(after.version).toEqual(before.version);
+    expect(after.last_error).toBeNull();
+  });
+});

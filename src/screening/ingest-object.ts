@@ -122,7 +122,11 @@ export class ListIngest extends DurableObject<Env> {
    */
   async refresh(list: ListId, now: string): Promise<{ started: boolean; loading_since: string }> {
     const running = this.job();
-    if (running) return { started: false, loading_since: running.loadingSince };
+    if (running) {
+      if (Date.parse(now) - Date.parse(running.loadingSince) <= limitsOf(this.env).maxRefreshMs) return { started: false, loading_since: running.loadingSince };
+      // Steps are bounded and failures counted, so this should not happen; if it does, the list must not stay stuck.
+      await this.fail(running, "atualização abandonada: passou do tempo máximo sem terminar; a versão anterior continua valendo");
+    }
     const job: IngestJob = {
       list,
       loadingSince: now,

@@ -60,6 +60,8 @@ export interface IngestLimits {
   retryDelayMs: number;
   /** How soon the object resumes after an invocation died mid-step (re-armed before any I/O). */
   watchdogMs: number;
+  /** A refresh running longer than this is given up when the next one is asked for (a safety net: steps are bounded). */
+  maxRefreshMs: number;
 }
 
 export const DEFAULT_LIMITS: IngestLimits = {
@@ -76,6 +78,7 @@ export const DEFAULT_LIMITS: IngestLimits = {
   maxFailures: 5,
   retryDelayMs: 30_000,
   watchdogMs: 30_000,
+  maxRefreshMs: 3 * 3600_000,
 };
 
 export const limitsOf = (env: Env): IngestLimits => ({ ...DEFAULT_LIMITS, ...(listsTransportOf(env).limits ?? {}) });
