@@ -20,6 +20,7 @@ import { eventsRoutes } from "./http/routes/events";
 import { healthRoutes } from "./http/routes/health";
 import { downloadRoutes, reportRoutes } from "./http/routes/reports";
 import { runsRoutes } from "./http/routes/runs";
+import { screeningRoutes } from "./http/routes/screening";
 import { adminUserRoutes } from "./http/routes/users";
 import { zodMessage } from "./http/validate";
 import { consoleRoutes } from "./console/routes";
@@ -63,6 +64,7 @@ export function createApp(options: AppOptions = {}) {
   app.route("/api/v1/bureau", reportRoutes);
   app.route("/api/v1/bureau", eventsRoutes);
   app.route("/api/v1/bureau", casesRoutes);
+  app.route("/api/v1/screening", screeningRoutes);
   app.route("/", downloadRoutes);
   app.route("/admin/v1", adminRoutes);
   app.route("/admin/v1", adminListRoutes);

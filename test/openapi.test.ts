@@ -13,6 +13,7 @@ import { ERROR_CODES, type ErrorCode } from "../src/http/errors";
 import { buildOpenApiDocument, type Json } from "../src/http/openapi/document";
 import { GLOBAL_ERRORS } from "../src/http/openapi/operations";
 import { admin, call, createAndFinish, createHeldRun, createKey, createTenant, pfBody, sandboxTenant } from "./helpers/api";
+import { listed, seedList } from "./helpers/screening-seed";
 
 const doc = buildOpenApiDocument({ exactResponses: true });
 const METHODS = ["get", "post", "patch", "delete", "put"];
@@ -291,6 +292,19 @@ describe("real responses conform to the document", () => {
     await conform("post", `${P}/{id}/resolve`, await call("POST", `${P}/${held.case_id}/resolve`, { key, body: { outcome: "approved", reason_code: "other", note: "curta", actor: "ana@x.com.br" } }));
     await conform("post", `${P}/{id}/resolve`, await call("POST", `${P}/${held.case_id}/resolve`, { key: readOnly, body: { outcome: "approved", reason_code: "other", note, actor: "ana@x.com.br" } }));
     await conform("post", `${P}/{id}/assign`, await call("POST", `${P}/case_nope/assign`, { key, body: { assignee: "ana@x.com.br", actor: "ana@x.com.br" } }));
+  });
+
+  it("screening: search and its errors", async () => {
+    const P = "/api/v1/screening/search";
+    const tenant = await createTenant();
+    const key = await createKey(tenant.id, "test", ["screening:read"]);
+    await seedList("un_sc", [listed({ list: "un_sc", entity_id: "1", name: "ABDUL HAI SALEK", birth_dates: ["1968"] })]);
+    const found = await conform("post", P, await call("POST", P, { key, body: { name: "Abdul Hai Salek", lists: ["un_sc"], birth_date: "1968" } }));
+    expect(found.matches).toHaveLength(1);
+    await conform("post", P, await call("POST", P, { key, body: { name: "Abdul Hai Salek", document: "529.982.247-25", lists: ["un_sc"] } }));
+    await conform("post", P, await call("POST", P, { key, body: { name: "Abdul Hai Salek", lists: ["ofac_sdn"] } })); // 503 list_not_ready
+    await conform("post", P, await call("POST", P, { key, body: { name: "" } })); // 400
+    await conform("post", P, await call("POST", P, { key: await createKey(tenant.id, "test", ["runs:read"]), body: { name: "X" } })); // 403
   });
 
   it("admin plane: screening lists, a refresh and their errors", async () => {

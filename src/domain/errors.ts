@@ -20,6 +20,8 @@ export type DomainErrorCode =
   | "run_already_terminal"
   | "partner_run_not_cancellable"
   | "invalid_cursor"
+  // screening (contract §14)
+  | "list_not_ready"
   // reports
   | "run_not_terminal"
   | "report_not_generated"

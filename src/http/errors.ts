@@ -82,6 +82,9 @@ export const ERROR_CODES = {
   report_not_generated: spec(404, "not_found_error", "O relatório ainda não foi gerado. Use POST para gerá-lo."),
   url_expired: spec(410, "invalid_request_error", "O link de download expirou. Solicite um novo."),
   invalid_signature: spec(403, "permission_error", "Assinatura do link inválida."),
+  // screening (contract §14)
+  invalid_screening_query: invalid("Consulta de triagem inválida."),
+  list_not_ready: spec(503, "api_error", "A lista pedida ainda não está carregada; tente novamente mais tarde."),
   // admin plane
   tenant_not_found: spec(404, "not_found_error", "Tenant não encontrado."),
   tenant_slug_taken: spec(409, "invalid_request_error", "Já existe um tenant com este slug."),

@@ -4,7 +4,8 @@ import { randomToken } from "./ids";
 export type Environment = "live" | "test";
 
 // cases:read / cases:write: review cases (contract §15); granted on request, not by default.
-export const SCOPES = ["runs:write", "runs:read", "detail:read", "reports:write", "cases:read", "cases:write"] as const;
+// screening:read: POST /api/v1/screening/search (contract §14); granted on request, not by default.
+export const SCOPES = ["runs:write", "runs:read", "detail:read", "reports:write", "screening:read", "cases:read", "cases:write"] as const;
 export type Scope = (typeof SCOPES)[number];
 
 /** Integration keys get these unless the admin asks otherwise (reports:write is dashboard-only). */

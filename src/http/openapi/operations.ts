@@ -11,13 +11,15 @@ import { CreateApiKeySchema, CreateTenantSchema, PatchTenantSchema, TemplateDefi
 import { ReportQuerySchema } from "../schemas/reports";
 import * as R from "../schemas/responses";
 import { CreateRunSchema, ListRunsQuerySchema } from "../schemas/runs";
+import { ScreeningSearchSchema } from "../schemas/screening";
+import { DEFAULT_THRESHOLD, STRONG_THRESHOLD } from "../../screening/match/strength";
 import { CreateWebhookEndpointSchema, OverrideSecretQuerySchema } from "../schemas/webhooks";
 import { LIST_OPERATIONS } from "./list-operations";
 import { USER_OPERATIONS } from "./user-operations";
 import { CASE_OPERATIONS } from "./case-operations";
 
 export type Security = "api_key" | "admin" | "none";
-export type Tag = "Runs" | "Reports" | "Events" | "Cases" | "Admin" | "Meta";
+export type Tag = "Runs" | "Reports" | "Events" | "Cases" | "Screening" | "Admin" | "Meta";
 
 export interface SuccessResponse {
   description: string;
@@ -295,6 +297,32 @@ export const OPERATIONS: OperationSpec[] = [
     parameters: [idParam("The event id (`evt_…`).")],
     responses: { 202: { description: "Queued.", schema: R.EventRedelivery } },
     errors: ["event_not_found"],
+  },
+  // ---- screening ----------------------------------------------------------------
+  {
+    method: "post",
+    path: "/api/v1/screening/search",
+    operationId: "screeningSearch",
+    tag: "Screening",
+    summary: "Screen a name against the sanctions, PEP and Brazilian lists",
+    description:
+      "Searches the service's own copy of the official lists (OFAC SDN and consolidated, UN, EU, UK, CGU CEIS / CNEP / PEP, MTE Cadastro de Empregadores): candidates from a trigram index, then careful name scoring (token order, missing middle names, initials, particles, legal forms, transliteration), corroborated by birth year, nationality and documents. Brazilian lists match by document first: an exact CPF/CNPJ, or for masked CPFs (CEIS persons, PEP) the visible digits 4–9 plus a name match; a different CPF/CNPJ on both sides is a homonym and never matches. Ended sanctions and PEPs past their 5-year grace period never match. A requested list with no loaded version → 503 list_not_ready: an empty `matches` always means screened, nothing found. Sandbox and live keys search the same lists; nothing is charged.",
+    security: "api_key",
+    scope: "screening:read",
+    body: ScreeningSearchSchema,
+    bodyDocs: {
+      name: "The name to screen, 1–300 characters.",
+      type: "`pf` (a person: organisations, vessels and aircraft are not candidates) or `pj` (a company: persons are not).",
+      birth_date: "YYYY, YYYY-MM or YYYY-MM-DD. An equal birth year raises the score; a year more than one off keeps the match `possible` at most.",
+      nationality: "ISO 3166-1 alpha-2 (e.g. BR): equal raises the score a little, different lowers it a little.",
+      document: "CPF or CNPJ (punctuation ignored, check digits verified): matched exactly against the Brazilian lists, and by its digits 4–9 against masked CPFs.",
+      lists: "List ids to search (default: all): ofac_sdn, ofac_cons, un_sc, eu_fsf, uk_fcdo, cgu_ceis, cgu_cnep, cgu_pep, mte_empregadores.",
+      threshold: `0–1, default ${DEFAULT_THRESHOLD}: matches scoring below are not returned. \`strong\` starts at ${STRONG_THRESHOLD}.`,
+      limit: "1–50, default 10.",
+    },
+    requestExample: { name: "Abdul Hai Salek", type: "pf", birth_date: "1968", nationality: "AF", lists: ["ofac_sdn", "un_sc"] },
+    responses: { 200: { description: "The matches, best score first, and the list versions searched.", schema: R.ScreeningResult } },
+    errors: ["invalid_screening_query", "list_not_ready"],
   },
   // ---- meta ---------------------------------------------------------------------
   {

@@ -9,6 +9,8 @@ import { DIMENSIONS } from "../../domain/analysis";
 import { WEBHOOK_EVENT_TYPES } from "../../domain/webhook-events";
 import { SCOPES } from "../../lib/api-keys";
 import { SOURCE_KEYS } from "../../sources/catalog";
+import { LIST_IDS, type ListId } from "../../screening/types";
+import { DEFAULT_THRESHOLD, STRONG_THRESHOLD } from "../../screening/match/strength";
 import { ERROR_CODES, type ErrorType } from "../errors";
 import { REPORT_MODES } from "./reports";
 import { RUN_STATUSES } from "./runs";
@@ -504,6 +506,52 @@ export const WebhookOverrideSecret = component(
     secret: z.string(),
   }),
   "The secret that signs deliveries to per-run `webhook_url` overrides of this tenant and environment.",
+);
+
+// ---- screening (contract §14) ---------------------------------------------------
+
+const ListIdEnum = z.enum(LIST_IDS as [ListId, ...ListId[]]);
+
+export const ScreeningResult = component(
+  "ScreeningResult",
+  z.object({
+    object: z.literal("screening_result"),
+    query: z.object({
+      name: z.string(),
+      type: z.enum(["pf", "pj"]).nullable(),
+      birth_date: z.string().nullable(),
+      nationality: z.string().nullable(),
+      document: z.string().nullable().meta({ description: "CPF masked (***.456.789-**), CNPJ formatted." }),
+      lists: z.array(ListIdEnum).meta({ description: "The lists searched (default: all)." }),
+      threshold: z.number().min(0).max(1).meta({ description: `The threshold applied (default ${DEFAULT_THRESHOLD}).` }),
+      limit: z.number().int().min(1).max(50),
+    }),
+    lists: z
+      .array(z.object({ id: ListIdEnum, sha256: z.string(), fetched_at: timestamp }))
+      .meta({ description: "The version of each list searched: a result can be reproduced from it." }),
+    matches: z
+      .array(
+        z.object({
+          list: ListIdEnum,
+          entity_id: z.string().meta({ description: "Stable id within the list (OFAC ent_num, UN DATAID, EU logicalId, UK UniqueID; Brazilian lists: derived from the row)." }),
+          entity_type: z.enum(["person", "organization", "vessel", "aircraft", "unknown"]),
+          name: z.string().meta({ description: "Primary name as listed." }),
+          matched_name: z.string().meta({ description: "The listed name (primary or alias) that matched best." }),
+          score: z.number().min(0).max(1),
+          strength: z.enum(["strong", "possible"]).meta({
+            description: `\`strong\`: a hit (score ≥ ${STRONG_THRESHOLD}, or an identity document: exact CPF/CNPJ, masked CPF digits plus the name). \`possible\`: at or above the threshold, to be reviewed.`,
+          }),
+          reasons: z.array(z.string()).meta({ description: "Why: e.g. document_match, masked_cpf_match, exact, token_order, typo, initial, alias, weak_alias, birth_year, birth_year_conflict, nationality, nationality_conflict." }),
+          programs: z.array(z.string()),
+          listed_on: z.string().nullable(),
+          birth_dates: z.array(z.string()),
+          nationalities: z.array(z.string()),
+        }),
+      )
+      .meta({ description: "Active listed entities at or above the threshold, best score first. Ended sanctions and PEPs past their grace period never match. Empty: screened, nothing found." }),
+    took_ms: z.number().int().min(0),
+  }),
+  "Result of POST /api/v1/screening/search.",
 );
 
 export const Health = component("Health", z.object({ status: z.literal("ok") }), "Liveness.");
