@@ -4,6 +4,7 @@ import type { TemplateSource } from "../domain/types";
 import { runtimeConfig } from "../env";
 import type { AdapterResolver } from "./adapter";
 import { createLiveAdapterResolverFromConfig, liveExecutionOverrides, parseLiveConfig } from "./live";
+import { withListBackedSources } from "./lists";
 import { createSandboxAdapter } from "./sandbox";
 
 export interface RunSourcing {
@@ -37,8 +38,15 @@ export function resolveSourcing(env: Env, livemode: boolean): RunSourcing {
   if (livemode) {
     const transport = liveTransportOf(env);
     const config = parseLiveConfig({ ...(env as unknown as Record<string, unknown>), ...transport.extraConfig });
+    const live = createLiveAdapterResolverFromConfig(config, transport.fetch);
     return {
-      adapter: createLiveAdapterResolverFromConfig(config, transport.fetch),
+      // The screening lists answer their sources unless a provider is configured (contract §14);
+      // a provider configured wrongly stays "not configured" (fail closed), not silently replaced.
+      adapter: withListBackedSources(
+        live,
+        (key) => config.sources[key] !== undefined || config.problems.some((p) => p.source === key),
+        env.DB,
+      ),
       settings: (entry, maxAttempts) => liveExecutionOverrides(config, entry.source, entry.timeout_ms, maxAttempts),
     };
   }
