@@ -187,6 +187,10 @@ await page.getByRole("link", { name: runId }).first().click();
 const finalDecision = await page.locator(".kv", { hasText: "Decisão final (caso)" }).innerText();
 if (!finalDecision.includes("Reprovado")) await fail(`final decision on the run page: ${finalDecision}`);
 await shot(page, "06-run-final-decision");
+// No list is loaded in a fresh local state: the search page says so instead of searching nothing.
+await page.getByRole("link", { name: "Triagem" }).click();
+await expectText(page, "Lista não carregada", "screening without lists");
+await shot(page, "07-screening-no-lists");
 await page.close();
 
 // The API agrees with what the pages showed.

@@ -25,11 +25,13 @@ import { approveCase, assignCase, caseContext, getCase, listCases, resolveCase, 
 import { extractMatches } from "../domain/cases";
 import { getListStates } from "../screening/store";
 import { LISTS } from "../screening/lists";
-import { LIST_IDS } from "../screening/types";
+import { LIST_IDS, type ListId } from "../screening/types";
 import { hasRole } from "./context";
 import { ROLE_LABELS } from "./format";
 import { CASE_QUEUES, CaseDetailPage, CasesPage, type CaseQueue } from "./pages/cases";
-import { ListsPage, ScreeningPage, type ListStatusView } from "./pages/screening";
+import { ListsPage, ScreeningPage, type ListStatusView, type ScreeningForm } from "./pages/screening";
+import { ScreeningSearchSchema } from "../http/schemas/screening";
+import { publicMatch, searchLists } from "../screening/service";
 
 export const CONSOLE_PREFIX = "/console";
 
@@ -303,6 +305,46 @@ async function listStatuses(env: Env): Promise<ListStatusView[]> {
 consoleRoutes.get("/screening", async (c) =>
   c.html(renderPage(<ScreeningPage ctx={ctxOf(c)} lists={await listStatuses(c.env)} form={{}} result={null} error={null} />)),
 );
+
+/**
+ * The same search as POST /api/v1/screening/search (same schema, same service),
+ * over the lists that are loaded: a list with no version is named on the page
+ * instead of being searched, so an empty result always means "nothing found".
+ * POST, so the searched name stays out of URLs and logs.
+ */
+consoleRoutes.post("/screening", async (c) => {
+  const ctx = ctxOf(c);
+  const form = (await c.req.parseBody()) as Record<string, unknown>;
+  const shown: ScreeningForm = {};
+  for (const k of ["name", "type", "birth_date", "document", "list"] as const) {
+    const v = text(form[k]).trim();
+    if (v) shown[k] = v;
+  }
+  const lists = await listStatuses(c.env);
+  const ready = lists.filter((l) => l.sha256).map((l) => l.id as ListId);
+  const render = (result: Parameters<typeof ScreeningPage>[0]["result"], error: string | null, status: 200 | 400 | 503 = 200) =>
+    c.html(renderPage(<ScreeningPage ctx={ctx} lists={lists} form={shown} result={result} error={error} />), status);
+  if (ready.length === 0) return render(null, "Nenhuma lista carregada: a busca não pode ser feita.", 503);
+  const wanted = shown.list ? [shown.list] : ready;
+  const parsed = ScreeningSearchSchema.safeParse({
+    name: shown.name ?? "",
+    ...(shown.type ? { type: shown.type } : {}),
+    ...(shown.birth_date ? { birth_date: shown.birth_date } : {}),
+    ...(shown.document ? { document: shown.document } : {}),
+    lists: wanted,
+  });
+  if (!parsed.success) {
+    const issue = parsed.error.issues[0];
+    return render(null, `Busca inválida (${issue.path.join(".") || "nome"}): ${issue.message}`, 400);
+  }
+  try {
+    const out = await searchLists(c.env.DB, parsed.data);
+    return render({ matches: out.matches.map(publicMatch), lists: out.lists, took_ms: out.took_ms }, null);
+  } catch (err) {
+    if (err instanceof DomainError && err.code === "list_not_ready") return render(null, err.message, 503);
+    throw err;
+  }
+});
 
 consoleRoutes.get("/lists", async (c) => {
   const ctx = ctxOf(c);

@@ -53,6 +53,7 @@ input,select,textarea{font:inherit;padding:6px 8px;border:1px solid #b9c1cc;bord
 textarea{width:100%;min-height:80px}
 button,.button{font:inherit;padding:6px 14px;border-radius:6px;border:1px solid var(--brand);background:var(--brand);color:#fff;cursor:pointer;text-decoration:none;display:inline-block}
 button.secondary,.button.secondary{background:#fff;color:var(--brand)}
+button:disabled{opacity:.45;cursor:not-allowed}
 button.danger{background:var(--bad);border-color:var(--bad)}
 .actions{display:flex;gap:8px;flex-wrap:wrap;align-items:center}
 .actions form{margin:0}
