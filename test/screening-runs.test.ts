@@ -9,6 +9,7 @@ import { env } from "cloudflare:workers";
 import { afterEach, beforeAll, beforeEach, describe, expect, it } from "vitest";
 import { SOURCE_CATALOG, SOURCE_KEYS } from "../src/sources/catalog";
 import { LISTS_BY_SOURCE, listNotReadyReason } from "../src/sources/lists";
+import { NOT_CONFIGURED_REASON } from "../src/sources/live/config";
 import type { ListId } from "../src/screening/types";
 import { call, createKey, createRun, createTenant, runToEnd } from "./helpers/api";
 import { listed, seedList, unseedList, type LoadedVersion } from "./helpers/screening-seed";
@@ -53,6 +54,15 @@ beforeAll(async () => {
         documents: [{ kind: "cpf_masked", value: "982247" }],
         programs: ["PEP"],
         details: { funcao: "Prefeito", orgao: "Prefeitura de Exemplo", inicio_exercicio: "2021-01-01", fim_carencia: "2099-12-31" },
+      }),
+      listed({
+        list: "cgu_pep",
+        entity_id: "444777:b",
+        name: "JOAO BATISTA LIMA",
+        documents: [{ kind: "cpf_masked", value: "444777" }],
+        programs: ["PEP"],
+        active: false,
+        details: { funcao: "Vereador", orgao: "Câmara Municipal de Exemplo", fim_carencia: "2019-12-31" },
       }),
     ]),
     seedList("mte_empregadores", [listed({ list: "mte_empregadores", entity_id: "m:1", name: "ANTONIO FAZENDEIRO", documents: [{ kind: "cpf", value: "12345678909" }] })]),
@@ -183,6 +193,17 @@ describe("live runs screened against the lists", () => {
     expect(run.decision).toBe("approved");
   });
 
+  it("a PEP past the grace period is no hit (VALID) but is shown as information on the result", async () => {
+    const { key, run } = await livePf("João Batista Lima", CPF_B);
+    expect(sourceOf(run, "pep_coaf")).toMatchObject({ status: "VALID", checks: { pep_ativo: "VALID" } });
+    expect(run.decision).toBe("approved");
+    const data = detailOf(await get(key, `/api/v1/bureau/runs/${run.id}/detail`), "pep_coaf").data;
+    expect(data.matches).toEqual([]);
+    expect(data.inativos).toEqual([
+      expect.objectContaining({ lista: "cgu_pep", entity_id: "444777:b", nome: "JOAO BATISTA LIMA", correspondencia: "documento" }),
+    ]);
+  });
+
   it("a list without a loaded version → that source ends in ERROR (not VALID), one attempt; tier 1 puts the run on hold", async () => {
     const restore = await unseedList("un_sc", "loading");
     try {
@@ -203,6 +224,14 @@ describe("live runs screened against the lists", () => {
     expect(sourceOf(run, "un_sanctions")).toMatchObject({ status: "INVALID" }); // from the lists
     const detail = await get(key, `/api/v1/bureau/runs/${run.id}/detail`);
     expect(detailOf(detail, "ofac_sdn").data).toEqual({ fonte: "ofac_sdn" });
+  });
+
+  it("a provider configured wrongly for a list-backed source stays not configured (ERROR), not silently replaced by the lists", async () => {
+    providers();
+    liveTransport.extraConfig = { ...liveTransport.extraConfig, SOURCE_URL_UN_SANCTIONS: `${PROVIDER}/un_sanctions` }; // no token
+    const { run } = await livePf("Herculano Quintanilha Borba");
+    expect(sourceOf(run, "un_sanctions")).toMatchObject({ status: "ERROR", reason: NOT_CONFIGURED_REASON });
+    expect(sourceOf(run, "eu_sanctions")).toMatchObject({ status: "VALID" }); // the lists still answer the others
   });
 
   it("a company: its CNPJ on CEIS is a document hit, and a QSA partner with a listed name is screened the same way", async () => {
