@@ -94,7 +94,8 @@ describe("fake provider", () => {
     expect(r.status).toBe(200);
     expect(r.headers.get("content-type")).toMatch(/^application\/json/);
     expect(await r.json()).toEqual({ status: "VALID", checks: { sancao_ativa: "VALID" }, data: { fake: true } });
-    expect(Date.now() - t0).toBeLessThan(100);
+    // Factor 0 skips the source's nominal 600 ms; half of it leaves room for a loaded machine.
+    expect(Date.now() - t0).toBeLessThan(CATALOG.cgu_ceis.latency / 2);
   });
 
   it("applies a per-source latency", async () => {
