@@ -80,6 +80,8 @@ export class Tracker {
   responded = false;
   /** What each D1 session was opened with (a constraint or a bookmark), in order. */
   readonly sessions: (string | undefined)[] = [];
+  /** Wall time spent in the real calls (after the modelled delay), ms by kind, on the request's path: where local time goes. */
+  readonly spent: Record<CallKind, number> = { primary: 0, replica: 0, doNear: 0, doFar: 0, kv: 0, cache: 0, r2: 0 };
   private inflightPrimary = 0;
 
   constructor(readonly model: DelayModel) {}
@@ -96,7 +98,12 @@ export class Tracker {
     try {
       const ms = this.model[DELAY_OF[kind]] as number;
       if (ms > 0) await new Promise((r) => setTimeout(r, ms));
-      return await run();
+      const t0 = performance.now();
+      try {
+        return await run();
+      } finally {
+        if (onPath) this.spent[kind] += performance.now() - t0;
+      }
     } finally {
       if (primary) this.inflightPrimary--;
     }
