@@ -23,6 +23,8 @@ export default defineConfig(async () => {
                   SANDBOX_LATENCY_FACTOR: "0",
                   MAX_SOURCE_TIMEOUT_MS: "40",
                   SOURCE_RETRY_BASE_MS: "1",
+                  // The deployed URL rules; test/webhook-loopback.test.ts turns local dev's loopback receivers on.
+                  LOCAL_WEBHOOK_LOOPBACK: "0",
                 },
               },
             }),

@@ -29,6 +29,11 @@ export interface RuntimeConfig {
   partnerDeadlineMs: number;
   /** Requests per minute per API key when the key has no limit of its own. */
   rateLimitPerMinute: number;
+  /**
+   * Local dev only: sandbox runs and test endpoints may deliver webhooks to loopback
+   * receivers (LOCAL_WEBHOOK_LOOPBACK = "1", in wrangler.toml's top-level [vars] only).
+   */
+  webhookLoopback: boolean;
 }
 
 const num = (raw: unknown, fallback: number, min = 0): number => {
@@ -45,5 +50,7 @@ export function runtimeConfig(env: Env): RuntimeConfig {
     runDeadlineMs: num(env.RUN_DEADLINE_MS, 120_000, 1),
     partnerDeadlineMs: num(env.PARTNER_DEADLINE_MS, 600_000, 1),
     rateLimitPerMinute: Math.floor(num(env.RATE_LIMIT_PER_MINUTE, 600, 1)),
+    // Production and previews do not declare the var (a test reads each configuration).
+    webhookLoopback: (env as { LOCAL_WEBHOOK_LOOPBACK?: unknown }).LOCAL_WEBHOOK_LOOPBACK === "1",
   };
 }

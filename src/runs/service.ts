@@ -10,6 +10,7 @@ import { isSandboxTestDocument, normalizeDocument, validateCnpj, validateCpf } f
 import type { RunStatus, Subject, SubjectType, TemplateSnapshot } from "../domain/types";
 import { webhookUrlProblem } from "../domain/webhook-url";
 import { DomainError, type InvalidParam } from "../domain/errors";
+import { runtimeConfig } from "../env";
 import type { AuthContext } from "../http/middleware/auth";
 import { canonicalJson, keyedHash } from "../lib/crypto";
 import { newId } from "../lib/ids";
@@ -146,7 +147,7 @@ function prepareWith(s: Services, body: CreateRunBody, template: TemplateSnapsho
   } else throw new DomainError("invalid_document", check.message, docParam);
 
   if (body.webhook_url !== undefined) {
-    const problem = webhookUrlProblem(body.webhook_url, { sandbox: !s.auth.livemode });
+    const problem = webhookUrlProblem(body.webhook_url, { sandbox: !s.auth.livemode, loopback: runtimeConfig(s.env).webhookLoopback });
     if (problem) throw new DomainError("invalid_webhook_url", problem, "webhook_url");
   }
   const name = typeof parametros.nome === "string" ? parametros.nome : typeof parametros.razao_social === "string" ? parametros.razao_social : undefined;

@@ -31,10 +31,17 @@ export const endpointView = (e: WebhookEndpointRow) => ({
   disabled_reason: e.disabledReason,
 });
 
-export async function createWebhookEndpoint(db: Db, tenantId: string, input: CreateWebhookEndpointBody, now: Date) {
+export async function createWebhookEndpoint(
+  db: Db,
+  tenantId: string,
+  input: CreateWebhookEndpointBody,
+  now: Date,
+  opts: { loopback?: boolean } = {},
+) {
   await requireTenant(db, tenantId);
-  // The same URL rules as a run's webhook_url; test endpoints get the sandbox rules (http, any port).
-  const problem = webhookUrlProblem(input.url, { sandbox: input.environment === "test" });
+  // The same URL rules as a run's webhook_url; test endpoints get the sandbox rules (http, any port,
+  // and loopback receivers in local dev: opts.loopback, from runtimeConfig).
+  const problem = webhookUrlProblem(input.url, { sandbox: input.environment === "test", loopback: opts.loopback });
   if (problem) throw new DomainError("invalid_webhook_url", problem, "url");
   const events = WEBHOOK_EVENT_TYPES.filter((t) => (input.events ?? DEFAULT_ENDPOINT_EVENTS).includes(t));
   const row: WebhookEndpointRow = {

@@ -21,7 +21,7 @@ const base = unstable_readConfig({ config: "wrangler.toml" }) as unknown as Conf
 const production = unstable_readConfig({ config: "wrangler.toml", env: "production" }) as unknown as Config;
 
 /** Vars of the local configuration only: the console's one-time dev login must not exist in production or previews. */
-const LOCAL_ONLY_VARS = ["CONSOLE_DEV_LOGIN"];
+const LOCAL_ONLY_VARS = ["CONSOLE_DEV_LOGIN", "LOCAL_WEBHOOK_LOOPBACK"];
 
 const names = (c: Config) => ({
   d1: c.d1_databases.map((d) => d.binding).sort(),

@@ -13,7 +13,7 @@ import {
   tenantView,
 } from "../../admin/service";
 import { createDb } from "../../db/client";
-import type { AppEnv } from "../../env";
+import { runtimeConfig, type AppEnv } from "../../env";
 import { adminAuth } from "../middleware/auth";
 import { CreateApiKeySchema, CreateTenantSchema, PatchTenantSchema, TemplateDefinitionSchema } from "../schemas/admin";
 import { CreateWebhookEndpointSchema, OverrideSecretQuerySchema, webhookEndpointErrorCode } from "../schemas/webhooks";
@@ -66,7 +66,13 @@ adminRoutes.post(
   "/tenants/:id/webhook-endpoints",
   jsonBody,
   validate("json", CreateWebhookEndpointSchema, webhookEndpointErrorCode),
-  async (c) => c.json(await createWebhookEndpoint(createDb(c.env.DB), c.req.param("id"), c.req.valid("json"), new Date()), 201),
+  async (c) =>
+    c.json(
+      await createWebhookEndpoint(createDb(c.env.DB), c.req.param("id"), c.req.valid("json"), new Date(), {
+        loopback: runtimeConfig(c.env).webhookLoopback,
+      }),
+      201,
+    ),
 );
 
 adminRoutes.get("/tenants/:id/webhook-endpoints", async (c) =>
