@@ -223,6 +223,32 @@ describe("terminal runs from the location cache", () => {
   });
 });
 
+describe("stored reports from the location cache", () => {
+  it("the signed URL asks R2 once per location; a report not generated yet is asked about every time", async () => {
+    const tenant = await createTenant();
+    const key = await createKey(tenant.id, "test", ["runs:write", "runs:read", "reports:write"]);
+    const done = await createAndFinish(key, pfBody());
+    const far = await newLocation("reports");
+    const url = `${RUNS}/${done.id}/report?mode=resumido`;
+
+    const missing = await send("GET", url, { key, location: far.seam });
+    await expectError(missing.res, { status: 404, code: "report_not_generated" });
+    expect(missing.tally.r2).toBe(1);
+    expect((await send("POST", url, { key, location: far.seam })).res.status).toBe(201);
+
+    const first = await send("GET", url, { key, location: far.seam });
+    expect(first.res.status).toBe(302);
+    expect(first.tally.r2).toBe(1);
+    const again = await send("GET", url, { key, location: far.seam });
+    expect(again.res.status).toBe(302);
+    expect(again.tally.r2).toBe(0);
+    // The URL still downloads the stored PDF.
+    const download = await call("GET", new URL(again.res.headers.get("location")!).pathname + new URL(again.res.headers.get("location")!).search);
+    expect(download.status).toBe(200);
+    expect(download.headers.get("content-type")).toBe("application/pdf");
+  });
+});
+
 describe("X-Kycert-Bookmark: read-your-writes through the D1 Sessions API", () => {
   it("POST answers with a bookmark; a GET that sends it back opens its session at that bookmark and answers one too", async () => {
     const { key } = await sandboxTenant();

@@ -10,6 +10,7 @@ import { keyedHash, sha256Hex, timingSafeEqual } from "../lib/crypto";
 import type { Services } from "../runs/service";
 import { getRun } from "../runs/service";
 import { isTerminalRow, storedResult } from "../runs/views";
+import { knownReport, rememberReport } from "../cache/reports";
 import { renderReport } from "./render";
 import type { ReportCaseResolution, ReportMode, ReportObject, ReportPartner } from "./types";
 
@@ -136,8 +137,11 @@ export async function reportDownloadUrl(s: Services, origin: string, runId: stri
   const row = await terminalRun(s, runId);
   // A resolved case makes the earlier report stale: its resolved variant must be generated (POST) first.
   const variant = variantOf(row);
-  if (!(await s.env.REPORTS.head(objectKey(s.auth.tenantId, row.id, mode, variant)))) {
-    throw new DomainError("report_not_generated", undefined, "mode");
+  const key = objectKey(s.auth.tenantId, row.id, mode, variant);
+  // Write-once and never deleted: once R2 said so, this location need not ask again (src/cache/reports.ts).
+  if (!(await knownReport(s.env, key))) {
+    if (!(await s.env.REPORTS.head(key))) throw new DomainError("report_not_generated", undefined, "mode");
+    s.defer(rememberReport(s.env, key));
   }
   const exp = Math.floor(s.now().getTime() / 1000) + DOWNLOAD_TTL_S;
   const sig = await signature(s.env.SERVER_SECRET, s.auth.tenantId, row.id, mode, exp, variant);
