@@ -111,6 +111,10 @@ kycert-edge local API
 Try it:
   curl -s -X POST ${base}/api/v1/bureau/runs -H "X-API-Key: ${creds.api_key}" \\
     -H "content-type: application/json" -d '{"template_id":"tpl_pf_padrao","parametros":{"cpf":"000.000.001-91"}}'
+
+Screening lists (live runs and POST /api/v1/screening/search) start empty:
+  npm run dev:lists   instead of npm run dev, serves test/fixtures/lists on loopback (LISTS_DIR=../shared/lists for full size)
+  npm run lists:load  then, in another terminal, loads them through the admin plane (README, "Screening lists")
 `);
 
 if (process.env.DEV_SETUP_ONLY === "1") process.exit(0);
