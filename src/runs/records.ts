@@ -1,7 +1,7 @@
 // The run's records, built in one place: the D1 row a run starts with (API
 // runs and partner runs alike), the RunInit its Durable Object executes, and
 // the stored result of a run that never started.
-import type { RunRow } from "../db/queries/runs";
+import type { RunRow, TerminalFields } from "../db/queries/runs";
 import { analyze } from "../domain/analysis";
 import { creditsToReserve } from "../domain/credits";
 import { decide } from "../domain/decision";
@@ -119,3 +119,15 @@ export function neverStartedResult(row: RunRow, snapshot: TemplateSnapshot, at: 
   stored.body.subject = { type: row.subjectType, document: row.documentMasked };
   return stored;
 }
+
+/** The D1 terminal write of a stored result: the row's columns mirror the body. */
+export const terminalFields = (stored: StoredResult): TerminalFields => ({
+  status: stored.body.status,
+  decision: stored.body.decision,
+  operativeDecision: stored.body.operative_decision,
+  riskBand: stored.body.risk_band,
+  creditsUsed: stored.body.credits_used,
+  result: JSON.stringify(stored),
+  startedAt: stored.body.started_at,
+  completedAt: stored.body.completed_at!,
+});

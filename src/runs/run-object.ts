@@ -42,7 +42,7 @@ import { createLimiter, MAX_OUTBOUND_CONNECTIONS } from "../sources/limiter";
 import { resolveSourcing, type RunSourcing } from "../sources/resolve";
 import { enqueueRunEvent } from "../webhooks/events";
 import { executeSource, type ExecutionPolicy } from "./executor";
-import { newRunRow, runInitFor } from "./records";
+import { newRunRow, runInitFor, terminalFields } from "./records";
 import type { RunInit, StoredResult } from "./types";
 import { buildRunBody } from "./views";
 import { clearRememberedMatches, subjectHash } from "../cases/matches";
@@ -486,16 +486,7 @@ export class RunObject extends DurableObject<Env> {
     const db = createDb(this.env.DB);
     // A `review` / `hold` run opens its case in the terminal write's batch (once: UNIQUE run_id).
     const opening = await caseOpeningFor(db, { tenantId: init.tenantId, livemode: init.livemode, subjectHash: this.meta<string>("subject_hash") ?? null }, body);
-    await finishRun(db, init.runId, init.tenantId, {
-      status: body.status,
-      decision: body.decision,
-      operativeDecision: body.operative_decision,
-      riskBand: body.risk_band,
-      creditsUsed: body.credits_used,
-      result: JSON.stringify(stored),
-      startedAt: body.started_at,
-      completedAt: body.completed_at!,
-    }, opening ?? undefined);
+    await finishRun(db, init.runId, init.tenantId, terminalFields(stored), opening ?? undefined);
     // case.opened, then the run's event carrying case_id as GET /runs/{id} shows it.
     const caseFields = opening ? await afterCaseOpening(this.env, db, init.runId) : { caseId: null, finalDecision: null };
     // After the D1 mirror (a receiver that GETs the run sees it terminal) and before

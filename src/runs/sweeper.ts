@@ -30,7 +30,7 @@ import type { RunStatus } from "../domain/types";
 import { runtimeConfig } from "../env";
 import { createLimiter, MAX_OUTBOUND_CONNECTIONS } from "../sources/limiter";
 import { enqueueRunEvent } from "../webhooks/events";
-import { neverStartedResult } from "./records";
+import { neverStartedResult, terminalFields } from "./records";
 
 /** The Cron Trigger's schedule (wrangler.toml `[triggers]`): every minute. */
 export const SWEEP_CRON = "* * * * *";
@@ -90,16 +90,7 @@ async function failNeverStarted(env: Env, db: Db, row: RunRow, now: Date): Promi
   if (!snapshot) throw new Error(`template ${row.templateId} v${row.templateVersion} not found`);
   const stored = neverStartedResult(row, snapshot, now);
   const body = stored.body;
-  const ended = await finishRun(db, row.id, row.tenantId, {
-    status: body.status,
-    decision: body.decision,
-    operativeDecision: body.operative_decision,
-    riskBand: body.risk_band,
-    creditsUsed: body.credits_used,
-    result: JSON.stringify(stored),
-    startedAt: null,
-    completedAt: body.completed_at!,
-  });
+  const ended = await finishRun(db, row.id, row.tenantId, terminalFields(stored));
   // Only the tick that ended the run notifies (a partner run notifies nobody:
   // its company reads the outcome from D1 while it waits).
   if (ended) {
