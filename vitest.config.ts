@@ -16,6 +16,8 @@ export default defineConfig(async () => {
               // src/index.ts with Durable Objects that carry the test transports (no network in tests).
               main: "./test/worker.ts",
               miniflare: {
+                // kycert-edge-engine's entrypoint, served by the test Worker itself (test/worker.ts).
+                serviceBindings: { ENGINE: { name: "kycert-edge", entrypoint: "Engine" } },
                 bindings: {
                   TEST_MIGRATIONS: migrations,
                   ADMIN_TOKEN: "test-admin-token",

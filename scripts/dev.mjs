@@ -123,7 +123,10 @@ if (process.env.DEV_SETUP_ONLY === "1") process.exit(0);
 // `npm run dev -- --var K:V` arrives without the `--` (npm consumes it); a direct
 // `node scripts/dev.mjs -- --var K:V` keeps it.
 const extra = process.argv.slice(2).filter((a, i) => !(i === 0 && a === "--"));
-const child = spawn(wrangler, ["dev", "--ip", "127.0.0.1", "--port", port, ...persist, ...extra], {
+// Two Workers in one process: the API (wrangler.toml, serving the port) and
+// kycert-edge-engine (wrangler.engine.toml), which renders the reports.
+const configs = ["-c", "wrangler.toml", "-c", "wrangler.engine.toml"];
+const child = spawn(wrangler, ["dev", ...configs, "--ip", "127.0.0.1", "--port", port, ...persist, ...extra], {
   cwd: root,
   stdio: "inherit",
   env: { ...process.env },

@@ -11,6 +11,9 @@ import { WEBHOOK_TRANSPORT } from "../src/webhooks/transport";
 import { listsTransport, liveTransport, webhookOverrides } from "./helpers/transports";
 
 export { default, RateLimiter } from "../src/index";
+// The ENGINE binding's entrypoint (kycert-edge-engine in production): vitest.config.ts binds
+// ENGINE to this Worker's own export, so tests go through the same RPC as deployed code.
+export { Engine } from "../src/engine";
 
 const withTestTransports = (env: Env): Env => {
   const injected = { ...env, [LIVE_TRANSPORT]: liveTransport, [WEBHOOK_TRANSPORT]: webhookOverrides, [LISTS_TRANSPORT]: listsTransport };

@@ -11,7 +11,6 @@ import type { Services } from "../runs/service";
 import { getRun } from "../runs/service";
 import { isTerminalRow, storedResult } from "../runs/views";
 import { knownReport, rememberReport } from "../cache/reports";
-import { renderReport } from "./render";
 import type { ReportCaseResolution, ReportMode, ReportObject, ReportPartner } from "./types";
 
 export const REPORT_MODES: readonly ReportMode[] = ["resumido", "completo"];
@@ -86,7 +85,8 @@ export async function renderAndStore(
     partners.push({ summary: p, analysis: childStored?.analysis ?? null, results: childStored?.results ?? [] });
   }
   const createdAt = now.toISOString();
-  const rendered = await renderReport({
+  // Rendered by kycert-edge-engine (src/engine.ts): pdf-lib and the font stay out of this Worker.
+  const rendered = await env.ENGINE.renderReport({
     mode,
     tenantName: run.tenantName,
     generatedAt: createdAt,

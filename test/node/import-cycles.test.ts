@@ -145,4 +145,29 @@ describe("import graph", () => {
       .map((e) => `${rel(e.to)}: ${e.names.trim()}`);
     expect(typesFromServices).toEqual([]);
   });
+
+  it("the API Worker (src/index.ts) never loads the libraries that live in kycert-edge-engine", () => {
+    // Every isolate of the API parses its whole bundle before its first request
+    // (issue 11's ≤ 400 KiB gzip budget): PDF rendering is the engine Worker's (src/engine.ts).
+    const HEAVY = /^(?:pdf-lib|@pdf-lib\/.*)$/;
+    const { edges } = srcGraph();
+    const entry = new URL("index.ts", SRC).href;
+    const reached = new Set([entry]);
+    for (const queue = [entry]; queue.length > 0; ) {
+      const file = queue.pop()!;
+      for (const e of edges) {
+        if (e.from === file && !e.typeOnly && !reached.has(e.to)) {
+          reached.add(e.to);
+          queue.push(e.to);
+        }
+      }
+    }
+    expect(reached.has(new URL("runs/run-object.ts", SRC).href)).toBe(true);
+    const heavy = [...reached].flatMap((f) =>
+      [...fs.readFileSync(new URL(f), "utf8").matchAll(/^\s*import\s+(?!type\s)[^;]*?from\s+["']([^"'.][^"']*)["']/gm)]
+        .filter((m) => HEAVY.test(m[1]))
+        .map((m) => `${rel(f)} imports ${m[1]}`),
+    );
+    expect(heavy).toEqual([]);
+  });
 });

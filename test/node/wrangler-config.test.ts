@@ -34,6 +34,17 @@ const names = (c: Config) => ({
 });
 
 describe("wrangler.toml environments", () => {
+  it("every configuration binds ENGINE to kycert-edge-engine, which wrangler.engine.toml deploys for each", () => {
+    type Services = { services?: { binding: string; service: string; entrypoint?: string }[] };
+    const previews = (base as unknown as { previews: Services }).previews;
+    const expected = [{ binding: "ENGINE", service: "kycert-edge-engine", entrypoint: "Engine" }];
+    for (const c of [base as unknown as Services, production as unknown as Services, previews]) expect(c.services).toEqual(expected);
+    for (const env of [undefined, "production"]) {
+      const engine = unstable_readConfig({ config: "wrangler.engine.toml", env }) as unknown as { name: string; main: string };
+      expect([engine.name, engine.main.replace(/^.*\/src\//, "src/")]).toEqual(["kycert-edge-engine", "src/engine.ts"]);
+    }
+  });
+
   it("production declares the same bindings and vars as the default config", () => {
     expect(names(production)).toEqual(names(base));
     expect(production.secrets?.required?.sort()).toEqual(base.secrets?.required?.sort());
