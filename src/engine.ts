@@ -1,17 +1,41 @@
 // Worker entry of kycert-edge-engine: the heavy libraries the API Worker must not
-// load on its request path. PDF rendering (pdf-lib, fontkit, the embedded font) is
-// about three quarters of what the API Worker's isolates would otherwise parse
-// before their first request. Stateless: it renders what it is given and keeps
-// nothing. The API reaches it through the ENGINE service binding (wrangler.toml;
-// this Worker's own configuration is wrangler.engine.toml).
+// load on its request path, where every new isolate parses the whole bundle
+// before its first request (API Worker budget: 400 KiB gzip, enforced by .ci/run):
+//  - PDF rendering: pdf-lib, fontkit and the embedded font;
+//  - screening: the matcher and its full Unicode transliteration (any-ascii).
+// Stateless: it reads the screening lists from the API's D1 database and keeps
+// nothing. The API reaches it only through the ENGINE service binding
+// (wrangler.toml); its own configuration is wrangler.engine.toml.
 import { WorkerEntrypoint } from "cloudflare:workers";
+import { DomainError } from "./domain/errors";
 import { renderReport } from "./reports/render";
 import type { RenderedReport, ReportInput } from "./reports/types";
+import type { EngineSearchAnswer, EngineSearchOptions, SearchQuery } from "./screening/client";
+import { normalizeName } from "./screening/match/normalize";
+import { searchLists } from "./screening/service";
 
-export class Engine extends WorkerEntrypoint {
+export class Engine extends WorkerEntrypoint<Env> {
   /** The report's PDF bytes and page count (src/reports/render.ts). */
   renderReport(input: ReportInput): Promise<RenderedReport> {
     return renderReport(input);
+  }
+
+  /** A screening search (src/screening/service.ts), read where `opts` says (src/screening/client.ts). */
+  async searchLists(q: SearchQuery, opts: EngineSearchOptions): Promise<EngineSearchAnswer> {
+    const db = opts.bookmark === undefined ? this.env.DB : this.env.DB.withSession(opts.bookmark ?? "first-unconstrained");
+    try {
+      return { ok: true, outcome: await searchLists(db, q, { today: opts.today }) };
+    } catch (err) {
+      if (err instanceof DomainError && err.code === "list_not_ready") {
+        return { ok: false, error: { code: err.code, message: err.message, param: err.param } };
+      }
+      throw err;
+    }
+  }
+
+  /** normalizeName of names the API's table cannot transliterate (CJK ideographs, kana): the list ingest's. */
+  normalizeNames(names: string[]): string[] {
+    return names.map(normalizeName);
   }
 }
 

@@ -43,7 +43,11 @@ beforeAll(async () => {
     ]),
     seedList("ofac_cons", [listed({ list: "ofac_cons", entity_id: "c-1", entity_type: "organization", name: "SALEK TRADING COMPANY LLC" })]),
     seedList("un_sc", [listed({ list: "un_sc", entity_id: "6908425", name: "ABDUL HAI SALEK", birth_dates: ["1968"], programs: ["TA"] })]),
-    seedList("eu_fsf", [listed({ list: "eu_fsf", entity_id: "eu-13", name: "Viktor Anatolyevich BUT" })]),
+    seedList("eu_fsf", [
+      listed({ list: "eu_fsf", entity_id: "eu-13", name: "Viktor Anatolyevich BUT" }),
+      // A name in Han characters: the ingest asks kycert-edge-engine to transliterate it (src/screening/ingest.ts).
+      listed({ list: "eu_fsf", entity_id: "eu-88", name: "LIANG Qiaowen", aliases: [{ name: "梁巧文" }] }),
+    ]),
     seedList("uk_fcdo", [listed({ list: "uk_fcdo", entity_id: "RUS0001", name: "Ivan PETROV" })]),
     seedList("cgu_ceis", [
       listed({
@@ -177,6 +181,19 @@ describe("POST /api/v1/screening/search — contract shape", () => {
     const body = await ok({ name: "Herculano Quintanilha Borba" });
     expect(body.matches).toEqual([]);
     expect(body.lists).toHaveLength(LIST_IDS.length);
+  });
+});
+
+describe("names in other scripts", () => {
+  it("a name listed in Han characters is found by those characters and by its pinyin", async () => {
+    for (const name of ["梁巧文", "Liang Qiaowen"]) {
+      const res = await call("POST", PATH, { key: test, body: { name, lists: ["eu_fsf"] } });
+      expect(res.status).toBe(200);
+      const body = (await res.json()) as { matches: { entity_id: string; matched_name: string; strength: string }[] };
+      expect(body.matches.map((m) => [m.entity_id, m.strength])).toEqual([["eu-88", "strong"]]);
+      // Both names fit the pinyin query equally; the characters fit only the name written in them.
+      if (name === "梁巧文") expect(body.matches[0].matched_name).toBe("梁巧文");
+    }
   });
 });
 

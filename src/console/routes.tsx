@@ -31,7 +31,7 @@ import { ROLE_LABELS } from "./format";
 import { CASE_QUEUES, CaseDetailPage, CasesPage, type CaseQueue } from "./pages/cases";
 import { ListsPage, ScreeningPage, type ListStatusView, type ScreeningForm } from "./pages/screening";
 import { ScreeningSearchSchema } from "../http/schemas/screening";
-import { publicMatch, searchLists } from "../screening/service";
+import { publicMatch, searchListsInEngine } from "../screening/client";
 
 export const CONSOLE_PREFIX = "/console";
 
@@ -338,7 +338,7 @@ consoleRoutes.post("/screening", async (c) => {
     return render(null, `Busca inválida (${issue.path.join(".") || "nome"}): ${issue.message}`, 400);
   }
   try {
-    const out = await searchLists(c.env.DB, parsed.data);
+    const out = await searchListsInEngine(c.env, parsed.data);
     return render({ matches: out.matches.map(publicMatch), lists: out.lists, took_ms: out.took_ms }, null);
   } catch (err) {
     if (err instanceof DomainError && err.code === "list_not_ready") return render(null, err.message, 503);

@@ -441,7 +441,7 @@ export class ListIngest extends DurableObject<Env> {
           duplicates++;
           continue;
         }
-        const s = await stageEntity(entity);
+        const s = await stageEntity(entity, (names) => this.env.ENGINE.normalizeNames(names));
         batch.push(s);
         batchIds.add(entity.entity_id);
         batchBytes += stagedSize(s);

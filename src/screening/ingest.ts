@@ -5,7 +5,7 @@
 // The refresh itself (fetch → R2 → parse → stage → switch) runs in
 // ListIngest (ingest-object.ts), one object per list.
 import { canonicalJson, sha256Hex } from "../lib/crypto";
-import { normalizeName } from "./match/normalize";
+import { normalizeNameByTable } from "./match/normalize-text";
 import { cguFileUrl, LIST_PARSERS, LISTS, type ListFileRole, type ListFiles } from "./lists";
 import { getListState, getListStates, type ListStateRow, type StagedEntity } from "./store";
 import { LIST_IDS, type ByteSource, type ListEntity, type ListId } from "./types";
@@ -189,12 +189,24 @@ export async function* parseList(id: ListId, open: FileOpener, asOf: string): As
 
 // ---- entity → rows ------------------------------------------------------------------
 
-/** The rows of one entity: its names (primary first, each distinct normalised name once) and its record hash. */
-export async function stageEntity(entity: ListEntity): Promise<StagedEntity> {
+/** normalizeName of each name, by kycert-edge-engine (env.ENGINE.normalizeNames), which holds the full transliteration. */
+export type EngineNormalizer = (names: string[]) => Promise<string[]>;
+
+/**
+ * The rows of one entity: its names (primary first, each distinct normalised name
+ * once) and its record hash. Names normalise here through the table of alphabetic
+ * scripts; the rare name in CJK ideographs or kana goes to `engine`, one call per
+ * entity that has any.
+ */
+export async function stageEntity(entity: ListEntity, engine: EngineNormalizer): Promise<StagedEntity> {
+  const all = [{ name: entity.name, weak: false }, ...entity.aliases.map((a) => ({ name: a.name, weak: !!a.weak }))];
+  const local = all.map((n) => normalizeNameByTable(n.name));
+  const beyond = all.filter((_, i) => local[i] === null).map((n) => n.name);
+  const remote = beyond.length > 0 ? await engine(beyond) : [];
+  const norms = local.map((n) => n ?? remote.shift()!);
   const names: StagedEntity["names"] = [];
   const seen = new Map<string, number>();
-  const add = (name: string, weak: boolean) => {
-    const norm = normalizeName(name);
+  const add = (name: string, weak: boolean, norm: string) => {
     if (!norm) return;
     const at = seen.get(norm);
     // The same name listed as a strong and a weak alias counts as strong.
@@ -205,8 +217,7 @@ export async function stageEntity(entity: ListEntity): Promise<StagedEntity> {
     seen.set(norm, names.length);
     names.push({ name, norm, weak });
   };
-  add(entity.name, false);
-  for (const a of entity.aliases) add(a.name, !!a.weak);
+  all.forEach((n, i) => add(n.name, n.weak, norms[i]));
   return { entity, names, recordHash: await sha256Hex(canonicalJson(entity)) };
 }
 

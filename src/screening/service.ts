@@ -37,14 +37,12 @@ import {
 } from "./match";
 import { PARTICLES } from "./match/tables";
 import type { ListStateRow, ListVersion, StoredEntity } from "./store";
-import { LIST_IDS, type EntityType, type ListEntity, type ListId } from "./types";
+import { DEFAULT_SEARCH_LIMIT, LIST_IDS, MAX_SEARCH_LIMIT, type EntityType, type ListEntity, type ListId } from "./types";
 
 /** What the search reads through: the database, or a request's D1 session (a read replica near the caller). */
 export type D1Reader = Pick<D1Database, "prepare" | "batch">;
 
-export const DEFAULT_SEARCH_LIMIT = 10;
-export const MAX_SEARCH_LIMIT = 50;
-export const MAX_SEARCH_NAME_CHARS = 300;
+export { DEFAULT_SEARCH_LIMIT, MAX_SEARCH_LIMIT, MAX_SEARCH_NAME_CHARS } from "./types";
 export { DEFAULT_THRESHOLD };
 
 /**
@@ -492,19 +490,3 @@ export async function searchLists(db: D1Reader, q: SearchQuery, opts: SearchOpti
     took_ms: Math.max(0, now() - started),
   };
 }
-
-/** The API face of a match (contract §14): the fields the contract lists, in its order. */
-export const publicMatch = (m: ScoredEntity): SearchMatch => ({
-  list: m.list,
-  entity_id: m.entity_id,
-  entity_type: m.entity_type,
-  name: m.name,
-  matched_name: m.matched_name,
-  score: m.score,
-  strength: m.strength,
-  reasons: m.reasons,
-  programs: m.programs,
-  listed_on: m.listed_on,
-  birth_dates: m.birth_dates,
-  nationalities: m.nationalities,
-});

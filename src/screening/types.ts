@@ -24,6 +24,11 @@ export const LIST_IDS: readonly ListId[] = [
   "mte_empregadores",
 ];
 
+/** POST /api/v1/screening/search limits (contract §14). */
+export const DEFAULT_SEARCH_LIMIT = 10;
+export const MAX_SEARCH_LIMIT = 50;
+export const MAX_SEARCH_NAME_CHARS = 300;
+
 export type EntityType = "person" | "organization" | "vessel" | "aircraft" | "unknown";
 
 export interface ListDocument {

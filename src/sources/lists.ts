@@ -18,7 +18,7 @@
 // fetched_at), so a run can be replayed against exactly those versions.
 import { DomainError } from "../domain/errors";
 import type { AdapterAnswer, SourceDefinition, SourceKey } from "../domain/types";
-import { searchLists, type ScoredEntity, type SearchOutcome } from "../screening/service";
+import { searchListsInEngine, type ScoredEntity, type SearchOutcome } from "../screening/client";
 import type { ListId } from "../screening/types";
 import type { SourceAdapter } from "./adapter";
 import { NO_SUBJECT_NAME_REASON } from "./catalog";
@@ -135,8 +135,8 @@ export interface ListAdapterOptions {
   today?: () => string;
 }
 
-/** The adapter of one list-backed catalogue source, reading `db`. */
-export function createListAdapter(db: D1Database, def: SourceDefinition, opts: ListAdapterOptions = {}): SourceAdapter {
+/** The adapter of one list-backed catalogue source: searches in kycert-edge-engine, read from the primary (the newest versions). */
+export function createListAdapter(engine: Pick<Env, "ENGINE">, def: SourceDefinition, opts: ListAdapterOptions = {}): SourceAdapter {
   const lists = LISTS_BY_SOURCE[def.key];
   if (!lists) throw new Error(`${def.key} is not backed by a list`);
   return {
@@ -151,12 +151,12 @@ export function createListAdapter(db: D1Database, def: SourceDefinition, opts: L
       }
       let out: SearchOutcome;
       try {
-        out = await searchLists(db, { name, type: subject.type, document: subject.document, lists }, { today: opts.today?.() });
+        out = await searchListsInEngine(engine, { name, type: subject.type, document: subject.document, lists }, { today: opts.today?.() });
       } catch (err) {
         if (err instanceof DomainError && err.code === "list_not_ready") {
           return { status: "ERROR", reason: listNotReadyReason(err.param ?? lists.join(", ")), retryable: false };
         }
-        // D1 hiccups are transient: worth the executor's retry.
+        // D1 or engine hiccups are transient: worth the executor's retry.
         return { status: "ERROR", reason: STORE_FAILURE_REASON, retryable: true };
       }
       return answerFromOutcome(def, name, out);
@@ -172,13 +172,13 @@ export function createListAdapter(db: D1Database, def: SourceDefinition, opts: L
 export function withListBackedSources(
   live: (def: SourceDefinition) => SourceAdapter,
   hasProvider: (key: SourceKey) => boolean,
-  db: D1Database,
+  engine: Pick<Env, "ENGINE">,
 ): (def: SourceDefinition) => SourceAdapter {
   const cache = new Map<SourceKey, SourceAdapter>();
   return (def) => {
     if (!isListBacked(def.key) || hasProvider(def.key)) return live(def);
     let adapter = cache.get(def.key);
-    if (!adapter) cache.set(def.key, (adapter = createListAdapter(db, def)));
+    if (!adapter) cache.set(def.key, (adapter = createListAdapter(engine, def)));
     return adapter;
   };
 }

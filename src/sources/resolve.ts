@@ -45,7 +45,7 @@ export function resolveSourcing(env: Env, livemode: boolean): RunSourcing {
       adapter: withListBackedSources(
         live,
         (key) => config.sources[key] !== undefined || config.problems.some((p) => p.source === key),
-        env.DB,
+        env,
       ),
       settings: (entry, maxAttempts) => liveExecutionOverrides(config, entry.source, entry.timeout_ms, maxAttempts),
     };

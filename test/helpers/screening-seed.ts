@@ -33,7 +33,7 @@ export interface LoadedVersion {
 /** Loads `entities` as the serving version of `id` (a new version each call). */
 export async function seedList(id: ListId, entities: ListEntity[], fetchedAt = "2026-11-30T03:00:00.000Z"): Promise<LoadedVersion> {
   const sha256 = hex(crypto.getRandomValues(new Uint8Array(32)));
-  const staged = await Promise.all(entities.map((e) => stageEntity({ ...e, list: id })));
+  const staged = await Promise.all(entities.map((e) => stageEntity({ ...e, list: id }, (names) => env.ENGINE.normalizeNames(names))));
   const statements = [];
   for (let i = 0; i < staged.length; i += 50) statements.push(...insertEntitiesStatements(env.DB, id, sha256, staged.slice(i, i + 50)));
   if (statements.length > 0) await env.DB.batch(statements);

@@ -37,12 +37,25 @@ describe("wrangler.toml environments", () => {
   it("every configuration binds ENGINE to kycert-edge-engine, which wrangler.engine.toml deploys for each", () => {
     type Services = { services?: { binding: string; service: string; entrypoint?: string }[] };
     const previews = (base as unknown as { previews: Services }).previews;
-    const expected = [{ binding: "ENGINE", service: "kycert-edge-engine", entrypoint: "Engine" }];
-    for (const c of [base as unknown as Services, production as unknown as Services, previews]) expect(c.services).toEqual(expected);
-    for (const env of [undefined, "production"]) {
-      const engine = unstable_readConfig({ config: "wrangler.engine.toml", env }) as unknown as { name: string; main: string };
-      expect([engine.name, engine.main.replace(/^.*\/src\//, "src/")]).toEqual(["kycert-edge-engine", "src/engine.ts"]);
+    const base_ = base as unknown as Services;
+    const binding = (service: string) => [{ binding: "ENGINE", service, entrypoint: "Engine" }];
+    expect(base_.services).toEqual(binding("kycert-edge-engine"));
+    expect((production as unknown as Services).services).toEqual(binding("kycert-edge-engine"));
+    expect(previews.services).toEqual(binding("kycert-edge-engine-preview"));
+    // The engine reads the screening lists: the same database as the API it serves, per environment.
+    const previewsDb = (base as unknown as { previews: Config }).previews.d1_databases[0].database_id;
+    for (const [env, name, api] of [
+      [undefined, "kycert-edge-engine", base.d1_databases[0].database_id],
+      ["production", "kycert-edge-engine", production.d1_databases[0].database_id],
+      ["preview", "kycert-edge-engine-preview", previewsDb],
+    ] as const) {
+      const engine = unstable_readConfig({ config: "wrangler.engine.toml", env }) as unknown as Config & { name: string; main: string };
+      expect([engine.name, engine.main.replace(/^.*\/src\//, "src/")]).toEqual([name, "src/engine.ts"]);
+      expect(engine.d1_databases.map((d) => [d.binding, d.database_id])).toEqual([["DB", api]]);
     }
+    // `wrangler dev` keys a local database by preview_database_id: equal, or the engine reads an empty one.
+    const engineLocal = unstable_readConfig({ config: "wrangler.engine.toml" }) as unknown as Config;
+    expect(engineLocal.d1_databases[0].preview_database_id).toBe(base.d1_databases[0].preview_database_id);
   });
 
   it("production declares the same bindings and vars as the default config", () => {

@@ -4,7 +4,8 @@
 import { Hono } from "hono";
 import { maskDocument } from "../../domain/documents";
 import type { AppEnv } from "../../env";
-import { publicMatch, searchLists } from "../../screening/service";
+import { publicMatch, searchListsInEngine } from "../../screening/client";
+import { BOOKMARK_HEADER } from "../middleware/d1-session";
 import { requireScope } from "../middleware/auth";
 import { ScreeningSearchSchema } from "../schemas/screening";
 import { jsonBody, validate } from "../validate";
@@ -18,8 +19,9 @@ screeningRoutes.post(
   validate("json", ScreeningSearchSchema, () => "invalid_screening_query"),
   async (c) => {
     const q = c.req.valid("json");
-    // Read-only: through the request's D1 session (a replica near the caller; list versions are pinned per search).
-    const out = await searchLists(c.get("d1") ?? c.env.DB, q);
+    // Read-only: from a replica near the caller at least as new as the request's bookmark (list versions are pinned per search).
+    const bookmark = c.get("d1")?.getBookmark() ?? c.req.header(BOOKMARK_HEADER)?.trim() ?? null;
+    const out = await searchListsInEngine(c.env, q, { bookmark: bookmark || null });
     return c.json({
       object: "screening_result",
       query: {

@@ -4,7 +4,7 @@
 import { z } from "zod";
 import { normalizeDocument, validateCnpj, validateCpf } from "../../domain/documents";
 import { LIST_IDS, type ListId } from "../../screening/types";
-import { MAX_SEARCH_LIMIT, MAX_SEARCH_NAME_CHARS } from "../../screening/service";
+import { MAX_SEARCH_LIMIT, MAX_SEARCH_NAME_CHARS } from "../../screening/types";
 
 const LIST_ID_ENUM = z.enum(LIST_IDS as [ListId, ...ListId[]], { error: () => `lista desconhecida (use: ${LIST_IDS.join(", ")})` });
 

@@ -1,4 +1,5 @@
 import anyAscii from "any-ascii";
+import { normalizeNameWith } from "./normalize-text";
 import { editSimilarity } from "./similarity";
 import {
   AMBIGUOUS_NUMBER_WORDS,
@@ -55,16 +56,7 @@ const ORG_STOPWORDS = new Set(["the", "of", "and", "for", "de", "la", "el", "des
  * Idempotent: normalizeName(normalizeName(x)) === normalizeName(x).
  */
 export function normalizeName(input: string): string {
-  let s = input.normalize("NFKD").replace(/\p{M}+/gu, "");
-  // any-ascii spells syllabic scripts in CamelCase syllables ("BeiLaKe"); lower-casing joins them into one word.
-  s = anyAscii(s).toLowerCase();
-  s = s.replace(/&/g, " and ");
-  // Apostrophes, and the ayn/hamza marks the transliteration writes as ' or `, sit inside words: "Ba'asyir" = "Baasyir".
-  s = s.replace(/['`^]+/g, "");
-  // Dotted initialisms are one word: "A.B.C." / "J.-C." / "L.P.".
-  s = s.replace(/(?<![a-z0-9])[a-z](?:\.[ \t-]*[a-z](?![a-z0-9]))+\.?/g, (m) => m.replace(/[^a-z]/g, ""));
-  s = s.replace(/[^a-z0-9]+/g, " ").trim();
-  return s;
+  return normalizeNameWith(input, anyAscii);
 }
 
 function isPersonSchema(schema: MatchSchema): boolean {
