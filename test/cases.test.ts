@@ -218,6 +218,17 @@ describe("the event log", () => {
     await env.DB.prepare("DELETE FROM case_events WHERE case_id = ? AND seq = 2").bind(run.case_id).run();
     expect(await verifyChain((await getCase(key, run.case_id)).events)).toEqual({ ok: false, brokenAt: 1 });
   });
+
+  it("a note carrying a lone surrogate escape (valid JSON) is chained and verifies", async () => {
+    // The chain hashes canonicalJson of the event, which escapes a lone surrogate
+    // where an RFC 8785 canonicaliser would throw (src/lib/crypto.ts says why it is kept).
+    const { key } = await casesTenant();
+    const run = await finishPf(key, CPF.pep);
+    const c = await caseActionOk(key, run.case_id, "resolve", resolveBody({ note: `${NOTE} \ud800` }));
+    expect(c.events.at(-1).data.note).toBe(`${NOTE} \ud800`);
+    expect(await verifyChain(c.events)).toEqual({ ok: true });
+    expect(await verifyChain((await getCase(key, run.case_id)).events)).toEqual({ ok: true });
+  });
 });
 
 describe("list", () => {

@@ -49,6 +49,19 @@ describe("Idempotency-Key", () => {
     expect((await b.json<any>()).run_id).toBe(a.run_id);
   });
 
+  it("a body carrying a lone surrogate escape (valid JSON) is fingerprinted: created, then replayed", async () => {
+    // JSON.parse turns "\ud800" into a lone surrogate; an RFC 8785 canonicaliser
+    // refuses it (the reason canonicalJson is kept, src/lib/crypto.ts), which here would be a 500.
+    const { key } = await sandboxTenant();
+    const odd = { ...body, metadata: { nota: "\ud800" } };
+    const first = await createRun(key, odd, { "Idempotency-Key": "k-surrogate" });
+    expect(first.status).toBe(202);
+    const replay = await createRun(key, odd, { "Idempotency-Key": "k-surrogate" });
+    expect(replay.status).toBe(202);
+    expect(replay.headers.get("Idempotent-Replayed")).toBe("true");
+    expect((await replay.json<any>()).run_id).toBe((await first.json<any>()).run_id);
+  });
+
   it("is scoped to tenant and environment", async () => {
     const t1 = await createTenant();
     const t2 = await createTenant();

@@ -755,6 +755,34 @@ describe("outbound limiter", () => {
     expect(limiter.active).toBe(0);
   });
 
+  it("a task queued while the limiter is full starts before one submitted as a slot frees", async () => {
+    const limiter = createLimiter(1);
+    const started: string[] = [];
+    let finishA!: () => void;
+    const a = limiter.run(async () => {
+      started.push("a");
+      await new Promise<void>((resolve) => (finishA = resolve));
+    });
+    const b = limiter.run(async () => void started.push("b"));
+    for (let i = 0; i < 3; i++) await Promise.resolve();
+    expect(started).toEqual(["a"]);
+    finishA();
+    const c = limiter.run(async () => void started.push("c"));
+    await Promise.all([a, b, c]);
+    expect(started).toEqual(["a", "b", "c"]);
+  });
+
+  it("a task that throws before returning a promise frees its slot too", async () => {
+    const limiter = createLimiter(1);
+    await expect(
+      limiter.run(() => {
+        throw new Error("sync boom");
+      }),
+    ).rejects.toThrow("sync boom");
+    expect(await limiter.run(async () => 7)).toBe(7);
+    expect(limiter.active).toBe(0);
+  });
+
   it("caps a parallel phase of live sources at 6 concurrent fetches (waves)", async () => {
     let inFlight = 0;
     let peak = 0;

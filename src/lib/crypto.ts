@@ -48,9 +48,20 @@ export function timingSafeEqual(a: string, b: string): boolean {
 
 /**
  * JSON with object keys sorted at every level: equal values give equal strings.
+ * For I-JSON input this is RFC 8785 (JCS): keys in UTF-16 code-unit order,
+ * numbers and strings as ECMAScript's JSON.stringify writes them.
  * Iterative (an explicit stack of pending values and literal pieces), so no
  * nesting depth can overflow the call stack; the HTTP layer caps request
  * depth anyway (MAX_JSON_DEPTH in src/http/validate.ts).
+ *
+ * Kept instead of the `canonicalize` package: its output is identical on
+ * every I-JSON value, but it throws on a lone surrogate, which JSON.parse
+ * yields from a valid body ("\ud800" in `metadata`, `parametros` or a case
+ * note). Here that is escaped and hashed as JSON.stringify writes it; the
+ * library would turn such a request into a 500 and make a stored case chain
+ * holding one unverifiable. The output is stored (idempotency fingerprints,
+ * case event hashes, screening record hashes), so test/canonical-json.test.ts
+ * pins it.
  */
 export function canonicalJson(value: unknown): string {
   const out: string[] = [];

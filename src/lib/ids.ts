@@ -1,34 +1,31 @@
-// Prefixed identifiers. Run ids sort by creation time (ULID-style: 48-bit ms
+// Prefixed identifiers. Run ids sort by creation time (ULID: 48-bit ms
 // timestamp + 80 random bits, Crockford base32), so "newest first" and id order agree.
+import { encodeTime, monotonicFactory } from "ulid";
+
 const CROCKFORD = "0123456789ABCDEFGHJKMNPQRSTVWXYZ";
 
-function encodeTime(ms: number): string {
-  let out = "";
-  for (let i = 0; i < 10; i++) {
-    out = CROCKFORD[ms % 32] + out;
-    ms = Math.floor(ms / 32);
-  }
-  return out;
-}
-
-function randomChars(n: number): string {
-  const bytes = crypto.getRandomValues(new Uint8Array(n));
-  let out = "";
-  for (const b of bytes) out += CROCKFORD[b % 32];
-  return out;
-}
+// One monotonic factory per isolate: ids minted in the same millisecond (the
+// clock stands still between I/O in workerd, so a loop of partner runs or
+// concurrent requests often share one) add 1 to the previous id's random
+// part instead of drawing a new one, so they sort in creation order. A
+// millisecond earlier than the last one minted keeps the last one's time
+// (the ULID spec's monotonic mode). Creating it draws no random bytes,
+// which workerd forbids at global scope.
+const mintUlid = monotonicFactory();
 
 export type IdPrefix = "run" | "req" | "key" | "ten" | "tpl" | "evt" | "whe" | "usr";
 
 /** Time-ordered id: `run_01JD…` (26 chars after the prefix). */
 export function newId(prefix: IdPrefix, nowMs: number = Date.now()): string {
-  return `${prefix}_${encodeTime(nowMs)}${randomChars(16)}`;
+  return `${prefix}_${mintUlid(nowMs)}`;
 }
 
 /**
  * Deterministic id with the same shape as `newId`: the time part from `nowMs`,
  * the rest from the first 16 bytes of `seed` (e.g. a hash). Equal inputs give
- * equal ids, so a retried step cannot mint a second one.
+ * equal ids, so a retried step cannot mint a second one. Hand-written on
+ * purpose: ulid has no seeded form, and a PRNG fed the seed bytes would map
+ * them differently (byte >> 3, written last to first), changing ids already stored.
  */
 export function derivedId(prefix: IdPrefix, nowMs: number, seed: Uint8Array): string {
   if (seed.byteLength < 16) throw new RangeError("derivedId needs at least 16 seed bytes");
