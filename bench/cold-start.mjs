@@ -7,6 +7,8 @@
 //   npm run bench:cold-start                      this checkout
 //   npm run bench:cold-start -- /path/to/other    …and another checkout (e.g. a
 //                                                 `git worktree` of an older commit)
+// BENCH_API_ONLY=1 starts the API Worker alone (no kycert-edge-engine): its own
+// start-up, comparable with a checkout from before the split.
 import { spawn } from "node:child_process";
 import { existsSync, mkdtempSync, rmSync, symlinkSync } from "node:fs";
 import { tmpdir } from "node:os";
@@ -21,7 +23,8 @@ async function once(dir) {
   const state = mkdtempSync(join(tmpdir(), "kycert-cold-"));
   // An older checkout may lack node_modules: borrow this one's (same wrangler).
   if (!existsSync(join(dir, "node_modules"))) symlinkSync(join(root, "node_modules"), join(dir, "node_modules"));
-  const configs = existsSync(join(dir, "wrangler.engine.toml")) ? ["-c", "wrangler.toml", "-c", "wrangler.engine.toml"] : [];
+  const withEngine = existsSync(join(dir, "wrangler.engine.toml")) && process.env.BENCH_API_ONLY !== "1";
+  const configs = withEngine ? ["-c", "wrangler.toml", "-c", "wrangler.engine.toml"] : [];
   const started = performance.now();
   const child = spawn(join(root, "node_modules", ".bin", "wrangler"), ["dev", ...configs, "--ip", "127.0.0.1", "--port", port, "--persist-to", state], {
     cwd: dir,
@@ -63,7 +66,7 @@ for (let i = 0; i < ROUNDS; i++) for (const c of checkouts) results.get(c).push(
 
 const r0 = (n) => Math.round(n);
 console.log(`
-Command: npm run bench:cold-start -- ${process.argv.slice(2).join(" ")} (BENCH_ROUNDS=${ROUNDS})
+Command: npm run bench:cold-start -- ${process.argv.slice(2).join(" ")} (BENCH_ROUNDS=${ROUNDS}${process.env.BENCH_API_ONLY === "1" ? ", BENCH_API_ONLY=1" : ""})
 Date: ${new Date().toISOString()}
 Machine: ${machine()}
 
