@@ -1,11 +1,9 @@
-// Request parsing: the JSON body (size-capped, syntax-checked) and the zod hook
-// that turns the first schema problem into the contract's error envelope.
-import { zValidator } from "@hono/zod-validator";
+// Request parsing: the JSON body (size-capped, syntax-checked) and the pt-BR
+// words of zod's problems (openapi/route.ts turns them into the error envelope).
 import { createMiddleware } from "hono/factory";
-import type { ValidationTargets } from "hono";
 import type { z } from "zod";
 import type { AppEnv } from "../env";
-import { ApiError, type ErrorCode, type InvalidParam } from "./errors";
+import { ApiError, type InvalidParam } from "./errors";
 
 export const MAX_BODY_BYTES = 64 * 1024;
 
@@ -132,22 +130,3 @@ export const issuesToParams = (issues: z.core.$ZodIssue[]): InvalidParam[] =>
       ? i.keys.map((k) => ({ name: [issuePath(i), k].filter(Boolean).join("."), reason: "campo desconhecido" }))
       : [{ name: issuePath(i) || "(corpo)", reason: issueReason(i) }],
   );
-
-/**
- * zod-validator whose failures become ApiErrors. `codeFor` picks the contract
- * code from the first problem's path; every problem is listed in invalid_params.
- */
-export function validate<T extends z.ZodType, Target extends keyof ValidationTargets>(
-  target: Target,
-  schema: T,
-  codeFor: (path: string, issue: z.core.$ZodIssue) => ErrorCode = () => "invalid_request",
-) {
-  return zValidator(target, schema, (result) => {
-    if (result.success) return;
-    const issues = result.error.issues;
-    const first = issues[0];
-    const path = issuePath(first);
-    const params = issuesToParams(issues);
-    throw new ApiError(codeFor(path, first), params.map((p) => `${p.name}: ${p.reason}`).join("; "), params[0]?.name, params);
-  });
-}

@@ -15,10 +15,12 @@ import { ERROR_CODES, type ErrorType } from "../errors";
 import { REPORT_MODES } from "./reports";
 import { RUN_STATUSES } from "./runs";
 
-export const responseComponents = z.registry<{ id: string }>();
-function component<T extends z.ZodType>(id: string, schema: T, description: string): T {
-  const described = schema.meta({ description }) as T;
-  responseComponents.add(described, { id });
+/** Every response component, in declaration order (openapi/generate.ts lists them all). */
+export const responseComponents: z.ZodType[] = [];
+/** A schema that becomes `#/components/schemas/<id>` wherever a route uses it (zod's `id` metadata). */
+export function component<T extends z.ZodType>(id: string, schema: T, description: string): T {
+  const described = schema.meta({ id, description }) as T;
+  responseComponents.push(described);
   return described;
 }
 
