@@ -130,15 +130,19 @@ function responseSchemas(node: unknown, exact: boolean): unknown {
     if (k === "additionalProperties" && v === false && !exact) continue;
     out[k] = responseSchemas(v, exact);
   }
-  if (exact && out.type === "object" && out.properties && out.additionalProperties === undefined) out.additionalProperties = false;
+  const isObject = out.type === "object" || (Array.isArray(out.type) && out.type.includes("object"));
+  if (exact && isObject && out.properties && out.additionalProperties === undefined) out.additionalProperties = false;
   return out;
 }
 
 export function generateDocument(app: OpenAPIHono<AppEnv>, opts: DocumentOptions = {}): Json {
   const definitions = [
-    ...app.openAPIRegistry.definitions,
-    // Every response component, also those no route names directly.
+    // Every response component first, also those no route names directly: a
+    // component is generated from the first schema met with its id, and a
+    // route's `Decision.nullable()` carries the id too (it must not make the
+    // Decision component itself nullable).
     ...responseComponents.map((schema) => ({ type: "schema" as const, schema })),
+    ...app.openAPIRegistry.definitions,
     webhook("run.completed", "A run ended with a decision (completed or partial)"),
     webhook("run.failed", "A run failed (no decision possible)"),
   ];

@@ -33,7 +33,8 @@ export const CreateRunSchema = z.strictObject({
     .record(z.string().min(1, "chave vazia").max(40, "chave com mais de 40 caracteres"), z.string().max(500, "valor com mais de 500 caracteres"))
     .refine((m) => Object.keys(m).length <= 10, "no máximo 10 chaves")
     .optional()
-    .meta(doc("Up to 10 keys of 1–40 characters, string values of up to 500 characters; echoed back.")),
+    // propertyNames: zod-to-openapi leaves the key schema out of a record.
+    .meta({ ...doc("Up to 10 keys of 1–40 characters, string values of up to 500 characters; echoed back."), propertyNames: { type: "string", minLength: 1, maxLength: 40 } }),
   webhook_url: z
     .string()
     .min(1)
