@@ -84,7 +84,7 @@ export function createApp(options: AppOptions = {}) {
     if (err instanceof ApiError) apiError = err;
     else if (err instanceof DomainError) apiError = fromDomainError(err);
     else if (err instanceof HTTPException && err.status === 400) apiError = new ApiError("invalid_json");
-    // @hono/zod-openapi's media-type gate (after jsonBody, which answers the same for what it sees first).
+    // @hono/zod-openapi's media-type gate: jsonBody answers first for every route with a body; this keeps the envelope if one ever has none.
     else if (err instanceof HTTPException && err.status === 415) apiError = new ApiError("unsupported_media_type", undefined, "Content-Type");
     else {
       // Never leak stack traces, SQL or secrets: log the error class and request id only.

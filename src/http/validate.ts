@@ -62,6 +62,15 @@ export const jsonBody = createMiddleware<AppEnv>(async (c, next) => {
   // "missing_template_id". Say what is actually wrong instead.
   const mediaType = (c.req.header("content-type") ?? "").split(";")[0].trim();
   if (!JSON_MEDIA_TYPE.test(mediaType)) throw new ApiError("unsupported_media_type", undefined, "Content-Type");
+  // The API judges the media type alone; @hono/zod-openapi 1.6.3's gate, which
+  // runs next, also refuses parameters it cannot parse (honojs/middleware#2087),
+  // e.g. "application/json; charset". Those bodies were always accepted: the
+  // route goes on with the media type alone.
+  if (c.req.header("content-type") !== mediaType) {
+    const headers = new Headers(c.req.raw.headers);
+    headers.set("content-type", mediaType);
+    c.req.raw = new Request(c.req.raw, { headers });
+  }
   await limit(c, async () => {
     const text = await c.req.text();
     if (text.trim() === "") throw new ApiError("invalid_json", "O corpo da requisição está vazio; envie um objeto JSON.");

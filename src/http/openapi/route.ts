@@ -33,6 +33,8 @@ export interface RouteSpec extends Omit<RouteConfig, "responses" | "security" | 
   responses: Record<number, ResponseConfig>;
   /** Codes this route itself can answer, besides the ones every route of its kind can (commonErrors). */
   errors: ErrorCode[];
+  /** Parameters documented here but checked by the handler (not by a zod validator, which would run before the body's). */
+  parameters?: { name: string; in: "header"; required: boolean; description: string; schema: object }[];
 }
 
 /** Codes any route of a kind can answer, added to its own list. */
@@ -105,7 +107,7 @@ function security(spec: RouteSpec): Record<string, string[]>[] {
 
 /** The createRoute config of a spec; `responses` keeps the spec's success types for the handler. */
 export function route<const S extends RouteSpec>(spec: S) {
-  const { tag, auth, scope, versioned: v, errors: _errors, responses, ...rest } = spec;
+  const { tag, auth, scope, versioned: v, errors: _errors, responses, parameters: own = [], ...rest } = spec;
   const versioned = v ?? auth === "api_key";
   const middleware: MiddlewareHandler<AppEnv>[] = [];
   if (scope) middleware.push(requireScope(scope));
@@ -120,6 +122,7 @@ export function route<const S extends RouteSpec>(spec: S) {
   const parameters = [
     ...(versioned ? [{ $ref: "#/components/parameters/ApiVersion" }] : []),
     ...(versioned && auth === "api_key" ? [{ $ref: "#/components/parameters/Bookmark" }] : []),
+    ...own,
   ];
   return createRoute({
     ...rest,
@@ -133,16 +136,16 @@ export function route<const S extends RouteSpec>(spec: S) {
 }
 
 /** Picks the contract code for the first problem of a request; every problem is listed in invalid_params. */
-export type CodeFor = (path: string, issue: z.core.$ZodIssue, target: string) => ErrorCode;
+export type CodeFor = (path: string, issue: z.core.$ZodIssue) => ErrorCode;
 
 /** The validation hook: the first problem becomes the ApiError the contract names (default invalid_request). */
 export function hookFor(codeFor: CodeFor = () => "invalid_request") {
-  return (result: { success: boolean; target: string; error?: z.ZodError }) => {
+  return (result: { success: boolean; error?: z.ZodError }) => {
     if (result.success || !result.error) return;
     const issues = result.error.issues;
     const first = issues[0];
     const params = issuesToParams(issues);
-    throw new ApiError(codeFor(issuePath(first), first, result.target), params.map((p) => `${p.name}: ${p.reason}`).join("; "), params[0]?.name, params);
+    throw new ApiError(codeFor(issuePath(first), first), params.map((p) => `${p.name}: ${p.reason}`).join("; "), params[0]?.name, params);
   };
 }
 

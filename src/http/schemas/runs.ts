@@ -112,16 +112,3 @@ export function listRunsErrorCode(path: string, issue: z.core.$ZodIssue): ErrorC
       return "invalid_request";
   }
 }
-
-/** The Idempotency-Key header (checked by its own hook: invalid_idempotency_key). */
-export const IdempotencyHeaderSchema = z.object({
-  "Idempotency-Key": z
-    .string()
-    .regex(/^[\x20-\x7e]{1,255}$/)
-    .optional()
-    .meta(
-      doc(
-        "1–255 printable ASCII characters. Within 24 h the same key (per tenant and environment) returns the original run and triggers nothing; with a different body → 422 idempotency_key_reused.",
-      ),
-    ),
-});
