@@ -1,8 +1,9 @@
-// One declaration per route: `defineRoute` takes what only the route knows
-// (path, request schemas, success responses, the error codes it can answer,
-// its auth and scope) and adds what every route of its kind shares: the
-// security requirement, the scope and body-parsing middleware, the error
-// responses by status (one envelope, the codes listed), the response headers.
+// One declaration per route: `route()` takes what only the route knows (path,
+// request schemas, success responses, the error codes it can answer, its auth
+// and scope) and adds what every route of its kind shares: the security
+// requirement, the scope and body-parsing middleware, the error responses by
+// status (one envelope, the codes listed), the response headers. `defineRoute`
+// pairs it with its handler and the hook that names its validation errors.
 // The same object validates requests (@hono/zod-openapi) and generates the
 // document (openapi/generate.ts).
 import { createRoute, OpenAPIHono, type RouteConfig, type RouteHandler } from "@hono/zod-openapi";
