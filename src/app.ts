@@ -1,5 +1,5 @@
 // The Hono app: middleware order, routers, and the one place errors are rendered.
-import { Hono } from "hono";
+import { OpenAPIHono } from "@hono/zod-openapi";
 import { HTTPException } from "hono/http-exception";
 import { z } from "zod";
 import { createMiddleware } from "hono/factory";
@@ -22,6 +22,7 @@ import { downloadRoutes, reportRoutes } from "./http/routes/reports";
 import { runsRoutes } from "./http/routes/runs";
 import { screeningRoutes } from "./http/routes/screening";
 import { adminUserRoutes } from "./http/routes/users";
+import { generateDocument } from "./http/openapi/generate";
 import { zodMessage } from "./http/validate";
 import { consoleRoutes } from "./console/routes";
 
@@ -44,7 +45,9 @@ export interface AppOptions {
 
 
 export function createApp(options: AppOptions = {}) {
-  const app = new Hono<AppEnv>();
+  // OpenAPIHono: the routers' createRoute declarations gather in its registry,
+  // from which /api/v1/openapi.json is generated (on its first request).
+  const app = new OpenAPIHono<AppEnv>();
   app.use("*", requestId);
 
   app.route("/", healthRoutes);
@@ -52,7 +55,7 @@ export function createApp(options: AppOptions = {}) {
   // has the version's shape and echo) → public docs (answer before the key is
   // asked for) → API key → rate limit (counts authenticated requests only) → routes.
   app.use("/api/v1/*", apiVersion);
-  app.route("/", docsRoutes);
+  app.route("/", docsRoutes(() => generateDocument(app)));
   const fixed = options.fixedAuth;
   // The D1 session before the key: a key not in the location cache is read from a replica.
   app.use("/api/v1/*", d1Session);
@@ -81,6 +84,8 @@ export function createApp(options: AppOptions = {}) {
     if (err instanceof ApiError) apiError = err;
     else if (err instanceof DomainError) apiError = fromDomainError(err);
     else if (err instanceof HTTPException && err.status === 400) apiError = new ApiError("invalid_json");
+    // @hono/zod-openapi's media-type gate: jsonBody answers first for every route with a body; this keeps the envelope if one ever has none.
+    else if (err instanceof HTTPException && err.status === 415) apiError = new ApiError("unsupported_media_type", undefined, "Content-Type");
     else {
       // Never leak stack traces, SQL or secrets: log the error class and request id only.
       console.error(JSON.stringify({ level: "error", request_id: requestId, error: err.name, message: redactForLog(err.message).slice(0, 200) }));

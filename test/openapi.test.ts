@@ -11,7 +11,7 @@ import { createApp } from "../src/app";
 import { isConsolePath } from "../src/console/routes";
 import { ERROR_CODES, type ErrorCode } from "../src/http/errors";
 import { buildOpenApiDocument, type Json } from "../src/http/openapi/document";
-import { GLOBAL_ERRORS } from "../src/http/openapi/operations";
+import { GLOBAL_ERRORS } from "../src/http/openapi/route";
 import { admin, call, createAndFinish, createHeldRun, createKey, createTenant, pfBody, sandboxTenant } from "./helpers/api";
 import { listed, seedList } from "./helpers/screening-seed";
 

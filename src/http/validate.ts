@@ -1,11 +1,10 @@
-// Request parsing: the JSON body (size-capped, syntax-checked) and the zod hook
-// that turns the first schema problem into the contract's error envelope.
-import { zValidator } from "@hono/zod-validator";
+// Request parsing: the JSON body (size-capped, syntax-checked) and the pt-BR
+// words of zod's problems (openapi/route.ts turns them into the error envelope).
+import { bodyLimit } from "hono/body-limit";
 import { createMiddleware } from "hono/factory";
-import type { ValidationTargets } from "hono";
 import type { z } from "zod";
 import type { AppEnv } from "../env";
-import { ApiError, type ErrorCode, type InvalidParam } from "./errors";
+import { ApiError, type InvalidParam } from "./errors";
 
 export const MAX_BODY_BYTES = 64 * 1024;
 
@@ -41,10 +40,21 @@ export function jsonDepth(text: string, limit = Infinity): number {
 /** The media types Hono's json validator accepts (application/json, application/*+json). */
 const JSON_MEDIA_TYPE = /^application\/([\w.-]+\+)?json$/i;
 
+// hono/body-limit: a declared Content-Length over the cap is refused before
+// reading; a body without one (chunked) is counted as it streams. It replaced a
+// hand-written reader loop that did the same.
+const limit = bodyLimit({
+  maxSize: MAX_BODY_BYTES,
+  onError: () => {
+    throw new ApiError("payload_too_large");
+  },
+});
+
 /**
- * Reads the body once with a hard 64 KiB cap (whatever Content-Length claims)
- * and checks it is JSON, so handlers and validators see either a parsed body
- * or one of invalid_json / json_too_deep / payload_too_large — never a 500.
+ * Reads the body once with a hard 64 KiB cap and checks it is JSON, so
+ * handlers and validators see either a parsed body or one of invalid_json /
+ * json_too_deep / payload_too_large — never a 500. Hono caches the text: the
+ * route's validator parses it without reading the stream again.
  */
 export const jsonBody = createMiddleware<AppEnv>(async (c, next) => {
   // Hono's validator reads the body only for a JSON media type and otherwise
@@ -52,45 +62,29 @@ export const jsonBody = createMiddleware<AppEnv>(async (c, next) => {
   // "missing_template_id". Say what is actually wrong instead.
   const mediaType = (c.req.header("content-type") ?? "").split(";")[0].trim();
   if (!JSON_MEDIA_TYPE.test(mediaType)) throw new ApiError("unsupported_media_type", undefined, "Content-Type");
-  const declared = Number(c.req.header("content-length") ?? "0");
-  if (declared > MAX_BODY_BYTES) throw new ApiError("payload_too_large");
-  const reader = c.req.raw.clone().body?.getReader();
-  let size = 0;
-  const chunks: Uint8Array[] = [];
-  if (reader) {
-    for (;;) {
-      const { done, value } = await reader.read();
-      if (done) break;
-      size += value.byteLength;
-      if (size > MAX_BODY_BYTES) {
-        await reader.cancel();
-        throw new ApiError("payload_too_large");
-      }
-      chunks.push(value);
+  // The API judges the media type alone; @hono/zod-openapi 1.6.3's gate, which
+  // runs next, also refuses parameters it cannot parse (honojs/middleware#2087),
+  // e.g. "application/json; charset". Those bodies were always accepted: the
+  // route goes on with the media type alone.
+  if (c.req.header("content-type") !== mediaType) {
+    const headers = new Headers(c.req.raw.headers);
+    headers.set("content-type", mediaType);
+    c.req.raw = new Request(c.req.raw, { headers });
+  }
+  await limit(c, async () => {
+    const text = await c.req.text();
+    if (text.trim() === "") throw new ApiError("invalid_json", "O corpo da requisição está vazio; envie um objeto JSON.");
+    try {
+      JSON.parse(text);
+    } catch {
+      throw new ApiError("invalid_json");
     }
-  }
-  const text = new TextDecoder().decode(concat(chunks, size));
-  if (text.trim() === "") throw new ApiError("invalid_json", "O corpo da requisição está vazio; envie um objeto JSON.");
-  try {
-    JSON.parse(text);
-  } catch {
-    throw new ApiError("invalid_json");
-  }
-  if (jsonDepth(text, MAX_JSON_DEPTH) > MAX_JSON_DEPTH) {
-    throw new ApiError("json_too_deep", `O JSON do corpo passa de ${MAX_JSON_DEPTH} níveis de objetos e listas aninhados.`);
-  }
-  await next();
+    if (jsonDepth(text, MAX_JSON_DEPTH) > MAX_JSON_DEPTH) {
+      throw new ApiError("json_too_deep", `O JSON do corpo passa de ${MAX_JSON_DEPTH} níveis de objetos e listas aninhados.`);
+    }
+    await next();
+  });
 });
-
-function concat(chunks: Uint8Array[], size: number): Uint8Array {
-  const out = new Uint8Array(size);
-  let offset = 0;
-  for (const ch of chunks) {
-    out.set(ch, offset);
-    offset += ch.byteLength;
-  }
-  return out;
-}
 
 /**
  * The global zod error map (installed in app.ts, over the pt-BR locale):
@@ -132,22 +126,3 @@ export const issuesToParams = (issues: z.core.$ZodIssue[]): InvalidParam[] =>
       ? i.keys.map((k) => ({ name: [issuePath(i), k].filter(Boolean).join("."), reason: "campo desconhecido" }))
       : [{ name: issuePath(i) || "(corpo)", reason: issueReason(i) }],
   );
-
-/**
- * zod-validator whose failures become ApiErrors. `codeFor` picks the contract
- * code from the first problem's path; every problem is listed in invalid_params.
- */
-export function validate<T extends z.ZodType, Target extends keyof ValidationTargets>(
-  target: Target,
-  schema: T,
-  codeFor: (path: string, issue: z.core.$ZodIssue) => ErrorCode = () => "invalid_request",
-) {
-  return zValidator(target, schema, (result) => {
-    if (result.success) return;
-    const issues = result.error.issues;
-    const first = issues[0];
-    const path = issuePath(first);
-    const params = issuesToParams(issues);
-    throw new ApiError(codeFor(path, first), params.map((p) => `${p.name}: ${p.reason}`).join("; "), params[0]?.name, params);
-  });
-}

@@ -2,7 +2,7 @@
 // server into one self-contained HTML page (inline CSS, no script, no fonts or
 // assets from anywhere). Everything shown comes from the document, so the page
 // cannot disagree with it.
-import type { Json } from "./document";
+import type { Json } from "./generate";
 
 const esc = (s: unknown) =>
   String(s ?? "").replace(/[&<>"']/g, (ch) => ({ "&": "&amp;", "<": "&lt;", ">": "&gt;", '"': "&quot;", "'": "&#39;" })[ch]!);

@@ -1,6 +1,9 @@
-import { Hono } from "hono";
-import type { AppEnv } from "../../env";
+import { Health } from "../schemas/responses";
+import { defineRoute, ok, route, router } from "../openapi/route";
 
-export const healthRoutes = new Hono<AppEnv>();
+const health = defineRoute(
+  route({ method: "get", path: "/health", operationId: "health", tag: "Meta", summary: "Liveness", auth: "none", responses: { 200: ok("Up.", Health) }, errors: [] }),
+  (c) => c.json({ status: "ok" as const }, 200),
+);
 
-healthRoutes.get("/health", (c) => c.json({ status: "ok" }));
+export const healthRoutes = router([health]);

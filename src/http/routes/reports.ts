@@ -1,48 +1,110 @@
 // Reports (contract §9): generate (reports:write), get a signed URL (runs:read),
 // and the signed download route itself (no API key: the signature is the credential).
-import { Hono } from "hono";
+import type { Context } from "hono";
+import { z } from "zod";
 import type { AppEnv } from "../../env";
 import { generateReport, openDownload, reportDownloadUrl } from "../../reports/service";
 import { servicesFor } from "../../runs/service";
 import { ApiError } from "../errors";
-import { requireScope } from "../middleware/auth";
 import { sessionOptions } from "../middleware/d1-session";
-import { ReportQuerySchema } from "../schemas/reports";
-import { validate } from "../validate";
+import { defineRoute, ok, route, router } from "../openapi/route";
+import { REPORT_MODES } from "../schemas/reports";
+import * as R from "../schemas/responses";
+import { RunIdParams } from "./runs";
 
-const modeQuery = validate("query", ReportQuerySchema, () => "invalid_mode");
+const services = (c: Context<AppEnv>) => servicesFor(c.env, c.get("auth"), sessionOptions(c));
+const modeQuery = (description: string) => z.object({ mode: z.enum(REPORT_MODES).meta({ description }) });
 
-export const reportRoutes = new Hono<AppEnv>();
+const generate = defineRoute(
+  route({
+    method: "post",
+    path: "/runs/{id}/report",
+    operationId: "generateReport",
+    tag: "Reports",
+    summary: "Generate a PDF report",
+    description: "Renders the report once per (run, mode) and stores it; later calls return the same object (200) and regenerate nothing.",
+    auth: "api_key",
+    scope: "reports:write",
+    request: { params: RunIdParams, query: modeQuery("`resumido` (~3 pages) or `completo` (every source and check). Missing or other → invalid_mode.") },
+    responses: { 201: ok("Generated now.", R.Report), 200: ok("Already generated: the same report object.", R.Report) },
+    errors: ["invalid_mode", "run_not_terminal", "run_not_found"],
+  }),
+  async (c) => {
+    const { created, report } = await generateReport(services(c), c.req.valid("param").id, c.req.valid("query").mode);
+    return created ? c.json(report, 201) : c.json(report, 200);
+  },
+  () => "invalid_mode",
+);
 
-reportRoutes.post("/runs/:id/report", requireScope("reports:write"), modeQuery, async (c) => {
-  const { mode } = c.req.valid("query");
-  const { created, report } = await generateReport(servicesFor(c.env, c.get("auth"), sessionOptions(c)), c.req.param("id"), mode as "resumido");
-  return c.json(report, created ? 201 : 200);
-});
+const signedUrl = defineRoute(
+  route({
+    method: "get",
+    path: "/runs/{id}/report",
+    operationId: "getReportUrl",
+    tag: "Reports",
+    summary: "Get a signed download URL",
+    description:
+      "302 to a URL of this API, signed (HMAC-SHA256 over tenant, run, mode and expiry) and valid for 1 hour. Following it streams the PDF, identical bytes every time.",
+    auth: "api_key",
+    scope: "runs:read",
+    request: { params: RunIdParams, query: modeQuery("`resumido` or `completo`. Missing or other → invalid_mode.") },
+    responses: { 302: ok("Redirect to the signed download URL.", undefined, ["Location"]) },
+    errors: ["invalid_mode", "run_not_terminal", "report_not_generated", "run_not_found"],
+  }),
+  async (c) => {
+    const origin = new URL(c.req.url).origin;
+    const url = await reportDownloadUrl(services(c), origin, c.req.valid("param").id, c.req.valid("query").mode);
+    c.header("Cache-Control", "no-store");
+    return c.redirect(url, 302);
+  },
+  () => "invalid_mode",
+);
 
-reportRoutes.get("/runs/:id/report", requireScope("runs:read"), modeQuery, async (c) => {
-  const { mode } = c.req.valid("query");
-  const origin = new URL(c.req.url).origin;
-  const url = await reportDownloadUrl(servicesFor(c.env, c.get("auth"), sessionOptions(c)), origin, c.req.param("id"), mode as "resumido");
-  c.header("Cache-Control", "no-store");
-  return c.redirect(url, 302);
-});
+export const reportRoutes = router([generate, signedUrl]);
 
-export const downloadRoutes = new Hono<AppEnv>();
+// Documented as required, validated by nobody but openDownload: it checks the
+// signature over all of them (a missing field is a bad signature, 403).
+const signed = (description: string, required = true) => z.string().optional().meta({ description, param: { required } });
 
-downloadRoutes.get("/downloads/reports/:runId", async (c) => {
-  const file = await openDownload(c.env, c.req.param("runId"), c.req.query(), Date.now());
-  if (!file) throw new ApiError("report_not_generated");
-  return new Response(file.body, {
-    status: 200,
-    headers: {
-      "content-type": "application/pdf",
-      "content-length": String(file.size),
-      "content-disposition": `attachment; filename="kycert-${c.req.param("runId")}-${file.mode}.pdf"`,
-      etag: file.etag,
-      "cache-control": "private, max-age=3600, immutable",
-      "x-content-type-options": "nosniff",
-      "x-request-id": c.get("requestId"),
+const download = defineRoute(
+  route({
+    method: "get",
+    path: "/downloads/reports/{runId}",
+    operationId: "downloadReport",
+    tag: "Reports",
+    summary: "Download a report (signed URL)",
+    description: "The URL returned by `getReportUrl`; the signature is the credential (no API key). Expired → 410; altered → 403.",
+    auth: "none",
+    request: {
+      params: z.object({ runId: z.string().meta({ description: "The run id." }) }),
+      query: z.object({
+        tenant: signed("Signed field."),
+        mode: signed("Signed field: resumido | completo."),
+        exp: signed("Signed field: expiry, unix seconds."),
+        v: signed("Signed field: `resolved` for the report rendered after the run's review case was resolved (absent otherwise).", false),
+        sig: signed("HMAC-SHA256 signature, hex."),
+      }),
     },
-  });
-});
+    responses: { 200: { description: "The PDF.", content: { "application/pdf": { schema: { type: "string", contentMediaType: "application/pdf" } } } } },
+    errors: ["invalid_signature", "url_expired", "report_not_generated"],
+  }),
+  async (c) => {
+    const runId = c.req.param("runId");
+    const file = await openDownload(c.env, runId, c.req.query(), Date.now());
+    if (!file) throw new ApiError("report_not_generated");
+    return new Response(file.body, {
+      status: 200,
+      headers: {
+        "content-type": "application/pdf",
+        "content-length": String(file.size),
+        "content-disposition": `attachment; filename="kycert-${runId}-${file.mode}.pdf"`,
+        etag: file.etag,
+        "cache-control": "private, max-age=3600, immutable",
+        "x-content-type-options": "nosniff",
+        "x-request-id": c.get("requestId"),
+      },
+    });
+  },
+);
+
+export const downloadRoutes = router([download]);

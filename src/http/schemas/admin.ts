@@ -49,8 +49,18 @@ export const PatchTenantSchema = z
 export const CreateApiKeySchema = z.strictObject({
   name: z.string().trim().min(1).max(200),
   environment: z.enum(["live", "test"]),
-  scopes: z.array(z.enum(SCOPES)).min(1).optional(),
-  rate_limit_per_minute: z.number().int().min(1).max(100_000).optional(),
+  scopes: z
+    .array(z.enum(SCOPES))
+    .min(1)
+    .optional()
+    .meta({ description: "Default: runs:write, runs:read, detail:read (reports:write is for the dashboard)." }),
+  rate_limit_per_minute: z
+    .number()
+    .int()
+    .min(1)
+    .max(100_000)
+    .optional()
+    .meta({ description: "Requests per minute for this key; without it, the service default (RATE_LIMIT_PER_MINUTE)." }),
 });
 
 export const TemplateSourceSchema = z.strictObject({

@@ -4,13 +4,7 @@
 import { z } from "zod";
 import { CASE_OUTCOMES, CASE_STATUSES, NOTE_MAX_LENGTH, NOTE_MIN_LENGTH, REASON_CODES } from "../../domain/cases";
 import type { ErrorCode } from "../errors";
-import { responseComponents } from "./responses";
-
-function component<T extends z.ZodType>(id: string, schema: T, description: string): T {
-  const described = schema.meta({ description }) as T;
-  responseComponents.add(described, { id });
-  return described;
-}
+import { component } from "./responses";
 
 const timestamp = z.iso.datetime();
 const email = z.string().trim().max(254).pipe(z.email("e-mail inválido"));
@@ -27,14 +21,16 @@ export const ListCasesQuerySchema = z.strictObject({
     .regex(/^\d+$/, "inteiro entre 1 e 100")
     .transform(Number)
     .pipe(z.number().int().min(1).max(100))
-    .default(20),
-  cursor: z.string().min(1).max(512).optional(),
-  status: z.enum(CASE_STATUSES).optional(),
-  assignee: email.optional(),
+    .default(20)
+    .meta({ description: "Page size, 1 to 100 (default 20). Out of range → invalid_limit." }),
+  cursor: z.string().min(1).max(512).optional().meta({ description: "`next_cursor` of the previous page. Opaque and signed; altered → invalid_cursor." }),
+  status: z.enum(CASE_STATUSES).optional().meta({ description: "open, in_review, pending_approval or resolved." }),
+  assignee: email.optional().meta({ description: "Only cases assigned to this e-mail." }),
   overdue: z
     .enum(["true", "false"])
     .transform((v) => v === "true")
-    .optional(),
+    .optional()
+    .meta({ description: "`true`: only cases past `due_at` that are not resolved." }),
 });
 
 export function listCasesErrorCode(path: string, issue: z.core.$ZodIssue): ErrorCode {
@@ -45,7 +41,9 @@ export function listCasesErrorCode(path: string, issue: z.core.$ZodIssue): Error
   return "invalid_request";
 }
 
-export const AssignCaseSchema = z.strictObject({ assignee: email, actor: email });
+const actor = email.meta({ description: "E-mail of the person acting (stored lower-cased in the event log; the four-eyes rule compares it)." });
+
+export const AssignCaseSchema = z.strictObject({ assignee: email.meta({ description: "E-mail of the analyst who takes the case." }), actor });
 
 export const MatchResolutionSchema = z.strictObject({
   source: z.string().min(1).max(64),
@@ -55,16 +53,22 @@ export const MatchResolutionSchema = z.strictObject({
 });
 
 export const ResolveCaseSchema = z.strictObject({
-  outcome: z.enum(CASE_OUTCOMES),
-  reason_code: z.enum(REASON_CODES),
-  note,
-  actor: email,
-  match_resolutions: z.array(MatchResolutionSchema).max(100).optional(),
+  outcome: z.enum(CASE_OUTCOMES).meta({ description: "`approved` or `rejected`." }),
+  reason_code: z.enum(REASON_CODES).meta({
+    description: "false_positive, identity_confirmed, documents_verified, risk_accepted, sanctions_match_confirmed, insufficient_information or other.",
+  }),
+  note: note.meta({ description: "The justification, at least 10 characters." }),
+  actor,
+  match_resolutions: z
+    .array(MatchResolutionSchema)
+    .max(100)
+    .optional()
+    .meta({ description: "Optional: per match of the case, `{ source, list?, entity_id, resolution: false_positive | true_match }`." }),
 });
 
-export const ApproveCaseSchema = z.strictObject({ actor: email });
+export const ApproveCaseSchema = z.strictObject({ actor });
 
-export const ReturnCaseSchema = z.strictObject({ actor: email, note });
+export const ReturnCaseSchema = z.strictObject({ actor, note: note.meta({ description: "Why it is returned, at least 10 characters." }) });
 
 // ---- responses -----------------------------------------------------------------
 

@@ -2,13 +2,7 @@
 // the OpenAPI document shows and test/openapi.test.ts checks real responses against.
 import { z } from "zod";
 import { LIST_IDS, type ListId } from "../../screening/types";
-import { responseComponents } from "./responses";
-
-function component<T extends z.ZodType>(id: string, schema: T, description: string): T {
-  const described = schema.meta({ description }) as T;
-  responseComponents.add(described, { id });
-  return described;
-}
+import { component } from "./responses";
 
 const timestamp = z.iso.datetime();
 

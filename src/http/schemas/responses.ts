@@ -15,12 +15,21 @@ import { ERROR_CODES, type ErrorType } from "../errors";
 import { REPORT_MODES } from "./reports";
 import { RUN_STATUSES } from "./runs";
 
-export const responseComponents = z.registry<{ id: string }>();
-function component<T extends z.ZodType>(id: string, schema: T, description: string): T {
-  const described = schema.meta({ description }) as T;
-  responseComponents.add(described, { id });
+/** Every response component, in declaration order (openapi/generate.ts lists them all). */
+export const responseComponents: z.ZodType[] = [];
+/** A schema that becomes `#/components/schemas/<id>` wherever a route uses it (zod's `id` metadata). */
+export function component<T extends z.ZodType>(id: string, schema: T, description: string): T {
+  const described = schema.meta({ id, description }) as T;
+  responseComponents.push(described);
   return described;
 }
+
+/**
+ * A component or null: `anyOf: [$ref, null]` in the document. (`.nullable()` on a
+ * component makes zod-to-openapi emit `allOf: [$ref, {type: [..., "null"]}]`,
+ * which no null satisfies.)
+ */
+const orNull = <T extends z.ZodType>(schema: T) => z.union([schema, z.null()]);
 
 const timestamp = z.iso.datetime().meta({ description: "ISO 8601 UTC with milliseconds." });
 const nullableTimestamp = timestamp.nullable();
@@ -132,9 +141,9 @@ const PartnerRun = z.object({
   document: z.string().meta({ description: "Masked." }),
   qualificacao: z.string(),
   status: RunStatus,
-  decision: Decision.nullable(),
-  operative_decision: OperativeDecision.nullable(),
-  risk_band: RiskBand.nullable(),
+  decision: orNull(Decision),
+  operative_decision: orNull(OperativeDecision),
+  risk_band: orNull(RiskBand),
   reason: z.string().optional().meta({ description: "Why the partner was left unscreened (its company is then on hold)." }),
 });
 
@@ -150,9 +159,9 @@ const runFields = {
   id: z.string(),
   object: z.literal("bureau_run"),
   status: RunStatus,
-  decision: Decision.nullable(),
-  operative_decision: OperativeDecision.nullable(),
-  risk_band: RiskBand.nullable(),
+  decision: orNull(Decision),
+  operative_decision: orNull(OperativeDecision),
+  risk_band: orNull(RiskBand),
   subject: z.object({ type: SubjectType, document: z.string().meta({ description: "Masked (***.000.001-**)." }) }),
   skipped_sources: z.array(SourceKey).meta({ description: "Sources never called because a critical block stopped the run." }),
   triggered_rules: z.array(TriggeredRule),
@@ -223,9 +232,9 @@ export const Analysis = component(
     external_id: z.string().nullable(),
     metadata: Metadata,
     analysis: z.object({
-      decision: Decision.nullable(),
-      operative_decision: OperativeDecision.nullable(),
-      risk_band: RiskBand.nullable(),
+      decision: orNull(Decision),
+      operative_decision: orNull(OperativeDecision),
+      risk_band: orNull(RiskBand),
       score: z.number().min(0).max(100),
       dimensions: z.array(
         z.object({

@@ -4,21 +4,43 @@ import type { ErrorCode } from "../errors";
 
 export const RUN_STATUSES = ["queued", "running", "em_analise", "completed", "failed", "partial", "cancelado"] as const;
 
+const doc = (description: string) => ({ description });
+
 export const CreateRunSchema = z.strictObject({
-  template_id: z.string().min(1).max(200),
-  parametros: z.record(z.string(), z.unknown()).optional(),
+  template_id: z
+    .string()
+    .min(1)
+    .max(200)
+    .meta(doc("A published template of your tenant, or a global one (`tpl_pf_padrao`, `tpl_pj_padrao`).")),
+  parametros: z
+    .record(z.string(), z.unknown())
+    .optional()
+    .meta(doc("Validated against the template's `parametros_schema`; holds the subject's document: `cpf` (PF templates) or `cnpj` (PJ). Punctuation is ignored.")),
   subject: z
     .object({
-      type: z.enum(["pf", "pj"]),
-      doc: z.string().min(1).max(64),
+      type: z.enum(["pf", "pj"]).meta(doc("Must match the template's subject type.")),
+      doc: z.string().min(1).max(64).meta(doc("CPF (11 digits) or CNPJ (14 characters, alphanumeric accepted).")),
     })
-    .optional(),
-  external_id: z.string().min(1).max(255).optional(),
+    .optional()
+    .meta(doc("Instead of the document inside `parametros`: maps to `parametros.cpf` / `parametros.cnpj`.")),
+  external_id: z
+    .string()
+    .min(1)
+    .max(255)
+    .optional()
+    .meta(doc("Your own id for the run: echoed everywhere (also as `flags.external_id`) and filterable in the list.")),
   metadata: z
     .record(z.string().min(1, "chave vazia").max(40, "chave com mais de 40 caracteres"), z.string().max(500, "valor com mais de 500 caracteres"))
     .refine((m) => Object.keys(m).length <= 10, "no máximo 10 chaves")
-    .optional(),
-  webhook_url: z.string().min(1).max(2048).optional(),
+    .optional()
+    // propertyNames: zod-to-openapi leaves the key schema out of a record.
+    .meta({ ...doc("Up to 10 keys of 1–40 characters, string values of up to 500 characters; echoed back."), propertyNames: { type: "string", minLength: 1, maxLength: 40 } }),
+  webhook_url: z
+    .string()
+    .min(1)
+    .max(2048)
+    .optional()
+    .meta(doc("This run's events go here instead of the tenant's endpoints. https only with live keys; no credentials, IP literals or internal names.")),
 });
 
 /** The contract code for the first problem in a create-run body. */
@@ -58,16 +80,18 @@ export const ListRunsQuerySchema = z.strictObject({
     .regex(/^\d+$/, "inteiro entre 1 e 100")
     .transform(Number)
     .pipe(z.number().int().min(1).max(100))
-    .default(20),
-  cursor: z.string().min(1).max(512).optional(),
+    .default(20)
+    .meta(doc("Page size, an integer from 1 to 100 (default 20). Out of range → invalid_limit.")),
+  cursor: z.string().min(1).max(512).optional().meta(doc("`next_cursor` of the previous page. Opaque and signed; altered → invalid_cursor.")),
   status: z
     .enum(["pending", ...RUN_STATUSES])
     .transform((s) => (s === "pending" ? "queued" : s))
-    .optional(),
-  template_id: z.string().min(1).max(200).optional(),
-  external_id: z.string().min(1).max(255).optional(),
-  created_gte: timestamp.optional(),
-  created_lte: timestamp.optional(),
+    .optional()
+    .meta(doc("Only runs in this status (`pending` = `queued`).")),
+  template_id: z.string().min(1).max(200).optional().meta(doc("Only runs of this template.")),
+  external_id: z.string().min(1).max(255).optional().meta(doc("Only runs with this `external_id`.")),
+  created_gte: timestamp.optional().meta(doc("Created at or after (ISO 8601). Invalid → invalid_timestamp.")),
+  created_lte: timestamp.optional().meta(doc("Created at or before (ISO 8601). Invalid → invalid_timestamp.")),
 });
 
 export function listRunsErrorCode(path: string, issue: z.core.$ZodIssue): ErrorCode {
@@ -88,5 +112,3 @@ export function listRunsErrorCode(path: string, issue: z.core.$ZodIssue): ErrorC
       return "invalid_request";
   }
 }
-
-export const RunIdParamSchema = z.object({ id: z.string().min(1).max(100) });

@@ -3,8 +3,8 @@
 // invalid_screening_query with `param` naming the field.
 import { z } from "zod";
 import { normalizeDocument, validateCnpj, validateCpf } from "../../domain/documents";
-import { LIST_IDS, type ListId } from "../../screening/types";
-import { MAX_SEARCH_LIMIT, MAX_SEARCH_NAME_CHARS } from "../../screening/types";
+import { DEFAULT_THRESHOLD, STRONG_THRESHOLD } from "../../screening/match/strength";
+import { LIST_IDS, MAX_SEARCH_LIMIT, MAX_SEARCH_NAME_CHARS, type ListId } from "../../screening/types";
 
 const LIST_ID_ENUM = z.enum(LIST_IDS as [ListId, ...ListId[]], { error: () => `lista desconhecida (use: ${LIST_IDS.join(", ")})` });
 
@@ -23,17 +23,23 @@ export const ScreeningSearchSchema = z
       .string()
       .min(1)
       .max(MAX_SEARCH_NAME_CHARS)
-      .refine((v) => v.trim() !== "", "o nome não pode ser só espaços"),
-    type: z.enum(["pf", "pj"], { error: () => "deve ser 'pf' ou 'pj'" }).optional(),
+      .refine((v) => v.trim() !== "", "o nome não pode ser só espaços")
+      .meta({ description: "The name to screen, 1–300 characters." }),
+    type: z
+      .enum(["pf", "pj"], { error: () => "deve ser 'pf' ou 'pj'" })
+      .optional()
+      .meta({ description: "`pf` (a person: organisations, vessels and aircraft are not candidates) or `pj` (a company: persons are not)." }),
     birth_date: z
       .string()
       .refine(isPartialDate, "data inválida: use YYYY, YYYY-MM ou YYYY-MM-DD")
-      .optional(),
+      .optional()
+      .meta({ description: "YYYY, YYYY-MM or YYYY-MM-DD. An equal birth year raises the score; a year more than one off keeps the match `possible` at most." }),
     nationality: z
       .string()
       .regex(/^[A-Za-z]{2}$/, "use o código ISO 3166-1 alfa-2 do país (ex.: BR)")
       .transform((v) => v.toUpperCase())
-      .optional(),
+      .optional()
+      .meta({ description: "ISO 3166-1 alpha-2 (e.g. BR): equal raises the score a little, different lowers it a little." }),
     /** CPF (11 digits) or CNPJ (14 characters, alphanumeric accepted); punctuation ignored, check digits verified. */
     document: z
       .string()
@@ -45,10 +51,21 @@ export const ScreeningSearchSchema = z
         ctx.addIssue({ code: "custom", message: v ? v.message : `informe um CPF (11 dígitos) ou CNPJ (14 caracteres) (recebido: ${n.length})` });
         return z.NEVER;
       })
-      .optional(),
-    lists: z.array(LIST_ID_ENUM).min(1).max(LIST_IDS.length * 2).optional(),
-    threshold: z.number().min(0).max(1).optional(),
-    limit: z.number().int().min(1).max(MAX_SEARCH_LIMIT).optional(),
+      .optional()
+      .meta({ description: "CPF or CNPJ (punctuation ignored, check digits verified): matched exactly against the Brazilian lists, and by its digits 4–9 against masked CPFs." }),
+    lists: z
+      .array(LIST_ID_ENUM)
+      .min(1)
+      .max(LIST_IDS.length * 2)
+      .optional()
+      .meta({ description: `List ids to search (default: all): ${LIST_IDS.join(", ")}.` }),
+    threshold: z
+      .number()
+      .min(0)
+      .max(1)
+      .optional()
+      .meta({ description: `0–1, default ${DEFAULT_THRESHOLD}: matches scoring below are not returned. \`strong\` starts at ${STRONG_THRESHOLD}.` }),
+    limit: z.number().int().min(1).max(MAX_SEARCH_LIMIT).optional().meta({ description: "1–50, default 10." }),
   })
   .superRefine((q, ctx) => {
     // A CNPJ for a person (or a CPF for a company) can only be a mistake.

@@ -2,19 +2,13 @@
 // route validates with and the response components the OpenAPI document shows.
 import { z } from "zod";
 import { USER_ROLES } from "../../admin/users";
-import { responseComponents } from "./responses";
+import { component } from "./responses";
 
 export const CreateUserSchema = z.strictObject({
   email: z.email().max(254),
-  role: z.enum(USER_ROLES),
+  role: z.enum(USER_ROLES).meta({ description: "`analyst`, `approver` (also approves four-eyes proposals) or `admin` (also the lists status)." }),
   name: z.string().trim().min(1).max(200).optional(),
 });
-
-function component<T extends z.ZodType>(id: string, schema: T, description: string): T {
-  const described = schema.meta({ description }) as T;
-  responseComponents.add(described, { id });
-  return described;
-}
 
 export const ConsoleUser = component(
   "ConsoleUser",

@@ -15,5 +15,5 @@ export type CreateWebhookEndpointBody = z.infer<typeof CreateWebhookEndpointSche
 export const webhookEndpointErrorCode = (path: string): ErrorCode => (path === "url" ? "invalid_webhook_url" : "invalid_request");
 
 export const OverrideSecretQuerySchema = z.strictObject({
-  environment: z.enum(["live", "test"]).default("live"),
+  environment: z.enum(["live", "test"]).default("live").meta({ description: "`live` (default) or `test`." }),
 });
