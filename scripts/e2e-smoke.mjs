@@ -3,6 +3,7 @@
 // local state, then runs the README's curl walk-through verbatim (create a run
 // with the printed sandbox key → poll → analysis) and checks the answers.
 import { execFileSync, spawn } from "node:child_process";
+import { createHash } from "node:crypto";
 import { mkdtempSync, readFileSync, rmSync } from "node:fs";
 import { createServer } from "node:net";
 import { tmpdir } from "node:os";
@@ -88,6 +89,22 @@ if (analysis.status !== 200) fail(`analysis: HTTP ${analysis.status}`);
 const a = JSON.parse(analysis.body);
 if (!a.analysis.findings.some((f) => f.source === "pep_coaf")) fail("analysis lacks the PEP finding");
 
-console.log(`e2e smoke passed: run ${run_id} → ${run.status}/${run.decision}/${run.risk_band}, ${a.analysis.findings.length} finding(s)`);
+// README "Reports (PDF)": generate (rendered by kycert-edge-engine over the ENGINE
+// binding, a second Worker in the same `wrangler dev`), then download through the signed URL.
+const report = curl("-X", "POST", `${base}/api/v1/bureau/runs/${run_id}/report?mode=completo`, "-H", `X-API-Key: ${KEY}`);
+if (report.status !== 201) fail(`report: HTTP ${report.status} ${report.body}`);
+const meta = JSON.parse(report.body);
+const pdfFile = join(state, "relatorio.pdf");
+const download = curl("-L", "-o", pdfFile, `${base}/api/v1/bureau/runs/${run_id}/report?mode=completo`, "-H", `X-API-Key: ${KEY}`);
+if (download.status !== 200) fail(`report download: HTTP ${download.status}`);
+const pdf = readFileSync(pdfFile);
+const sha256 = createHash("sha256").update(pdf).digest("hex");
+if (pdf.subarray(0, 5).toString() !== "%PDF-" || sha256 !== meta.sha256 || pdf.length !== meta.bytes) {
+  fail(`report download: ${pdf.length} bytes, sha256 ${sha256}; the POST said ${meta.bytes} bytes, ${meta.sha256}`);
+}
+
+console.log(
+  `e2e smoke passed: run ${run_id} → ${run.status}/${run.decision}/${run.risk_band}, ${a.analysis.findings.length} finding(s); report completo ${meta.pages} pages, ${meta.bytes} bytes`,
+);
 stop();
 process.exit(0);
