@@ -52,6 +52,8 @@ export async function startDev(wranglerArgs = [], env = {}, opts = {}) {
     key: creds.api_key,
     admin,
     log: () => log,
+    /** The server's process group (wrangler, workerd): for reading its CPU time from /proc. */
+    pgid: child.pid,
     /** Stops the server; the returned promise settles when its process has exited. */
     stop: () => {
       try {
