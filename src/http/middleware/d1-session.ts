@@ -28,10 +28,19 @@ export const d1Session = createMiddleware<AppEnv>(async (c, next) => {
   const session = c.env.DB.withSession(asked ?? "first-unconstrained");
   c.set("d1", session);
   await next();
-  // A request answered without D1 (a cached terminal run) keeps the client's position.
-  const bookmark = session.getBookmark() ?? asked;
+  const bookmark = requestBookmark(c);
   if (bookmark) c.header(BOOKMARK_HEADER, bookmark);
 });
+
+/**
+ * Where the request's session stands: its latest bookmark, or the client's own
+ * when nothing was read through D1 yet (a cached terminal run keeps the client's
+ * position). Null: no position, any replica will do. Work done elsewhere for this
+ * request (a search in kycert-edge-engine) starts from it.
+ */
+export function requestBookmark(c: Context<AppEnv>): string | null {
+  return c.get("d1")?.getBookmark() ?? (c.req.header(BOOKMARK_HEADER)?.trim() || null);
+}
 
 /** What a route hands its services: the session to read through, and ctx.waitUntil for work after the response. */
 export function sessionOptions(c: Context<AppEnv>) {

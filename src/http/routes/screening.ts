@@ -3,7 +3,7 @@
 // data, nothing of a tenant is read or written.
 import { maskDocument } from "../../domain/documents";
 import { publicMatch, searchListsInEngine } from "../../screening/client";
-import { BOOKMARK_HEADER } from "../middleware/d1-session";
+import { requestBookmark } from "../middleware/d1-session";
 import { defineRoute, jsonRequest, ok, route, router } from "../openapi/route";
 import { ScreeningResult } from "../schemas/responses";
 import { ScreeningSearchSchema } from "../schemas/screening";
@@ -28,8 +28,7 @@ const search = defineRoute(
   async (c) => {
     const q = c.req.valid("json");
     // Read-only: from a replica near the caller at least as new as the request's bookmark (list versions are pinned per search).
-    const bookmark = c.get("d1")?.getBookmark() ?? c.req.header(BOOKMARK_HEADER)?.trim() ?? null;
-    const out = await searchListsInEngine(c.env, q, { bookmark: bookmark || null });
+    const out = await searchListsInEngine(c.env, q, { bookmark: requestBookmark(c) });
     return c.json(
       {
         object: "screening_result" as const,
