@@ -42,9 +42,6 @@ import { DEFAULT_SEARCH_LIMIT, LIST_IDS, MAX_SEARCH_LIMIT, type EntityType, type
 /** What the search reads through: the database, or a request's D1 session (a read replica near the caller). */
 export type D1Reader = Pick<D1Database, "prepare" | "batch">;
 
-export { DEFAULT_SEARCH_LIMIT, MAX_SEARCH_LIMIT, MAX_SEARCH_NAME_CHARS } from "./types";
-export { DEFAULT_THRESHOLD };
-
 /**
  * Names taken from the index per search. The index ranks by shared trigrams, the
  * scorer decides; a listed name that shares few trigrams with the query would
