@@ -58,10 +58,6 @@ export async function deleteUser(db: Db, tenantId: string, userId: string) {
   return { id: userId, object: "console_user" as const, deleted: true as const };
 }
 
-export async function findUserByEmail(db: Db, email: string): Promise<UserRow | null> {
-  return (await db.select().from(users).where(eq(users.email, normalizeEmail(email))).get()) ?? null;
-}
-
 /** The user and their tenant in one read (every console request does it). */
 export async function findUserWithTenant(db: Db, by: { id: string } | { email: string }) {
   const where = "id" in by ? eq(users.id, by.id) : eq(users.email, normalizeEmail(by.email));
@@ -74,7 +70,7 @@ export async function findUserWithTenant(db: Db, by: { id: string } | { email: s
   return row ?? null;
 }
 
-export async function findUser(db: Db, id: string): Promise<UserRow | null> {
+async function findUser(db: Db, id: string): Promise<UserRow | null> {
   return (await db.select().from(users).where(eq(users.id, id)).get()) ?? null;
 }
 

@@ -1,6 +1,7 @@
 // Review cases (contract §15). Pure: the state machine with its four-eyes
 // rules, the event-chain input, and the false-positive memory step a run
 // applies before it decides. Time, ids and hashes come from the caller.
+import { nameKey } from "./names";
 import { canonicalJson } from "../lib/crypto";
 import { SOURCE_CATALOG } from "../sources/catalog";
 import { DomainError } from "./errors";
@@ -373,20 +374,11 @@ const WHOLE_RECORD_SOURCES: ReadonlySet<SourceKey> = new Set<SourceKey>(["pep_co
 const isObj = (v: unknown): v is Record<string, unknown> => !!v && typeof v === "object" && !Array.isArray(v);
 const strOf = (v: unknown): string | null => (typeof v === "string" && v.trim() !== "" ? v.trim() : null);
 
-/** Upper case, no accents, single spaces: the same name typed two ways gives one key. */
-export const normalizeMatchName = (name: string): string =>
-  name
-    .normalize("NFD")
-    .replace(/\p{M}/gu, "")
-    .toUpperCase()
-    .replace(/[^\p{L}\p{N}]+/gu, " ")
-    .trim();
-
 function candidate(source: SourceKey, data: Record<string, unknown>, m: Record<string, unknown>, index: number | null, n: number): MatchCandidate {
   const name = strOf(m.nome) ?? strOf(m.name) ?? strOf(m.matched_name) ?? strOf(m.Nome_PEP);
   const list = strOf(m.list_id) ?? strOf(m.lista) ?? strOf(m.list) ?? strOf(data.lista) ?? "";
   const id = strOf(m.entity_id);
-  const entity_id = id ?? (name ? `nome:${normalizeMatchName(name)}` : `registro:${n}`);
+  const entity_id = id ?? (name ? `nome:${nameKey(name)}` : `registro:${n}`);
   const score = typeof m.score === "number" && Number.isFinite(m.score) ? m.score : null;
   return {
     source,

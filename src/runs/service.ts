@@ -1,5 +1,6 @@
 // Run use cases: create (with idempotency and credits), get, list, cancel.
 // Handlers call exactly one of these; KYC rules come from src/domain.
+import { redactForLog } from "../domain/redaction";
 import { Validator } from "@cfworker/json-schema";
 import { createDb, type Db } from "../db/client";
 import { cachedTerminalRun, rememberTerminalRun } from "../cache/runs";
@@ -313,8 +314,8 @@ export async function createRun(s: Services, body: CreateRunBody, idempotencyKey
   return { replayed: false, body: acceptedBody(row) };
 }
 
-/** For logs: the error's text with any document-looking digit run blanked (logs never carry a CPF). */
-const errorText = (err: unknown) => (err instanceof Error ? `${err.name}: ${err.message}` : String(err)).replace(/\d[\d.\-/]{9,}\d/g, "***");
+/** For logs: the error's text with documents masked (redactForLog: logs never carry a CPF). */
+const errorText = (err: unknown) => redactForLog(err instanceof Error ? `${err.name}: ${err.message}` : String(err));
 
 const subjectOf = (prepared: PreparedRun): Subject => ({
   type: prepared.template.subject_type,

@@ -34,6 +34,7 @@ import {
   type CandidateName,
   type MatchStrength,
   type RankedMatch,
+  typesCompatible,
 } from "./match";
 import { PARTICLES } from "./match/tables";
 import type { ListStateRow, ListVersion, StoredEntity } from "./store";
@@ -228,10 +229,6 @@ export interface SearchOutcome {
   took_ms: number;
 }
 
-/** An entity of a type the subject cannot be (a company is not a person, a person not a ship). */
-const typeExcluded = (type: SearchQuery["type"], entity: EntityType): boolean =>
-  (type === "pf" && entity !== "person" && entity !== "unknown") || (type === "pj" && entity === "person");
-
 /** The CPF's visible digits in the government's masks (`***.456.789-**`): positions 4–9. */
 export const cpfVisibleDigits = (cpf: string): string => cpf.slice(3, 9);
 
@@ -295,7 +292,8 @@ function scoreCandidates(
 ): ScoredEntity[] {
   const kept: { stored: StoredEntity; doc: DocumentEvidence }[] = [];
   for (const stored of candidates) {
-    if (typeExcluded(q.type, stored.entity.entity_type)) continue;
+    // Entities found by document alone never pass rankCandidates, which applies the same rule to names.
+    if (!typesCompatible(q.type, stored.entity.entity_type)) continue;
     const doc = brazilianDocument(stored.entity, q.document);
     if (!doc.conflict) kept.push({ stored, doc });
   }

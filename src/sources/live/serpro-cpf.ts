@@ -10,6 +10,7 @@
 // 9 CANCELADA DE OFÍCIO → INVALID (3 also fails `registro_obito`). Any other
 // code is unknown → ERROR (never guess a registration status).
 import { z } from "zod";
+import { nameKey } from "../../domain/names";
 import type { AdapterAnswer, CheckStatus } from "../../domain/types";
 import type { SourceAdapter } from "../adapter";
 import type { LiveSourceConfig } from "./config";
@@ -55,16 +56,6 @@ const SerproCpfSchema = z.object({
   // Serpro sends the year of death when there is one; absent/empty otherwise.
   obito: z.union([z.string(), z.number()]).nullish(),
 });
-
-/** Upper case, no accents, punctuation as spaces, single-spaced. */
-export function normalizeName(name: string): string {
-  return name
-    .normalize("NFD")
-    .replace(/\p{M}/gu, "")
-    .toUpperCase()
-    .replace(/[^\p{L}\p{N}]+/gu, " ")
-    .trim();
-}
 
 /** ddmmyyyy → YYYY-MM-DD, or undefined when not a real calendar date. */
 export function serproDate(ddmmyyyy: string): string | undefined {
@@ -145,7 +136,7 @@ export function createSerproCpfAdapter(cfg: LiveSourceConfig, fetchFn: typeof fe
         return { status: "ERROR", reason: "Data de nascimento inválida na resposta da Consulta CPF.", retryable: false, raw: res.raw };
       }
       const obito = codigo === "3" || (body.obito !== null && body.obito !== undefined && String(body.obito).trim() !== "");
-      const nomeConfere = req.subject.name ? normalizeName(req.subject.name) === normalizeName(body.nome) : null;
+      const nomeConfere = req.subject.name ? nameKey(req.subject.name) === nameKey(body.nome) : null;
 
       const checks: Record<string, CheckStatus> = {
         situacao_cadastral: codigo === "0" ? "VALID" : "INVALID",
