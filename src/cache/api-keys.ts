@@ -11,7 +11,7 @@
 //   that creates the run (insertRunReserving), so a suspension stops new runs at
 //   once; reads by a suspended tenant's keys are allowed anyway.
 // - the rest (scopes, environment, limit, tenant and name) never changes for a key.
-import { createDb, type Db } from "../db/client";
+import { createDb, replicaThenPrimary, type Db } from "../db/client";
 import { findApiKeyByHash } from "../db/queries/tenants";
 import type { Scope } from "../lib/api-keys";
 import { locationCache } from "./location-cache";
@@ -50,7 +50,7 @@ export async function lookupApiKey(env: Env, reads: Db, hash: string, opts: { ca
     const hit = await cache.get<KeyRecord>(NS, hash);
     if (hit) return { key: hit, revoked: false, cached: true };
   }
-  const found = (await findApiKeyByHash(reads, hash)) ?? (await findApiKeyByHash(createDb(env.DB), hash));
+  const found = await replicaThenPrimary(reads, createDb(env.DB), (db) => findApiKeyByHash(db, hash));
   if (!found) return null;
   const key: KeyRecord = {
     keyId: found.key.id,

@@ -6,7 +6,7 @@
 // location (and isolate) whose admin request published it (forgetTemplate).
 // Every run records the version it was created with (template.version in its
 // body), so a run made with the previous version during that window says so.
-import { createDb, type Db } from "../db/client";
+import { createDb, replicaThenPrimary, type Db } from "../db/client";
 import { findNewestPublished, snapshotOf } from "../db/queries/templates";
 import type { TemplateSnapshot } from "../domain/types";
 import { locationCache } from "./location-cache";
@@ -31,7 +31,7 @@ export async function publishedTemplate(env: Env, reads: Db, id: string, tenantI
   const cache = locationCache(env);
   let entry = await cache.get<CachedTemplate>(NS, id);
   if (!entry) {
-    const row = (await findNewestPublished(reads, id)) ?? (await findNewestPublished(createDb(env.DB), id));
+    const row = await replicaThenPrimary(reads, createDb(env.DB), (db) => findNewestPublished(db, id));
     if (!row) return null;
     entry = { tenantId: row.tenantId, snapshot: snapshotOf(row) };
     await cache.put(NS, id, entry, TEMPLATE_TTL_S);

@@ -96,16 +96,6 @@ const b64urlBytes = (s: string): Uint8Array => {
 };
 const b64urlJson = (s: string): unknown => JSON.parse(new TextDecoder().decode(b64urlBytes(s)));
 
-/** The email claim without checking anything: only to notice that the Access identity changed under a session. */
-export function unverifiedEmail(token: string): string | null {
-  try {
-    const payload = b64urlJson(token.split(".")[1] ?? "") as { email?: unknown };
-    return typeof payload.email === "string" ? payload.email.toLowerCase() : null;
-  } catch {
-    return null;
-  }
-}
-
 /** Clock skew tolerated on `nbf` and `exp` (Access and Workers both run on synchronised clocks). */
 const LEEWAY_S = 30;
 

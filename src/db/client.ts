@@ -18,3 +18,14 @@ export function createDb(d1: D1Database | D1DatabaseSession) {
   if (!db) instances.set(d1, (db = drizzleOf(d1)));
   return db;
 }
+
+/**
+ * `query` on `reads` (a request's replica session) and, when the replica has
+ * nothing yet (a row written a moment ago), on the primary — once when `reads`
+ * is the primary itself (a request without a session).
+ */
+export async function replicaThenPrimary<T>(reads: Db, primary: Db, query: (db: Db) => Promise<T | undefined | null>): Promise<T | undefined> {
+  const found = await query(reads);
+  if (found != null || reads === primary) return found ?? undefined;
+  return (await query(primary)) ?? undefined;
+}

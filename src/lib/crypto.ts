@@ -1,7 +1,7 @@
 // Hashing and signing helpers over WebCrypto (no secrets ever leave these functions).
 const enc = new TextEncoder();
 
-const toHex = (buf: ArrayBuffer): string =>
+export const toHex = (buf: ArrayBuffer): string =>
   [...new Uint8Array(buf)].map((b) => b.toString(16).padStart(2, "0")).join("");
 
 export async function sha256Hex(data: string | Uint8Array): Promise<string> {

@@ -368,7 +368,7 @@ export class RunObject extends DurableObject<Env> {
     if (Date.now() >= waitUntil) {
       // Stop waiting: what a late partner finds no longer changes this run.
       for (const p of unfinished) {
-        const child = await getRunById(db, p.run_id);
+        const child = children.find((c) => c.id === p.run_id);
         this.recordPartnerOutcome(p, (child?.status as RunStatus | undefined) ?? "queued", null, null, null, PARTNER_DEADLINE_PASSED);
       }
       return null;

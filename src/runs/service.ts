@@ -2,7 +2,7 @@
 // Handlers call exactly one of these; KYC rules come from src/domain.
 import { redactForLog } from "../domain/redaction";
 import { Validator } from "@cfworker/json-schema";
-import { createDb, type Db } from "../db/client";
+import { createDb, replicaThenPrimary, type Db } from "../db/client";
 import { cachedTerminalRun, rememberTerminalRun } from "../cache/runs";
 import { publishedTemplate } from "../cache/templates";
 import { findIdempotencyKey, getRunForTenant, insertRunReserving, listRuns, runFinalDecision, type RunRow } from "../db/queries/runs";
@@ -364,9 +364,7 @@ async function findReplay(
  */
 async function redriveQueued(s: Services, run: RunRow, body: CreateRunBody): Promise<void> {
   try {
-    const template =
-      (await findTemplateVersion(s.db, run.templateId, run.templateVersion)) ??
-      (await findTemplateVersion(s.primary, run.templateId, run.templateVersion));
+    const template = await replicaThenPrimary(s.db, s.primary, (db) => findTemplateVersion(db, run.templateId, run.templateVersion));
     if (!template) throw new Error(`template ${run.templateId} v${run.templateVersion} not found`);
     const prepared = prepareWith(s, body, template);
     await startRun(s.env, run, prepared);
@@ -377,9 +375,7 @@ async function redriveQueued(s: Services, run: RunRow, body: CreateRunBody): Pro
 
 /** A run of this tenant and environment from the request's replica, or from the primary if the replica has not got it yet. */
 async function readRun(s: Services, id: string): Promise<RunRow | undefined> {
-  const row = await getRunForTenant(s.db, s.auth.tenantId, s.auth.livemode, id);
-  if (row || s.db === s.primary) return row;
-  return getRunForTenant(s.primary, s.auth.tenantId, s.auth.livemode, id);
+  return replicaThenPrimary(s.db, s.primary, (db) => getRunForTenant(db, s.auth.tenantId, s.auth.livemode, id));
 }
 
 /**

@@ -26,7 +26,7 @@
 // eviction, a restart or a D1 outage never strands a refresh.
 import { DurableObject } from "cloudflare:workers";
 import { redactForLog } from "../domain/redaction";
-import { sha256Hex } from "../lib/crypto";
+import { sha256Hex, toHex } from "../lib/crypto";
 import {
   fetchOrFail,
   limitsOf,
@@ -98,7 +98,6 @@ class TransientError extends Error {
   override name = "TransientError";
 }
 
-const hex = (buf: ArrayBuffer) => [...new Uint8Array(buf)].map((b) => b.toString(16).padStart(2, "0")).join("");
 
 export class ListIngest extends DurableObject<Env> {
   private readonly sql: SqlStorage;
@@ -281,7 +280,7 @@ export class ListIngest extends DurableObject<Env> {
     if (row?.current_sha256 === sha256) {
       // Same bytes → same version: nothing new to write.
       await endRefresh(this.env.DB, job.list, job.loadingSince, null, new Date().toISOString());
-      this.finish(job, limitsOf(this.env), 0);
+      this.finish(job, 0);
       return;
     }
     this.saveJob({ ...job, sha256, fetchedAt: new Date().toISOString(), phase: "stage" });
@@ -371,7 +370,7 @@ export class ListIngest extends DurableObject<Env> {
       } else {
         await r2(() => bucket.put(key, rest));
       }
-      return { key, bytes: total, sha256: hex(await digest.digest) };
+      return { key, bytes: total, sha256: toHex(await digest.digest) };
     } catch (err) {
       const u: R2MultipartUpload | null = upload;
       if (u) await u.abort().catch(() => undefined);
@@ -517,18 +516,18 @@ export class ListIngest extends DurableObject<Env> {
       now,
     );
     if (job.duplicates > 0) console.log(JSON.stringify({ level: "info", list: job.list, duplicates: job.duplicates }));
-    this.finish(job, limits, limits.cleanupGraceMs);
+    this.finish(job, limits.cleanupGraceMs);
   }
 
   /** Records the failure in D1 (previous version kept), then leaves the staged rows and files to the cleanup. */
   private async fail(job: IngestJob, message: string): Promise<void> {
     await endRefresh(this.env.DB, job.list, job.loadingSince, message, new Date().toISOString());
     console.log(JSON.stringify({ level: "warn", list: job.list, refresh_failed: redactForLog(message).slice(0, 300) }));
-    this.finish(job, limitsOf(this.env), 0);
+    this.finish(job, 0);
   }
 
   /** The refresh is over: forget it, and have the rows of other versions and the staged files deleted after `graceMs`. */
-  private finish(job: IngestJob, _limits: IngestLimits, graceMs: number): void {
+  private finish(job: IngestJob, graceMs: number): void {
     this.ctx.storage.transactionSync(() => {
       this.deleteMeta("job");
       this.deleteMeta("inflight");

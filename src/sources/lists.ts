@@ -146,7 +146,7 @@ export function createListAdapter(engine: Pick<Env, "ENGINE">, def: SourceDefini
         return { status: "ERROR", reason: `Fonte não se aplica a ${who}.`, retryable: false };
       }
       const name = subject.name?.trim() || undefined;
-      if (!name && (subject.type === "pf" ? MASKED_CPF_SOURCES.has(def.key) : def.key === "pep_coaf")) {
+      if (!name && subject.type === "pf" && MASKED_CPF_SOURCES.has(def.key)) {
         return { status: "ERROR", reason: NO_SUBJECT_NAME_REASON, retryable: false };
       }
       let out: SearchOutcome;

@@ -3,7 +3,7 @@
 // approve/return, the hash-chained timeline).
 import type { FC } from "hono/jsx";
 import type { Case, CaseMatchView } from "../../cases/service";
-import { REASON_CODE_LABELS, REASON_CODES, type MatchCandidate } from "../../domain/cases";
+import { isOverdue, NOTE_MAX_LENGTH, NOTE_MIN_LENGTH, REASON_CODE_LABELS, REASON_CODES, sameActor, type MatchCandidate } from "../../domain/cases";
 import type { SubjectProfilePF, SubjectProfilePJ } from "../../domain/types";
 import type { StoredResult } from "../../runs/types";
 import { hasRole, type ConsoleContext } from "../context";
@@ -23,7 +23,7 @@ export type CaseQueue = keyof typeof CASE_QUEUES;
 const CaseStatusBadge: FC<{ status: string }> = ({ status }) => <Badge kind={status} label={CASE_STATUS_LABELS[status] ?? status} />;
 
 const Overdue: FC<{ c: Case; now: Date }> = ({ c, now }) =>
-  c.status !== "resolved" && c.due_at < now.toISOString() ? (
+  isOverdue(c, now.toISOString()) ? (
     <>
       {" "}
       <Badge kind="bad" label="Atrasado" />
@@ -78,7 +78,7 @@ export const CasesPage: FC<{
                   {c.run_id}
                 </a>
               </td>
-              <td>{c.reason === "hold" ? "Retido" : "Revisão"}</td>
+              <td>{DECISION_LABELS[c.reason]}</td>
               <td>
                 <CaseStatusBadge status={c.status} />
                 {c.resolution && (
@@ -309,8 +309,8 @@ const ResolveForm: FC<{ c: Case; ctx: ConsoleContext; candidates: CandidateView[
       </div>
     </div>
     <p>
-      <label for="note">Justificativa (mínimo 10 caracteres)</label>
-      <textarea id="note" name="note" required minlength={10} maxlength={2000}></textarea>
+      <label for="note">Justificativa (mínimo {NOTE_MIN_LENGTH} caracteres)</label>
+      <textarea id="note" name="note" required minlength={NOTE_MIN_LENGTH} maxlength={NOTE_MAX_LENGTH}></textarea>
     </p>
     <button type="submit">Registrar resolução</button>
   </form>
@@ -318,7 +318,7 @@ const ResolveForm: FC<{ c: Case; ctx: ConsoleContext; candidates: CandidateView[
 
 const PendingBox: FC<{ c: Case; ctx: ConsoleContext }> = ({ c, ctx }) => {
   const p = c.proposal!;
-  const mine = p.by.toLowerCase() === ctx.user.email.toLowerCase();
+  const mine = sameActor(p.by, ctx.user.email);
   return (
     <div class="card">
       <h2>Proposta aguardando aprovação</h2>
@@ -340,7 +340,7 @@ const PendingBox: FC<{ c: Case; ctx: ConsoleContext }> = ({ c, ctx }) => {
           <form method="post" action={`/console/cases/${c.id}/return`}>
             <Csrf token={ctx.csrf} />
             <label for="return-note">Devolver para análise, com o motivo</label>
-            <textarea id="return-note" name="note" required minlength={10} maxlength={2000}></textarea>
+            <textarea id="return-note" name="note" required minlength={NOTE_MIN_LENGTH} maxlength={NOTE_MAX_LENGTH}></textarea>
             <p>
               <button type="submit" class="secondary">
                 Devolver para análise
@@ -409,7 +409,7 @@ export const CaseDetailPage: FC<{
           </>
         )}
         <span>aberto em {fmtDateTime(c.opened_at)}</span>
-        {open && c.assignee?.toLowerCase() !== ctx.user.email.toLowerCase() && (
+        {open && !sameActor(c.assignee, ctx.user.email) && (
           <form method="post" action={`/console/cases/${c.id}/assign`}>
             <Csrf token={ctx.csrf} />
             <button type="submit" class="secondary">

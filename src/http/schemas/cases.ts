@@ -45,7 +45,7 @@ const actor = email.meta({ description: "E-mail of the person acting (stored low
 
 export const AssignCaseSchema = z.strictObject({ assignee: email.meta({ description: "E-mail of the analyst who takes the case." }), actor });
 
-export const MatchResolutionSchema = z.strictObject({
+const MatchResolutionSchema = z.strictObject({
   source: z.string().min(1).max(64),
   list: z.string().max(200).nullable().optional(),
   entity_id: z.string().min(1).max(500),

@@ -80,4 +80,3 @@ export const ScreeningSearchSchema = z
     }
   });
 
-export type ScreeningSearchBody = z.infer<typeof ScreeningSearchSchema>;
