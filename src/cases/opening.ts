@@ -78,10 +78,14 @@ export async function caseOpeningFor(
  * `case.opened` webhook, enqueued idempotently (the run object calls this on
  * every finalize attempt until the run is mirrored).
  */
-export async function afterCaseOpening(env: Env, db: Db, runId: string): Promise<{ caseId: string | null; finalDecision: string | null }> {
-  const row = await getCaseByRunId(db, runId);
+export async function afterCaseOpening(
+  env: Env,
+  db: Db,
+  run: { runId: string; webhookUrl: string | null },
+): Promise<{ caseId: string | null; finalDecision: string | null }> {
+  const row = await getCaseByRunId(db, run.runId);
   if (!row) return { caseId: null, finalDecision: null };
-  await enqueueCaseEvent(env, row, await caseEventsOf(db, [row.id]), "case.opened");
+  await enqueueCaseEvent(env, row, await caseEventsOf(db, [row.id]), "case.opened", run.webhookUrl);
   const resolution = row.resolution ? (JSON.parse(row.resolution) as { outcome: string }) : null;
   return { caseId: row.id, finalDecision: resolution?.outcome ?? null };
 }

@@ -227,7 +227,9 @@ async function change(ctx: CaseContext, id: string, plan: Plan): Promise<Case> {
       planned = await plan(row, run);
     } catch (err) {
       // A retried call on a resolved case repairs a case.resolved webhook that did not go out.
-      if (err instanceof DomainError && err.code === "case_already_resolved") await notifyResolved(ctx, row);
+      if (err instanceof DomainError && err.code === "case_already_resolved") {
+        await enqueueCaseEvent(ctx.env, row, await caseEventsOf(ctx.db, [row.id]), "case.resolved", run.webhookUrl);
+      }
       throw err;
     }
     const { transition: t, matches = [] } = planned;
@@ -256,8 +258,9 @@ async function change(ctx: CaseContext, id: string, plan: Plan): Promise<Case> {
     }
     if (await writeCaseChange(ctx.db, write)) {
       const updated = await requireCase(ctx, id);
-      if (t.resolution) await notifyResolved(ctx, updated);
-      return caseView(updated, await caseEventsOf(ctx.db, [row.id]), matches.length ? matches : await runMatches(run));
+      const updatedEvents = await caseEventsOf(ctx.db, [row.id]);
+      if (t.resolution) await enqueueCaseEvent(ctx.env, updated, updatedEvents, "case.resolved", run.webhookUrl);
+      return caseView(updated, updatedEvents, matches.length ? matches : await runMatches(run));
     }
     if (attempt >= MAX_ATTEMPTS) throw new Error(`case ${id}: too many concurrent changes`);
   }
@@ -281,8 +284,4 @@ function memoryWrites(ctx: CaseContext, row: CaseRow, t: CaseTransition, matches
     } else forget.push(key);
   }
   return { rememberFalsePositives: remember, forget };
-}
-
-async function notifyResolved(ctx: CaseContext, row: CaseRow): Promise<void> {
-  await enqueueCaseEvent(ctx.env, row, await caseEventsOf(ctx.db, [row.id]), "case.resolved");
 }

@@ -488,7 +488,7 @@ export class RunObject extends DurableObject<Env> {
     const opening = await caseOpeningFor(db, { tenantId: init.tenantId, livemode: init.livemode, subjectHash: this.meta<string>("subject_hash") ?? null }, body);
     await finishRun(db, init.runId, init.tenantId, terminalFields(stored), opening ?? undefined);
     // case.opened, then the run's event carrying case_id as GET /runs/{id} shows it.
-    const caseFields = opening ? await afterCaseOpening(this.env, db, init.runId) : { caseId: null, finalDecision: null };
+    const caseFields = opening ? await afterCaseOpening(this.env, db, init) : { caseId: null, finalDecision: null };
     // After the D1 mirror (a receiver that GETs the run sees it terminal) and before
     // `mirrored` (a crash in between re-enqueues: the event id is derived from the run).
     await enqueueRunEvent(this.env, init, { ...body, case_id: caseFields.caseId, final_decision: caseFields.finalDecision as RunBody["final_decision"] });

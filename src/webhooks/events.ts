@@ -29,10 +29,16 @@ export interface RunEventSource {
 
 const hexBytes = (hex: string) => Uint8Array.from(hex.match(/../g)!.map((h) => parseInt(h, 16)));
 
-/** `evt_…` derived from (run, event type): a retried finalize finds the same event instead of making another. */
-export async function runEventId(runId: string, type: WebhookEventType, terminalAt: string): Promise<string> {
-  return derivedId("evt", Date.parse(terminalAt), hexBytes(await sha256Hex(`webhook-event|${runId}|${type}`)));
+/**
+ * `evt_…` derived from what the event is about (a run, a case) and its type: a
+ * retried step finds the same event instead of making another.
+ */
+export async function webhookEventId(aboutId: string, type: WebhookEventType, at: string): Promise<string> {
+  return derivedId("evt", Date.parse(at), hexBytes(await sha256Hex(`webhook-event|${aboutId}|${type}`)));
 }
+
+/** `evt_…` of a run's terminal event. */
+export const runEventId = (runId: string, type: WebhookEventType, terminalAt: string) => webhookEventId(runId, type, terminalAt);
 
 const deliveryStub = (env: Env, eventId: string, target: WebhookTarget) =>
   env.WEBHOOKS.get(env.WEBHOOKS.idFromName(`${eventId}|${target.key}`));
@@ -47,40 +53,72 @@ const jobOf = (event: WebhookEventRow, target: WebhookTarget): DeliveryJob => ({
 
 const targetsOf = (event: WebhookEventRow) => JSON.parse(event.targets) as WebhookTarget[];
 
+/** One event to send: what it is about, who may receive it, and its envelope. */
+export interface EventToSend {
+  /** The run or case the event is about: with `type` and `at`, it derives the event id. */
+  aboutId: string;
+  type: WebhookEventType;
+  at: string;
+  tenantId: string;
+  livemode: boolean;
+  runId: string;
+  /** The run's own `webhook_url`: its only target when set. */
+  webhookUrl: string | null;
+  envelope: (eventId: string) => unknown;
+  /** Store nothing when no one would receive it (case events are opt-in for endpoints). */
+  skipWithoutTargets?: boolean;
+}
+
 /**
- * Called by the run object when a run becomes terminal; idempotent. The event
- * row (payload and targets) is written once; a second call re-reads it and
- * re-enqueues the same jobs, which the delivery objects ignore.
+ * Creates the event once (payload and targets in one row with a derived id) and
+ * enqueues one delivery object per target. Idempotent: a second call re-reads
+ * the row and re-enqueues the same jobs, which the delivery objects ignore.
+ */
+export async function enqueueEvent(env: Env, e: EventToSend): Promise<void> {
+  const db = createDb(env.DB);
+  const id = await webhookEventId(e.aboutId, e.type, e.at);
+  let event = await getWebhookEvent(db, id);
+  if (!event) {
+    const endpoints = e.webhookUrl ? [] : await activeWebhookEndpoints(db, e.tenantId, e.livemode);
+    const targets = selectTargets(
+      e.type,
+      e.webhookUrl,
+      endpoints.map((x) => ({ id: x.id, url: x.url, events: JSON.parse(x.events) as string[] })),
+    );
+    if (targets.length === 0 && e.skipWithoutTargets) return;
+    event = await insertWebhookEventOnce(db, {
+      id,
+      tenantId: e.tenantId,
+      livemode: e.livemode,
+      runId: e.runId,
+      type: e.type,
+      payload: JSON.stringify(e.envelope(id)),
+      targets: JSON.stringify(targets),
+      createdAt: e.at,
+    });
+  }
+  const ev = event;
+  await Promise.all(targetsOf(ev).map((t) => deliveryStub(env, ev.id, t).enqueue(jobOf(ev, t))));
+}
+
+/**
+ * Called by the run object when a run becomes terminal; idempotent.
  * Partner (child) runs and cancelled runs emit nothing.
  */
 export async function enqueueRunEvent(env: Env, run: RunEventSource, body: RunBody): Promise<void> {
   if (run.parentRunId) return;
   const type = eventTypeFor(body.status);
   if (!type) return;
-  const db = createDb(env.DB);
-  const terminalAt = body.completed_at ?? body.created_at;
-  const id = await runEventId(body.id, type, terminalAt);
-  let event = await getWebhookEvent(db, id);
-  if (!event) {
-    const endpoints = run.webhookUrl ? [] : await activeWebhookEndpoints(db, run.tenantId, run.livemode);
-    const targets = selectTargets(
-      type,
-      run.webhookUrl,
-      endpoints.map((e) => ({ id: e.id, url: e.url, events: JSON.parse(e.events) as string[] })),
-    );
-    event = await insertWebhookEventOnce(db, {
-      id,
-      tenantId: run.tenantId,
-      livemode: run.livemode,
-      runId: body.id,
-      type,
-      payload: JSON.stringify(buildEnvelope(id, type, body)),
-      targets: JSON.stringify(targets),
-      createdAt: terminalAt,
-    });
-  }
-  const ev = event;
-  await Promise.all(targetsOf(ev).map((t) => deliveryStub(env, ev.id, t).enqueue(jobOf(ev, t))));
+  await enqueueEvent(env, {
+    aboutId: body.id,
+    type,
+    at: body.completed_at ?? body.created_at,
+    tenantId: run.tenantId,
+    livemode: run.livemode,
+    runId: body.id,
+    webhookUrl: run.webhookUrl,
+    envelope: (id) => buildEnvelope(id, type, body),
+  });
 }
 
 // ---- public API ------------------------------------------------------------
