@@ -23,13 +23,11 @@ import { CONSOLE_CSS, CONSOLE_FAVICON } from "./styles";
 import { Layout, Notice, renderPage } from "./ui";
 import { approveCase, assignCase, caseContext, getCase, listCases, resolveCase, returnCase, verifyChain, type Case, type CaseContext, type ListCasesQuery, type MatchResolution, type ReasonCode } from "../cases/service";
 import { extractMatches } from "../domain/cases";
-import { getListStates } from "../screening/store";
-import { LISTS } from "../screening/lists";
-import { LIST_IDS, type ListId } from "../screening/types";
+import { listViews } from "../screening/ingest";
 import { hasRole } from "./context";
 import { ROLE_LABELS } from "./format";
 import { CASE_QUEUES, CaseDetailPage, CasesPage, type CaseQueue } from "./pages/cases";
-import { ListsPage, ScreeningPage, type ListStatusView, type ScreeningForm } from "./pages/screening";
+import { ListsPage, ScreeningPage, type ScreeningForm } from "./pages/screening";
 import { ScreeningSearchSchema } from "../http/schemas/screening";
 import { publicMatch, searchListsInEngine } from "../screening/client";
 
@@ -282,28 +280,8 @@ consoleRoutes.post("/cases/:id/return", (c) =>
 
 // ---- screening and lists ------------------------------------------------------------
 
-async function listStatuses(env: Env): Promise<ListStatusView[]> {
-  const byId = new Map((await getListStates(env.DB)).map((r) => [r.id, r]));
-  return LIST_IDS.map((id) => {
-    const r = byId.get(id);
-    return {
-      id,
-      name: LISTS[id].name,
-      status: r?.status ?? "empty",
-      sourceUrl: r?.source_url ?? null,
-      sha256: r?.current_sha256 ?? null,
-      fetchedAt: r?.current_fetched_at ?? null,
-      entities: r?.current_entities ?? null,
-      names: r?.current_names ?? null,
-      loadingSince: r?.loading_since ?? null,
-      lastErrorAt: r?.last_error_at ?? null,
-      lastErrorMessage: r?.last_error_message ?? null,
-    };
-  });
-}
-
 consoleRoutes.get("/screening", async (c) =>
-  c.html(renderPage(<ScreeningPage ctx={ctxOf(c)} lists={await listStatuses(c.env)} form={{}} result={null} error={null} />)),
+  c.html(renderPage(<ScreeningPage ctx={ctxOf(c)} lists={await listViews(c.env)} form={{}} result={null} error={null} />)),
 );
 
 /**
@@ -320,8 +298,8 @@ consoleRoutes.post("/screening", async (c) => {
     const v = text(form[k]).trim();
     if (v) shown[k] = v;
   }
-  const lists = await listStatuses(c.env);
-  const ready = lists.filter((l) => l.sha256).map((l) => l.id as ListId);
+  const lists = await listViews(c.env);
+  const ready = lists.filter((l) => l.version).map((l) => l.id);
   const render = (result: Parameters<typeof ScreeningPage>[0]["result"], error: string | null, status: 200 | 400 | 503 = 200) =>
     c.html(renderPage(<ScreeningPage ctx={ctx} lists={lists} form={shown} result={result} error={error} />), status);
   if (ready.length === 0) return render(null, "Nenhuma lista carregada: a busca não pode ser feita.", 503);
@@ -351,7 +329,7 @@ consoleRoutes.get("/lists", async (c) => {
   if (!hasRole(ctx.user, "admin")) {
     return refusal(c, 403, "Ação não permitida", `O status das listas é para administradores; seu papel é ${ROLE_LABELS[ctx.user.role]}.`, ctx);
   }
-  return c.html(renderPage(<ListsPage ctx={ctx} lists={await listStatuses(c.env)} />));
+  return c.html(renderPage(<ListsPage ctx={ctx} lists={await listViews(c.env)} />));
 });
 
 // ---- errors -----------------------------------------------------------------------

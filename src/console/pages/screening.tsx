@@ -2,23 +2,11 @@
 // (contract §14). An empty result must always mean "screened, nothing found":
 // a list that is not loaded says so instead.
 import type { FC } from "hono/jsx";
+import type { SearchMatch } from "../../screening/client";
+import type { ListView } from "../../screening/ingest";
 import type { ConsoleContext } from "../context";
 import { fmtDateTime, LIST_STATUS_LABELS, shortHash } from "../format";
 import { Badge, Csrf, Layout, Notice } from "../ui";
-
-export interface ListStatusView {
-  id: string;
-  name: string;
-  status: "empty" | "loading" | "ready" | "error";
-  sourceUrl: string | null;
-  sha256: string | null;
-  fetchedAt: string | null;
-  entities: number | null;
-  names: number | null;
-  loadingSince: string | null;
-  lastErrorAt: string | null;
-  lastErrorMessage: string | null;
-}
 
 export interface ScreeningForm {
   name?: string;
@@ -28,28 +16,14 @@ export interface ScreeningForm {
   list?: string;
 }
 
-export interface ScreeningMatchView {
-  list: string;
-  entity_id: string;
-  entity_type: string;
-  name: string;
-  matched_name: string;
-  score: number;
-  strength: string;
-  programs: string[];
-  listed_on: string | null;
-  birth_dates: string[];
-  nationalities: string[];
-}
-
 export const ScreeningPage: FC<{
   ctx: ConsoleContext;
-  lists: ListStatusView[];
+  lists: ListView[];
   form: ScreeningForm;
-  result: { matches: ScreeningMatchView[]; lists: { id: string; sha256: string }[]; took_ms: number } | null;
+  result: { matches: SearchMatch[]; lists: { id: string; sha256: string }[]; took_ms: number } | null;
   error: string | null;
 }> = ({ ctx, lists, form, result, error }) => {
-  const ready = lists.filter((l) => l.sha256);
+  const ready = lists.filter((l) => l.version);
   return (
     <Layout title="Triagem" ctx={ctx} section="screening">
       <h1>Triagem em listas restritivas</h1>
@@ -162,7 +136,7 @@ export const ScreeningPage: FC<{
   );
 };
 
-export const ListsPage: FC<{ ctx: ConsoleContext; lists: ListStatusView[] }> = ({ ctx, lists }) => (
+export const ListsPage: FC<{ ctx: ConsoleContext; lists: ListView[] }> = ({ ctx, lists }) => (
   <Layout title="Listas" ctx={ctx} section="lists">
     <h1>Status das listas</h1>
     <p class="muted">Cópias próprias das listas oficiais, atualizadas por agendamento. Uma nova versão passa a valer inteira, de uma vez.</p>
@@ -186,24 +160,24 @@ export const ListsPage: FC<{ ctx: ConsoleContext; lists: ListStatusView[] }> = (
               </td>
               <td>
                 <Badge kind={l.status} label={LIST_STATUS_LABELS[l.status]} />
-                {l.loadingSince && <div class="muted">carregando desde {fmtDateTime(l.loadingSince)}</div>}
+                {l.loading_since && <div class="muted">carregando desde {fmtDateTime(l.loading_since)}</div>}
               </td>
               <td>
-                {l.sha256 ? (
+                {l.version ? (
                   <>
-                    <span class="mono">{shortHash(l.sha256)}</span>
-                    <div class="muted">baixada em {fmtDateTime(l.fetchedAt)}</div>
+                    <span class="mono">{shortHash(l.version.sha256)}</span>
+                    <div class="muted">baixada em {fmtDateTime(l.version.fetched_at)}</div>
                   </>
                 ) : (
                   <span class="muted">nenhuma (lista não carregada)</span>
                 )}
               </td>
-              <td>{l.entities !== null ? `${l.entities.toLocaleString("pt-BR")} / ${(l.names ?? 0).toLocaleString("pt-BR")}` : "—"}</td>
+              <td>{l.version ? `${l.version.entities.toLocaleString("pt-BR")} / ${l.version.names.toLocaleString("pt-BR")}` : "—"}</td>
               <td>
-                {l.lastErrorMessage ? (
+                {l.last_error ? (
                   <>
-                    <div>{l.lastErrorMessage}</div>
-                    <div class="muted">{fmtDateTime(l.lastErrorAt)}</div>
+                    <div>{l.last_error.message}</div>
+                    <div class="muted">{fmtDateTime(l.last_error.at)}</div>
                   </>
                 ) : (
                   <span class="muted">—</span>
