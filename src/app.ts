@@ -8,7 +8,7 @@ import { DomainError } from "./domain/errors";
 import { redactForLog } from "./domain/redaction";
 import { ApiError, errorBody, fromDomainError } from "./http/errors";
 import { apiVersion } from "./http/middleware/api-version";
-import { apiKeyAuth, keyAuth, type AuthContext } from "./http/middleware/auth";
+import { adminAuth, apiKeyAuth, keyAuth, type AuthContext } from "./http/middleware/auth";
 import { d1Session } from "./http/middleware/d1-session";
 import { rateLimit } from "./http/middleware/rate-limit";
 import { requestId } from "./http/middleware/request-id";
@@ -69,6 +69,8 @@ export function createApp(options: AppOptions = {}) {
   app.route("/api/v1/bureau", casesRoutes);
   app.route("/api/v1/screening", screeningRoutes);
   app.route("/", downloadRoutes);
+  // Every /admin/v1 request, known route or not, needs the admin token.
+  app.use("/admin/v1/*", adminAuth);
   app.route("/admin/v1", adminRoutes);
   app.route("/admin/v1", adminListRoutes);
   app.route("/admin/v1", adminUserRoutes);

@@ -169,10 +169,9 @@ export const jsonRequest = <S extends z.ZodType>(schema: S, example?: unknown) =
   content: { "application/json": { schema, ...(example === undefined ? {} : { example }) } },
 });
 
-/** A router of route definitions, mounted by app.ts; `use` middleware (path, handler) runs before them (e.g. the admin token). */
-export function router(defs: RouteDefinition[], use: [string, MiddlewareHandler<AppEnv>][] = []) {
+/** A router of route definitions, mounted by app.ts (which also orders the middleware before them). */
+export function router(defs: RouteDefinition[]) {
   const app = new OpenAPIHono<AppEnv>();
-  for (const [path, mw] of use) app.use(path, mw);
   for (const d of defs) app.openapi(d.route, d.handler, d.hook);
   return app;
 }

@@ -4,7 +4,6 @@ import { DomainError } from "../../domain/errors";
 import { isListId, listViewOf, listViews, requestRefresh } from "../../screening/ingest";
 import type { ListId } from "../../screening/types";
 import { LIST_IDS } from "../../screening/types";
-import { adminAuth } from "../middleware/auth";
 import { defineRoute, ok, route, router } from "../openapi/route";
 import { ScreeningList, ScreeningListCollection } from "../schemas/lists";
 import { adminCommon } from "./admin";
@@ -61,10 +60,4 @@ const refresh = defineRoute(
   async (c) => c.json(await requestRefresh(c.env, listIdParam(c.req.valid("param").id), new Date()), 202),
 );
 
-export const adminListRoutes = router(
-  [list, get, refresh],
-  [
-    ["/lists", adminAuth],
-    ["/lists/*", adminAuth],
-  ],
-);
+export const adminListRoutes = router([list, get, refresh]);

@@ -21,7 +21,6 @@ import {
   listTenantWebhookEndpoints,
   webhookOverrideSecret,
 } from "../../webhooks/endpoints";
-import { adminAuth } from "../middleware/auth";
 import { defineRoute, jsonRequest, ok, route, router, type RouteSpec } from "../openapi/route";
 import { CreateApiKeySchema, CreateTenantSchema, PatchTenantSchema, TemplateDefinitionSchema } from "../schemas/admin";
 import * as R from "../schemas/responses";
@@ -253,9 +252,7 @@ const overrideSecret = defineRoute(
     c.json(await webhookOverrideSecret(createDb(c.env.DB), c.env.SERVER_SECRET, c.req.valid("param").id, c.req.valid("query").environment), 200),
 );
 
-// Every /admin/v1 request, known route or not, needs the token (the router is mounted at /admin/v1).
-export const adminRoutes = router(
-  [
+export const adminRoutes = router([
   createTenantRoute,
   getTenant,
   patchTenantRoute,
@@ -270,6 +267,4 @@ export const adminRoutes = router(
   getEndpoint,
   deleteEndpoint,
   overrideSecret,
-  ],
-  [["*", adminAuth]],
-);
+]);

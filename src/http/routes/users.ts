@@ -2,7 +2,6 @@
 import { z } from "zod";
 import { createUser, deleteUser, listUsers } from "../../admin/users";
 import { createDb } from "../../db/client";
-import { adminAuth } from "../middleware/auth";
 import { defineRoute, jsonRequest, ok, route, router } from "../openapi/route";
 import { ConsoleUser, ConsoleUserDeleted, ConsoleUserList, CreateUserSchema } from "../schemas/users";
 import { adminCommon, TenantIdParams } from "./admin";
@@ -55,10 +54,4 @@ const remove = defineRoute(
   },
 );
 
-export const adminUserRoutes = router(
-  [create, list, remove],
-  [
-    ["/tenants/:id/users", adminAuth],
-    ["/tenants/:id/users/*", adminAuth],
-  ],
-);
+export const adminUserRoutes = router([create, list, remove]);
