@@ -1,8 +1,9 @@
 // Review cases in D1: reads filtered by tenant and environment, and state
 // changes as one batch (event append + conditional case update + side rows).
-import { and, asc, desc, eq, getTableColumns, inArray, lt, ne, or, sql, type SQL } from "drizzle-orm";
+import { and, asc, desc, eq, inArray, lt, ne, or, sql, type SQL } from "drizzle-orm";
 import type { BatchItem } from "drizzle-orm/batch";
 import type { Db } from "../client";
+import { isUniqueViolation, literalRow } from "./sql";
 import { caseEvents, cases, falsePositives, runs, screeningEntities, screeningLists } from "../schema";
 
 export type CaseRow = typeof cases.$inferSelect;
@@ -70,23 +71,14 @@ export function listCaseRows(db: Db, q: CaseListQuery) {
  */
 export function openCaseStatements(db: Db, c: NewCase, first: NewCaseEvent) {
   const runWantsCase = sql`exists (select 1 from ${runs} where ${runs.id} = ${c.runId} and (${runs.decision} = 'review' or ${runs.operativeDecision} = 'hold'))`;
-  // INSERT … SELECT with literals in drizzle's column order (as insertRunReserving does), so the WHERE can gate the row.
-  const values = (table: typeof cases | typeof caseEvents, row: Record<string, unknown>) =>
-    sql.join(
-      Object.entries(getTableColumns(table)).map(([k, col]) => {
-        const v = row[k] ?? col.default ?? null;
-        return v === null ? sql`null` : sql.param(v, col);
-      }),
-      sql`, `,
-    );
   return [
     db
       .insert(cases)
-      .select(sql`select ${values(cases, c)} where ${runWantsCase}`)
+      .select(sql`select ${literalRow(cases, c)} where ${runWantsCase}`)
       .onConflictDoNothing(),
     db
       .insert(caseEvents)
-      .select(sql`select ${values(caseEvents, first)} where exists (select 1 from ${cases} where ${cases.id} = ${c.id})`)
+      .select(sql`select ${literalRow(caseEvents, first)} where exists (select 1 from ${cases} where ${cases.id} = ${c.id})`)
       .onConflictDoNothing(),
     db
       .update(runs)
@@ -109,10 +101,7 @@ export interface CaseWrite {
   forget?: { tenantId: string; livemode: boolean; subjectHash: string; source: string; list: string; entityKey: string }[];
 }
 
-const isEventConflict = (err: unknown): boolean => {
-  const text = `${String(err)} ${String((err as { cause?: unknown } | null)?.cause ?? "")}`;
-  return /UNIQUE constraint failed: case_events\./i.test(text);
-};
+const isEventConflict = (err: unknown): boolean => isUniqueViolation(err, "case_events");
 
 /**
  * One state change, atomically: the event takes sequence number

@@ -1,7 +1,8 @@
-import { and, desc, eq, getTableColumns, gte, inArray, lt, lte, notInArray, or, sql } from "drizzle-orm";
+import { and, desc, eq, gte, inArray, lt, lte, notInArray, or, sql } from "drizzle-orm";
 import { TERMINAL_STATUSES, type RunStatus } from "../../domain/types";
 import type { Db } from "../client";
 import { openCaseStatements, type NewCase, type NewCaseEvent } from "./cases";
+import { isUniqueViolation, literalRow } from "./sql";
 import { idempotencyKeys, runs, tenants } from "../schema";
 
 export type RunRow = typeof runs.$inferSelect;
@@ -11,10 +12,7 @@ export type IdempotencyRow = typeof idempotencyKeys.$inferSelect;
 export type IdempotencyClaim = typeof idempotencyKeys.$inferInsert;
 export type CreateOutcome = "created" | "insufficient_credits" | "tenant_suspended" | "claim_taken";
 
-const isClaimConflict = (err: unknown): boolean => {
-  const text = `${String(err)} ${String((err as { cause?: unknown } | null)?.cause ?? "")}`;
-  return /UNIQUE constraint failed: idempotency_keys\./i.test(text);
-};
+const isClaimConflict = (err: unknown): boolean => isUniqueViolation(err, "idempotency_keys");
 
 /**
  * Creates a run in one D1 batch (one transaction: a failing statement rolls
@@ -35,16 +33,7 @@ const isClaimConflict = (err: unknown): boolean => {
  * Without a claim (partner runs) steps 1, 2 and 5 are left out.
  */
 export async function insertRunReserving(db: Db, run: NewRun, reserve: number, claim?: IdempotencyClaim): Promise<CreateOutcome> {
-  // INSERT … SELECT with the values as literals: drizzle lists every column of
-  // the table in its definition order, so every column gets a value (its
-  // default when the row leaves it out).
-  const values = sql.join(
-    Object.entries(getTableColumns(runs)).map(([k, col]) => {
-      const v = run[k as keyof NewRun] ?? col.default ?? null;
-      return v === null ? sql`null` : sql.param(v, col);
-    }),
-    sql`, `,
-  );
+  const values = literalRow(runs, run);
   const runExists = sql`exists (select 1 from ${runs} where ${runs.id} = ${run.id})`;
   const insert = db
     .insert(runs)
