@@ -8,6 +8,10 @@ export type DocumentValidation = { ok: true; value: string } | { ok: false; mess
 /** Strip `.`, `-`, `/` and white space; uppercase letters. */
 export const normalizeDocument = (raw: string): string => raw.replace(/[.\-/\s]/g, "").toUpperCase();
 
+/** Whom a normalised document names: 11 characters a person's CPF, 14 a company's CNPJ; anything else neither. */
+export const documentKind = (normalized: string): "pf" | "pj" | null =>
+  normalized.length === 11 ? "pf" : normalized.length === 14 ? "pj" : null;
+
 // Value of one CNPJ/CPF character: ASCII code − 48 ('0'..'9' → 0..9, 'A'..'Z' → 17..42).
 // IN RFB 2.229/2024: subtracting 55 (a common bug) rejects the official example.
 const charValue = (c: string): number => c.charCodeAt(0) - 48;

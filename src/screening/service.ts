@@ -24,6 +24,7 @@
 //
 // No clock but `now()` (took_ms); everything else is a function of the query and
 // the pinned versions, so a run that records the versions can be replayed.
+import { documentKind } from "../domain/documents";
 import { DomainError } from "../domain/errors";
 import {
   DEFAULT_THRESHOLD,
@@ -144,8 +145,8 @@ const namesStatement = (db: D1Reader, pins: readonly Pick<ListVersion, "list" | 
  * CNPJ, and for a CPF the masked CPFs showing its digits 4–9 — one statement.
  */
 const documentsStatement = (db: D1Reader, pins: readonly Pick<ListVersion, "list" | "sha256">[], document: string) => {
-  const exact = document.length === 11 ? "cpf" : "cnpj";
-  const masked = document.length === 11 ? cpfVisibleDigits(document) : null;
+  const exact = idKind(document);
+  const masked = exact === "cpf" ? cpfVisibleDigits(document) : null;
   return db
     .prepare(
       `SELECT e.list_id, e.sha256, e.data, e.record_hash
@@ -229,6 +230,9 @@ export interface SearchOutcome {
   took_ms: number;
 }
 
+/** The query document's kind as the lists record it (a validated CPF or CNPJ). */
+const idKind = (document: string): "cpf" | "cnpj" => (documentKind(document) === "pf" ? "cpf" : "cnpj");
+
 /** The CPF's visible digits in the government's masks (`***.456.789-**`): positions 4–9. */
 export const cpfVisibleDigits = (cpf: string): string => cpf.slice(3, 9);
 
@@ -261,7 +265,7 @@ interface DocumentEvidence {
 function brazilianDocument(entity: ListEntity, document: string | undefined): DocumentEvidence {
   const out: DocumentEvidence = { exact: false, masked: false, conflict: false };
   if (!document) return out;
-  const kind = document.length === 11 ? "cpf" : "cnpj";
+  const kind = idKind(document);
   let comparable = false;
   for (const d of entity.documents) {
     if (d.kind === kind) {
@@ -318,7 +322,7 @@ function scoreCandidates(
       type: q.type ?? null,
       birth_date: q.birth_date ?? null,
       nationality: q.nationality ?? null,
-      documents: q.document ? [{ kind: q.document.length === 11 ? "cpf" : "cnpj", value: q.document, country: "BR" }] : [],
+      documents: q.document ? [{ kind: idKind(q.document), value: q.document, country: "BR" }] : [],
     });
     for (const r of rankCandidates(query, names, { threshold, limit: Number.MAX_SAFE_INTEGER })) ranked.set(r.key, r);
   }

@@ -1,7 +1,7 @@
 // /api/v1/screening — validate, call the search, map the result (contract §14).
 // Sandbox and live keys alike search the same loaded lists: the lists are public
 // data, nothing of a tenant is read or written.
-import { maskDocument } from "../../domain/documents";
+import { documentKind, maskDocument } from "../../domain/documents";
 import { publicMatch, searchListsInEngine } from "../../screening/client";
 import { requestBookmark } from "../middleware/d1-session";
 import { defineRoute, jsonRequest, ok, route, router } from "../openapi/route";
@@ -38,7 +38,7 @@ const search = defineRoute(
           birth_date: q.birth_date ?? null,
           nationality: q.nationality ?? null,
           // Echoed the way the API shows documents everywhere: CPF masked, CNPJ in full.
-          document: q.document ? maskDocument(q.document.length === 11 ? "pf" : "pj", q.document) : null,
+          document: q.document ? maskDocument(documentKind(q.document) ?? "pj", q.document) : null,
           lists: out.lists.map((l) => l.id),
           threshold: out.threshold,
           limit: out.limit,

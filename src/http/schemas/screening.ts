@@ -2,7 +2,7 @@
 // document is generated from it; every problem answers 400
 // invalid_screening_query with `param` naming the field.
 import { z } from "zod";
-import { normalizeDocument, validateCnpj, validateCpf } from "../../domain/documents";
+import { documentKind, normalizeDocument, validateCnpj, validateCpf } from "../../domain/documents";
 import { DEFAULT_THRESHOLD, STRONG_THRESHOLD } from "../../screening/match/strength";
 import { LIST_IDS, MAX_SEARCH_LIMIT, MAX_SEARCH_NAME_CHARS, type ListId } from "../../screening/types";
 
@@ -46,7 +46,8 @@ export const ScreeningSearchSchema = z
       .max(64)
       .transform((raw, ctx) => {
         const n = normalizeDocument(raw);
-        const v = n.length === 11 ? validateCpf(n) : n.length === 14 ? validateCnpj(n) : null;
+        const kind = documentKind(n);
+        const v = kind === "pf" ? validateCpf(n) : kind === "pj" ? validateCnpj(n) : null;
         if (v?.ok) return v.value;
         ctx.addIssue({ code: "custom", message: v ? v.message : `informe um CPF (11 dígitos) ou CNPJ (14 caracteres) (recebido: ${n.length})` });
         return z.NEVER;
@@ -70,8 +71,7 @@ export const ScreeningSearchSchema = z
   .superRefine((q, ctx) => {
     // A CNPJ for a person (or a CPF for a company) can only be a mistake.
     if (q.document === undefined || q.type === undefined) return;
-    const kind = q.document.length === 11 ? "pf" : "pj";
-    if (kind !== q.type) {
+    if (documentKind(q.document) !== q.type) {
       ctx.addIssue({
         code: "custom",
         path: ["document"],
