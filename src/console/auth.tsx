@@ -6,6 +6,7 @@ import { getCookie } from "hono/cookie";
 import { createMiddleware } from "hono/factory";
 import { findUserWithTenant } from "../admin/users";
 import { createDb } from "../db/client";
+import { MAX_BODY_BYTES } from "../http/validate";
 import { accessConfig, verifyAccessJwt, type AccessFailure } from "./access";
 import type { ConsoleContext, ConsoleEnv } from "./context";
 import { csrfToken, csrfValid, isLoopback, newSession, openSession, sealSession, SESSION_COOKIE, SESSION_TTL_S, sessionCookie, type Session } from "./session";
@@ -141,7 +142,7 @@ export const csrfGuard = createMiddleware<ConsoleEnv>(async (c, next) => {
     return refusal(c, 403, "Requisição recusada", "O formulário veio de outro site.", ctx);
   }
   const length = Number(c.req.header("content-length") ?? "0");
-  if (length > 64 * 1024) return refusal(c, 413, "Formulário grande demais", "O formulário excede 64 KiB.", ctx);
+  if (length > MAX_BODY_BYTES) return refusal(c, 413, "Formulário grande demais", `O formulário excede ${MAX_BODY_BYTES / 1024} KiB.`, ctx);
   const form = await c.req.parseBody();
   if (!(await csrfValid(c.env.SERVER_SECRET, ctx.session, form._csrf))) {
     return refusal(c, 403, "Formulário expirado", "O formulário expirou ou não veio desta sessão. Volte, recarregue a página e tente de novo.", ctx);

@@ -5,6 +5,7 @@ import { z } from "zod";
 import { CASE_OUTCOMES, CASE_STATUSES, NOTE_MAX_LENGTH, NOTE_MIN_LENGTH, REASON_CODES } from "../../domain/cases";
 import type { ErrorCode } from "../errors";
 import { component } from "./responses";
+import { pageQueryFields } from "./runs";
 
 const timestamp = z.iso.datetime();
 const email = z.string().trim().max(254).pipe(z.email("e-mail inválido"));
@@ -16,14 +17,7 @@ const note = z
 // ---- requests ------------------------------------------------------------------
 
 export const ListCasesQuerySchema = z.strictObject({
-  limit: z
-    .string()
-    .regex(/^\d+$/, "inteiro entre 1 e 100")
-    .transform(Number)
-    .pipe(z.number().int().min(1).max(100))
-    .default(20)
-    .meta({ description: "Page size, 1 to 100 (default 20). Out of range → invalid_limit." }),
-  cursor: z.string().min(1).max(512).optional().meta({ description: "`next_cursor` of the previous page. Opaque and signed; altered → invalid_cursor." }),
+  ...pageQueryFields,
   status: z.enum(CASE_STATUSES).optional().meta({ description: "open, in_review, pending_approval or resolved." }),
   assignee: email.optional().meta({ description: "Only cases assigned to this e-mail." }),
   overdue: z

@@ -74,7 +74,8 @@ const timestamp = z
   .refine((v) => ISO_8601.test(v) && Number.isFinite(Date.parse(v)), "data inválida")
   .transform((v) => new Date(v).toISOString());
 
-export const ListRunsQuerySchema = z.strictObject({
+/** `limit` and `cursor` of every list endpoint (runs, cases): the same page rules everywhere. */
+export const pageQueryFields = {
   limit: z
     .string()
     .regex(/^\d+$/, "inteiro entre 1 e 100")
@@ -83,6 +84,10 @@ export const ListRunsQuerySchema = z.strictObject({
     .default(20)
     .meta(doc("Page size, an integer from 1 to 100 (default 20). Out of range → invalid_limit.")),
   cursor: z.string().min(1).max(512).optional().meta(doc("`next_cursor` of the previous page. Opaque and signed; altered → invalid_cursor.")),
+};
+
+export const ListRunsQuerySchema = z.strictObject({
+  ...pageQueryFields,
   status: z
     .enum(["pending", ...RUN_STATUSES])
     .transform((s) => (s === "pending" ? "queued" : s))
