@@ -72,6 +72,13 @@ export function planPartners(snapshot: TemplateSnapshot, results: readonly Sourc
   return plan;
 }
 
+/** Why a partner run never gave an outcome, when the parent records it itself (the outcome's `reason`). */
+export const PARTNER_GAP_REASONS = {
+  noCredits: "a análise do sócio não foi iniciada: créditos insuficientes",
+  templateUnavailable: "a análise do sócio não foi iniciada: template de sócios indisponível",
+  deadlinePassed: "a análise do sócio não terminou dentro do prazo de espera da empresa",
+} as const;
+
 /**
  * Why a partner run leaves its company without a beneficial owner's screening
  * (pt-BR), or null when the partner was screened. A partner that failed, was

@@ -19,7 +19,7 @@ import { findPublishedTemplate } from "../db/queries/templates";
 import { analyze } from "../domain/analysis";
 import { decide } from "../domain/decision";
 import { maskDocument } from "../domain/documents";
-import { planPartners, qsaOf, subjectWithIdentityName } from "../domain/partners";
+import { PARTNER_GAP_REASONS, planPartners, qsaOf, subjectWithIdentityName } from "../domain/partners";
 import { redactCpfs } from "../domain/redaction";
 import { nextStep, skippedSources } from "../domain/plan";
 import {
@@ -75,9 +75,6 @@ const PARTNER_POLL_MS = 15_000;
 /** Retry interval of a terminal run whose mirror, webhook or parent notice did not go out. */
 const FINALIZE_RETRY_MS = 15_000;
 
-const NOT_STARTED_FOR_LACK_OF_CREDITS = "a análise do sócio não foi iniciada: créditos insuficientes";
-const PARTNER_TEMPLATE_UNAVAILABLE = "a análise do sócio não foi iniciada: template de sócios indisponível";
-const PARTNER_DEADLINE_PASSED = "a análise do sócio não terminou dentro do prazo de espera da empresa";
 
 export class RunObject extends DurableObject<Env> {
   private readonly sql: SqlStorage;
@@ -196,8 +193,7 @@ export class RunObject extends DurableObject<Env> {
   ): Promise<void> {
     const row = this.partnerRows().find((p) => p.run_id === child.run_id);
     if (!row || row.outcome) return;
-    const outcome = { ...partnerOutcomeFromRow(row, child.status, child.decision, child.risk_band), operative_decision: child.operative_decision ?? null };
-    this.sql.exec("UPDATE partners SET outcome = ? WHERE run_id = ? AND outcome IS NULL", JSON.stringify(outcome), row.run_id);
+    this.recordPartnerOutcome(row, child.status, child.decision, child.risk_band, child.operative_decision);
     if (this.status() === "em_analise" && this.partnerRows().every((p) => p.outcome)) {
       await this.ctx.storage.setAlarm(Date.now());
     }
@@ -369,7 +365,7 @@ export class RunObject extends DurableObject<Env> {
       // Stop waiting: what a late partner finds no longer changes this run.
       for (const p of unfinished) {
         const child = children.find((c) => c.id === p.run_id);
-        this.recordPartnerOutcome(p, (child?.status as RunStatus | undefined) ?? "queued", null, null, null, PARTNER_DEADLINE_PASSED);
+        this.recordPartnerOutcome(p, (child?.status as RunStatus | undefined) ?? "queued", null, null, null, PARTNER_GAP_REASONS.deadlinePassed);
       }
       return null;
     }
@@ -409,7 +405,7 @@ export class RunObject extends DurableObject<Env> {
   private async startPartner(init: RunInit, p: PartnerRow, template: TemplateSnapshot | null): Promise<void> {
     const db = createDb(this.env.DB);
     if (!template || template.subject_type !== "pf") {
-      return this.recordPartnerOutcome(p, "failed", null, null, null, PARTNER_TEMPLATE_UNAVAILABLE);
+      return this.recordPartnerOutcome(p, "failed", null, null, null, PARTNER_GAP_REASONS.templateUnavailable);
     }
     let row: RunRow | undefined = await getRunById(db, p.run_id);
     if (!row) {
@@ -429,7 +425,7 @@ export class RunObject extends DurableObject<Env> {
       // The reservation and the row in one batch: never credits held without a run, nor a run unpaid.
       const created = await insertRunReserving(db, fresh, fresh.creditsReserved);
       // No credits for this partner: it is refused and said so, and the company goes on hold.
-      if (created !== "created") return this.recordPartnerOutcome(p, "failed", null, null, null, NOT_STARTED_FOR_LACK_OF_CREDITS);
+      if (created !== "created") return this.recordPartnerOutcome(p, "failed", null, null, null, PARTNER_GAP_REASONS.noCredits);
       row = fresh;
     }
     await this.partnerStub(p).start(runInitFor(row, template, this.partnerSubject(p)));
