@@ -3,6 +3,7 @@
 import type { Db } from "../db/client";
 import { currentRecordHashes, falsePositivesFor, knownLists } from "../db/queries/cases";
 import {
+  isListedEntityId,
   applyFalsePositiveMemory,
   evidenceInput,
   extractMatches,
@@ -59,12 +60,12 @@ export async function clearRememberedMatches(
  */
 export async function caseEvidence(db: Db, storedResultText: string, matches: readonly HashedMatch[]) {
   const resultSha256 = await sha256Hex(storedResultText);
-  const real = matches.filter((m) => m.list && !/^(nome|registro):/.test(m.entity_id));
+  const real = matches.filter((m) => m.list && isListedEntityId(m.entity_id));
   const served = await knownLists(db, real.map((m) => m.list));
   const current = await currentRecordHashes(db, real.filter((m) => served.has(m.list)).map((m) => ({ list: m.list, entityId: m.entity_id })));
   const entities = matches.map((m) => {
     const key = `${m.list}|${m.entity_id}`;
-    const fromList = served.has(m.list) && !/^(nome|registro):/.test(m.entity_id);
+    const fromList = served.has(m.list) && isListedEntityId(m.entity_id);
     return { source: m.source, list: m.list, entity_id: m.entity_id, record_hash: fromList ? (current.get(key) ?? "removed") : m.record_hash };
   });
   return { resultSha256, evidence: await sha256Hex(evidenceInput(resultSha256, entities)) };

@@ -8,6 +8,7 @@ import { getTenant } from "../db/queries/tenants";
 import { caseEventId, caseIdForRun, caseReasonFor, DEFAULT_CASE_SLA_HOURS, dueAtFor, SYSTEM_ACTOR } from "../domain/cases";
 import type { RunBody } from "../domain/types";
 import { chainEvent } from "./chain";
+import { parseResolution } from "./views";
 import { enqueueCaseEvent } from "./webhooks";
 
 export interface CaseOpening {
@@ -86,6 +87,5 @@ export async function afterCaseOpening(
   const row = await getCaseByRunId(db, run.runId);
   if (!row) return { caseId: null, finalDecision: null };
   await enqueueCaseEvent(env, row, await caseEventsOf(db, [row.id]), "case.opened", run.webhookUrl);
-  const resolution = row.resolution ? (JSON.parse(row.resolution) as { outcome: string }) : null;
-  return { caseId: row.id, finalDecision: resolution?.outcome ?? null };
+  return { caseId: row.id, finalDecision: parseResolution(row)?.outcome ?? null };
 }

@@ -374,6 +374,12 @@ const WHOLE_RECORD_SOURCES: ReadonlySet<SourceKey> = new Set<SourceKey>(["pep_co
 const isObj = (v: unknown): v is Record<string, unknown> => !!v && typeof v === "object" && !Array.isArray(v);
 const strOf = (v: unknown): string | null => (typeof v === "string" && v.trim() !== "" ? v.trim() : null);
 
+/**
+ * A match's `entity_id` is the list's own id when the source gave one; else one
+ * minted here (`nome:<name key>`, `registro:<n>`) that no list holds.
+ */
+export const isListedEntityId = (entityId: string): boolean => !/^(nome|registro):/.test(entityId);
+
 function candidate(source: SourceKey, data: Record<string, unknown>, m: Record<string, unknown>, index: number | null, n: number): MatchCandidate {
   const name = strOf(m.nome) ?? strOf(m.name) ?? strOf(m.matched_name) ?? strOf(m.Nome_PEP);
   const list = strOf(m.list_id) ?? strOf(m.lista) ?? strOf(m.list) ?? strOf(data.lista) ?? "";

@@ -2,7 +2,8 @@
 // tenant-scoped key, and hand out signed download URLs served by this Worker.
 import { createDb, type Db } from "../db/client";
 import { getCaseByRunId } from "../db/queries/cases";
-import { REASON_CODE_LABELS, type CaseResolution } from "../domain/cases";
+import { parseResolution } from "../cases/views";
+import { REASON_CODE_LABELS } from "../domain/cases";
 import { getRunById, type RunRow } from "../db/queries/runs";
 import { ANALYSIS_VERSION } from "../domain/analysis";
 import { DomainError } from "../domain/errors";
@@ -115,7 +116,7 @@ export async function renderAndStore(
 /** The sign-off block's resolution, from the run's case. */
 export async function reportCaseResolution(db: Db, runId: string): Promise<ReportCaseResolution | undefined> {
   const c = await getCaseByRunId(db, runId);
-  const r = c?.resolution ? (JSON.parse(c.resolution) as CaseResolution) : null;
+  const r = c ? parseResolution(c) : null;
   if (!c || !r) return undefined;
   return {
     case_id: c.id,

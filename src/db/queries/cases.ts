@@ -166,10 +166,11 @@ export const falsePositivesFor = (db: Db, tenantId: string, livemode: boolean, s
  * Current record hashes of listed entities in the serving version of their
  * list (screening engine, contract §14), by `list|entity_id`. Entities of lists
  * this database does not hold (sandbox matches) are absent; removed ones too.
+ * The caller passes listed entities only (domain/cases isListedEntityId).
  */
 export async function currentRecordHashes(db: Db, entities: { list: string; entityId: string }[]): Promise<Map<string, string>> {
   const out = new Map<string, string>();
-  const wanted = entities.filter((e) => e.list && e.entityId && !/^(nome|registro):/.test(e.entityId));
+  const wanted = entities.filter((e) => e.list && e.entityId);
   // D1 allows 100 bound parameters per statement: 2 per entity, in chunks.
   for (let i = 0; i < wanted.length; i += 40) {
     const chunk = wanted.slice(i, i + 40);
