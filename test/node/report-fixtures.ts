@@ -538,3 +538,24 @@ export function unicodeInput(mode: ReportInput["mode"] = "completo"): ReportInpu
   });
   return base;
 }
+
+/** A PJ run that failed before any decision: no analysis, errored sources, a partner without analysis or results. */
+export function failedPjInput(): ReportInput {
+  const input = pj20Input({ mode: "completo", partners: 2 });
+  const empty: BureauRunAnalysis = {
+    decision: null,
+    operative_decision: null,
+    risk_band: null,
+    score: 0,
+    dimensions: [],
+    findings: [],
+    subject_profile: { type: "pj", razao_social: null, nome_fantasia: null, situacao_cadastral: null, data_abertura: null, cnae_principal: null, qsa: [] },
+    incomplete_sources: [{ source: "receita_federal_cnpj", reason: "timeout" }],
+  };
+  input.analysis = empty;
+  input.run = { ...input.run, status: "failed", decision: null, operative_decision: null, risk_band: null, started_at: null, completed_at: null };
+  input.results = input.results.map((r) => ({ ...r, status: "ERROR", checks: {}, data: undefined, raw: undefined, reason: "timeout" }));
+  input.partners[0].analysis = null;
+  input.partners[1].results = [];
+  return input;
+}

@@ -4,11 +4,10 @@
 // every hash; a change that is meant to alter the PDFs updates the hashes here
 // and bumps REPORT_RENDERER_VERSION in the same commit.
 import { describe, expect, it, vi } from "vitest";
-import type { BureauRunAnalysis } from "../../src/domain/types";
 import { sha256Hex } from "../../src/lib/crypto";
 import { renderReport } from "../../src/reports/render";
 import type { ReportCaseResolution, ReportInput } from "../../src/reports/types";
-import { pfCleanInput, pfHoldInput, pj20Input, unicodeInput } from "./report-fixtures";
+import { failedPjInput, pfCleanInput, pfHoldInput, pj20Input, unicodeInput } from "./report-fixtures";
 
 // 14 renders, two of them 30+ pages; leave room for a loaded 2-core machine.
 vi.setConfig({ testTimeout: 120_000 });
@@ -23,27 +22,6 @@ const RESOLUTION: ReportCaseResolution = {
   approved_by: "bruno@cliente.com.br",
   resolved_at: "2026-11-27T14:05:09.000Z",
 };
-
-/** A PJ run that failed before any decision: no analysis, errored sources, a partner without analysis or results. */
-function failedPjInput(): ReportInput {
-  const input = pj20Input({ mode: "completo", partners: 2 });
-  const empty: BureauRunAnalysis = {
-    decision: null,
-    operative_decision: null,
-    risk_band: null,
-    score: 0,
-    dimensions: [],
-    findings: [],
-    subject_profile: { type: "pj", razao_social: null, nome_fantasia: null, situacao_cadastral: null, data_abertura: null, cnae_principal: null, qsa: [] },
-    incomplete_sources: [{ source: "receita_federal_cnpj", reason: "timeout" }],
-  };
-  input.analysis = empty;
-  input.run = { ...input.run, status: "failed", decision: null, operative_decision: null, risk_band: null, started_at: null, completed_at: null };
-  input.results = input.results.map((r) => ({ ...r, status: "ERROR", checks: {}, data: undefined, raw: undefined, reason: "timeout" }));
-  input.partners[0].analysis = null;
-  input.partners[1].results = [];
-  return input;
-}
 
 // Fixed timestamps: every fixture carries generatedAt = GENERATED_AT and fixed run/source times.
 const CASES: [name: string, make: () => ReportInput, sha256: string][] = [

@@ -5,7 +5,7 @@ import fc from "fast-check";
 import { PDFDocument } from "pdf-lib";
 import { PDFParse } from "pdf-parse";
 import { describe, expect, it, vi } from "vitest";
-import type { BureauRunAnalysis, Finding } from "../../src/domain/types";
+import type { Finding } from "../../src/domain/types";
 import { reportFonts } from "../../src/reports/font";
 import { sanitize } from "../../src/reports/layout";
 import { renderReport } from "../../src/reports/render";
@@ -16,6 +16,7 @@ import {
   HOLD_FINDING_TITLES,
   PARTNER_NAMES,
   UNICODE_SAMPLES,
+  failedPjInput,
   pfCleanInput,
   pfHoldInput,
   pj20Input,
@@ -292,22 +293,7 @@ describe("renderReport — Unicode and odd inputs never break generation", () =>
   });
 
   it("a failed run with no decision, no partners' analysis and missing fields still renders", async () => {
-    const input = pj20Input({ mode: "completo", partners: 2 });
-    const empty: BureauRunAnalysis = {
-      decision: null,
-      operative_decision: null,
-      risk_band: null,
-      score: 0,
-      dimensions: [],
-      findings: [],
-      subject_profile: { type: "pj", razao_social: null, nome_fantasia: null, situacao_cadastral: null, data_abertura: null, cnae_principal: null, qsa: [] },
-      incomplete_sources: [{ source: "receita_federal_cnpj", reason: "timeout" }],
-    };
-    input.analysis = empty;
-    input.run = { ...input.run, status: "failed", decision: null, operative_decision: null, risk_band: null, started_at: null, completed_at: null };
-    input.results = input.results.map((r) => ({ ...r, status: "ERROR", checks: {}, data: undefined, raw: undefined, reason: "timeout" }));
-    input.partners[0].analysis = null;
-    input.partners[1].results = [];
+    const input = failedPjInput();
     input.generatedAt = "not a date";
     const p = await render(input);
     expect(p.text).toContain("Sem decisão");

@@ -1,3 +1,4 @@
+import { CsvTokenizer } from "../parsers/stream";
 import type { MatchSchema } from "./normalize";
 import { scoreNames } from "./score";
 import { DEFAULT_THRESHOLD } from "./strength";
@@ -8,41 +9,12 @@ import { DEFAULT_THRESHOLD } from "./strength";
  * `npm run screening:pairs` and the node test do the file I/O.
  */
 
-/** RFC 4180 CSV: comma separated, "" escapes a quote inside a quoted field, CRLF or LF. */
+/** RFC 4180 CSV (comma separated, "" escapes a quote, CRLF or LF; a leading BOM dropped): the list parsers' tokenizer. */
 export function parseCsv(text: string): string[][] {
   const rows: string[][] = [];
-  let row: string[] = [];
-  let field = "";
-  let quoted = false;
-  let i = 0;
-  if (text.charCodeAt(0) === 0xfeff) i = 1;
-  for (; i < text.length; i++) {
-    const c = text[i];
-    if (quoted) {
-      if (c === '"') {
-        if (text[i + 1] === '"') {
-          field += '"';
-          i++;
-        } else quoted = false;
-      } else field += c;
-      continue;
-    }
-    if (c === '"' && field === "") quoted = true;
-    else if (c === ",") {
-      row.push(field);
-      field = "";
-    } else if (c === "\n" || c === "\r") {
-      if (c === "\r" && text[i + 1] === "\n") i++;
-      row.push(field);
-      rows.push(row);
-      row = [];
-      field = "";
-    } else field += c;
-  }
-  if (field !== "" || row.length) {
-    row.push(field);
-    rows.push(row);
-  }
+  const csv = new CsvTokenizer(",");
+  csv.push(text.charCodeAt(0) === 0xfeff ? text.slice(1) : text, rows);
+  csv.end(rows);
   return rows;
 }
 
