@@ -10,7 +10,8 @@ import { beforeEach, describe, expect, it } from "vitest";
 import worker from "../src/index";
 import { SWEEP_CRON } from "../src/runs/sweeper";
 import { LIST_CRONS, listViewOf, RefreshFailure, resolveFiles } from "../src/screening/ingest";
-import { currentVersions, entitiesByDocument, entitiesByRefs, getListState, namesOfEntities, searchNames } from "../src/screening/store";
+import { getListState } from "../src/screening/store";
+import { currentVersions, entitiesByDocument, entitiesByRefs, namesOfEntities, searchNames } from "./helpers/screening-store";
 import { LIST_IDS, type ListId } from "../src/screening/types";
 import { CGU_PAGE, driveToIdle, FIXTURES, fetched, ingestStub, officialUrls, parsedEntities, refreshNow, rowCounts, serveLists, step, useTestLimits } from "./helpers/lists";
 

@@ -3,12 +3,12 @@ import { normalizeName, tokenizeName } from "./normalize";
 /**
  * Candidate retrieval: trigrams of normalised names, ranked by BM25.
  *
- * In D1 the listed names live in an FTS5 table with the trigram tokenizer; each
- * string of candidateKeys(name) is stored as it is (one row per key, or the keys
- * joined by " | " in one row: the query terms never cross a space, so both work).
- * retrievalQuery(name) is the MATCH expression for a query name: the OR of its
- * word trigrams, each quoted. TrigramIndex does the same in memory (same keys,
- * same terms, the BM25 of FTS5) for node-side evaluation and the benchmark.
+ * In D1 the listed names live in an FTS5 table with the trigram tokenizer over
+ * each name's normalizeName (the ingest's `norm`), and the search's MATCH
+ * expression is built from queryTrigrams by src/screening/service.ts
+ * (selectiveMatch). candidateKeys(name), retrievalQuery(name) and TrigramIndex
+ * are the same retrieval in memory (the BM25 of FTS5) for node-side evaluation
+ * and the benchmark, which also compare richer keys with what D1 stores.
  */
 
 /** The most terms a retrieval query carries: enough to find a long name, few enough to stay cheap. */
