@@ -106,18 +106,25 @@ export async function listCases(ctx: CaseContext, q: ListCasesQuery): Promise<Ca
   };
 }
 
-/** The case with its events and its run's match candidates. Another tenant's case is `case_not_found`, as an unknown one. */
-export async function getCase(ctx: CaseContext, id: string): Promise<Case> {
-  const row = await requireCase(ctx, id);
+/** A case row with its events and its run's match candidates, and the run row it reviews. */
+async function withRun(ctx: CaseContext, row: CaseRow): Promise<{ case: Case; run: RunRow | undefined }> {
   const [events, run] = await Promise.all([caseEventsOf(ctx.db, [row.id]), getRunById(ctx.db, row.runId)]);
-  return caseView(row, events, await runMatches(run));
+  return { case: caseView(row, events, await runMatches(run)), run };
+}
+
+/** The case and the run it reviews (the console's case page shows both). Another tenant's case is `case_not_found`, as an unknown one. */
+export async function getCaseWithRun(ctx: CaseContext, id: string): Promise<{ case: Case; run: RunRow | undefined }> {
+  return withRun(ctx, await requireCase(ctx, id));
+}
+
+/** The case with its events and its run's match candidates. */
+export async function getCase(ctx: CaseContext, id: string): Promise<Case> {
+  return (await getCaseWithRun(ctx, id)).case;
 }
 
 export async function getCaseByRun(ctx: CaseContext, runId: string): Promise<Case | null> {
   const row = await getCaseByRunForTenant(ctx.db, ctx.tenantId, ctx.livemode, runId);
-  if (!row) return null;
-  const [events, run] = await Promise.all([caseEventsOf(ctx.db, [row.id]), getRunById(ctx.db, row.runId)]);
-  return caseView(row, events, await runMatches(run));
+  return row ? (await withRun(ctx, row)).case : null;
 }
 
 export async function assignCase(ctx: CaseContext, id: string, input: { assignee: string; actor: string }): Promise<Case> {

@@ -21,7 +21,7 @@ import { RUN_FILTERS, RunDetailPage, RunsPage, type RunFilters } from "./pages/r
 import { newSession } from "./session";
 import { CONSOLE_CSS, CONSOLE_FAVICON } from "./styles";
 import { Layout, Notice, renderPage } from "./ui";
-import { approveCase, assignCase, caseContext, getCase, listCases, resolveCase, returnCase, verifyChain, type Case, type CaseContext, type ListCasesQuery, type MatchResolution, type ReasonCode } from "../cases/service";
+import { approveCase, assignCase, caseContext, getCaseWithRun, listCases, resolveCase, returnCase, verifyChain, type Case, type CaseContext, type ListCasesQuery, type MatchResolution, type ReasonCode } from "../cases/service";
 import { extractMatches } from "../domain/cases";
 import { listViews } from "../screening/ingest";
 import { hasRole } from "./context";
@@ -200,9 +200,8 @@ consoleRoutes.get("/cases", async (c) => {
 
 async function casePage(c: Context<ConsoleEnv>, id: string, extra: { flash?: string | null; error?: string | null; status?: 200 | 400 | 403 | 409 } = {}) {
   const now = new Date();
-  const found = await getCase(casesOf(c, now), id);
-  const row = await getRun(consoleServices(c), found.run_id);
-  const stored = storedResult(row);
+  const { case: found, run } = await getCaseWithRun(casesOf(c, now), id);
+  const stored = run ? storedResult(run) : null;
   const records = stored ? extractMatches(stored.results) : [];
   const candidates = (found.matches ?? []).map((match) => ({
     match,
