@@ -1,5 +1,6 @@
 // Request parsing: the JSON body (size-capped, syntax-checked) and the pt-BR
 // words of zod's problems (openapi/route.ts turns them into the error envelope).
+import { exclusiveReason, limitReason, type LimitedThing } from "../domain/limit-words";
 import { bodyLimit } from "hono/body-limit";
 import { createMiddleware } from "hono/factory";
 import type { z } from "zod";
@@ -90,28 +91,22 @@ export const jsonBody = createMiddleware<AppEnv>(async (c, next) => {
  * The global zod error map (installed in app.ts, over the pt-BR locale):
  * a missing field says so instead of "esperava um texto, recebeu um valor
  * \"undefined\"", and size limits quote the schema's bound in the same words
- * as the template schema's problems (src/runs/service.ts), e.g. "texto longo
+ * as the template schema's problems (src/domain/limit-words.ts), e.g. "texto longo
  * demais (máximo 255)". A message written on the schema itself wins over this.
  */
 export function zodMessage(iss: z.core.$ZodRawIssue): string | undefined {
   if (iss.code === "invalid_type" && iss.input === undefined) return "campo obrigatório ausente";
   if (iss.code !== "too_big" && iss.code !== "too_small") return undefined;
-  const big = iss.code === "too_big";
-  const bound = String(big ? iss.maximum : iss.minimum);
-  const words: Record<string, [string, string]> = {
-    string: ["texto longo demais", "texto curto demais"],
-    array: ["itens demais", "itens de menos"],
-    set: ["itens demais", "itens de menos"],
-    number: ["valor grande demais", "valor pequeno demais"],
-    int: ["valor grande demais", "valor pequeno demais"],
-    bigint: ["valor grande demais", "valor pequeno demais"],
-  };
-  const w = words[iss.origin];
-  if (!w) return undefined; // dates, files: the locale's message
+  const side = iss.code === "too_big" ? "max" : "min";
+  const bound = String(side === "max" ? iss.maximum : iss.minimum);
+  const thing = ZOD_ORIGINS[iss.origin];
+  if (!thing) return undefined; // dates, files: the locale's message
   if (iss.exact) return iss.origin === "string" ? `deve ter exatamente ${bound} caracteres` : `deve ter exatamente ${bound} itens`;
-  if (iss.inclusive === false) return big ? `valor deve ser menor que ${bound}` : `valor deve ser maior que ${bound}`;
-  return big ? `${w[0]} (máximo ${bound})` : `${w[1]} (mínimo ${bound})`;
+  if (iss.inclusive === false) return exclusiveReason(side, bound);
+  return limitReason(thing, side, bound);
 }
+
+const ZOD_ORIGINS: Record<string, LimitedThing> = { string: "text", array: "items", set: "items", number: "value", int: "value", bigint: "value" };
 
 export const issuePath = (issue: z.core.$ZodIssue): string =>
   issue.path.map((p) => (typeof p === "number" ? `[${p}]` : String(p))).join(".").replace(/\.\[/g, "[");

@@ -1,5 +1,6 @@
 // Run use cases: create (with idempotency and credits), get, list, cancel.
 // Handlers call exactly one of these; KYC rules come from src/domain.
+import { exclusiveReason, limitReason } from "../domain/limit-words";
 import { redactForLog } from "../domain/redaction";
 import { Validator } from "@cfworker/json-schema";
 import { createDb, replicaThenPrimary, type Db } from "../db/client";
@@ -192,32 +193,31 @@ function schemaProblems(template: TemplateSnapshot, parametros: Record<string, u
  */
 const schemaReason = (keyword: string, raw: string): string => {
   const bound = raw.match(/-?\d+(?:\.\d+)?(?:e[+-]?\d+)?/gi)?.at(-1);
-  const limited = (text: string, label: "mínimo" | "máximo") => (bound === undefined ? text : `${text} (${label} ${bound})`);
   switch (keyword) {
     case "type": {
       const t = /type "([^"]+)"/.exec(raw);
       return `tipo inválido${t ? ` (esperado: ${t[1]})` : ""}`;
     }
     case "minLength":
-      return limited("texto curto demais", "mínimo");
+      return limitReason("text", "min", bound);
     case "maxLength":
-      return limited("texto longo demais", "máximo");
+      return limitReason("text", "max", bound);
     case "minItems":
-      return limited("itens de menos", "mínimo");
+      return limitReason("items", "min", bound);
     case "maxItems":
-      return limited("itens demais", "máximo");
+      return limitReason("items", "max", bound);
     case "minProperties":
-      return limited("campos de menos", "mínimo");
+      return limitReason("fields", "min", bound);
     case "maxProperties":
-      return limited("campos demais", "máximo");
+      return limitReason("fields", "max", bound);
     case "minimum":
-      return limited("valor pequeno demais", "mínimo");
+      return limitReason("value", "min", bound);
     case "maximum":
-      return limited("valor grande demais", "máximo");
+      return limitReason("value", "max", bound);
     case "exclusiveMinimum":
-      return bound === undefined ? "valor pequeno demais" : `valor deve ser maior que ${bound}`;
+      return exclusiveReason("min", bound);
     case "exclusiveMaximum":
-      return bound === undefined ? "valor grande demais" : `valor deve ser menor que ${bound}`;
+      return exclusiveReason("max", bound);
     case "multipleOf":
       return bound === undefined ? "valor não é múltiplo do permitido" : `valor deve ser múltiplo de ${bound}`;
     case "uniqueItems":
