@@ -4,6 +4,7 @@
 // `nextStep` what to do after each persisted result, so a restarted object resumes
 // from its stored results without calling a source twice.
 import { SOURCE_CATALOG } from "../sources/catalog";
+import { resultEffect } from "./decision";
 import type { SourceKey, SourceResult, TemplateSnapshot, TemplateSource } from "./types";
 
 export type PlanStep =
@@ -38,7 +39,7 @@ export const physicalMinimumMs = (snapshot: TemplateSnapshot, latencyFactor: num
 const blockingSource = (snapshot: TemplateSnapshot, finished: Finished): SourceKey | null => {
   const hit = criticalOf(snapshot).find((e) => {
     const r = finished.get(e.source);
-    return e.on_hit === "block" && r?.status === "INVALID" && r.possible_match !== true;
+    return r?.status === "INVALID" && resultEffect(e, r) === "block";
   });
   return hit ? hit.source : null;
 };
