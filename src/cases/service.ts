@@ -33,6 +33,7 @@ import {
 import { DomainError } from "../domain/errors";
 import { decodeCursor, encodeCursor } from "../lib/cursor";
 import type { StoredResult } from "../runs/types";
+import { storedResult } from "../runs/views";
 import { chainEvent } from "./chain";
 import { caseEvidence, hashedMatches } from "./matches";
 import { caseState, caseView, type Case } from "./views";
@@ -190,9 +191,11 @@ function groupEvents(events: CaseEventRow[]): Map<string, CaseEventRow[]> {
   return out;
 }
 
+/** A case's run is terminal: its stored result is there. */
 function storedOf(run: RunRow): StoredResult {
-  if (!run.result) throw new Error(`case run ${run.id} has no stored result`);
-  return JSON.parse(run.result) as StoredResult;
+  const stored = storedResult(run);
+  if (!stored) throw new Error(`case run ${run.id} has no stored result`);
+  return stored;
 }
 
 async function runMatches(run: RunRow | undefined): Promise<HashedMatch[]> {

@@ -497,9 +497,7 @@ const sourceFindings = ({ src, result }: CalledSource, order: number): Ranked[] 
 const partnerFinding = (p: PartnerOutcome, order: number, usedIds: Set<string>): Ranked | null => {
   if (p.decision !== "rejected" && p.decision !== "review") return null;
   const rejected = p.decision === "rejected";
-  let id = `fnd_partner_${p.run_id}`;
-  for (let n = 2; usedIds.has(id); n++) id = `fnd_partner_${p.run_id}_${n}`;
-  usedIds.add(id);
+  const id = uniqueId(`fnd_partner_${p.run_id}`, usedIds);
   const who = [p.documento_mascarado, p.qualificacao].filter((x) => typeof x === "string" && x !== "").join(", ");
   return {
     finding: {
