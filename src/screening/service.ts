@@ -28,6 +28,7 @@ import { DomainError } from "../domain/errors";
 import {
   DEFAULT_BUDGET,
   DEFAULT_THRESHOLD,
+  cutToEntities,
   PreparedQuery,
   matchExpression,
   planVocabulary,
@@ -39,6 +40,8 @@ import {
   type MatchStrength,
   type QueryDocument,
   type RankedMatch,
+  type RankedName,
+  type EntityBudget,
   type SearchReason,
 } from "./match";
 import type { ListStateRow, ListVersion, StoredEntity } from "./store";
@@ -55,29 +58,30 @@ type EntityRow = { list_id: ListId; sha256: string; data: string; record_hash: s
 const pinsJson = (pins: readonly Pick<ListVersion, "list" | "sha256">[]) => JSON.stringify(pins.map((v) => `${v.list}:${v.sha256}`));
 
 /**
- * The entities a MATCH expression retrieves in the pinned versions: each
- * entity's best name (bm25) ranks it; the best `perList` of each list and the
- * best `total` overall are kept (TrigramIndex applies the same cut in memory);
- * the entities' records are read for those only.
+ * The best `limit` names a MATCH expression retrieves in the pinned versions
+ * (kind 'n': entity, name, weak, rank), and the records of their entities (kind
+ * 'e'), in one statement: FTS5's `ORDER BY rank LIMIT` keeps the ranking cheap;
+ * the entity cut (match/retrieval.ts cutToEntities) runs on the rows.
  */
-const entitiesStatement = (db: D1Reader, pins: readonly Pick<ListVersion, "list" | "sha256">[], match: string, perList: number, total: number) =>
+const namesStatement = (db: D1Reader, pins: readonly Pick<ListVersion, "list" | "sha256">[], match: string, limit: number) =>
   db
     .prepare(
-      `WITH hits AS (
-         SELECT n.list_id, n.sha256, n.entity_id, f.rank
+      `WITH top AS MATERIALIZED (
+         SELECT n.id, n.list_id, n.sha256, n.entity_id, n.name, n.weak, f.rank
            FROM screening_names_fts f JOIN screening_names n ON n.id = f.rowid
-          WHERE screening_names_fts MATCH ?1 AND n.list_id || ':' || n.sha256 IN (SELECT value FROM json_each(?2))),
-       best AS (
-         SELECT list_id, sha256, entity_id, MIN(rank) AS rank FROM hits GROUP BY list_id, sha256, entity_id),
-       ranked AS (
-         SELECT *, ROW_NUMBER() OVER (PARTITION BY list_id ORDER BY rank, entity_id) AS nth FROM best),
-       top AS (
-         SELECT list_id, sha256, entity_id, rank FROM ranked WHERE nth <= ?3 ORDER BY rank, list_id, entity_id LIMIT ?4)
-       SELECT top.list_id, top.sha256, e.data, e.record_hash
-         FROM top JOIN screening_entities e ON e.list_id = top.list_id AND e.sha256 = top.sha256 AND e.entity_id = top.entity_id
-        ORDER BY top.rank`,
+          WHERE screening_names_fts MATCH ?1 AND n.list_id || ':' || n.sha256 IN (SELECT value FROM json_each(?2))
+          ORDER BY f.rank LIMIT ?3)
+       SELECT 'n' AS kind, list_id, sha256, entity_id, name AS text, weak AS extra, rank, id FROM top
+       UNION ALL
+       SELECT 'e', e.list_id, e.sha256, e.entity_id, e.data, e.record_hash, NULL, NULL
+         FROM (SELECT DISTINCT list_id, sha256, entity_id FROM top) t
+         JOIN screening_entities e ON e.list_id = t.list_id AND e.sha256 = t.sha256 AND e.entity_id = t.entity_id`,
     )
-    .bind(match, pinsJson(pins), perList, total);
+    .bind(match, pinsJson(pins), limit);
+
+type NameOrEntityRow = { kind: "n" | "e"; list_id: ListId; sha256: string; entity_id: string; text: string; extra: number | string; rank: number | null; id: number | null };
+
+const rowKey = (r: { list_id: ListId; sha256: string; entity_id: string }) => refKey({ list: r.list_id, sha256: r.sha256, entity_id: r.entity_id });
 
 /**
  * Entities of the pinned versions listing the query's documents, in one
@@ -257,8 +261,8 @@ export interface SearchOptions {
   now?: () => number;
   /** "Today" (YYYY-MM-DD); default: the date of `now()`. */
   today?: string;
-  /** Entities taken from the name index, per list and in all (tests and the benchmark vary it). */
-  budget?: { perList: number; total: number };
+  /** The candidate cut (names from the index, entities per list and in all): tests and the benchmark vary it. */
+  budget?: EntityBudget;
 }
 
 /** A ranked match as the API and the runs show it. */
@@ -319,16 +323,28 @@ export async function searchLists(db: D1Reader, q: SearchQuery, opts: SearchOpti
   // Names and documents in one D1 round trip.
   const budget = opts.budget ?? DEFAULT_BUDGET;
   const statements: D1PreparedStatement[] = [];
-  if (plan) statements.push(entitiesStatement(db, pins, matchExpression(plan), budget.perList, budget.total));
+  if (plan) statements.push(namesStatement(db, pins, matchExpression(plan), budget.names));
   if (documents.length > 0) statements.push(documentsStatement(db, pins, documents));
   const answers = statements.length > 0 ? await db.batch<Record<string, unknown>>(statements) : [];
+  const nameRows = (plan ? answers[0].results : []) as NameOrEntityRow[];
+  const documentRows = (documents.length > 0 ? answers[answers.length - 1].results : []) as EntityRow[];
 
-  // Entities by name first (best bm25 first), then by document; one parse each.
-  const candidates = new Map<string, StoredEntity>();
-  for (const r of answers.flatMap((a) => a.results as EntityRow[])) {
-    const entity = JSON.parse(r.data) as ListEntity;
-    const key = refKey({ list: r.list_id, sha256: r.sha256, entity_id: entity.entity_id });
-    if (!candidates.has(key)) candidates.set(key, { list: r.list_id, sha256: r.sha256, entity, record_hash: r.record_hash });
+  // By name: the entity cut over the ranked names (bm25 is negated in FTS5: lower is better), each entity with its best names.
+  const records = new Map<string, EntityRow>();
+  for (const r of nameRows) if (r.kind === "e") records.set(rowKey(r), { list_id: r.list_id, sha256: r.sha256, data: r.text, record_hash: String(r.extra) });
+  const ranked: RankedName<{ name: string; weak: boolean }>[] = nameRows
+    .filter((r) => r.kind === "n")
+    .map((r) => ({ entity: rowKey(r), list: r.list_id, score: -(r.rank ?? 0), order: r.id ?? 0, name: { name: r.text, weak: r.extra === 1 } }));
+  const candidates = new Map<string, StoredEntity & { names?: { name: string; weak: boolean }[] }>();
+  const stored = (r: EntityRow): StoredEntity => ({ list: r.list_id, sha256: r.sha256, entity: JSON.parse(r.data) as ListEntity, record_hash: r.record_hash });
+  for (const { entity, names } of cutToEntities(ranked, budget)) {
+    const r = records.get(entity);
+    if (r) candidates.set(entity, { ...stored(r), names });
+  }
+  // By document: every name of the entities listing the query's documents (the name that matters may not be one the index ranked).
+  for (const r of documentRows) {
+    const s = stored(r);
+    candidates.set(refKey({ list: r.list_id, sha256: r.sha256, entity_id: s.entity.entity_id }), s);
   }
 
   const query = new PreparedQuery({
@@ -342,7 +358,7 @@ export async function searchLists(db: D1Reader, q: SearchQuery, opts: SearchOpti
   });
   const ranking = rankCandidates(
     query,
-    [...candidates].map(([key, stored]) => ({ key, entity: stored.entity })),
+    [...candidates].map(([key, c]) => ({ key, entity: c.entity, names: c.names })),
     { threshold, limit: Number.MAX_SAFE_INTEGER },
   );
   const active: ScoredEntity[] = [];

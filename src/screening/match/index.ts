@@ -68,7 +68,11 @@ export {
   TrigramIndex,
   MAX_QUERY_TERMS,
   DEFAULT_BUDGET,
+  NAMES_PER_ENTITY,
+  cutToEntities,
+  type RankedName,
   type RetrievalPlan,
+  type RetrievedEntity,
   type EntityBudget,
 } from "./retrieval";
 export { tokenSimilarity, phoneticKey, editDistance, editSimilarity } from "./similarity";

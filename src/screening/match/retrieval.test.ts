@@ -78,9 +78,11 @@ describe("TrigramIndex", () => {
     for (let i = 0; i < 30; i++) idx.add(`Ali Hassan Kamal ${String.fromCharCode(97 + (i % 26))}${i}`, "sdn:1", "ofac_sdn", "sdn:1");
     for (const [k, n] of [["sdn:2", "Ali Hassan Kamali"], ["sdn:3", "Ali Hasan Kamal"], ["sdn:4", "Ali Kamal Hassan"]]) idx.add(n, k, "ofac_sdn", k);
     idx.add("Ali Hassan Kamal", "un:1", "un_sc", "un:1");
-    const all = idx.search("Ali Hassan Kamal", { perList: 10, total: 10 });
-    expect(all.sort()).toEqual(["sdn:1", "sdn:2", "sdn:3", "sdn:4", "un:1"]);
-    const cut = idx.search("Ali Hassan Kamal", { perList: 2, total: 3 });
+    const all = idx.search("Ali Hassan Kamal", { names: 120, perList: 10, total: 10 });
+    expect(all.map((r) => r.ref).sort()).toEqual(["sdn:1", "sdn:2", "sdn:3", "sdn:4", "un:1"]);
+    // Each with at most its three best-ranked names: the designee's 30 spellings are not all scored.
+    expect(all.find((r) => r.ref === "sdn:1")!.names).toHaveLength(3);
+    const cut = idx.search("Ali Hassan Kamal", { names: 120, perList: 2, total: 3 }).map((r) => r.ref);
     expect(cut).toContain("un:1");
     expect(cut.filter((r) => r.startsWith("sdn:"))).toHaveLength(2);
   });

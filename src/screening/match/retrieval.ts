@@ -48,9 +48,18 @@ export const MAX_PAIRED_WORDS = 6;
 /** At most this many alternatives (terms and pairs) in one plan, whatever the query. */
 export const MAX_PLAN_TERMS = 32;
 
-/** Entities taken per list, and in all, from the index per search (the scorer then weighs all their names). */
-export const CANDIDATE_ENTITIES_PER_LIST = 20;
-export const CANDIDATE_ENTITIES = 60;
+/**
+ * The cut of a search's candidates: the best `names` names the index ranks
+ * (bm25), collapsed to their entities (each ranked by its best name), at most
+ * `perList` entities of each list and `total` in all, each with its
+ * NAMES_PER_ENTITY best-ranked names. Collapsing before the entity cut keeps one
+ * designee's dozens of aliases from taking dozens of places; the name pre-cut
+ * keeps the D1 statement an FTS5 `ORDER BY rank LIMIT`, which costs about what
+ * the old 50-name statement did. Recall measured in bench/screening-match.ts.
+ */
+export const CANDIDATE_NAMES = 120;
+export const CANDIDATE_ENTITIES_PER_LIST = 15;
+export const CANDIDATE_ENTITIES = 40;
 
 /** The keys indexed for a name (raw or normalised): see index-keys.ts. */
 export const candidateKeys = (name: string): string[] => indexKeysOfNormalized(normalizeName(name));
@@ -203,25 +212,76 @@ function lowerBound(xs: readonly number[], v: number): number {
 }
 
 export interface EntityBudget {
+  names: number;
   perList: number;
   total: number;
 }
 
-export const DEFAULT_BUDGET: EntityBudget = { perList: CANDIDATE_ENTITIES_PER_LIST, total: CANDIDATE_ENTITIES };
+export const DEFAULT_BUDGET: EntityBudget = { names: CANDIDATE_NAMES, perList: CANDIDATE_ENTITIES_PER_LIST, total: CANDIDATE_ENTITIES };
+
+/** One retrieved name: its entity, its list, its bm25 (higher is better) and a tie-breaker (the row id: insertion order). */
+export interface RankedName<N> {
+  entity: string;
+  list: string;
+  score: number;
+  order: number;
+  name: N;
+}
+
+/**
+ * The entity cut of a search (see CANDIDATE_NAMES): the best `budget.names`
+ * names, grouped by entity in order of their best name, at most `perList` per
+ * list and `total` in all, each with its NAMES_PER_ENTITY best names. The D1
+ * search and TrigramIndex both end with it. Pure.
+ */
+export function cutToEntities<N>(names: readonly RankedName<N>[], budget: EntityBudget): { entity: string; names: N[] }[] {
+  const ranked = [...names].sort((x, y) => y.score - x.score || x.order - y.order).slice(0, budget.names);
+  const byEntity = new Map<string, { list: string; names: N[] }>();
+  for (const n of ranked) {
+    const e = byEntity.get(n.entity);
+    if (!e) byEntity.set(n.entity, { list: n.list, names: [n.name] });
+    else if (e.names.length < NAMES_PER_ENTITY) e.names.push(n.name);
+  }
+  const perList = new Map<string, number>();
+  const out: { entity: string; names: N[] }[] = [];
+  for (const [entity, e] of byEntity) {
+    const taken = perList.get(e.list) ?? 0;
+    if (taken >= budget.perList) continue;
+    perList.set(e.list, taken + 1);
+    out.push({ entity, names: e.names });
+    if (out.length >= budget.total) break;
+  }
+  return out;
+}
+
+/**
+ * How many of a candidate entity's names are scored: the ones the index ranked
+ * best for the query (an entity listed under 40 aliases is retrieved by the few
+ * that share its trigrams; scoring the other 37 costs time and finds nothing the
+ * retrieval would not). Entities found by a document score all their names.
+ */
+export const NAMES_PER_ENTITY = 3;
+
+/** A retrieved entity: its ref, and the indexes (in `add` order within the entity) of its best-ranked names. */
+export interface RetrievedEntity<T> {
+  ref: T;
+  names: number[];
+}
 
 /**
  * In-memory trigram index with FTS5's BM25 (k1 = 1.2, b = 0.75) over the same
  * texts and plans as D1. One document per listed name (its index text); a search
- * ranks each entity by its best name, keeps the best `perList` of each list and
- * the best `total` overall — the same cut as the D1 search's SQL — so an entity
- * listed under dozens of aliases takes one place, not dozens.
+ * ends with the D1 search's own entity cut (cutToEntities), so an entity listed
+ * under dozens of aliases takes one place, not dozens.
  */
 export class TrigramIndex<T> {
   /** `textOf`: what is stored per name (default: indexText). */
   constructor(private readonly textOf: (name: string) => string = indexText) {}
-  private readonly entities: { ref: T; list: string }[] = [];
+  private readonly entities: { ref: T; list: string; names: number }[] = [];
   private readonly entityIds = new Map<string, number>();
   private readonly docEntity: number[] = [];
+  /** The document's name index within its entity. */
+  private readonly docName: number[] = [];
   private readonly docLen: number[] = [];
   private readonly postings = new Map<string, { docs: number[]; tf: number[] }>();
   private totalLen = 0;
@@ -236,18 +296,20 @@ export class TrigramIndex<T> {
     return this.postings.get(trigram)?.docs.length ?? 0;
   }
 
-  /** Indexes one name of the entity `key` (added once per name; the entity's ref is kept from its first name). */
+  /** Indexes the next name of the entity `key` (the entity's ref is kept from its first name; names are numbered 0, 1 … in this order). */
   add(name: string, key: string, list: string, ref: T): void {
     let e = this.entityIds.get(key);
     if (e === undefined) {
       e = this.entities.length;
-      this.entities.push({ ref, list });
+      this.entities.push({ ref, list, names: 0 });
       this.entityIds.set(key, e);
     }
+    const nameIdx = this.entities[e].names++;
     const grams = trigramsOf(this.textOf(name));
     if (grams.length === 0) return;
     const doc = this.docLen.length;
     this.docEntity.push(e);
+    this.docName.push(nameIdx);
     this.docLen.push(grams.length);
     this.totalLen += grams.length;
     const counts = new Map<string, number>();
@@ -261,12 +323,12 @@ export class TrigramIndex<T> {
   }
 
   /** The entities a name retrieves, best first: its plan (retrievalPlan over this index's vocabulary), BM25, the budget. */
-  search(name: string, budget: EntityBudget = DEFAULT_BUDGET): T[] {
+  search(name: string, budget: EntityBudget = DEFAULT_BUDGET): RetrievedEntity<T>[] {
     const plan = retrievalPlan(name, (t) => this.count(t));
     return plan ? this.searchPlan(plan, budget) : [];
   }
 
-  searchPlan(plan: RetrievalPlan, budget: EntityBudget = DEFAULT_BUDGET): T[] {
+  searchPlan(plan: RetrievalPlan, budget: EntityBudget = DEFAULT_BUDGET): RetrievedEntity<T>[] {
     const N = this.docLen.length;
     if (N === 0) return [];
     // The documents the plan selects: any single term, or both terms of a pair.
@@ -308,24 +370,10 @@ export class TrigramIndex<T> {
         }
       }
     }
-    // Best name per entity, then the budget: per list, then overall (ties by insertion order, as stable as D1's id order).
-    const best = new Map<number, number>();
-    for (const [d, s] of score) {
-      const e = this.docEntity[d];
-      if (s > (best.get(e) ?? -1)) best.set(e, s);
-    }
-    const ranked = [...best].sort((x, y) => y[1] - x[1] || x[0] - y[0]);
-    const perList = new Map<string, number>();
-    const out: T[] = [];
-    for (const [e] of ranked) {
-      const list = this.entities[e].list;
-      const taken = perList.get(list) ?? 0;
-      if (taken >= budget.perList) continue;
-      perList.set(list, taken + 1);
-      out.push(this.entities[e].ref);
-      if (out.length >= budget.total) break;
-    }
-    return out;
+    // The same cut as the D1 search (ties by document order, as D1's by rowid).
+    const ranked: RankedName<number>[] = [];
+    for (const [d, sc] of score) ranked.push({ entity: String(this.docEntity[d]), list: this.entities[this.docEntity[d]].list, score: sc, order: d, name: this.docName[d] });
+    return cutToEntities(ranked, budget).map(({ entity, names }) => ({ ref: this.entities[Number(entity)].ref, names }));
   }
 }
 

@@ -115,22 +115,40 @@ export function entityNames(e: Pick<ScreenedEntity, "name" | "aliases">): { name
   return [...out].map(([name, weak]) => ({ name, weak }));
 }
 
+/**
+ * Listed names prepared (normalised, tokenised) once per isolate, not once per
+ * search: the same popular entities come back for many queries, and preparing a
+ * name costs more than comparing it. Bounded: cleared past PREPARED_CACHE_SIZE.
+ */
+const PREPARED_CACHE_SIZE = 50_000;
+const prepared = new Map<string, PreparedName>();
+function preparedName(name: string | PreparedName): PreparedName {
+  if (typeof name !== "string") return name;
+  let p = prepared.get(name);
+  if (!p) {
+    if (prepared.size >= PREPARED_CACHE_SIZE) prepared.clear();
+    prepared.set(name, (p = new PreparedName(name)));
+  }
+  return p;
+}
+
 /** The best of an entity's names against the query name (weak aliases count less). */
 function bestName(q: PreparedQuery, e: ScreenedEntity, names: { name: string | PreparedName; weak: boolean }[]): { name: string; score: number; reasons: MatchReason[]; weak: boolean } {
   let best = { name: e.name, score: 0, reasons: [] as MatchReason[], weak: false };
   if (!q.name) return best;
   const schema = schemaFor(q.query.type, e.entity_type);
   for (const n of names) {
-    const r = scoreNames(q.name, n.name, { schema });
+    const r = scoreNames(q.name, preparedName(n.name), { schema });
     let score = r.score;
     const reasons = r.reasons.slice();
     if (n.weak) {
       score = weakAliasScore(score);
       reasons.push("weak_alias");
     }
-    // Ties go to the name written exactly as queried (a name in Han characters over its pinyin).
-    const better = score > best.score || (score === best.score && reasons.includes("exact") && !best.reasons.includes("exact"));
-    if (better) best = { name: typeof n.name === "string" ? n.name : n.name.raw, score, reasons, weak: n.weak };
+    const name = typeof n.name === "string" ? n.name : n.name.raw;
+    // Ties go to the name written exactly as queried (a name in Han characters over its pinyin), then to the primary name.
+    const tie = (x: { name: string; reasons: MatchReason[] }) => (x.reasons.includes("exact") ? 0 : x.name === e.name ? 1 : 2);
+    if (score > best.score || (score === best.score && score > 0 && tie({ name, reasons }) < tie(best))) best = { name, score, reasons, weak: n.weak };
   }
   return best;
 }
@@ -243,8 +261,11 @@ export class MemoryScreener<E extends MemoryEntity> {
   }
 
   search(query: ScreeningQuery, options: MemoryScreenerOptions = {}): Ranking<E> {
-    const candidates = query.name?.trim() ? this.index.search(query.name, options.budget ?? DEFAULT_BUDGET) : [];
-    // Entities listing the query's documents, as the D1 search's document index finds them.
+    // By name: each entity with the names the index ranked best for the query (as the D1 search).
+    const candidates: (Candidate<E> & { names: { name: PreparedName; weak: boolean }[] })[] = query.name?.trim()
+      ? this.index.search(query.name, options.budget ?? DEFAULT_BUDGET).map(({ ref, names }) => ({ ...ref, names: names.map((i) => ref.names[i]) }))
+      : [];
+    // By document: every name of the entities listing the query's documents, as the D1 search's document index finds them.
     for (const d of query.documents ?? []) for (const k of documentKeys(d.kind, d.value)) candidates.push(...(this.byDocument.get(k) ?? []));
     return rankCandidates(query, candidates, options);
   }
