@@ -513,7 +513,7 @@ export class ListIngest extends DurableObject<Env> {
       if (!file.key || file.facts) continue;
       let facts: FileFacts;
       try {
-        facts = await inspectFile(job.list, file.role, await this.openStaged(file.key));
+        facts = await inspectFile(job.list, file.role, () => this.openStaged(file.key!));
       } catch (err) {
         if (err instanceof TransientError) throw err;
         throw readFailure(err);

@@ -6,7 +6,7 @@
 // ListIngest (ingest-object.ts), one object per list.
 import { canonicalJson, sha256Hex } from "../lib/crypto";
 import { normalizeNameByTable } from "./match/normalize-text";
-import { cguFileUrl, LIST_PARSERS, LISTS, type ListFileRole, type ListFiles } from "./lists";
+import { cguFileUrl, LIST_PARSERS, LISTS, type ListFileRole, type ListFiles, type ListFormat } from "./lists";
 import { FileRefused, textEncodingOf, unzipIfZip, xmlRoot } from "./parsers/stream";
 import { getListState, getListStates, type ListStateRow, type StagedEntity } from "./store";
 import { LIST_IDS, type ByteSource, type ListEntity, type ListId, type ParseOptions, type TextEncoding } from "./types";
@@ -215,7 +215,7 @@ export interface FileFacts {
   publishedAt: string | null;
 }
 
-const XML_FORMATS = new Set(["un_xml", "eu_fsf_xml", "uk_fcdo_xml"]);
+const XML_FORMATS: ReadonlySet<ListFormat> = new Set(["un_xml", "eu_fsf_xml", "uk_fcdo_xml"]);
 
 /**
  * Reads one downloaded file ahead of the parse. A CSV is read whole — unzipped
@@ -223,11 +223,11 @@ const XML_FORMATS = new Set(["un_xml", "eu_fsf_xml", "uk_fcdo_xml"]);
  * or a file in two encodings is refused here, before any row is staged); an
  * XML file only up to its root element, for its publication date.
  */
-export async function inspectFile(id: ListId, role: ListFileRole, src: ByteSource): Promise<FileFacts> {
+export async function inspectFile(id: ListId, role: ListFileRole, open: () => Promise<ByteSource>): Promise<FileFacts> {
   const meta = LISTS[id];
-  if (!XML_FORMATS.has(meta.format)) return { encoding: await textEncodingOf(unzipIfZip(src)), publishedAt: null };
+  if (!XML_FORMATS.has(meta.format)) return { encoding: await textEncodingOf(unzipIfZip(await open())), publishedAt: null };
   if (!meta.published || role !== "primary") return { encoding: null, publishedAt: null };
-  const root = await xmlRoot(unzipIfZip(src));
+  const root = await xmlRoot(unzipIfZip(await open()));
   const value = root?.name === meta.published.root ? root.attrs[meta.published.attr]?.trim() : undefined;
   return { encoding: null, publishedAt: value && !Number.isNaN(Date.parse(value)) ? value : null };
 }
