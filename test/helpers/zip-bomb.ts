@@ -4,16 +4,7 @@
 // window holds only "A" every further MiB deflates to the same bytes, so that
 // block repeated inflates to one more MiB each time.
 import { Deflate } from "fflate";
-
-const concat = (parts: Uint8Array[]): Uint8Array => {
-  const out = new Uint8Array(parts.reduce((n, p) => n + p.length, 0));
-  let o = 0;
-  for (const p of parts) {
-    out.set(p, o);
-    o += p.length;
-  }
-  return out;
-};
+import { concat } from "../../src/screening/parsers/stream";
 
 export function zipBomb(mib: number): Uint8Array {
   const parts: Uint8Array[] = [];

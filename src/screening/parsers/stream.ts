@@ -4,7 +4,7 @@
 // so a list of tens of MB never sits whole in memory (Workers: 128 MB).
 // No Node built-ins: everything here runs in workerd as in Node.
 import { Inflate } from "fflate";
-import { SaxesParser } from "saxes";
+import { SaxesParser, type SaxesTagPlain } from "saxes";
 import type { ByteSource, TextEncoding } from "../types";
 
 /**
@@ -693,30 +693,38 @@ type XmlLimits = Pick<ReadLimits, "fieldChars" | "recordChars" | "recordNodes">;
 const XML_SLICE = 16 * 1024;
 
 type SaxesEvent = Parameters<SaxesParser["on"]>[0];
-const COUNTED_EVENTS: SaxesEvent[] = ["xmldecl", "doctype", "processinginstruction", "comment", "opentagstart", "attribute", "opentag", "closetag", "text", "cdata"];
+const COUNTED_EVENTS: SaxesEvent[] = ["opentag", "closetag", "text", "cdata", "comment"];
+
+interface Handlers {
+  opentag?: (tag: SaxesTagPlain) => void;
+  text?: (text: string) => void;
+  cdata?: (text: string) => void;
+  closetag?: () => void;
+}
 
 /**
  * A saxes parser fed through `write`, which refuses a file whose current token
  * (a text run, a tag with its attributes, a comment, a CDATA section…) passes
  * `fieldChars`: saxes buffers a token whole until it ends, so text or blanks
  * without a '<' would otherwise grow without bound, inside a record or not.
- * Every event counts as the end of a token; `on` adds the caller's handler.
+ * The events below count as the end of a token; a run of those without one (a
+ * doctype, processing instructions) is bounded as one token. Only these five
+ * handlers: saxes keeps each as a property added to the parser, and with all
+ * ten of them V8 turned it into a slow dictionary (the EU file parsed 3 ×
+ * slower).
  */
-function boundedSaxes(limits: XmlLimits) {
+function boundedSaxes(limits: XmlLimits, handlers: Handlers) {
   const parser = new SaxesParser({ position: false });
   let events = 0;
   let sinceEvent = 0;
-  for (const e of COUNTED_EVENTS) parser.on(e, () => void events++);
+  for (const e of COUNTED_EVENTS) {
+    const handler = (handlers as Record<string, ((arg: never) => void) | undefined>)[e];
+    parser.on(e, (handler ? (arg: never) => (events++, handler(arg)) : () => void events++) as never);
+  }
   parser.on("error", (e) => {
     throw e;
   });
   return {
-    on: ((event: SaxesEvent, handler: (arg: never) => void) => {
-      parser.on(event, ((arg: never) => {
-        events++;
-        handler(arg);
-      }) as never);
-    }) as SaxesParser["on"],
     write(text: string): void {
       for (let o = 0; o < text.length; o += XML_SLICE) {
         const slice = text.slice(o, o + XML_SLICE);
@@ -741,7 +749,6 @@ function boundedSaxes(limits: XmlLimits) {
  * malformed file) must not grow without bound.
  */
 export async function* xmlRecords(src: ByteSource, recordNames: ReadonlySet<string>, limits: XmlLimits = READ_LIMITS): AsyncGenerator<XNode> {
-  const parser = boundedSaxes(limits);
   const done: XNode[] = [];
   const stack: XNode[] = [];
   let nodes = 0;
@@ -757,30 +764,32 @@ export async function* xmlRecords(src: ByteSource, recordNames: ReadonlySet<stri
     if (node.text.length > limits.fieldChars) throw new FileRefused(`o texto de um <${node.name}> do XML passa de ${count(limits.fieldChars)} caracteres`);
     grow(t.length);
   };
-  parser.on("opentag", (tag) => {
-    const name = localName(tag.name);
-    if (!stack.length && !recordNames.has(name)) return;
-    const attrs: Record<string, string> = {};
-    let size = name.length;
-    for (const [k, v] of Object.entries(tag.attributes as Record<string, string>)) {
-      attrs[localName(k)] = v;
-      size += k.length + v.length;
-    }
-    const node: XNode = { name, attrs, children: [], text: "" };
-    if (!stack.length) {
-      nodes = 0;
-      chars = 0;
-    } else if (++nodes > limits.recordNodes) throw new FileRefused(`um registro <${stack[0].name}> do XML tem mais de ${count(limits.recordNodes)} elementos`);
-    if (stack.length) stack[stack.length - 1].children.push(node);
-    stack.push(node);
-    grow(size);
-  });
-  parser.on("text", addText);
-  parser.on("cdata", addText);
-  parser.on("closetag", () => {
-    if (!stack.length) return;
-    const node = stack.pop()!;
-    if (!stack.length) done.push(node);
+  const parser = boundedSaxes(limits, {
+    opentag: (tag: SaxesTagPlain) => {
+      const name = localName(tag.name);
+      if (!stack.length && !recordNames.has(name)) return;
+      const attrs: Record<string, string> = {};
+      let size = name.length;
+      for (const [k, v] of Object.entries(tag.attributes)) {
+        attrs[localName(k)] = v;
+        size += k.length + v.length;
+      }
+      const node: XNode = { name, attrs, children: [], text: "" };
+      if (!stack.length) {
+        nodes = 0;
+        chars = 0;
+      } else if (++nodes > limits.recordNodes) throw new FileRefused(`um registro <${stack[0].name}> do XML tem mais de ${count(limits.recordNodes)} elementos`);
+      if (stack.length) stack[stack.length - 1].children.push(node);
+      stack.push(node);
+      grow(size);
+    },
+    text: addText,
+    cdata: addText,
+    closetag: () => {
+      if (!stack.length) return;
+      const node = stack.pop()!;
+      if (!stack.length) done.push(node);
+    },
   });
   for await (const text of decodeXml(src)) {
     parser.write(text);
@@ -792,13 +801,14 @@ export async function* xmlRecords(src: ByteSource, recordNames: ReadonlySet<stri
 
 /** The first element of an XML file (its root) and its attributes, reading no further than its start tag; null when the file has none. */
 export async function xmlRoot(src: ByteSource, limits: XmlLimits = READ_LIMITS): Promise<{ name: string; attrs: Record<string, string> } | null> {
-  const parser = boundedSaxes(limits);
   let root: { name: string; attrs: Record<string, string> } | null = null;
-  parser.on("opentag", (tag) => {
-    if (root) return;
-    const attrs: Record<string, string> = {};
-    for (const [k, v] of Object.entries(tag.attributes as Record<string, string>)) attrs[localName(k)] = v;
-    root = { name: localName(tag.name), attrs };
+  const parser = boundedSaxes(limits, {
+    opentag: (tag: SaxesTagPlain) => {
+      if (root) return;
+      const attrs: Record<string, string> = {};
+      for (const [k, v] of Object.entries(tag.attributes)) attrs[localName(k)] = v;
+      root = { name: localName(tag.name), attrs };
+    },
   });
   const text = decodeXml(src)[Symbol.asyncIterator]();
   try {
