@@ -177,8 +177,8 @@ async function* r2Bytes(body: ReadableStream<Uint8Array>, key: string): AsyncGen
   }
 }
 
+/** A share as last_error writes it: 16,6 %. */
 const share = (x: number) => `${(x * 100).toLocaleString("pt-BR", { maximumFractionDigits: 1 })} %`;
-
 
 export class ListIngest extends DurableObject<Env> {
   private readonly sql: SqlStorage;
