@@ -6,14 +6,31 @@
 // alarm step is driven by the test.
 import { env } from "cloudflare:workers";
 import { createScheduledController, runInDurableObject } from "cloudflare:test";
+import { unzipSync, zipSync } from "fflate";
 import { beforeEach, describe, expect, it } from "vitest";
 import worker from "../src/index";
 import { SWEEP_CRON } from "../src/runs/sweeper";
-import { LIST_CRONS, listViewOf, RefreshFailure, resolveFiles } from "../src/screening/ingest";
+import { LIST_CRONS, listViewOf, maxDropOf, RefreshFailure, resolveFiles } from "../src/screening/ingest";
 import { getListState } from "../src/screening/store";
 import { currentVersions, entitiesByDocument, entitiesByRefs, namesOfEntities, searchNames } from "./helpers/screening-store";
 import { LIST_IDS, type ListId } from "../src/screening/types";
-import { CGU_PAGE, driveToIdle, FIXTURES, fetched, ingestStub, officialUrls, parsedEntities, refreshNow, rowCounts, serveLists, step, useTestLimits } from "./helpers/lists";
+import {
+  CGU_PAGE,
+  driveToIdle,
+  FIXTURES,
+  fetched,
+  ingestStub,
+  killIngest,
+  officialUrls,
+  parsedEntities,
+  refreshNow,
+  rowCounts,
+  serveLists,
+  step,
+  useTestLimits,
+} from "./helpers/lists";
+import { listsStorageFaults, listsTransport } from "./helpers/transports";
+import { zipBomb } from "./helpers/zip-bomb";
 
 const sha256 = async (b: Uint8Array) =>
   [...new Uint8Array(await crypto.subtle.digest("SHA-256", b))].map((x) => x.toString(16).padStart(2, "0")).join("");
@@ -178,6 +195,7 @@ describe("staging in steps", () => {
 
     await ingestStub(id).refresh(id, new Date().toISOString());
     expect(await step(id)).toBe(true); // download
+    expect(await step(id)).toBe(true); // inspect
     const staging = (await ingestStub(id).progress()).job!;
     expect(staging.phase).toBe("stage");
     const v2 = staging.sha256!;
@@ -225,6 +243,7 @@ describe("staging in steps", () => {
     const expected = await parsedEntities(id, { primary: v2Bytes });
     await ingestStub(id).refresh(id, new Date().toISOString());
     await step(id); // download
+    await step(id); // inspect
     await step(id); // the first 2 entities, checkpoint 2
     await step(id); // the next 2, checkpoint 4
     const stub = ingestStub(id);
@@ -346,7 +365,7 @@ describe("failures on the way", () => {
     await env.REPORTS.delete(staged.objects.map((o) => o.key));
     await step(id); // R2 read fails: retried later
     const retrying = await ingestStub(id).progress();
-    expect(retrying.job).toMatchObject({ phase: "stage", failures: 1, failedWith: null });
+    expect(retrying.job).toMatchObject({ phase: "inspect", failures: 1, failedWith: null });
     expect(retrying.alarm).toBeGreaterThan(Date.now() + 3_000_000); // retryDelayMs (an hour in tests)
     expect((await listViewOf(env, id)).last_error).toBeNull();
     await step(id); // fails again: maxFailures reached
@@ -374,5 +393,247 @@ describe("failures on the way", () => {
     const after = await listViewOf(env, id);
     expect(after.version).toEqual(before.version);
     expect(after.last_error).toBeNull();
+  });
+});
+
+describe("ingest that cannot be knocked over", () => {
+  const text = (b: Uint8Array) => new TextDecoder().decode(b);
+  const bytes = (s: string) => new TextEncoder().encode(s);
+  const latin1Text = (b: Uint8Array) => String.fromCharCode(...b);
+  const latin1Bytes = (s: string) => Uint8Array.from(s, (c) => c.charCodeAt(0));
+  /** Other bytes, same entities: a new version to refresh to. */
+  const withComment = (b: Uint8Array, note: string) => new Uint8Array([...b, ...bytes(`\n<!-- ${note} -->\n`)]);
+
+  /** After a refused refresh: the version that served before still serves, whole, with last_error set and no rows of the refused one left. */
+  async function refusedKeepingServing(id: ListId, before: Awaited<ReturnType<typeof loaded>>): Promise<string> {
+    const after = await listViewOf(env, id);
+    expect(after.status).toBe("ready");
+    expect(after.version).toEqual(before.version);
+    expect(after.loading_since).toBeNull();
+    expect(Object.keys(await rowCounts(id))).toEqual([before.version!.sha256]);
+    expect(after.last_error).not.toBeNull();
+    return after.last_error!.message;
+  }
+
+  it("a zip bomb (300 KB that inflates to 300 MB) is refused with last_error before anything is staged", async () => {
+    const id: ListId = "cgu_ceis";
+    const before = await loaded(id);
+    const bomb = zipBomb(300);
+    expect(bomb.length).toBeLessThan(320_000);
+    serveLists(officialUrls(id, { primary: bomb }));
+    await ingestStub(id).refresh(id, new Date().toISOString());
+    await step(id); // download
+    await step(id); // inspect: refused
+    expect(await refusedKeepingServing(id, before)).toMatch(
+      /^arquivo recusado: o ZIP descompacta mais de 100 vezes o seu tamanho \([\d.]+ bytes de [\d.]+\): parece uma bomba de descompactação; a versão anterior continua valendo$/,
+    );
+    await driveToIdle(id);
+  });
+
+  it("a CSV field without quotes that grows past the cap is refused with last_error", async () => {
+    const id: ListId = "mte_empregadores";
+    const before = await loaded(id);
+    const huge = new Uint8Array([...FIXTURES.mte_empregadores.primary!, ...bytes(`9999;2026;SP;${"X".repeat(150_000)};11.222.333/0001-81;Fazenda;1;0151-2/01;01/01/2026;01/02/2026\n`)]);
+    serveLists(officialUrls(id, { primary: huge }));
+    await refreshNow(id);
+    expect(await refusedKeepingServing(id, before)).toBe("arquivo recusado: um campo do CSV passa de 100.000 caracteres; a versão anterior continua valendo");
+  });
+
+  it("a CSV is read in the one encoding its whole file has, found before the parse; two encodings in one file are refused", async () => {
+    const id: ListId = "mte_empregadores";
+    const before = await loaded(id);
+    // UTF-8 whose first 64 KiB are plain ASCII: its first bytes alone would read as the MTE's usual ISO-8859-1.
+    const lines = latin1Text(FIXTURES.mte_empregadores.primary!).split(/\r?\n/);
+    const header = lines.findIndex((l) => l.startsWith("ID;"));
+    const filler = Array.from({ length: 800 }, (_, i) => `${9000 + i};2020;SP;EMPREGADOR EXEMPLO ${i};${String(10_000_000_000_000 + i)};Fazenda Exemplo;1;0151-2/01;01/01/2020;01/01/2021`);
+    const utf8File = bytes(["CADASTRO DE EMPREGADORES", lines[header].normalize("NFD").replace(/[\u0300-\u036f]/g, ""), ...filler, ...lines.slice(header + 1)].join("\n"));
+    expect(utf8File.findIndex((b) => b >= 0x80)).toBeGreaterThan(65536);
+    serveLists(officialUrls(id, { primary: utf8File }));
+    await refreshNow(id);
+    const view = await listViewOf(env, id);
+    expect(view.last_error).toBeNull();
+    expect(view.version!.sha256).toBe(await sha256(utf8File));
+    const { results } = await env.DB.prepare("SELECT name FROM screening_entities WHERE list_id = ? AND sha256 = ? AND name LIKE 'PATR%'")
+      .bind(id, view.version!.sha256)
+      .all<{ name: string }>();
+    expect(results.map((r) => r.name)).toEqual(["PATRÍCIA LETÍCIA CARDOSO NASCIMENTO"]);
+
+    // The same rows with the original ISO-8859-1 ones appended: no single encoding reads it all.
+    const mixed = new Uint8Array([...utf8File, 0x0a, ...latin1Bytes(lines.slice(header + 1).join("\n").replace(/^(\d+);/gm, "1$1;"))]);
+    serveLists(officialUrls(id, { primary: mixed }));
+    await refreshNow(id);
+    expect(await refusedKeepingServing(id, view)).toMatch(
+      /^arquivo recusado: o arquivo mistura codificações: [\d.]+ caracteres em UTF-8 \(o primeiro no byte [\d.]+\) e [\d.]+ bytes que não são UTF-8 \(o primeiro no byte [\d.]+\); nenhuma codificação lê o arquivo inteiro; a versão anterior continua valendo$/,
+    );
+    expect(before.version!.sha256).not.toBe(view.version!.sha256);
+  });
+
+  it("a step that kills its isolate three times fails the refresh with last_error instead of running forever", async () => {
+    const id: ListId = "uk_fcdo";
+    const before = await loaded(id);
+    let downloads = 0;
+    // The download dies with its isolate each time, as out of memory would.
+    listsTransport.fetch = (async () => {
+      downloads++;
+      killIngest(id);
+      return new Response("unreachable");
+    }) as typeof fetch;
+    await ingestStub(id).refresh(id, new Date().toISOString());
+    for (let i = 0; i < 3; i++) await expect(step(id)).rejects.toThrow("injected: the isolate died");
+    expect((await listViewOf(env, id)).loading_since).not.toBeNull();
+    await driveToIdle(id);
+    expect(downloads).toBe(3);
+    expect(await refusedKeepingServing(id, before)).toBe(
+      "atualização abandonada: a etapa de download parou 3 vezes no mesmo ponto sem terminar (o processo morreu: memória ou tempo de CPU esgotados?); a versão anterior continua valendo",
+    );
+    // The next refresh starts afresh.
+    serveLists(officialUrls(id));
+    await refreshNow(id);
+    expect((await listViewOf(env, id)).last_error).toBeNull();
+  });
+
+  it("a refresh that drops more of the serving version's entities than the list allows is refused — by id, not by count", async () => {
+    const id: ListId = "un_sc";
+    const before = await loaded(id);
+    expect(before.version!.sha256).toBe(await sha256(FIXTURES.un_sc.primary!));
+    // Every 6th designation under a new id: as many entities, but 1 in 6 of the serving ones gone.
+    let n = 0;
+    const renumbered = bytes(text(FIXTURES.un_sc.primary!).replace(/<DATAID>(\d+)<\/DATAID>/g, (m, d) => (++n % 6 === 0 ? `<DATAID>${d}0</DATAID>` : m)));
+    const now = new Set((await parsedEntities(id, { primary: renumbered })).map((e) => e.entity_id));
+    const dropped = (await parsedEntities(id)).filter((e) => !now.has(e.entity_id)).length;
+    expect(now.size).toBe(before.version!.entities);
+    expect(dropped / before.version!.entities).toBeGreaterThan(0.1);
+    serveLists(officialUrls(id, { primary: renumbered }));
+    await refreshNow(id);
+    const pct = ((dropped / before.version!.entities) * 100).toLocaleString("pt-BR", { maximumFractionDigits: 1 });
+    expect(await refusedKeepingServing(id, before)).toBe(
+      `atualização suspeita: a nova versão retira ${dropped} das ${before.version!.entities} entidades da versão atual (${pct} %), mais que os 10 % permitidos (LIST_MAX_DROP_UN_SC); a versão anterior continua valendo`,
+    );
+  });
+
+  it("within the list's allowance the refresh goes through: a sanctions list dropping 5 %, a Brazilian one 30 %", async () => {
+    const cons: ListId = "ofac_cons";
+    await loaded(cons);
+    let n = 0;
+    const prim = bytes(
+      text(FIXTURES.ofac_cons.primary!)
+        .split("\n")
+        .filter((l) => !/^\d+,/.test(l) || ++n % 20 !== 0)
+        .join("\n"),
+    );
+    serveLists(officialUrls(cons, { ...FIXTURES.ofac_cons, primary: prim }));
+    await refreshNow(cons);
+    expect(await listViewOf(env, cons)).toMatchObject({ last_error: null, version: { entities: (await parsedEntities(cons, { ...FIXTURES.ofac_cons, primary: prim })).length } });
+
+    const cnep: ListId = "cgu_cnep";
+    const before = await loaded(cnep);
+    const [[name, csv]] = Object.entries(unzipSync(FIXTURES.cgu_cnep.primary!));
+    const rows = latin1Text(csv).split("\r\n");
+    const kept = [rows[0], ...rows.slice(1).filter((_, i) => i % 10 >= 3)].join("\r\n");
+    const zip = zipSync({ [name]: latin1Bytes(kept) });
+    const left = (await parsedEntities(cnep, { primary: zip })).length;
+    expect(left / before.version!.entities).toBeGreaterThan(0.6);
+    expect(left / before.version!.entities).toBeLessThan(0.75);
+    serveLists(officialUrls(cnep, { primary: zip }));
+    await refreshNow(cnep);
+    expect(await listViewOf(env, cnep)).toMatchObject({ last_error: null, version: { sha256: await sha256(zip), entities: left } });
+  });
+
+  it("LIST_MAX_DROP_<ID> overrides the list's default, as a fraction or a percentage; anything else fails the refresh", () => {
+    const withVars = (vars: Record<string, string>) => ({ ...env, ...vars }) as Env;
+    expect(maxDropOf(env, "uk_fcdo")).toBe(0.1);
+    expect(maxDropOf(env, "cgu_pep")).toBe(0.5);
+    expect(maxDropOf(withVars({ LIST_MAX_DROP_UN_SC: "25%" }), "un_sc")).toBe(0.25);
+    expect(maxDropOf(withVars({ LIST_MAX_DROP_UN_SC: "0.3" }), "un_sc")).toBe(0.3);
+    expect(maxDropOf(withVars({ LIST_MAX_DROP_UN_SC: "100 %" }), "un_sc")).toBe(1);
+    expect(maxDropOf(withVars({ LIST_MAX_DROP_UN_SC: "25%" }), "eu_fsf")).toBe(0.1);
+    for (const bad of ["10", "-0.1", "dez"]) {
+      expect(() => maxDropOf(withVars({ LIST_MAX_DROP_UN_SC: bad }), "un_sc")).toThrow(
+        new RefreshFailure(`LIST_MAX_DROP_UN_SC inválido: "${bad}" (use uma fração entre 0 e 1, como 0.25, ou uma porcentagem, como 25%)`),
+      );
+    }
+  });
+
+  it("a file generated before the serving version is refused (UN dateGenerated, EU generationDate); a later one goes through", async () => {
+    for (const [id, attr] of [
+      ["un_sc", "dateGenerated"],
+      ["eu_fsf", "generationDate"],
+    ] as const) {
+      const before = await loaded(id);
+      const file = text(FIXTURES[id].primary!);
+      const serving = new RegExp(`${attr}="([^"]+)"`).exec(file)![1];
+      serveLists(officialUrls(id, { primary: bytes(file.replace(`${attr}="${serving}"`, `${attr}="2025-12-31T23:59:59.000Z"`)) }));
+      await refreshNow(id);
+      expect(await refusedKeepingServing(id, before)).toBe(
+        `o arquivo foi gerado em 2025-12-31T23:59:59.000Z, antes da versão em uso (gerada em ${serving}): uma cópia desatualizada não volta a lista no tempo; a versão anterior continua valendo`,
+      );
+    }
+    // A later EU file is a new version, and its date is the one the next refresh is held to.
+    const eu = text(FIXTURES.eu_fsf.primary!);
+    const later = bytes(eu.replace(/generationDate="[^"]+"/, 'generationDate="2026-12-01T08:00:00.000+01:00"'));
+    serveLists(officialUrls("eu_fsf", { primary: later }));
+    await refreshNow("eu_fsf");
+    const switched = await listViewOf(env, "eu_fsf");
+    expect(switched).toMatchObject({ last_error: null, version: { sha256: await sha256(later) } });
+    serveLists(officialUrls("eu_fsf", { primary: bytes(eu.replace(/generationDate="[^"]+"/, 'generationDate="2026-11-30T08:00:00.000+01:00"')) }));
+    await refreshNow("eu_fsf");
+    expect(await refusedKeepingServing("eu_fsf", switched)).toBe(
+      "o arquivo foi gerado em 2026-11-30T08:00:00.000+01:00, antes da versão em uso (gerada em 2026-12-01T08:00:00.000+01:00): uma cópia desatualizada não volta a lista no tempo; a versão anterior continua valendo",
+    );
+  });
+
+  it("a switch that does not land is a failure with last_error, not a success; the previous version keeps serving", async () => {
+    const id: ListId = "un_sc";
+    const before = await loaded(id);
+    serveLists(officialUrls(id, { primary: withComment(FIXTURES.un_sc.primary!, "lost switch") }));
+    await ingestStub(id).refresh(id, new Date().toISOString());
+    await step(id); // download
+    await step(id); // inspect
+    // Meanwhile the list stops being this refresh's (as when it was ended elsewhere).
+    await env.DB.prepare("UPDATE screening_lists SET loading_since = NULL WHERE id = ?").bind(id).run();
+    await driveToIdle(id);
+    expect(await refusedKeepingServing(id, before)).toBe(
+      "a troca de versão não foi aplicada: a lista não estava mais em atualização por este pedido (outro o substituiu ou o encerrou); a versão anterior continua valendo",
+    );
+  });
+
+  it("a switch retried after it landed (the isolate died before recording it) ends as the success it was", async () => {
+    const id: ListId = "un_sc";
+    await loaded(id);
+    serveLists(officialUrls(id, { primary: withComment(FIXTURES.un_sc.primary!, "landed switch") }));
+    await ingestStub(id).refresh(id, new Date().toISOString());
+    await step(id); // download
+    await step(id); // inspect
+    const staging = (await ingestStub(id).progress()).job!;
+    await driveToIdle(id);
+    const switched = await listViewOf(env, id);
+    expect(switched).toMatchObject({ last_error: null, version: { sha256: staging.sha256 } });
+    // Back to the moment after the UPDATE, before the object recorded it: its job at the switch, the staged ids still there.
+    await runInDurableObject(ingestStub(id), async (_o, state) => {
+      const sql = state.storage.sql;
+      sql.exec("INSERT INTO seen (id) SELECT id FROM serving_ids");
+      sql.exec("INSERT INTO meta (k, v) VALUES ('job', ?)", JSON.stringify({ ...staging, phase: "switch", entities: switched.version!.entities, names: switched.version!.names }));
+      await state.storage.setAlarm(Date.now() + 3_600_000);
+    });
+    await driveToIdle(id);
+    expect(await listViewOf(env, id)).toEqual(switched);
+  });
+
+  it("an R2 read that breaks off mid-file is retried, and the refresh goes through", async () => {
+    const id: ListId = "un_sc";
+    const before = await loaded(id);
+    const v3 = withComment(FIXTURES.un_sc.primary!, "transient");
+    serveLists(officialUrls(id, { primary: v3 }));
+    await ingestStub(id).refresh(id, new Date().toISOString());
+    await step(id); // download
+    await step(id); // inspect (the root element only)
+    Object.assign(listsStorageFaults, { readErrors: 1, afterBytes: 100_000 });
+    await step(id); // stage: the read breaks off after 100 KB
+    expect(listsStorageFaults.readErrors).toBe(0);
+    expect((await ingestStub(id).progress()).job).toMatchObject({ phase: "stage", failures: 1, failedWith: null });
+    expect((await listViewOf(env, id)).last_error).toBeNull();
+    await driveToIdle(id);
+    const after = await listViewOf(env, id);
+    expect(after).toMatchObject({ last_error: null, version: { sha256: await sha256(v3), entities: before.version!.entities } });
   });
 });

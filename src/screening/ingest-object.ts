@@ -1,41 +1,60 @@
 // ListIngest: one Durable Object per list (idFromName(list id)) that carries out
-// its refreshes, one at a time, in chunked alarm steps with checkpoints:
+// its refreshes, one at a time, in chunked alarm steps with checkpoints. The
+// phases, in order (IngestJob.phase):
 //
 //   download  each file streamed from its URL into R2 (lists/<id>/<refresh>/…),
 //             sha256 computed on the way; never a whole file in memory. Same
 //             sha256 as the version serving → the refresh ends, no new rows.
+//   inspect   each stored file read ahead of the parse (ingest.ts inspectFile):
+//             a CSV whole, for the one encoding that reads all of it (a zip
+//             bomb, a field past its cap or a file in two encodings is refused
+//             here, before any row is staged); an XML file up to its root, for
+//             its publication date — older than the serving version's → refused.
 //   stage     the files streamed from R2 through the list's parser; entities
 //             written to D1 under (list, sha256) in batches. Each step stages up
 //             to a budget, checkpoints how many parser outputs it consumed, and
 //             re-arms; the next step re-parses up to the checkpoint (parsing is
 //             cheap next to the writes) and goes on. Rows of an unfinished
 //             version are invisible: readers only see current_sha256.
-//   switch    counts checked (no entities, or under half the current version's →
-//             failure), then ONE UPDATE makes the version current (atomic).
+//   switch    counts checked (none; under half the current version's; more of
+//             its entities dropped than the list allows, by id → failure), then
+//             ONE UPDATE makes the version current (atomic); a switch that does
+//             not land (the refresh no longer holds the list) is a failure.
 //   cleanup   rows of other versions deleted in bounded steps, after a grace
 //             period (a search that pinned the old version finishes on it).
 //
-// A failed refresh (network, HTTP status, parse error, no entities, suspicious
-// count, bad URL) ends at once with last_error; the previous version keeps
-// serving. D1/R2 failures are retried (maxFailures) before they end it too.
+// A failed refresh (network, HTTP status, parse error, refused file, no
+// entities, suspicious count or drop, older publication date, bad URL) ends at
+// once with last_error; the previous version keeps serving. D1/R2 failures —
+// a dropped R2 read included — are retried (maxFailures) before they end it too.
 //
 // Alarms are at-least-once and may overlap in one instance (a watchdog firing
 // while a step awaits I/O, a test driving the alarm): a second invocation waits
 // for the step in flight instead of running its own. Every step re-arms a
 // watchdog before any I/O that can fail (like src/runs/run-object.ts), so an
-// eviction, a restart or a D1 outage never strands a refresh.
+// eviction, a restart or a D1 outage never strands a refresh; and every step
+// is recorded before its work, so one that keeps killing its isolate (memory,
+// CPU) fails the refresh after maxStepDeaths instead of running forever.
+//
+// The object remembers the version it last switched to (meta `serving`, its
+// entity ids in `serving_ids`): the drop guard compares ids, the publication
+// guard dates.
 import { DurableObject } from "cloudflare:workers";
 import { redactForLog } from "../domain/redaction";
 import { sha256Hex, toHex } from "../lib/crypto";
 import {
   fetchOrFail,
+  inspectFile,
   limitsOf,
   listsTransportOf,
+  maxDropOf,
   parseList,
+  readFailure,
   RefreshFailure,
   resolveFiles,
   stagedSize,
   stageEntity,
+  type FileFacts,
   type IngestLimits,
   type ListFile,
 } from "./ingest";
@@ -50,14 +69,21 @@ import {
   switchVersion,
   type StagedEntity,
 } from "./store";
-import type { ByteSource, ListEntity, ListId } from "./types";
+import type { ByteSource, ListEntity, ListId, TextEncoding } from "./types";
 
 interface JobFile extends ListFile {
   /** R2 key once downloaded. */
   key: string | null;
   bytes: number | null;
   sha256: string | null;
+  /** What the inspect phase read in it; null until then. */
+  facts: FileFacts | null;
 }
+
+type Phase = "download" | "inspect" | "stage" | "switch";
+
+/** The phases as last_error names them. */
+const PHASE_NAMES: Record<Phase, string> = { download: "download", inspect: "leitura prévia", stage: "carga", switch: "troca de versão" };
 
 /** The refresh in progress, persisted after every step (the checkpoint). */
 export interface IngestJob {
@@ -66,13 +92,15 @@ export interface IngestJob {
   loadingSince: string;
   /** "Today" for the parsers (ended sanctions, PEP grace period). */
   asOf: string;
-  phase: "download" | "stage" | "switch";
+  phase: Phase;
   /** D1 shows the refresh (loading_since set). */
   marked: boolean;
   sourceUrl: string | null;
   files: JobFile[] | null;
   sha256: string | null;
   fetchedAt: string | null;
+  /** The primary file's publication date (inspect phase), kept with the version once it serves. */
+  publishedAt: string | null;
   /** Leftover rows of this sha256 (an earlier refresh that died) are gone. */
   purged: boolean;
   /** Parser outputs consumed (staged or skipped as duplicates): the staging checkpoint. */
@@ -85,6 +113,28 @@ export interface IngestJob {
   failures: number;
   /** Set once the refresh is known to fail; recorded in D1 by the next step if that write failed. */
   failedWith: string | null;
+  /**
+   * The step under way: recorded durably before its work, cleared when it
+   * ends (well or with an error). Found set when the next step begins, it
+   * died with its isolate; `deaths` counts such steps at checkpoint `at`.
+   */
+  inFlight: { at: string; deaths: number } | null;
+}
+
+/** Where a step starts from: two steps with the same checkpoint would redo the same work. */
+const checkpointOf = (job: IngestJob): string =>
+  [
+    job.phase,
+    job.files?.filter((f) => f.sha256 !== null).length ?? 0,
+    job.files?.filter((f) => f.facts !== null && f.facts !== undefined).length ?? 0,
+    job.purged ? 1 : 0,
+    job.consumed,
+  ].join(":");
+
+/** The version this object last switched to (its entity ids are in serving_ids). */
+interface Serving {
+  sha256: string;
+  publishedAt: string | null;
 }
 
 interface Cleanup {
@@ -98,6 +148,37 @@ class TransientError extends Error {
   override name = "TransientError";
 }
 
+/**
+ * A stored file's bytes, with a failed read of its body (a connection to R2
+ * dropped mid-file) turned into a TransientError: the step is retried and the
+ * refresh goes on, where the parser would have reported a broken file.
+ */
+async function* r2Bytes(body: ReadableStream<Uint8Array>, key: string): AsyncGenerator<Uint8Array> {
+  const reader = body.getReader();
+  let finished = false;
+  try {
+    for (;;) {
+      let r: ReadableStreamReadResult<Uint8Array>;
+      try {
+        r = await reader.read();
+      } catch (err) {
+        finished = true;
+        throw new TransientError(`R2: leitura de ${key} interrompida: ${(err as Error).message ?? err}`);
+      }
+      if (r.done) {
+        finished = true;
+        return;
+      }
+      yield r.value;
+    }
+  } finally {
+    // Stopped early (the parser is done with it, or the step ends): release the stream.
+    if (!finished) await reader.cancel().catch(() => undefined);
+  }
+}
+
+/** A share as last_error writes it: 16,6 %. */
+const share = (x: number) => `${(x * 100).toLocaleString("pt-BR", { maximumFractionDigits: 1 })} %`;
 
 export class ListIngest extends DurableObject<Env> {
   private readonly sql: SqlStorage;
@@ -110,6 +191,7 @@ export class ListIngest extends DurableObject<Env> {
     this.sql.exec(`
       CREATE TABLE IF NOT EXISTS meta (k TEXT PRIMARY KEY, v TEXT NOT NULL);
       CREATE TABLE IF NOT EXISTS seen (id TEXT PRIMARY KEY);
+      CREATE TABLE IF NOT EXISTS serving_ids (id TEXT PRIMARY KEY);
     `);
   }
 
@@ -136,6 +218,7 @@ export class ListIngest extends DurableObject<Env> {
       files: null,
       sha256: null,
       fetchedAt: null,
+      publishedAt: null,
       purged: false,
       consumed: 0,
       entities: 0,
@@ -144,6 +227,7 @@ export class ListIngest extends DurableObject<Env> {
       steps: 0,
       failures: 0,
       failedWith: null,
+      inFlight: null,
     };
     this.ctx.storage.transactionSync(() => {
       this.sql.exec("DELETE FROM seen");
@@ -178,7 +262,7 @@ export class ListIngest extends DurableObject<Env> {
   }
 
   private async tick(): Promise<void> {
-    const job = this.job();
+    let job = this.job();
     const cleanup = this.meta<Cleanup>("cleanup");
     if (!job && !cleanup) return;
     const limits = limitsOf(this.env);
@@ -187,7 +271,14 @@ export class ListIngest extends DurableObject<Env> {
     const startedAt = Date.now();
     try {
       if (job) {
-        await this.step(job, limits);
+        job = await this.beginStep(job, limits);
+        let ended = false;
+        try {
+          await this.step(job, limits);
+          ended = true;
+        } finally {
+          this.endStep(job, ended);
+        }
         // One line per step: what it did and how long it took (bench/lists-ingest.mjs reads these).
         const after = this.job();
         console.log(
@@ -210,6 +301,34 @@ export class ListIngest extends DurableObject<Env> {
       return;
     }
     await this.scheduleNext(limits);
+  }
+
+  /**
+   * Records the step about to run, durably, before any of its work. A step
+   * found still recorded never ended: its isolate died (memory, CPU, an
+   * eviction). One that dies maxStepDeaths times at the same checkpoint fails
+   * the refresh, where the watchdog would re-run it forever.
+   */
+  private async beginStep(job: IngestJob, limits: IngestLimits): Promise<IngestJob> {
+    const at = checkpointOf(job);
+    const died = job.inFlight ?? null;
+    const deaths = died ? (died.at === at ? died.deaths + 1 : 1) : 0;
+    if (died) console.error(JSON.stringify({ level: "error", event: "list_ingest_step_died", list: job.list, step: job.phase, at, deaths }));
+    if (deaths >= limits.maxStepDeaths) {
+      const message = `atualização abandonada: a etapa de ${PHASE_NAMES[job.phase]} parou ${deaths} vezes no mesmo ponto sem terminar (o processo morreu: memória ou tempo de CPU esgotados?); a versão anterior continua valendo`;
+      return this.saveJob({ ...job, inFlight: null, failedWith: job.failedWith ?? message });
+    }
+    job = this.saveJob({ ...job, inFlight: { at, deaths } });
+    // Durable before the work starts: the isolate may not live to commit it later.
+    await this.ctx.storage.sync();
+    return job;
+  }
+
+  /** The step ended in this isolate (done, or failed with an error handled here): no death to count; a step that went through resets the failure count. */
+  private endStep(job: IngestJob, ok: boolean): void {
+    const now = this.job();
+    if (!now || now.loadingSince !== job.loadingSince) return;
+    if (now.inFlight || (ok && now.failures > 0)) this.saveJob({ ...now, inFlight: null, failures: ok ? 0 : now.failures });
   }
 
   /**
@@ -253,6 +372,7 @@ export class ListIngest extends DurableObject<Env> {
       job = this.saveJob({ ...job, marked: true });
     }
     if (job.phase === "download") await this.download(job, limits);
+    else if (job.phase === "inspect") await this.inspect(job);
     else if (job.phase === "stage") await this.stage(job, limits);
     else await this.switch(job, limits);
   }
@@ -262,8 +382,14 @@ export class ListIngest extends DurableObject<Env> {
   private async download(job: IngestJob, limits: IngestLimits): Promise<void> {
     const transport = listsTransportOf(this.env);
     if (!job.files) {
+      // A misconfigured guard fails the refresh before anything is downloaded.
+      maxDropOf(this.env, job.list);
       const resolved = await resolveFiles(this.env, job.list, transport.fetch, limits.fetchTimeoutMs);
-      job = this.saveJob({ ...job, sourceUrl: resolved.sourceUrl, files: resolved.files.map((f) => ({ ...f, key: null, bytes: null, sha256: null })) });
+      job = this.saveJob({
+        ...job,
+        sourceUrl: resolved.sourceUrl,
+        files: resolved.files.map((f) => ({ ...f, key: null, bytes: null, sha256: null, facts: null })),
+      });
     }
     const prefix = `${this.stagingPrefix(job.list)}${job.loadingSince.replace(/[^0-9]/g, "")}/`;
     for (let i = 0; i < job.files!.length; i++) {
@@ -283,7 +409,7 @@ export class ListIngest extends DurableObject<Env> {
       this.finish(job, 0);
       return;
     }
-    this.saveJob({ ...job, sha256, fetchedAt: new Date().toISOString(), phase: "stage" });
+    this.saveJob({ ...job, sha256, fetchedAt: new Date().toISOString(), phase: "inspect" });
   }
 
   /**
@@ -378,6 +504,48 @@ export class ListIngest extends DurableObject<Env> {
     }
   }
 
+  // ---- inspect ---------------------------------------------------------------
+
+  /** Reads each stored file ahead of the parse (ingest.ts inspectFile), one checkpoint per file, then checks the publication date. */
+  private async inspect(job: IngestJob): Promise<void> {
+    for (let i = 0; i < job.files!.length; i++) {
+      const file = job.files![i];
+      if (!file.key || file.facts) continue;
+      let facts: FileFacts;
+      try {
+        facts = await inspectFile(job.list, file.role, () => this.openStaged(file.key!));
+      } catch (err) {
+        if (err instanceof TransientError) throw err;
+        throw readFailure(err);
+      }
+      job = this.saveJob({ ...job, files: job.files!.map((f, j) => (j === i ? { ...f, facts } : f)) });
+    }
+    const publishedAt = job.files!.find((f) => f.role === "primary")?.facts?.publishedAt ?? null;
+    const serving = this.meta<Serving>("serving");
+    if (publishedAt && serving?.publishedAt && Date.parse(publishedAt) < Date.parse(serving.publishedAt)) {
+      const row = await getListState(this.env.DB, job.list);
+      // Only against the version that serves (the object may remember one a deploy or a test replaced).
+      if (row?.current_sha256 === serving.sha256) {
+        throw new RefreshFailure(
+          `o arquivo foi gerado em ${publishedAt}, antes da versão em uso (gerada em ${serving.publishedAt}): uma cópia desatualizada não volta a lista no tempo; a versão anterior continua valendo`,
+        );
+      }
+    }
+    this.saveJob({ ...job, publishedAt, phase: "stage" });
+  }
+
+  /** A stored file, streamed; R2 trouble (the get, or the body's read) is a TransientError. */
+  private async openStaged(key: string): Promise<ByteSource> {
+    let obj: R2ObjectBody | null;
+    try {
+      obj = await this.env.REPORTS.get(key);
+    } catch (err) {
+      throw new TransientError(`R2: ${(err as Error).message ?? err}`);
+    }
+    if (!obj) throw new TransientError(`arquivo baixado não encontrado no R2: ${key}`);
+    return r2Bytes(obj.body, key);
+  }
+
   // ---- stage -----------------------------------------------------------------
 
   private async stage(job: IngestJob, limits: IngestLimits): Promise<void> {
@@ -400,18 +568,13 @@ export class ListIngest extends DurableObject<Env> {
 
     const open = async (role: string): Promise<ByteSource | undefined> => {
       const file = job.files!.find((f) => f.role === role);
-      if (!file?.key) return undefined;
-      let obj: R2ObjectBody | null;
-      try {
-        obj = await this.env.REPORTS.get(file.key);
-      } catch (err) {
-        throw new TransientError(`R2: ${(err as Error).message ?? err}`);
-      }
-      if (!obj) throw new TransientError(`arquivo baixado não encontrado no R2: ${file.key}`);
-      return obj.body as unknown as ByteSource;
+      return file?.key ? this.openStaged(file.key) : undefined;
     };
+    // Each CSV's encoding as the inspect phase found it over the whole file.
+    const encodings: Partial<Record<string, TextEncoding>> = {};
+    for (const f of job.files!) if (f.facts?.encoding) encodings[f.role] = f.facts.encoding;
 
-    const entities = parseList(job.list, open, job.asOf)[Symbol.asyncIterator]();
+    const entities = parseList(job.list, open, { asOf: job.asOf, encodings })[Symbol.asyncIterator]();
     let ordinal = 0;
     let staged = 0;
     let batch: StagedEntity[] = [];
@@ -425,8 +588,8 @@ export class ListIngest extends DurableObject<Env> {
         try {
           next = await entities.next();
         } catch (err) {
-          if (err instanceof RefreshFailure || err instanceof TransientError) throw err;
-          throw new RefreshFailure(`erro ao ler o arquivo da lista: ${String((err as Error).message ?? err).slice(0, 300)}`);
+          if (err instanceof TransientError) throw err;
+          throw readFailure(err);
         }
         if (next.done) {
           exhausted = true;
@@ -460,17 +623,39 @@ export class ListIngest extends DurableObject<Env> {
     }
     if (!exhausted) return;
     job = await this.flush(job, batch, ordinal, duplicates);
+    await this.checkCounts(job);
+    job = this.saveJob({ ...job, phase: "switch" });
+    await this.switch(job, limits);
+  }
 
-    const row = await getListState(db, job.list);
-    const current = row?.current_sha256 ? (row.current_entities ?? 0) : 0;
+  /**
+   * The staged version against the serving one (CONTRACT §14): no entities,
+   * fewer than half, or more of the serving version's entities dropped than
+   * the list allows → refused. Dropped = serving ids the new version lacks
+   * (serving_ids, kept by the switch); for a version this object did not
+   * stage, the fall in the count.
+   */
+  private async checkCounts(job: IngestJob): Promise<void> {
     if (job.entities === 0) throw new RefreshFailure("o arquivo não trouxe nenhuma entidade; a versão anterior continua valendo");
+    const row = await getListState(this.env.DB, job.list);
+    const current = row?.current_sha256 ? (row.current_entities ?? 0) : 0;
     if (job.entities < current / 2) {
       throw new RefreshFailure(
         `atualização suspeita: ${job.entities} entidades, menos da metade das ${current} da versão atual; a versão anterior continua valendo`,
       );
     }
-    job = this.saveJob({ ...job, phase: "switch" });
-    await this.switch(job, limits);
+    if (current === 0) return;
+    const maxDrop = maxDropOf(this.env, job.list);
+    const byId = this.meta<Serving>("serving")?.sha256 === row!.current_sha256;
+    const dropped = byId
+      ? this.sql.exec<{ n: number }>("SELECT count(*) AS n FROM serving_ids s WHERE NOT EXISTS (SELECT 1 FROM seen WHERE seen.id = s.id)").one().n
+      : Math.max(0, current - job.entities);
+    if (dropped > current * maxDrop) {
+      throw new RefreshFailure(
+        `atualização suspeita: a nova versão retira ${dropped} das ${current} entidades da versão atual (${share(dropped / current)}), ` +
+          `mais que os ${share(maxDrop)} permitidos (LIST_MAX_DROP_${job.list.toUpperCase()}); a versão anterior continua valendo`,
+      );
+    }
   }
 
   /** Writes a batch, then records the checkpoint in one synchronous (atomic) block of the object's storage. */
@@ -508,15 +693,21 @@ export class ListIngest extends DurableObject<Env> {
 
   private async switch(job: IngestJob, limits: IngestLimits): Promise<void> {
     const now = new Date().toISOString();
-    await switchVersion(
+    const switched = await switchVersion(
       this.env.DB,
       job.list,
       job.loadingSince,
       { sha256: job.sha256!, fetchedAt: job.fetchedAt!, entities: job.entities, names: job.names, sourceUrl: job.sourceUrl ?? "" },
       now,
     );
+    // Not switched: this refresh no longer holds the list — unless this is the retry of a switch that landed before its isolate died.
+    if (!switched && (await getListState(this.env.DB, job.list))?.current_sha256 !== job.sha256) {
+      throw new RefreshFailure(
+        "a troca de versão não foi aplicada: a lista não estava mais em atualização por este pedido (outro o substituiu ou o encerrou); a versão anterior continua valendo",
+      );
+    }
     if (job.duplicates > 0) console.log(JSON.stringify({ level: "info", list: job.list, duplicates: job.duplicates }));
-    this.finish(job, limits.cleanupGraceMs);
+    this.finish(job, limits.cleanupGraceMs, { sha256: job.sha256!, publishedAt: job.publishedAt ?? null });
   }
 
   /** Records the failure in D1 (previous version kept), then leaves the staged rows and files to the cleanup. */
@@ -526,9 +717,18 @@ export class ListIngest extends DurableObject<Env> {
     this.finish(job, 0);
   }
 
-  /** The refresh is over: forget it, and have the rows of other versions and the staged files deleted after `graceMs`. */
-  private finish(job: IngestJob, graceMs: number): void {
+  /**
+   * The refresh is over: forget it, and have the rows of other versions and the
+   * staged files deleted after `graceMs`. `served`: it switched — its ids
+   * (`seen`) become the serving version's, for the next refresh's guards.
+   */
+  private finish(job: IngestJob, graceMs: number, served?: Serving): void {
     this.ctx.storage.transactionSync(() => {
+      if (served) {
+        this.sql.exec("DELETE FROM serving_ids");
+        this.sql.exec("INSERT INTO serving_ids (id) SELECT id FROM seen");
+        this.setMeta("serving", served);
+      }
       this.deleteMeta("job");
       this.deleteMeta("inflight");
       this.sql.exec("DELETE FROM seen");

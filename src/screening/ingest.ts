@@ -7,9 +7,10 @@
 import { canonicalJson, sha256Hex } from "../lib/crypto";
 import { indexTextOfNormalized } from "./match/index-keys";
 import { normalizeNameByTable } from "./match/normalize-text";
-import { cguFileUrl, LIST_PARSERS, LISTS, type ListFileRole, type ListFiles } from "./lists";
+import { cguFileUrl, LIST_PARSERS, LISTS, type ListFileRole, type ListFiles, type ListFormat } from "./lists";
+import { FileRefused, textEncodingOf, unzipIfZip, xmlRoot } from "./parsers/stream";
 import { getListState, getListStates, type ListStateRow, type StagedEntity } from "./store";
-import { LIST_IDS, type ByteSource, type ListEntity, type ListId } from "./types";
+import { LIST_IDS, type ByteSource, type ListEntity, type ListId, type ParseOptions, type TextEncoding } from "./types";
 
 // ---- transport --------------------------------------------------------------
 
@@ -57,6 +58,8 @@ export interface IngestLimits {
   cleanupGraceMs: number;
   /** Consecutive failed steps (D1/R2 unavailable) before the refresh gives up and records last_error. */
   maxFailures: number;
+  /** Times one step may die with its isolate (memory, CPU) at the same checkpoint before the refresh gives up. */
+  maxStepDeaths: number;
   /** Delay before retrying a step that failed on D1/R2. */
   retryDelayMs: number;
   /** How soon the object resumes after an invocation died mid-step (re-armed before any I/O). */
@@ -77,6 +80,7 @@ export const DEFAULT_LIMITS: IngestLimits = {
   stepGapMs: 0,
   cleanupGraceMs: 60_000,
   maxFailures: 5,
+  maxStepDeaths: 3,
   retryDelayMs: 30_000,
   watchdogMs: 30_000,
   maxRefreshMs: 3 * 3600_000,
@@ -114,6 +118,22 @@ const overrideOf = (env: Env, id: ListId): string | null => {
   const v = (env as unknown as Record<string, unknown>)[LISTS[id].env_var];
   return typeof v === "string" && v.trim() !== "" ? v.trim() : null;
 };
+
+/**
+ * The share of the serving version's entities a refresh of `id` may drop
+ * (CONTRACT §14): `LIST_MAX_DROP_<ID>` as a fraction ("0.25") or a percentage
+ * ("25%"), else the list's default. A value that is neither fails the refresh:
+ * a typo must not silently turn the guard off.
+ */
+export function maxDropOf(env: Env, id: ListId): number {
+  const name = `LIST_MAX_DROP_${id.toUpperCase()}`;
+  const raw = (env as unknown as Record<string, unknown>)[name];
+  if (typeof raw !== "string" || raw.trim() === "") return LISTS[id].max_drop;
+  const m = /^(\d+(?:\.\d+)?)\s*(%?)$/.exec(raw.trim());
+  const share = m ? (m[2] ? Number(m[1]) / 100 : Number(m[1])) : NaN;
+  if (!(share >= 0 && share <= 1)) throw new RefreshFailure(`${name} inválido: "${raw.slice(0, 40)}" (use uma fração entre 0 e 1, como 0.25, ou uma porcentagem, como 25%)`);
+  return share;
+}
 
 /** The URL a list is configured to come from (LIST_URL_<ID>, else the official one), as the admin plane shows it. */
 export const configuredUrl = (env: Env, id: ListId): string => overrideOf(env, id) ?? LISTS[id].url;
@@ -177,7 +197,7 @@ export async function fetchOrFail(fetcher: typeof fetch, url: string, timeoutMs:
 export type FileOpener = (role: ListFileRole) => Promise<ByteSource | undefined>;
 
 /** The entities of a list's files, in file order (the order is the staging checkpoint's unit). */
-export async function* parseList(id: ListId, open: FileOpener, asOf: string): AsyncGenerator<ListEntity> {
+export async function* parseList(id: ListId, open: FileOpener, opts: ParseOptions): AsyncGenerator<ListEntity> {
   const primary = await open("primary");
   if (!primary) throw new RefreshFailure("arquivo principal da lista ausente");
   const files: ListFiles = { primary };
@@ -185,7 +205,39 @@ export async function* parseList(id: ListId, open: FileOpener, asOf: string): As
     const f = await open(role);
     if (f) files[role] = f;
   }
-  yield* LIST_PARSERS[id](files, { asOf });
+  yield* LIST_PARSERS[id](files, opts);
+}
+
+/** What a read of the whole file tells before any entity is staged. */
+export interface FileFacts {
+  /** A CSV's encoding over the whole file (null: XML, which declares its own). */
+  encoding: TextEncoding | null;
+  /** When the file says it was generated (LISTS[id].published), as written; null when the list or the file has no such date. */
+  publishedAt: string | null;
+}
+
+const XML_FORMATS: ReadonlySet<ListFormat> = new Set(["un_xml", "eu_fsf_xml", "uk_fcdo_xml"]);
+
+/**
+ * Reads one downloaded file ahead of the parse. A CSV is read whole — unzipped
+ * if it is a ZIP — to find the one encoding that reads all of it (so a zip bomb
+ * or a file in two encodings is refused here, before any row is staged); an
+ * XML file only up to its root element, for its publication date.
+ */
+export async function inspectFile(id: ListId, role: ListFileRole, open: () => Promise<ByteSource>): Promise<FileFacts> {
+  const meta = LISTS[id];
+  if (!XML_FORMATS.has(meta.format)) return { encoding: await textEncodingOf(unzipIfZip(await open())), publishedAt: null };
+  if (!meta.published || role !== "primary") return { encoding: null, publishedAt: null };
+  const root = await xmlRoot(unzipIfZip(await open()));
+  const value = root?.name === meta.published.root ? root.attrs[meta.published.attr]?.trim() : undefined;
+  return { encoding: null, publishedAt: value && !Number.isNaN(Date.parse(value)) ? value : null };
+}
+
+/** A reading error as the refresh records it: a refused file says why in its own words, anything else is a parse error. */
+export function readFailure(err: unknown): RefreshFailure {
+  if (err instanceof RefreshFailure) return err;
+  if (err instanceof FileRefused) return new RefreshFailure(`arquivo recusado: ${err.message}; a versão anterior continua valendo`);
+  return new RefreshFailure(`erro ao ler o arquivo da lista: ${String((err as Error).message ?? err).slice(0, 300)}`);
 }
 
 // ---- entity → rows ------------------------------------------------------------------

@@ -49,7 +49,19 @@ export interface ListMeta {
   refresh_hours: number;
   /** Environment variable that overrides `url` (CONTRACT §14). */
   env_var: string;
+  /**
+   * Share of the serving version's entities a refresh may drop before it is
+   * refused (CONTRACT §14; `LIST_MAX_DROP_<ID>` overrides): sanctions lists
+   * remove a few designations at a time, the Brazilian ones turn over more
+   * (sanctions that end, PEPs past their grace period).
+   */
+  max_drop: number;
+  /** Where the file says when it was generated: an attribute of its root element. A refresh never goes back in time. */
+  published?: { root: string; attr: string };
 }
+
+const SANCTIONS_MAX_DROP = 0.1;
+const BRAZIL_MAX_DROP = 0.5;
 
 const OFAC_BASE = "https://sanctionslistservice.ofac.treas.gov/api/PublicationPreview/exports/";
 
@@ -69,6 +81,7 @@ export const LISTS: Record<ListId, ListMeta> = {
     cadence: "irregular, often several times a week",
     refresh_hours: 6,
     env_var: "LIST_URL_OFAC_SDN",
+    max_drop: SANCTIONS_MAX_DROP,
   },
   ofac_cons: {
     id: "ofac_cons",
@@ -85,6 +98,7 @@ export const LISTS: Record<ListId, ListMeta> = {
     cadence: "irregular",
     refresh_hours: 6,
     env_var: "LIST_URL_OFAC_CONS",
+    max_drop: SANCTIONS_MAX_DROP,
   },
   un_sc: {
     id: "un_sc",
@@ -95,6 +109,8 @@ export const LISTS: Record<ListId, ListMeta> = {
     cadence: "irregular",
     refresh_hours: 6,
     env_var: "LIST_URL_UN_SC",
+    max_drop: SANCTIONS_MAX_DROP,
+    published: { root: "CONSOLIDATED_LIST", attr: "dateGenerated" },
   },
   eu_fsf: {
     id: "eu_fsf",
@@ -105,6 +121,8 @@ export const LISTS: Record<ListId, ListMeta> = {
     cadence: "several times a month",
     refresh_hours: 12,
     env_var: "LIST_URL_EU_FSF",
+    max_drop: SANCTIONS_MAX_DROP,
+    published: { root: "export", attr: "generationDate" },
   },
   uk_fcdo: {
     id: "uk_fcdo",
@@ -115,6 +133,7 @@ export const LISTS: Record<ListId, ListMeta> = {
     cadence: "several times a month",
     refresh_hours: 12,
     env_var: "LIST_URL_UK_FCDO",
+    max_drop: SANCTIONS_MAX_DROP,
   },
   cgu_ceis: {
     id: "cgu_ceis",
@@ -126,6 +145,7 @@ export const LISTS: Record<ListId, ListMeta> = {
     cadence: "daily",
     refresh_hours: 24,
     env_var: "LIST_URL_CGU_CEIS",
+    max_drop: BRAZIL_MAX_DROP,
   },
   cgu_cnep: {
     id: "cgu_cnep",
@@ -137,6 +157,7 @@ export const LISTS: Record<ListId, ListMeta> = {
     cadence: "daily",
     refresh_hours: 24,
     env_var: "LIST_URL_CGU_CNEP",
+    max_drop: BRAZIL_MAX_DROP,
   },
   cgu_pep: {
     id: "cgu_pep",
@@ -148,6 +169,7 @@ export const LISTS: Record<ListId, ListMeta> = {
     cadence: "monthly",
     refresh_hours: 24,
     env_var: "LIST_URL_CGU_PEP",
+    max_drop: BRAZIL_MAX_DROP,
   },
   mte_empregadores: {
     id: "mte_empregadores",
@@ -158,6 +180,7 @@ export const LISTS: Record<ListId, ListMeta> = {
     cadence: "about every 6 months",
     refresh_hours: 24 * 7,
     env_var: "LIST_URL_MTE_EMPREGADORES",
+    max_drop: BRAZIL_MAX_DROP,
   },
 };
 

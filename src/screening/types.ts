@@ -67,7 +67,16 @@ export interface ListEntity {
 /** Bytes as they arrive from fetch (a ReadableStream<Uint8Array> is one) or from a file. */
 export type ByteSource = AsyncIterable<Uint8Array>;
 
+/** A CSV's encoding found over the whole file ("ascii": no byte above 0x7F, any reading gives the same text). */
+export type TextEncoding = "utf-8" | "latin1" | "ascii";
+
 export interface ParseOptions {
   /** "Today" (YYYY-MM-DD) for whatever depends on it (ended sanctions, PEP grace period): parsers never read the clock. */
   asOf: string;
+  /**
+   * Each CSV file's encoding, found over the whole file before the parse (the
+   * ingest's inspect phase); a file without one is decided on its first bytes.
+   * XML files say theirs in their declaration.
+   */
+  encodings?: Partial<Record<"primary" | "alt" | "add" | "comments", TextEncoding>>;
 }

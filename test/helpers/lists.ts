@@ -8,7 +8,7 @@ import { expect } from "vitest";
 import { LISTS, LIST_PARSERS, type ListFiles } from "../../src/screening/lists";
 import type { IngestLimits } from "../../src/screening/ingest";
 import type { ListEntity, ListId } from "../../src/screening/types";
-import { listsTransport } from "./transports";
+import { listIngestStates, listsTransport } from "./transports";
 import ceisZip from "../fixtures/lists/br/ceis.zip?inline";
 import cnepZip from "../fixtures/lists/br/cnep.zip?inline";
 import pepZip from "../fixtures/lists/br/pep.zip?inline";
@@ -103,6 +103,13 @@ export function useTestLimits(limits: Partial<IngestLimits> = {}): void {
 }
 
 export const ingestStub = (id: ListId) => env.LIST_INGEST.get(env.LIST_INGEST.idFromName(id));
+
+/** Kills the list's object the way its isolate dies mid-step (out of memory or CPU): whatever it was doing stops, the next alarm runs on a fresh instance. */
+export function killIngest(id: ListId): void {
+  const state = listIngestStates.get(env.LIST_INGEST.idFromName(id).toString());
+  if (!state) throw new Error(`no ListIngest object built for ${id} yet`);
+  state.abort("injected: the isolate died");
+}
 
 /** Runs one alarm step of the list's object; false when nothing was scheduled. */
 export const step = (id: ListId) => runDurableObjectAlarm(ingestStub(id));

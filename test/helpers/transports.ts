@@ -43,4 +43,58 @@ export const listsTransport: ListsTransport = { fetch: networkDisabled("list dow
 export function resetListsTransport(): void {
   listsTransport.fetch = networkDisabled("list download");
   delete listsTransport.limits;
+  listsStorageFaults.readErrors = 0;
+}
+
+/**
+ * Each ListIngest object's state by id (test/worker.ts records it as the
+ * object is built), so a test can kill an object the way its isolate dies
+ * mid-step (out of memory or CPU): `state.abort()` drops the instance and
+ * whatever it was doing; the next alarm runs on a fresh one.
+ */
+export const listIngestStates = new Map<string, DurableObjectState>();
+
+/**
+ * Faults in the ListIngest objects' reads of their stored files: the next
+ * `readErrors` reads that go past `afterBytes` bytes of a body break off
+ * there, like a connection to R2 dropped mid-file.
+ */
+export const listsStorageFaults = { readErrors: 0, afterBytes: 0 };
+
+function breakingAfter(body: ReadableStream<Uint8Array>, afterBytes: number): ReadableStream<Uint8Array> {
+  const reader = body.getReader();
+  let sent = 0;
+  return new ReadableStream<Uint8Array>({
+    async pull(controller) {
+      const r = await reader.read();
+      if (r.done) return controller.close();
+      if (sent + r.value.length > afterBytes && listsStorageFaults.readErrors > 0) {
+        listsStorageFaults.readErrors--;
+        controller.enqueue(r.value.subarray(0, afterBytes - sent));
+        await reader.cancel().catch(() => undefined);
+        controller.error(new Error("injected: connection to R2 lost"));
+        return;
+      }
+      sent += r.value.length;
+      controller.enqueue(r.value);
+    },
+    cancel: (reason) => reader.cancel(reason),
+  });
+}
+
+/** The REPORTS bucket as ListIngest objects see it in tests: the real one, with `listsStorageFaults` applied to reads. */
+export function withListsStorageFaults(bucket: R2Bucket): R2Bucket {
+  const get = async (key: string, options?: R2GetOptions) => {
+    const obj = await bucket.get(key, options);
+    if (!obj || listsStorageFaults.readErrors <= 0) return obj;
+    const body = breakingAfter(obj.body, listsStorageFaults.afterBytes);
+    return new Proxy(obj, { get: (target, prop) => (prop === "body" ? body : Reflect.get(target, prop)) });
+  };
+  return new Proxy(bucket, {
+    get(target, prop) {
+      if (prop === "get") return get;
+      const value = Reflect.get(target, prop);
+      return typeof value === "function" ? value.bind(target) : value;
+    },
+  });
 }

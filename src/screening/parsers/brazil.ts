@@ -3,7 +3,7 @@
 // MTE Cadastro de Empregadores (ISO-8859-1 CSV with title lines above the header
 // and a source line below the data). Columns are found by header name, accents
 // and case ignored, so a reordered or extra column does not shift the data.
-import type { ByteSource, ListDocument, ListEntity, ParseOptions } from "../types";
+import type { ByteSource, ListDocument, ListEntity, ParseOptions, TextEncoding } from "../types";
 import { brDate, clean, csvRows, decodeAuto, fnv1a, headerKey, peek, pushAlias, unzipIfZip } from "./stream";
 
 /** Document cell → ListDocument: masked CPF in both spellings, clear CPF, CNPJ (alphanumeric from 2026 on). */
@@ -59,10 +59,10 @@ function cell(r: string[], i: number): string {
   return i >= 0 ? clean(r[i]) : "";
 }
 
-async function* brRows(src: ByteSource, delimiter?: string): AsyncGenerator<string[]> {
+async function* brRows(src: ByteSource, known: TextEncoding | undefined, delimiter?: string): AsyncGenerator<string[]> {
   const bytes = unzipIfZip(src);
   if (delimiter) {
-    yield* csvRows(decodeAuto(bytes, "latin1"), delimiter);
+    yield* csvRows(decodeAuto(bytes, "latin1", known), delimiter);
     return;
   }
   // The MTE file has been published with `;` (the official layout) but spreadsheet
@@ -74,7 +74,7 @@ async function* brRows(src: ByteSource, delimiter?: string): AsyncGenerator<stri
     if (head[i] === 0x3b) semi++;
     else if (head[i] === 0x2c) comma++;
   }
-  yield* csvRows(decodeAuto(rest, "latin1"), comma > semi ? "," : ";");
+  yield* csvRows(decodeAuto(rest, "latin1", known), comma > semi ? "," : ";");
 }
 
 /** active = the date is today or later (the last day still counts); no date = no end. */
@@ -93,7 +93,7 @@ export async function* parseCguSanctions(src: ByteSource, opts: CguSanctionsOpti
   let cols: Columns | null = null;
   let c: Record<string, number> = {};
   const label = opts.list === "cgu_ceis" ? "CEIS" : "CNEP";
-  for await (const r of brRows(src, ";")) {
+  for await (const r of brRows(src, opts.encodings?.primary, ";")) {
     if (!cols) {
       cols = new Columns(r);
       c = {
@@ -196,7 +196,7 @@ export const PEP_GRACE_YEARS = 5;
 export async function* parsePep(src: ByteSource, opts: ParseOptions): AsyncGenerator<ListEntity> {
   let cols: Columns | null = null;
   let c: Record<string, number> = {};
-  for await (const r of brRows(src, ";")) {
+  for await (const r of brRows(src, opts.encodings?.primary, ";")) {
     if (!cols) {
       cols = new Columns(r);
       c = {
@@ -279,7 +279,7 @@ export function mteInclusions(raw: string): { current: string | null; first: str
 export async function* parseMte(src: ByteSource, opts: ParseOptions): AsyncGenerator<ListEntity> {
   let cols: Columns | null = null;
   let c: Record<string, number> = {};
-  for await (const r of brRows(src)) {
+  for await (const r of brRows(src, opts.encodings?.primary)) {
     if (!cols) {
       // Title and "Atualização" lines come first: the header is the row naming the employer and its document.
       const keys = r.map(headerKey);

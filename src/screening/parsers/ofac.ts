@@ -8,9 +8,9 @@
 //   *_COMMENTS.CSV: ent_num, remarks continued (Remarks past 1,000 characters)
 // Birth dates, nationalities, identity documents and the weak a.k.a.s live in
 // Remarks, a `;`-separated bag (see parseOfacRemarks).
-import type { ByteSource, EntityType, ListAlias, ListDocument, ListEntity } from "../types";
+import type { ByteSource, EntityType, ListAlias, ListDocument, ListEntity, ParseOptions, TextEncoding } from "../types";
 import { countryCode, nationality } from "./countries";
-import { clean, csvRows, decodeAuto, pushAlias, pushUnique } from "./stream";
+import { clean, csvRows, decodeAuto, FileRefused, pushAlias, pushUnique, READ_LIMITS } from "./stream";
 
 export interface OfacFiles {
   /** SDN.CSV or CONS_PRIM.CSV (streamed). */
@@ -23,9 +23,8 @@ export interface OfacFiles {
   comments?: ByteSource;
 }
 
-export interface OfacOptions {
+export interface OfacOptions extends ParseOptions {
   list: "ofac_sdn" | "ofac_cons";
-  asOf: string;
 }
 
 /** OFAC's empty marker is `-0-`, usually followed by a space. */
@@ -34,8 +33,8 @@ function val(s: string | undefined): string {
   return t === "-0-" ? "" : t;
 }
 
-function rows(src: ByteSource): AsyncGenerator<string[]> {
-  return csvRows(decodeAuto(src, "utf-8"), ",");
+function rows(src: ByteSource, known: TextEncoding | undefined): AsyncGenerator<string[]> {
+  return csvRows(decodeAuto(src, "utf-8", known), ",");
 }
 
 /** Rows whose first field is an ent_num; drops the DOS end-of-file byte (0x1A) OFAC appends, and any header. */
@@ -50,12 +49,22 @@ const TYPE: Record<string, EntityType> = {
 };
 
 export async function* parseOfac(files: OfacFiles, opts: OfacOptions): AsyncGenerator<ListEntity> {
+  const enc = opts.encodings ?? {};
+  // The side files are held in memory until the main file is read: bounded, whatever their size.
+  let kept = 0;
+  const keep = (chars: number) => {
+    kept += chars + 100;
+    if (kept > READ_LIMITS.joinedChars) {
+      throw new FileRefused(`os arquivos ALT, ADD e COMMENTS da OFAC passam de ${READ_LIMITS.joinedChars.toLocaleString("pt-BR")} caracteres a guardar`);
+    }
+  };
   const alts = new Map<string, ListAlias[]>();
   if (files.alt) {
-    for await (const r of rows(files.alt)) {
+    for await (const r of rows(files.alt, enc.alt)) {
       if (!isEntry(r)) continue;
       const name = clean(val(r[3]));
       if (!name) continue;
+      keep(name.length);
       const remarks = val(r[4]).toLowerCase();
       const list = alts.get(r[0].trim()) ?? [];
       list.push(/\bweak\b|low quality/.test(remarks) ? { name, weak: true } : { name });
@@ -64,10 +73,11 @@ export async function* parseOfac(files: OfacFiles, opts: OfacOptions): AsyncGene
   }
   const countries = new Map<string, string[]>();
   if (files.add) {
-    for await (const r of rows(files.add)) {
+    for await (const r of rows(files.add, enc.add)) {
       if (!isEntry(r)) continue;
       const c = nationality(val(r[4]));
       if (!c) continue;
+      keep(c.length);
       const list = countries.get(r[0].trim()) ?? [];
       pushUnique(list, c);
       countries.set(r[0].trim(), list);
@@ -75,15 +85,17 @@ export async function* parseOfac(files: OfacFiles, opts: OfacOptions): AsyncGene
   }
   const comments = new Map<string, string>();
   if (files.comments) {
-    for await (const r of rows(files.comments)) {
+    for await (const r of rows(files.comments, enc.comments)) {
       if (!isEntry(r)) continue;
       // The continuation picks up mid-word where Remarks stopped: join without a separator.
       const id = r[0].trim();
-      comments.set(id, (comments.get(id) ?? "") + r.slice(1).join(","));
+      const more = r.slice(1).join(",");
+      keep(more.length);
+      comments.set(id, (comments.get(id) ?? "") + more);
     }
   }
 
-  for await (const r of rows(files.primary)) {
+  for await (const r of rows(files.primary, enc.primary)) {
     if (!isEntry(r)) continue;
     const id = r[0].trim();
     const name = clean(val(r[1]));

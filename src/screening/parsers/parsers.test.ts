@@ -6,12 +6,13 @@
 import { Zip, ZipDeflate, zipSync } from "fflate";
 import { describe, expect, it } from "vitest";
 import { cguFileUrl, LIST_PARSERS, type ListFiles } from "../lists";
-import type { ListEntity, ListId } from "../types";
+import type { ListEntity, ListId, ParseOptions } from "../types";
 import { brDocument, mteInclusions } from "./brazil";
 import { countryCode } from "./countries";
 import { ofacDobValues, parseOfacRemarks } from "./ofac";
-import { CsvTokenizer, sniff, unzipFirstFile } from "./stream";
+import { CsvTokenizer, FileRefused, READ_LIMITS, sniff, textEncodingOf, unzipFirstFile, xmlRoot } from "./stream";
 import { syntheticEuXml, syntheticOfac, syntheticPepZip } from "./synthetic";
+import { zipBomb } from "../../../test/helpers/zip-bomb";
 
 const AS_OF = "2026-11-30";
 const utf8 = (s: string) => new TextEncoder().encode(s);
@@ -29,7 +30,7 @@ async function* chunks(b: Uint8Array, size: number): AsyncGenerator<Uint8Array> 
 
 type Inputs = { primary: Uint8Array } & Partial<Record<"alt" | "add" | "comments", Uint8Array>>;
 
-async function parse(id: ListId, input: Inputs, opts: { asOf?: string; chunk?: number } = {}): Promise<ListEntity[]> {
+async function parse(id: ListId, input: Inputs, opts: { asOf?: string; chunk?: number; encodings?: ParseOptions["encodings"] } = {}): Promise<ListEntity[]> {
   const size = opts.chunk ?? 1 << 16;
   const files: ListFiles = { primary: chunks(input.primary, size) };
   for (const k of ["alt", "add", "comments"] as const) {
@@ -37,7 +38,7 @@ async function parse(id: ListId, input: Inputs, opts: { asOf?: string; chunk?: n
     if (b) files[k] = chunks(b, size);
   }
   const out: ListEntity[] = [];
-  for await (const e of LIST_PARSERS[id](files, { asOf: opts.asOf ?? AS_OF })) out.push(e);
+  for await (const e of LIST_PARSERS[id](files, { asOf: opts.asOf ?? AS_OF, encodings: opts.encodings })) out.push(e);
   return out;
 }
 
@@ -337,10 +338,12 @@ describe("CGU CEIS / CNEP", () => {
   });
 
   it("an unbalanced quote or a record that never closes fails instead of growing without bound", async () => {
-    const unbalanced = CEIS_CSV + '"CEIS";"9";"F";"***.111.222-**";"NOME SEM FIM' + "x".repeat(1_000_001);
-    await expect(parse("cgu_ceis", { primary: latin1(unbalanced) })).rejects.toThrow(/unbalanced quote/);
+    const unbalanced = CEIS_CSV + '"CEIS";"9";"F";"***.111.222-**";"NOME SEM FIM' + "x".repeat(100_001);
+    await expect(parse("cgu_ceis", { primary: latin1(unbalanced) })).rejects.toThrow(
+      new FileRefused("um campo entre aspas do CSV passa de 100.000 caracteres (aspas sem fechar?)"),
+    );
     const endless = "<CONSOLIDATED_LIST><INDIVIDUALS><INDIVIDUAL><DATAID>1</DATAID>" + "<INDIVIDUAL_ALIAS><QUALITY>Good</QUALITY></INDIVIDUAL_ALIAS>".repeat(30_000);
-    await expect(parse("un_sc", { primary: utf8(endless) })).rejects.toThrow(/more than 50000 elements/);
+    await expect(parse("un_sc", { primary: utf8(endless) })).rejects.toThrow(new FileRefused("um registro <INDIVIDUAL> do XML tem mais de 50.000 elementos"));
   });
 
   it("document cells", () => {
@@ -550,6 +553,127 @@ describe("UN and EU XML", () => {
       programs: ["RUS", "UKR"],
       listed_on: "2020-01-02",
     });
+  });
+});
+
+describe("bounded reading: whatever a file says, a parse holds little", () => {
+  const drain = async (src: AsyncIterable<Uint8Array>) => {
+    let n = 0;
+    for await (const b of src) n += b.length;
+    return n;
+  };
+
+  it("a zip bomb (300 KB that inflates to 300 MB) is refused after ~16 MB, by ratio", async () => {
+    const bomb = zipBomb(300);
+    expect(bomb.length).toBeLessThan(320_000);
+    let seen = 0;
+    const reading = (async () => {
+      for await (const b of unzipFirstFile(chunks(bomb, 64 * 1024))) seen += b.length;
+    })();
+    await expect(reading).rejects.toThrow(FileRefused);
+    await expect(reading).rejects.toThrow(/^o ZIP descompacta mais de 100 vezes o seu tamanho \([\d.]+ bytes de [\d.]+\): parece uma bomba de descompactação$/);
+    expect(seen).toBeGreaterThan(READ_LIMITS.ratioAfterBytes - 20 * 1024 * 1024);
+    expect(seen).toBeLessThan(READ_LIMITS.ratioAfterBytes + 20 * 1024 * 1024);
+    // Through a list parser it is refused too (its one endless line of "A" runs into the field cap even sooner).
+    await expect(parse("cgu_pep", { primary: bomb })).rejects.toThrow(FileRefused);
+  });
+
+  it("past the absolute cap a ZIP is refused whatever its ratio, DEFLATE or stored", async () => {
+    const data = utf8("a;b;c\r\n".repeat(4000)); // 28,000 bytes
+    const limits = { inflatedBytes: 20_000, inflateRatio: 100, ratioAfterBytes: 16 * 1024 * 1024 };
+    await expect(drain(unzipFirstFile(chunks(zipSync({ "x.csv": data }), 4096), limits))).rejects.toThrow(
+      new FileRefused("o arquivo dentro do ZIP passa de 20.000 bytes descompactado"),
+    );
+    await expect(drain(unzipFirstFile(chunks(zipSync({ "x.csv": [data, { level: 0 }] }), 4096), limits))).rejects.toThrow(
+      new FileRefused("o arquivo dentro do ZIP passa de 20.000 bytes"),
+    );
+    expect(await drain(unzipFirstFile(chunks(zipSync({ "x.csv": data }), 4096), { ...limits, inflatedBytes: 28_000 }))).toBe(28_000);
+  });
+
+  it("CSV: an unquoted field, a row's characters and its fields are bounded too", async () => {
+    const huge = CEIS_CSV + ceisRow(["CEIS", "9", "F", "***.111.222-**", "X"]).replace('"X"', "X".repeat(100_001)) + "\r\n";
+    await expect(parse("cgu_ceis", { primary: latin1(huge) })).rejects.toThrow(new FileRefused("um campo do CSV passa de 100.000 caracteres"));
+    const wide = CEIS_CSV + ";".repeat(1_000) + "\r\n";
+    await expect(parse("cgu_ceis", { primary: latin1(wide) })).rejects.toThrow(new FileRefused("uma linha do CSV tem mais de 1.000 campos"));
+    const long = CEIS_CSV + Array.from({ length: 11 }, () => "y".repeat(99_000)).join(";") + "\r\n";
+    await expect(parse("cgu_ceis", { primary: latin1(long) })).rejects.toThrow(new FileRefused("uma linha do CSV passa de 1.000.000 caracteres"));
+    // Within the caps, the tokenizer is unchanged.
+    const rows: string[][] = [];
+    const tok = new CsvTokenizer(";");
+    tok.push("a;" + "b".repeat(99_999) + "\n", rows);
+    expect(rows.map((r) => r.map((f) => f.length))).toEqual([[1, 99_999]]);
+  });
+
+  it("XML: a text node, a token outside any record and a record's characters are bounded", async () => {
+    const text = UN_XML.replace("<FIRST_NAME>ABDUL</FIRST_NAME>", `<FIRST_NAME>${"A".repeat(100_001)}</FIRST_NAME>`);
+    await expect(parse("un_sc", { primary: utf8(text) })).rejects.toThrow(new FileRefused("o texto de um <FIRST_NAME> do XML passa de 100.000 caracteres"));
+    // Blanks between records, no element to hold them: saxes would buffer them whole.
+    const blanks = UN_XML.replace("<INDIVIDUALS>", `<INDIVIDUALS>${" ".repeat(200_000)}`);
+    await expect(parse("un_sc", { primary: utf8(blanks) })).rejects.toThrow(new FileRefused("um texto ou uma marcação do XML passa de 100.000 caracteres"));
+    const attrs = Array.from({ length: 12 }, (_, i) => `<nameAlias wholeName="${"N".repeat(90_000)}" strong="true" n="${i}"/>`).join("");
+    const big = EU_XML.replace('<birthdate circa="true" year="1975"/>', attrs);
+    await expect(parse("eu_fsf", { primary: utf8(big) })).rejects.toThrow(new FileRefused("um registro <sanctionEntity> do XML passa de 1.000.000 caracteres"));
+  });
+
+  it("OFAC: what ALT, ADD and COMMENTS leave in memory until the main file is read is bounded", async () => {
+    const rows = Array.from({ length: 250_000 }, (_, i) => `${i},${i},"aka","N${i}",-0-`).join("\n");
+    const files = { primary: utf8('1,"X","individual","SDGT",-0-,-0-,-0-,-0-,-0-,-0-,-0-,-0-\n'), alt: utf8(rows) };
+    await expect(parse("ofac_sdn", files)).rejects.toThrow(new FileRefused("os arquivos ALT, ADD e COMMENTS da OFAC passam de 24.000.000 caracteres a guardar"));
+  });
+});
+
+describe("encodings", () => {
+  /** ISO-8859-1 bytes of an XML document that says so. */
+  const latin1Xml = latin1(UN_XML.replace('encoding="UTF-8"', 'encoding="ISO-8859-1"').replace(/[^\u0000-\u00ff]/g, "?"));
+
+  it("XML is read in the encoding its declaration (or byte-order mark) gives", async () => {
+    const [person] = await parse("un_sc", { primary: latin1Xml });
+    expect(person.nationalities).toEqual(["IR", "TR"]); // "Türkiye", a Latin-1 ü
+    const utf16 = new Uint8Array([0xff, 0xfe, ...new Uint8Array(Uint16Array.from(UN_XML.replace('encoding="UTF-8"', 'encoding="UTF-16"'), (c) => c.charCodeAt(0)).buffer)]);
+    expect(await parse("un_sc", { primary: utf16 })).toEqual(await parse("un_sc", { primary: utf8(UN_XML) }));
+    expect(await xmlRoot(chunks(latin1Xml, 7))).toEqual({ name: "CONSOLIDATED_LIST", attrs: { dateGenerated: "2026-02-27T00:00:09.554Z" } });
+  });
+
+  it("XML in another encoding than it declares, or in one the runtime does not know, is refused", async () => {
+    const mislabelled = latin1(UN_XML.replace(/[^\u0000-\u00ff]/g, "?")); // says UTF-8, is Latin-1
+    await expect(parse("un_sc", { primary: mislabelled })).rejects.toThrow(/^o arquivo não é UTF-8 válido: byte inválido entre os bytes [\d.]+ e [\d.]+$/);
+    const klingon = utf8(UN_XML.replace('encoding="UTF-8"', 'encoding="x-klingon"'));
+    await expect(parse("un_sc", { primary: klingon })).rejects.toThrow(new FileRefused('codificação declarada no XML não suportada: "x-klingon"'));
+  });
+
+  it("a CSV's encoding over the whole file: UTF-8, ISO-8859-1 or ASCII; two at once, or NUL bytes, are refused", async () => {
+    const of = (b: Uint8Array) => textEncodingOf(chunks(b, 3));
+    expect(await of(utf8("NOME;DOC\nJOÃO;1\n"))).toBe("utf-8");
+    expect(await of(latin1("NOME;DOC\nJOÃO;1\n"))).toBe("latin1");
+    expect(await of(utf8("NOME;DOC\nJOAO;1\n"))).toBe("ascii");
+    // Latin-1 text makes a valid UTF-8 pair by accident ("É" then "”" in cp1252 is C9 94): still Latin-1.
+    expect(await of(new Uint8Array([...latin1("JOSÉ"), 0x94, ...latin1(" ÇÃO ÁGUA ÓRGÃO SÃO")]))).toBe("latin1");
+    const mixed = new Uint8Array([...utf8("JOÃO;1\nMARIA JOSÉ;2\nCONCEIÇÃO;3\n"), ...latin1("JOÃO;4\nCONCEIÇÃO;5\n")]);
+    await expect(of(mixed)).rejects.toThrow(
+      new FileRefused(
+        "o arquivo mistura codificações: 4 caracteres em UTF-8 (o primeiro no byte 2) e 3 bytes que não são UTF-8 (o primeiro no byte 38); nenhuma codificação lê o arquivo inteiro",
+      ),
+    );
+    await expect(of(new Uint8Array([0x4e, 0x00, 0x4f, 0x00]))).rejects.toThrow(new FileRefused("o arquivo tem bytes nulos (UTF-16 ou arquivo binário?): o primeiro no byte 1"));
+  });
+
+  it("the parse follows the encoding found over the whole file, even when the first 64 KiB are plain ASCII", async () => {
+    // 70 KB of rows without accents, then one with: the first bytes alone cannot tell.
+    const filler = Array.from({ length: 400 }, (_, i) => ceisRow(["CEIS", String(9000 + i), "J", "12.345.678/0001-95", "EMPRESA EXEMPLO LTDA", "".padEnd(120, "X")])).join("\r\n");
+    const asciiHeader = CEIS_HEADER.normalize("NFD").replace(/[\u0300-\u036f]/g, "");
+    const csv = utf8(`${asciiHeader}\r\n${filler}\r\n${CEIS_CSV.split("\r\n").slice(1).join("\r\n")}`);
+    expect(csv.indexOf(0xc3)).toBeGreaterThan(65536);
+    const names = (list: ListEntity[]) => list.filter((e) => e.entity_id.endsWith(":5001")).map((e) => e.name);
+    expect(names(await parse("cgu_ceis", { primary: csv }, { encodings: { primary: "utf-8" } }))).toEqual(["JOÃO DA SILVA"]);
+    // Decided on the first bytes (ASCII: the CGU's ISO-8859-1), the same file garbles.
+    expect(names(await parse("cgu_ceis", { primary: csv }))).toEqual(["JOÃƒO DA SILVA"]);
+    // OFAC (ASCII → UTF-8): a later byte that is not UTF-8 refuses the file rather than garbling it.
+    const sdn = utf8(Array.from({ length: 2000 }, (_, i) => `${i + 1},"X","individual","SDGT",-0-,-0-,-0-,-0-,-0-,-0-,-0-,-0-\n`).join(""));
+    const late = new Uint8Array([...sdn, ...latin1('9999,"MUÑOZ, Ana","individual","SDGT",-0-,-0-,-0-,-0-,-0-,-0-,-0-,-0-\n')]);
+    expect(sdn.length).toBeGreaterThan(65536);
+    await expect(parse("ofac_sdn", { primary: late })).rejects.toThrow(/^o arquivo não é UTF-8 válido/);
+    const read = await parse("ofac_sdn", { primary: late }, { encodings: { primary: "latin1" } });
+    expect([read.length, read.at(-1)!.name]).toEqual([2001, "MUÑOZ, Ana"]);
   });
 });
 

@@ -4,8 +4,63 @@
 // so a list of tens of MB never sits whole in memory (Workers: 128 MB).
 // No Node built-ins: everything here runs in workerd as in Node.
 import { Inflate } from "fflate";
-import { SaxesParser } from "saxes";
-import type { ByteSource } from "../types";
+import { SaxesParser, type SaxesTagPlain } from "saxes";
+import type { ByteSource, TextEncoding } from "../types";
+
+/**
+ * A file the service will not read: past a size cap (a zip bomb, a field or a
+ * record that grows without bound) or in an encoding it cannot tell. The
+ * message is pt-BR: the ingest records it as the refresh's last_error.
+ */
+export class FileRefused extends Error {
+  override name = "FileRefused";
+}
+
+/**
+ * How far a list file may grow while it is read. Each cap bounds the memory one
+ * parse holds (Workers: 128 MB per isolate) whatever the file says; the real
+ * lists stay far below them (reference/lists.md: the largest CSV field is an
+ * OFAC remark of 1,000 characters, the largest record an EU subject of a few
+ * hundred elements, ZIPs inflate about 6×).
+ */
+export interface ReadLimits {
+  /** Bytes one ZIP entry may inflate to. */
+  inflatedBytes: number;
+  /** Inflated ÷ compressed bytes, checked once `ratioAfterBytes` have inflated. */
+  inflateRatio: number;
+  ratioAfterBytes: number;
+  /** Characters of one CSV field, one XML text node or one XML token (a tag with its attributes, a comment). */
+  fieldChars: number;
+  /** Characters of one CSV row or one XML record. */
+  recordChars: number;
+  /** Fields of one CSV row. */
+  rowFields: number;
+  /** Elements of one XML record. */
+  recordNodes: number;
+  /** What the OFAC parser keeps in memory from ALT, ADD and COMMENTS to join them to the main file: characters, plus 100 a row for its bookkeeping. */
+  joinedChars: number;
+}
+
+export const READ_LIMITS: Readonly<ReadLimits> = {
+  // The download cap (ingest.ts maxFileBytes): zipping a file never lets more through.
+  inflatedBytes: 256 * 1024 * 1024,
+  // Text compresses about 5–10×, a zip bomb about 1,000×.
+  inflateRatio: 100,
+  ratioAfterBytes: 16 * 1024 * 1024,
+  fieldChars: 100_000,
+  // A D1 row holds 2 MB, a staged batch 512 KiB.
+  recordChars: 1_000_000,
+  rowFields: 1_000,
+  // The largest real records (EU subjects with dozens of aliases and addresses) have a few hundred.
+  recordNodes: 50_000,
+  // Today's full SDN keeps about 6 million.
+  joinedChars: 24_000_000,
+};
+
+export type ZipLimits = Pick<ReadLimits, "inflatedBytes" | "inflateRatio" | "ratioAfterBytes">;
+
+/** Numbers as an admin reads them in last_error: 1.000.000. */
+const count = (n: number) => n.toLocaleString("pt-BR");
 
 export type ContentKind = "zip" | "xml" | "csv";
 
@@ -66,24 +121,52 @@ export function concat(parts: Uint8Array[], len?: number): Uint8Array {
 }
 
 /** The bytes of the single file inside a ZIP when the input is one, else the input itself. */
-export async function* unzipIfZip(src: ByteSource): AsyncGenerator<Uint8Array> {
+export async function* unzipIfZip(src: ByteSource, limits: ZipLimits = READ_LIMITS): AsyncGenerator<Uint8Array> {
   const { head, rest } = await peek(src, 4);
-  if (sniff(head) === "zip") yield* unzipFirstFile(rest);
+  if (sniff(head) === "zip") yield* unzipFirstFile(rest, limits);
   else yield* rest;
 }
 
 // ---------------------------------------------------------------------------
 // Text decoding
 
-/** UTF-8, streaming (multi-byte characters split across chunks are kept whole); a leading BOM is dropped. */
-export async function* decodeUtf8(src: ByteSource): AsyncGenerator<string> {
-  const dec = new TextDecoder("utf-8");
+/**
+ * Strict streaming decoding in any encoding the runtime's TextDecoder knows:
+ * multi-byte characters split across chunks are kept whole, a leading BOM is
+ * dropped, and a byte the encoding cannot hold refuses the file instead of
+ * turning into U+FFFD — a file read in the wrong encoding must fail, never
+ * load garbled names.
+ */
+async function* decodeStrict(src: ByteSource, dec: TextDecoder): AsyncGenerator<string> {
+  let offset = 0;
+  let size = 0;
+  const refuse = (): never => {
+    throw new FileRefused(`o arquivo não é ${dec.encoding.toUpperCase()} válido: byte inválido entre os bytes ${count(offset)} e ${count(offset + size)}`);
+  };
   for await (const chunk of src) {
-    const s = dec.decode(chunk, { stream: true });
+    size = chunk.length;
+    let s = "";
+    try {
+      s = dec.decode(chunk, { stream: true });
+    } catch {
+      refuse();
+    }
+    offset += size;
     if (s) yield s;
   }
-  const tail = dec.decode();
+  size = 0;
+  let tail = "";
+  try {
+    tail = dec.decode();
+  } catch {
+    refuse();
+  }
   if (tail) yield tail;
+}
+
+/** UTF-8, strict (decodeStrict). */
+export function decodeUtf8(src: ByteSource): AsyncGenerator<string> {
+  return decodeStrict(src, new TextDecoder("utf-8", { fatal: true, ignoreBOM: false }));
 }
 
 // Windows-1252 for 0x80–0x9F: files labelled ISO-8859-1 in Brazil are written by
@@ -115,12 +198,20 @@ export async function* decodeLatin1(src: ByteSource): AsyncGenerator<string> {
 }
 
 /**
- * Official files say little about their charset. Decided on the first 64 KiB:
- * a BOM or non-ASCII bytes that are valid UTF-8 → UTF-8; non-ASCII bytes that
- * are not → ISO-8859-1; plain ASCII → `fallback`. The CGU and MTE files are
- * ISO-8859-1, but a re-exported copy may be UTF-8 (and OFAC's the reverse).
+ * A CSV's text. `known` is the encoding found over the whole file
+ * (textEncodingOf, run by the ingest over the stored file before it parses).
+ * Without it (a file read once: tests, benchmarks) the first 64 KiB decide: a
+ * BOM or non-ASCII bytes that are valid UTF-8 → UTF-8; non-ASCII bytes that
+ * are not → ISO-8859-1; plain ASCII → `fallback`. UTF-8 is decoded strictly,
+ * so a later byte that is not UTF-8 refuses the file rather than garbling it.
+ * The CGU and MTE files are ISO-8859-1, but a re-exported copy may be UTF-8
+ * (and OFAC's the reverse).
  */
-export async function* decodeAuto(src: ByteSource, fallback: "latin1" | "utf-8"): AsyncGenerator<string> {
+export async function* decodeAuto(src: ByteSource, fallback: "latin1" | "utf-8", known?: TextEncoding): AsyncGenerator<string> {
+  if (known) {
+    yield* known === "latin1" ? decodeLatin1(src) : decodeUtf8(src);
+    return;
+  }
   const { head, rest } = await peek(src, 65536);
   let enc = fallback;
   if (head[0] === 0xef && head[1] === 0xbb && head[2] === 0xbf) enc = "utf-8";
@@ -134,22 +225,138 @@ function hasNonAscii(b: Uint8Array): boolean {
 }
 
 function isValidUtf8Prefix(b: Uint8Array): boolean {
+  const census = new EncodingCensus();
+  census.push(b);
   // A multi-byte sequence cut at the end of the sample is not an error.
-  let end = b.length;
-  for (let k = 1; k <= 3 && end - k >= 0; k++) {
-    const c = b[end - k];
-    if (c >= 0xc0) {
-      end -= k;
-      break;
+  return census.invalid === 0;
+}
+
+/**
+ * What the bytes of a text file say about its encoding, counted as they stream
+ * by (constant memory): valid multi-byte UTF-8 sequences (RFC 3629: no
+ * overlong forms, no surrogates), bytes no UTF-8 sequence explains, NUL bytes.
+ */
+export class EncodingCensus {
+  /** Valid multi-byte UTF-8 sequences, and the offset of the first one. */
+  utf8 = 0;
+  firstUtf8 = -1;
+  /** Broken or impossible UTF-8 sequences, and the offset of the first one. */
+  invalid = 0;
+  firstInvalid = -1;
+  nul = 0;
+  firstNul = -1;
+  bytes = 0;
+  private need = 0;
+  private lo = 0x80;
+  private hi = 0xbf;
+  private start = 0;
+
+  push(b: Uint8Array): void {
+    for (let i = 0; i < b.length; i++) {
+      const c = b[i];
+      if (this.need > 0) {
+        if (c >= this.lo && c <= this.hi) {
+          this.lo = 0x80;
+          this.hi = 0xbf;
+          if (--this.need === 0) {
+            if (this.utf8++ === 0) this.firstUtf8 = this.start;
+          }
+          continue;
+        }
+        // The sequence broke off: its lead byte was not UTF-8; `c` starts afresh.
+        this.broken(this.start);
+      }
+      if (c < 0x80) {
+        if (c === 0 && this.nul++ === 0) this.firstNul = this.bytes + i;
+        continue;
+      }
+      this.start = this.bytes + i;
+      if (c >= 0xc2 && c <= 0xdf) this.need = 1;
+      else if (c === 0xe0) this.expect(2, 0xa0, 0xbf);
+      else if (c === 0xed) this.expect(2, 0x80, 0x9f);
+      else if (c >= 0xe1 && c <= 0xef) this.need = 2;
+      else if (c === 0xf0) this.expect(3, 0x90, 0xbf);
+      else if (c >= 0xf1 && c <= 0xf3) this.need = 3;
+      else if (c === 0xf4) this.expect(3, 0x80, 0x8f);
+      else this.broken(this.start);
     }
-    if (c < 0x80) break;
+    this.bytes += b.length;
   }
+
+  /** At the end of the file: a sequence still open is broken. */
+  end(): void {
+    if (this.need > 0) this.broken(this.start);
+  }
+
+  private expect(need: number, lo: number, hi: number): void {
+    this.need = need;
+    this.lo = lo;
+    this.hi = hi;
+  }
+
+  private broken(at: number): void {
+    this.need = 0;
+    this.lo = 0x80;
+    this.hi = 0xbf;
+    if (this.invalid++ === 0) this.firstInvalid = at;
+  }
+
+  /**
+   * The one encoding that reads the whole file: UTF-8 when every byte belongs
+   * to a valid sequence ("ascii" when none is above 0x7F: any reading gives
+   * the same text); ISO-8859-1 when the non-ASCII bytes are not UTF-8. Latin-1
+   * text makes a valid UTF-8 pair only by accident (an accented capital before
+   * a symbol such as "º"), so a few such pairs — at most 2, or 1 % of the
+   * non-ASCII characters — still read as ISO-8859-1; more means two encodings
+   * in one file, and NUL bytes mean UTF-16 or a binary file: refused.
+   */
+  verdict(): TextEncoding {
+    if (this.nul > 0) throw new FileRefused(`o arquivo tem bytes nulos (UTF-16 ou arquivo binário?): o primeiro no byte ${count(this.firstNul)}`);
+    if (this.invalid === 0) return this.utf8 > 0 ? "utf-8" : "ascii";
+    if (this.utf8 <= Math.max(2, (this.utf8 + this.invalid) / 100)) return "latin1";
+    throw new FileRefused(
+      `o arquivo mistura codificações: ${count(this.utf8)} caracteres em UTF-8 (o primeiro no byte ${count(this.firstUtf8)}) e ` +
+        `${count(this.invalid)} bytes que não são UTF-8 (o primeiro no byte ${count(this.firstInvalid)}); nenhuma codificação lê o arquivo inteiro`,
+    );
+  }
+}
+
+/** The encoding of a whole text file, in one streaming pass (EncodingCensus.verdict). */
+export async function textEncodingOf(src: ByteSource): Promise<TextEncoding> {
+  const census = new EncodingCensus();
+  for await (const chunk of src) census.push(chunk);
+  census.end();
+  return census.verdict();
+}
+
+/**
+ * The encoding an XML file declares (XML 1.0 §4.3.3 and Appendix F): a
+ * byte-order mark first (UTF-8, UTF-16 LE/BE), else "<?xml" spelled in UTF-16
+ * without one, else the declaration's `encoding`, else UTF-8. Returned as a
+ * TextDecoder label.
+ */
+export function xmlEncodingOf(head: Uint8Array): string {
+  const b = head;
+  if (b[0] === 0xef && b[1] === 0xbb && b[2] === 0xbf) return "utf-8";
+  if (b[0] === 0xff && b[1] === 0xfe) return "utf-16le";
+  if (b[0] === 0xfe && b[1] === 0xff) return "utf-16be";
+  if (b[0] === 0x3c && b[1] === 0x00 && b[2] === 0x3f && b[3] === 0x00) return "utf-16le";
+  if (b[0] === 0x00 && b[1] === 0x3c && b[2] === 0x00 && b[3] === 0x3f) return "utf-16be";
+  const decl = /^\s*<\?xml\s[^>]*?\bencoding\s*=\s*(["'])([A-Za-z][A-Za-z0-9._-]*)\1/.exec(latin1ToString(b.subarray(0, 512)));
+  return decl ? decl[2].toLowerCase() : "utf-8";
+}
+
+/** An XML file's text, decoded strictly in the encoding it declares (xmlEncodingOf); an encoding the runtime does not know is refused. */
+export async function* decodeXml(src: ByteSource): AsyncGenerator<string> {
+  const { head, rest } = await peek(src, 512);
+  const label = xmlEncodingOf(head);
+  let dec: TextDecoder;
   try {
-    new TextDecoder("utf-8", { fatal: true, ignoreBOM: false }).decode(b.subarray(0, end));
-    return true;
+    dec = new TextDecoder(label, { fatal: true, ignoreBOM: false });
   } catch {
-    return false;
+    throw new FileRefused(`codificação declarada no XML não suportada: "${label}"`);
   }
+  yield* decodeStrict(rest, dec);
 }
 
 // ---------------------------------------------------------------------------
@@ -160,20 +367,24 @@ function isValidUtf8Prefix(b: Uint8Array): boolean {
  * the delimiter, line breaks and doubled quotes; CRLF, LF and CR end a row
  * (also when split across chunks). Lenient where real files are sloppy: a quote
  * inside an unquoted field, or text after a closing quote, is kept as text.
- * Blank lines are dropped.
+ * Blank lines are dropped. Bounded (READ_LIMITS): a field, a row's characters
+ * and its fields past their caps refuse the file, quoted or not — an
+ * unbalanced quote or a file without line breaks would otherwise hold the rest
+ * of the file in memory.
  */
-/** Longest quoted field accepted; OFAC Remarks stop at 1,000 characters, CGU fields are shorter still. */
-export const MAX_CSV_FIELD = 1_000_000;
-
 export class CsvTokenizer {
   private field = "";
   private row: string[] = [];
+  private rowChars = 0;
   private inQuotes = false;
   private quoteSeen = false; // a quote inside a quoted field: closing, or the first of a doubled pair
   private skipLf = false;
   private fieldStarted = false;
 
-  constructor(private readonly delimiter: string) {
+  constructor(
+    private readonly delimiter: string,
+    private readonly limits: Pick<ReadLimits, "fieldChars" | "recordChars" | "rowFields"> = READ_LIMITS,
+  ) {
     if (delimiter.length !== 1) throw new Error("CSV delimiter must be one character");
   }
 
@@ -234,6 +445,7 @@ export class CsvTokenizer {
           j++;
         }
         this.field += chunk.slice(i, j);
+        this.checkField();
         this.fieldStarted = true;
         i = j;
       }
@@ -248,11 +460,19 @@ export class CsvTokenizer {
   }
 
   private checkField(): void {
-    // An unbalanced quote would otherwise swallow the rest of the file into one field.
-    if (this.field.length > MAX_CSV_FIELD) throw new Error("csv: a quoted field runs past 1,000,000 characters (unbalanced quote?)");
+    const max = this.limits.fieldChars;
+    if (this.field.length <= max) return;
+    throw new FileRefused(
+      this.inQuotes
+        ? `um campo entre aspas do CSV passa de ${count(max)} caracteres (aspas sem fechar?)`
+        : `um campo do CSV passa de ${count(max)} caracteres`,
+    );
   }
 
   private endField(): void {
+    this.rowChars += this.field.length;
+    if (this.rowChars > this.limits.recordChars) throw new FileRefused(`uma linha do CSV passa de ${count(this.limits.recordChars)} caracteres`);
+    if (this.row.length >= this.limits.rowFields) throw new FileRefused(`uma linha do CSV tem mais de ${count(this.limits.rowFields)} campos`);
     this.row.push(this.field);
     this.field = "";
     this.fieldStarted = false;
@@ -262,6 +482,7 @@ export class CsvTokenizer {
     this.endField();
     const row = this.row;
     this.row = [];
+    this.rowChars = 0;
     if (row.length === 1 && row[0] === "") return; // blank line
     out.push(row);
   }
@@ -295,14 +516,24 @@ function u32(b: Uint8Array, o: number): number {
 }
 
 /**
+ * Compressed bytes handed to the inflater at once: one push inflates at most
+ * ~1,032× its input, so ≤ 4.3 MB sit between two checks of the caps (16 KiB
+ * held 17 MB; measured cost of the smaller pushes: none, bench/README.md).
+ */
+const INFLATE_SLICE = 4 * 1024;
+
+/**
  * Yields the uncompressed bytes of the first file entry (directories skipped).
  * Reads local headers only, so it needs no seeking: sizes come from the header
  * or its ZIP64 extra; when the writer streamed the archive (sizes in a trailing
  * data descriptor), the DEFLATE stream's own end marks the end of the file and
  * whatever follows (descriptor, central directory) is ignored by the inflater.
  * Only stored (0) and DEFLATE (8) entries exist in the CGU files.
+ * The sizes a header claims are not trusted: the bytes actually inflated are
+ * counted, and past `limits` (absolute, and by ratio to the compressed bytes
+ * read) the file is refused — a zip bomb stops after a few MB.
  */
-export async function* unzipFirstFile(src: ByteSource): AsyncGenerator<Uint8Array> {
+export async function* unzipFirstFile(src: ByteSource, limits: ZipLimits = READ_LIMITS): AsyncGenerator<Uint8Array> {
   const it = src[Symbol.asyncIterator]();
   let buf: Uint8Array = new Uint8Array(0);
   let eof = false;
@@ -356,6 +587,7 @@ export async function* unzipFirstFile(src: ByteSource): AsyncGenerator<Uint8Arra
     if (method === 0 && hasDescriptor) throw new Error("zip: stored entry without sizes is not supported");
 
     if (method === 0) {
+      if (csize > limits.inflatedBytes) throw new FileRefused(`o arquivo dentro do ZIP passa de ${count(limits.inflatedBytes)} bytes`);
       let left = csize;
       while (left > 0) {
         if (!buf.length) {
@@ -370,31 +602,48 @@ export async function* unzipFirstFile(src: ByteSource): AsyncGenerator<Uint8Arra
     }
 
     const pending: Uint8Array[] = [];
+    let inflated = 0;
+    let compressed = 0;
     const inflater = new Inflate((data) => {
       if (data.length) pending.push(data);
+      inflated += data.length;
     });
+    /** Inflates `bytes` a slice at a time, checking the caps and handing the output on after each slice. */
+    const inflate = function* (bytes: Uint8Array, final: boolean): Generator<Uint8Array> {
+      for (let o = 0; o < bytes.length || (final && o === 0); o += INFLATE_SLICE) {
+        const slice = bytes.subarray(o, o + INFLATE_SLICE);
+        compressed += slice.length;
+        inflater.push(slice, final && o + INFLATE_SLICE >= bytes.length);
+        if (inflated > limits.inflatedBytes) throw new FileRefused(`o arquivo dentro do ZIP passa de ${count(limits.inflatedBytes)} bytes descompactado`);
+        if (inflated > limits.ratioAfterBytes && inflated > compressed * limits.inflateRatio) {
+          throw new FileRefused(
+            `o ZIP descompacta mais de ${count(limits.inflateRatio)} vezes o seu tamanho (${count(inflated)} bytes de ${count(compressed)}): parece uma bomba de descompactação`,
+          );
+        }
+        yield* pending.splice(0);
+      }
+    };
     if (!hasDescriptor) {
       let left = csize;
       for (;;) {
         if (!buf.length && left > 0 && !(await fill(1))) throw new Error("zip: truncated entry");
         const take = Math.min(left, buf.length);
         left -= take;
-        inflater.push(buf.subarray(0, take), left === 0);
+        const slice = buf.subarray(0, take);
         buf = buf.subarray(take);
-        yield* pending.splice(0);
+        yield* inflate(slice, left === 0);
         if (left === 0) return;
       }
     }
     // Streamed archive: the sizes follow the data, so feed everything; the
     // inflater stops at the end of the DEFLATE stream and ignores the rest.
-    if (buf.length) inflater.push(buf, false);
+    const rest = buf;
     buf = new Uint8Array(0);
-    yield* pending.splice(0);
+    yield* inflate(rest, false);
     while (!eof) {
       const r = await it.next();
       if (r.done) break;
-      inflater.push(r.value, false);
-      yield* pending.splice(0);
+      yield* inflate(r.value, false);
     }
     inflater.push(new Uint8Array(0), true); // throws on a truncated DEFLATE stream
     yield* pending.splice(0);
@@ -438,51 +687,142 @@ function localName(qname: string): string {
   return i < 0 ? qname : qname.slice(i + 1);
 }
 
-/** Elements one record may hold; the largest real ones (EU subjects with dozens of aliases and addresses) have a few hundred. */
-export const MAX_XML_RECORD_NODES = 50_000;
+type XmlLimits = Pick<ReadLimits, "fieldChars" | "recordChars" | "recordNodes">;
+
+/** Characters handed to saxes at once: the token cap holds to within this much. */
+const XML_SLICE = 16 * 1024;
+
+type SaxesEvent = Parameters<SaxesParser["on"]>[0];
+const COUNTED_EVENTS: SaxesEvent[] = ["opentag", "closetag", "text", "cdata", "comment"];
+
+interface Handlers {
+  opentag?: (tag: SaxesTagPlain) => void;
+  text?: (text: string) => void;
+  cdata?: (text: string) => void;
+  closetag?: () => void;
+}
+
+/**
+ * A saxes parser fed through `write`, which refuses a file whose current token
+ * (a text run, a tag with its attributes, a comment, a CDATA section…) passes
+ * `fieldChars`: saxes buffers a token whole until it ends, so text or blanks
+ * without a '<' would otherwise grow without bound, inside a record or not.
+ * The events below count as the end of a token; a run of those without one (a
+ * doctype, processing instructions) is bounded as one token. Only these five
+ * handlers: saxes keeps each as a property added to the parser, and with all
+ * ten of them V8 turned it into a slow dictionary (the EU file parsed 3 ×
+ * slower).
+ */
+function boundedSaxes(limits: XmlLimits, handlers: Handlers) {
+  const parser = new SaxesParser({ position: false });
+  let events = 0;
+  let sinceEvent = 0;
+  for (const e of COUNTED_EVENTS) {
+    const handler = (handlers as Record<string, ((arg: never) => void) | undefined>)[e];
+    parser.on(e, (handler ? (arg: never) => (events++, handler(arg)) : () => void events++) as never);
+  }
+  parser.on("error", (e) => {
+    throw e;
+  });
+  return {
+    write(text: string): void {
+      for (let o = 0; o < text.length; o += XML_SLICE) {
+        const slice = text.slice(o, o + XML_SLICE);
+        const before = events;
+        parser.write(slice);
+        sinceEvent = events === before ? sinceEvent + slice.length : 0;
+        if (sinceEvent > limits.fieldChars) throw new FileRefused(`um texto ou uma marcação do XML passa de ${count(limits.fieldChars)} caracteres`);
+      }
+    },
+    close(): void {
+      parser.close();
+    },
+  };
+}
 
 /**
  * Yields each element whose local name is in `recordNames` as a small tree
  * (at any depth; records do not nest). Text and elements outside records are
- * dropped as they stream by.
+ * dropped as they stream by. The text is decoded in the encoding the file
+ * declares (decodeXml). A record's elements, its characters and each text
+ * node are bounded (READ_LIMITS): a record that never closes (a truncated or
+ * malformed file) must not grow without bound.
  */
-export async function* xmlRecords(src: ByteSource, recordNames: ReadonlySet<string>): AsyncGenerator<XNode> {
-  const parser = new SaxesParser({ position: false });
+export async function* xmlRecords(src: ByteSource, recordNames: ReadonlySet<string>, limits: XmlLimits = READ_LIMITS): AsyncGenerator<XNode> {
   const done: XNode[] = [];
   const stack: XNode[] = [];
   let nodes = 0;
-  parser.on("opentag", (tag) => {
-    const name = localName(tag.name);
-    if (!stack.length && !recordNames.has(name)) return;
-    const attrs: Record<string, string> = {};
-    for (const [k, v] of Object.entries(tag.attributes as Record<string, string>)) attrs[localName(k)] = v;
-    const node: XNode = { name, attrs, children: [], text: "" };
-    // A record that never closes (a truncated or malformed file) must not grow without bound.
-    if (!stack.length) nodes = 0;
-    else if (++nodes > MAX_XML_RECORD_NODES) throw new Error(`xml: a <${stack[0].name}> record holds more than ${MAX_XML_RECORD_NODES} elements`);
-    if (stack.length) stack[stack.length - 1].children.push(node);
-    stack.push(node);
-  });
-  parser.on("text", (t) => {
-    if (stack.length) stack[stack.length - 1].text += t;
-  });
-  parser.on("cdata", (t) => {
-    if (stack.length) stack[stack.length - 1].text += t;
-  });
-  parser.on("closetag", () => {
+  let chars = 0;
+  const grow = (n: number) => {
+    chars += n;
+    if (chars > limits.recordChars) throw new FileRefused(`um registro <${stack[0].name}> do XML passa de ${count(limits.recordChars)} caracteres`);
+  };
+  const addText = (t: string) => {
     if (!stack.length) return;
-    const node = stack.pop()!;
-    if (!stack.length) done.push(node);
+    const node = stack[stack.length - 1];
+    node.text += t;
+    if (node.text.length > limits.fieldChars) throw new FileRefused(`o texto de um <${node.name}> do XML passa de ${count(limits.fieldChars)} caracteres`);
+    grow(t.length);
+  };
+  const parser = boundedSaxes(limits, {
+    opentag: (tag: SaxesTagPlain) => {
+      const name = localName(tag.name);
+      if (!stack.length && !recordNames.has(name)) return;
+      const attrs: Record<string, string> = {};
+      let size = name.length;
+      for (const [k, v] of Object.entries(tag.attributes)) {
+        attrs[localName(k)] = v;
+        size += k.length + v.length;
+      }
+      const node: XNode = { name, attrs, children: [], text: "" };
+      if (!stack.length) {
+        nodes = 0;
+        chars = 0;
+      } else if (++nodes > limits.recordNodes) throw new FileRefused(`um registro <${stack[0].name}> do XML tem mais de ${count(limits.recordNodes)} elementos`);
+      if (stack.length) stack[stack.length - 1].children.push(node);
+      stack.push(node);
+      grow(size);
+    },
+    text: addText,
+    cdata: addText,
+    closetag: () => {
+      if (!stack.length) return;
+      const node = stack.pop()!;
+      if (!stack.length) done.push(node);
+    },
   });
-  parser.on("error", (e) => {
-    throw e;
-  });
-  for await (const text of decodeUtf8(src)) {
+  for await (const text of decodeXml(src)) {
     parser.write(text);
     if (done.length) yield* done.splice(0);
   }
   parser.close();
   yield* done.splice(0);
+}
+
+/** The first element of an XML file (its root) and its attributes, reading no further than its start tag; null when the file has none. */
+export async function xmlRoot(src: ByteSource, limits: XmlLimits = READ_LIMITS): Promise<{ name: string; attrs: Record<string, string> } | null> {
+  let root: { name: string; attrs: Record<string, string> } | null = null;
+  const parser = boundedSaxes(limits, {
+    opentag: (tag: SaxesTagPlain) => {
+      if (root) return;
+      const attrs: Record<string, string> = {};
+      for (const [k, v] of Object.entries(tag.attributes)) attrs[localName(k)] = v;
+      root = { name: localName(tag.name), attrs };
+    },
+  });
+  const text = decodeXml(src)[Symbol.asyncIterator]();
+  try {
+    for (;;) {
+      const r = await text.next();
+      if (r.done || root) break;
+      parser.write(r.value);
+      if (root) break;
+    }
+    return root;
+  } finally {
+    // Stops the decoder (and the stream under it) once the root is known.
+    await text.return?.(undefined);
+  }
 }
 
 // ---------------------------------------------------------------------------
