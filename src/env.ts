@@ -1,6 +1,6 @@
 // Hono's environment (bindings from `wrangler types`, per-request variables)
 // and the parsing of string vars into typed configuration, in one place.
-import type { AuthContext } from "./http/middleware/auth";
+import type { AuthContext } from "./lib/api-keys";
 
 export type AppEnv = {
   Bindings: Env;

@@ -8,6 +8,21 @@ export type Environment = "live" | "test";
 export const SCOPES = ["runs:write", "runs:read", "detail:read", "reports:write", "screening:read", "cases:read", "cases:write"] as const;
 export type Scope = (typeof SCOPES)[number];
 
+/**
+ * What an authenticated API key grants a request: its tenant, environment and
+ * scopes. Built by the HTTP layer (src/http/middleware/auth.ts) or the console;
+ * services take it as their caller.
+ */
+export interface AuthContext {
+  tenantId: string;
+  tenantName: string;
+  tenantStatus: "active" | "suspended";
+  keyId: string;
+  livemode: boolean;
+  scopes: Scope[];
+  rateLimitPerMinute: number | null;
+}
+
 /** Integration keys get these unless the admin asks otherwise (reports:write is dashboard-only). */
 export const DEFAULT_SCOPES: Scope[] = ["runs:write", "runs:read", "detail:read"];
 

@@ -13,7 +13,7 @@ import type { RunStatus, Subject, SubjectType, TemplateSnapshot } from "../domai
 import { webhookUrlProblem } from "../domain/webhook-url";
 import { DomainError, type InvalidParam } from "../domain/errors";
 import { runtimeConfig } from "../env";
-import type { AuthContext } from "../http/middleware/auth";
+import type { AuthContext } from "../lib/api-keys";
 import { canonicalJson, keyedHash } from "../lib/crypto";
 import { newId } from "../lib/ids";
 import { decodeCursor, encodeCursor } from "../lib/cursor";

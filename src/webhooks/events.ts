@@ -14,7 +14,7 @@ import {
 import type { RunBody } from "../domain/types";
 import { buildEnvelope, eventTypeFor, selectTargets, type WebhookEventType, type WebhookTarget } from "../domain/webhook-events";
 import { DomainError } from "../domain/errors";
-import type { AuthContext } from "../http/middleware/auth";
+import type { AuthContext } from "../lib/api-keys";
 import { sha256Hex } from "../lib/crypto";
 import { derivedId } from "../lib/ids";
 import type { DeliveryJob } from "./delivery-object";
