@@ -14,6 +14,7 @@ import { d1Session } from "./http/middleware/d1-session";
 import { rateLimit } from "./http/middleware/rate-limit";
 import { requestId } from "./http/middleware/request-id";
 import { adminRoutes } from "./http/routes/admin";
+import { adminAuditRoutes } from "./http/routes/admin-audit";
 import { adminListRoutes } from "./http/routes/admin-lists";
 import { casesRoutes } from "./http/routes/cases";
 import { docsRoutes } from "./http/routes/docs";
@@ -75,6 +76,7 @@ export function createApp(options: AppOptions = {}) {
   app.route("/admin/v1", adminRoutes);
   app.route("/admin/v1", adminListRoutes);
   app.route("/admin/v1", adminUserRoutes);
+  app.route("/admin/v1", adminAuditRoutes);
   app.route("/console", consoleRoutes);
 
   app.notFound(() => {
