@@ -238,14 +238,16 @@ export interface ChainHead {
  * hold now.
  */
 export async function unanchoredChains(db: Db, afterId: string, limit: number): Promise<ChainHead[]> {
+  // Qualified by hand: drizzle writes a single-table query's columns unqualified,
+  // which inside these subqueries would name case_events' own columns.
   const rows = await db
     .select({
       caseId: cases.id,
-      length: sql<number>`(select count(*) from ${caseEvents} where ${caseEvents.caseId} = ${cases.id})`,
-      head: sql<string | null>`(select ${caseEvents.hash} from ${caseEvents} where ${caseEvents.caseId} = ${cases.id} order by ${caseEvents.seq} desc limit 1)`,
+      length: sql<number>`(select count(*) from case_events e where e.case_id = "cases"."id")`,
+      head: sql<string | null>`(select e.hash from case_events e where e.case_id = "cases"."id" order by e.seq desc limit 1)`,
     })
     .from(cases)
-    .where(and(sql`${cases.version} > ${cases.anchoredLength}`, sql`${cases.id} > ${afterId}`))
+    .where(and(sql`"cases"."version" > "cases"."anchored_length"`, sql`"cases"."id" > ${afterId}`))
     .orderBy(asc(cases.id))
     .limit(limit)
     .all();
@@ -261,12 +263,17 @@ export async function recordAnchor(db: Db, anchor: typeof auditAnchors.$inferIns
   const entries = JSON.stringify(chains.map((c) => ({ c: c.caseId, l: c.length })));
   await db.batch([
     db.insert(auditAnchors).values(anchor),
-    db.run(
-      sql`insert or ignore into ${auditAnchorChains} (case_id, anchor_id, length) select json_extract(value, '$.c'), ${anchor.id}, json_extract(value, '$.l') from json_each(${entries})`,
-    ),
-    db.run(
-      sql`update ${cases} set anchored_length = max(anchored_length, (select ${auditAnchorChains.length} from ${auditAnchorChains} where ${auditAnchorChains.anchorId} = ${anchor.id} and ${auditAnchorChains.caseId} = ${cases.id})) where ${cases.id} in (select ${auditAnchorChains.caseId} from ${auditAnchorChains} where ${auditAnchorChains.anchorId} = ${anchor.id})`,
-    ),
+    db
+      .insert(auditAnchorChains)
+      // `where 1`: SQLite reads ON CONFLICT after a bare FROM as a join constraint.
+      .select(sql`select json_extract(value, '$.c'), ${anchor.id}, json_extract(value, '$.l') from json_each(${entries}) where 1`)
+      .onConflictDoNothing(),
+    db
+      .update(cases)
+      .set({
+        anchoredLength: sql`max("anchored_length", (select a.length from audit_anchor_chains a where a.anchor_id = ${anchor.id} and a.case_id = "cases"."id"))`,
+      })
+      .where(sql`"cases"."id" in (select a.case_id from audit_anchor_chains a where a.anchor_id = ${anchor.id})`),
   ]);
 }
 
