@@ -1,13 +1,15 @@
 // False-positive memory, evidence checks at approval, and the case webhooks.
 import { env } from "cloudflare:workers";
 import { runDurableObjectAlarm } from "cloudflare:test";
-import { afterAll, beforeEach, describe, expect, it } from "vitest";
+import { afterAll, afterEach, beforeEach, describe, expect, it } from "vitest";
 import { sha256Hex } from "../src/lib/crypto";
 import { signatureHeader } from "../src/webhooks/signature";
-import { admin, call, expectError } from "./helpers/api";
+import { admin, call, createAndFinish, createKey, expectError } from "./helpers/api";
 import { scriptedFetch, statusResponse, type ScriptedFetch } from "./helpers/scripted-fetch";
-import { networkDisabled, setWebhookTransportForTests } from "./helpers/transports";
+import { SOURCE_CATALOG } from "../src/sources/catalog";
+import { liveTransport, networkDisabled, resetLiveTransport, setWebhookTransportForTests } from "./helpers/transports";
 import {
+  ALL_SCOPES,
   caseAction,
   caseActionOk,
   casesTenant,
@@ -118,6 +120,54 @@ describe("false-positive memory", () => {
     expect(finding.title).toBe("Correspondência descartada como falso positivo");
     expect(finding.description).toContain(first.case_id);
     expect(finding.description).toContain("OFAC SDN");
+  });
+});
+
+describe("false-positive memory of a provider record holding a CPF (live)", () => {
+  afterEach(resetLiveTransport);
+
+  /** Generic-protocol providers: every source VALID, except a PEP record whose fields include the subject's CPF. */
+  function providers(pepRecord: Record<string, unknown>) {
+    liveTransport.extraConfig = Object.fromEntries(
+      Object.keys(SOURCE_CATALOG).flatMap((k) => [
+        [`SOURCE_URL_${k.toUpperCase()}`, `https://provider.example.com/${k}`],
+        [`SOURCE_TOKEN_${k.toUpperCase()}`, "tok_test"],
+      ]),
+    );
+    liveTransport.fetch = (async (input: RequestInfo | URL, init?: RequestInit) => {
+      const key = new URL(new Request(input as RequestInfo, init as RequestInit).url).pathname.split("/")[1] as keyof typeof SOURCE_CATALOG;
+      const pep = key === "pep_coaf";
+      const checks = Object.fromEntries(SOURCE_CATALOG[key].checks.map((c) => [c, pep ? "INVALID" : "VALID"]));
+      const data = pep ? pepRecord : key === "receita_federal_cpf" ? { nome: "MARIA SOUZA" } : {};
+      return new Response(JSON.stringify({ status: pep ? "INVALID" : "VALID", checks, data }), { status: 200, headers: { "content-type": "application/json" } });
+    }) as typeof fetch;
+  }
+
+  it("the match resolved as false_positive (stored with the CPF masked) clears the same record in the subject's next run", async () => {
+    const { tenant, ana } = await casesTenant();
+    const key = await createKey(tenant.id, "live", ALL_SCOPES);
+    providers({ Nome_PEP: "MARIA SOUZA", CPF_PEP: "529.982.247-25", Orgao: "Prefeitura de Exemplo", Cargo: "Secretária" });
+    const body = { template_id: "tpl_pf_padrao", parametros: { cpf: "529.982.247-25" } };
+    const first = await createAndFinish(key, body);
+    expect(first.decision).toBe("review");
+    const c = await getCase(key, first.case_id);
+    expect(c.matches).toHaveLength(1);
+    // What the case saw (and remembers) is the stored record: CPF masked.
+    const stored = (await detailOf(key, first.id)).find((x: any) => x.source === "pep_coaf");
+    expect(stored.data.CPF_PEP).toBe("***.982.247-**");
+    await caseActionOk(key, first.case_id, "resolve", {
+      outcome: "approved",
+      reason_code: "false_positive",
+      note: "Homônima: outra Maria Souza, cargo em outro município.",
+      actor: ana,
+      match_resolutions: [{ source: "pep_coaf", entity_id: c.matches[0].entity_id, resolution: "false_positive" }],
+    });
+    expect(await fpRows(tenant.id)).toHaveLength(1);
+
+    const second = await createAndFinish(key, body);
+    expect(second).toMatchObject({ decision: "approved", case_id: null });
+    const finding = (await analysisOf(key, second.id)).findings.find((f: any) => f.title === "Correspondência descartada como falso positivo");
+    expect(finding.evidence).toMatchObject({ case_id: first.case_id, record_hash: c.matches[0].record_hash });
   });
 });
 

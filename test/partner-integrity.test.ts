@@ -192,4 +192,51 @@ describe("partner credits (live)", () => {
     expect(finding.description).toContain("BRUNO COSTA");
     expect(finding.description).toContain("créditos insuficientes");
   });
+
+  it("a cancel that lands while the company is starting a partner: no partner run executes or is charged, and no further partner is created", async () => {
+    providers();
+    const tenant = await createTenant(1000);
+    const key = await createKey(tenant.id, "live");
+    const res = await createRun(key, { template_id: "tpl_pj_padrao", parametros: { cnpj: "11.222.333/0001-81" } });
+    const { run_id } = await res.json<{ run_id: string }>();
+    const company = stub(run_id);
+    // The first D1 batch of the company's alarm is the first partner's reservation (its run row and
+    // its credits): the cancel arrives while that batch is on its way, as from another request.
+    await runInDurableObject(company, (obj: RunObject) => {
+      const own = obj as unknown as { env: Env };
+      const real = own.env.DB;
+      let landed = false;
+      own.env = {
+        ...own.env,
+        DB: {
+          prepare: (q: string) => real.prepare(q),
+          withSession: (c?: string) => real.withSession(c),
+          batch: async (stmts: D1PreparedStatement[]) => {
+            if (!landed) {
+              landed = true;
+              expect(await obj.cancel()).toMatchObject({ cancelled: true, status: "cancelado" });
+            }
+            return real.batch(stmts);
+          },
+        } as unknown as D1Database,
+      };
+    });
+    await runDurableObjectAlarm(company);
+
+    const after = await (await call("GET", `/api/v1/bureau/runs/${run_id}`, { key })).json<any>();
+    expect(after.status).toBe("cancelado");
+    const partners = (
+      await env.DB.prepare("SELECT id, status, credits_used, credits_settled FROM runs WHERE parent_run_id = ? ORDER BY id").bind(run_id).all<any>()
+    ).results;
+    // The reservation that was in flight made one partner row; its start refused (the company is terminal): cancelled, nothing used, its reservation returned.
+    expect(partners).toHaveLength(1);
+    expect(partners[0]).toMatchObject({ status: "cancelado", credits_used: 0, credits_settled: 1 });
+    // Its object never ran a source, even when its alarm comes.
+    await runDurableObjectAlarm(stub(partners[0].id));
+    expect(await stub(partners[0].id).callLog()).toEqual([]);
+    expect((await (await call("GET", `/api/v1/bureau/runs/${partners[0].id}`, { key })).json<any>()).status).toBe("cancelado");
+    // The tenant paid for the company's own sources only.
+    expect((await (await admin("GET", `/tenants/${tenant.id}`)).json<any>()).credits).toBe(1000 - after.credits_used);
+  });
 });
+
