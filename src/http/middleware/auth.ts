@@ -44,7 +44,7 @@ export const keyAuth = (opts: { cache: boolean }) =>
       scopes: k.scopes,
       rateLimitPerMinute: k.rateLimitPerMinute,
     });
-    if (found.cached) c.set("cachedKeyHash", hash);
+    c.set("keyHash", hash);
     await next();
   });
 
