@@ -4,6 +4,7 @@
 // role checks on the server.
 import { env } from "cloudflare:workers";
 import { describe, expect, it } from "vitest";
+import { accessConfig, KEYS_MAX_STALE_MS, verifyAccessJwt } from "../src/console/access";
 import { CONSOLE_CSP } from "../src/console/auth";
 import { admin } from "./helpers/api";
 import {
@@ -24,6 +25,26 @@ import {
 const PROD = "https://console.banco-exemplo.com.br";
 
 describe("Cloudflare Access login", () => {
+  it(`keys fetched once serve through an Access outage for at most KEYS_MAX_STALE_MS (${KEYS_MAX_STALE_MS / 3_600_000} h); past it the login is refused (keys_unavailable)`, async () => {
+    const team = await accessTeam();
+    const cfg = accessConfig(team.env)!;
+    const t0 = Date.now();
+    const tokenAt = (ms: number) => {
+      const s = Math.floor(ms / 1000);
+      return accessJwt(team, { email: "ana@banco.com.br", iat: s, nbf: s, exp: s + 600 });
+    };
+    expect(await verifyAccessJwt(team.env, cfg, await tokenAt(t0), new Date(t0))).toMatchObject({ ok: true });
+    team.unreachable = true;
+    // Past the hour the keys are refreshed after, but within the bound: the keys fetched before still serve.
+    const later = t0 + 2 * 3_600_000;
+    expect(await verifyAccessJwt(team.env, cfg, await tokenAt(later), new Date(later))).toMatchObject({ ok: true });
+    const tooLate = t0 + KEYS_MAX_STALE_MS + 60_000;
+    expect(await verifyAccessJwt(team.env, cfg, await tokenAt(tooLate), new Date(tooLate))).toEqual({ ok: false, reason: "keys_unavailable" });
+    // Access back: the next login refetches and goes through.
+    team.unreachable = false;
+    expect(await verifyAccessJwt(team.env, cfg, await tokenAt(tooLate), new Date(tooLate))).toMatchObject({ ok: true });
+  });
+
   it("a valid JWT of a known email opens the console: session cookie Secure, HttpOnly, SameSite=Lax; keys fetched once", async () => {
     const team = await accessTeam();
     const { analyst, tenant } = await consoleTenant();
