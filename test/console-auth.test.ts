@@ -2,7 +2,7 @@
 // against the team's keys, the local one-time link (local configuration and
 // loopback only), signed HttpOnly cookies, CSRF on every form, the CSP, and
 // role checks on the server.
-import { env } from "cloudflare:workers";
+import { env, exports } from "cloudflare:workers";
 import { describe, expect, it } from "vitest";
 import { accessConfig, KEYS_MAX_STALE_MS, verifyAccessJwt } from "../src/console/access";
 import { CONSOLE_CSP } from "../src/console/auth";
@@ -16,6 +16,7 @@ import {
   csrfOf,
   devLogin,
   fetchWithEnv,
+  LOCAL,
   mintLoginToken,
   page,
   rsaKeyPair,
@@ -267,6 +268,40 @@ describe("CSRF", () => {
     expect(ok.status).toBe(303);
     const live = sessionCookieOf(ok)!;
     expect(await (await consoleFetch("/console/runs", { cookie: live })).text()).toContain("Ambiente: produção");
+  });
+
+  it("a form body over 64 KiB is refused with 413 whatever its transfer encoding (declared length or chunked), before the CSRF check reads it", async () => {
+    const { analyst } = await consoleTenant();
+    const cookie = await devLogin(analyst.id);
+    const { csrf } = await page(cookie, "/console/runs");
+    const big = `_csrf=${csrf}&env=live&note=${"a".repeat(80 * 1024)}`;
+    const post = (body: BodyInit) =>
+      exports.default.fetch(
+        new Request(`${LOCAL}/console/environment`, {
+          method: "POST",
+          headers: { cookie, "content-type": "application/x-www-form-urlencoded" },
+          body,
+          redirect: "manual",
+          ...(body instanceof ReadableStream ? { duplex: "half" } : {}),
+        } as RequestInit),
+      );
+    const declared = await post(big);
+    expect(declared.status).toBe(413);
+    // Chunked: no Content-Length, the bytes arrive in pieces.
+    const bytes = new TextEncoder().encode(big);
+    const chunked = new ReadableStream<Uint8Array>({
+      start(controller) {
+        for (let i = 0; i < bytes.length; i += 8192) controller.enqueue(bytes.slice(i, i + 8192));
+        controller.close();
+      },
+    });
+    const streamed = await post(chunked);
+    expect(streamed.status).toBe(413);
+    expect(await streamed.text()).toContain("Formulário grande demais");
+    // A small chunked form still goes through.
+    const small = new TextEncoder().encode(`_csrf=${encodeURIComponent(csrf)}&env=live`);
+    const ok = await post(new ReadableStream<Uint8Array>({ start: (c) => (c.enqueue(small), c.close()) }));
+    expect(ok.status).toBe(303);
   });
 
   it("every form of a page carries the CSRF field", async () => {
