@@ -160,3 +160,20 @@ export const csrfGuard = createMiddleware<ConsoleEnv>(async (c, next) => {
     await next();
   });
 });
+
+/** What a suspended tenant's users may still post: leaving, and switching environment (both change only their session). */
+const SESSION_ONLY_POSTS = new Set(["/console/logout", "/console/environment"]);
+
+/**
+ * A suspended tenant reads its console but changes nothing (case actions,
+ * reports): the same stop the API puts on run creation (402 billing_suspended).
+ * The tenant's status is read with the user on every request, so a suspension
+ * takes effect at once.
+ */
+export const suspendedReadOnly = createMiddleware<ConsoleEnv>(async (c, next) => {
+  const ctx = c.get("console");
+  if (c.req.method === "POST" && ctx.tenant.status === "suspended" && !SESSION_ONLY_POSTS.has(new URL(c.req.url).pathname)) {
+    return refusal(c, 403, "Conta suspensa", "A conta da sua empresa está suspensa: o console fica disponível só para consulta.", ctx);
+  }
+  return next();
+});

@@ -13,7 +13,7 @@ import { redactForLog } from "../domain/redaction";
 import { generateReport, reportDownloadUrl } from "../reports/service";
 import { getRun, listRunsPage, servicesFor, type Services } from "../runs/service";
 import { storedResult } from "../runs/views";
-import { authenticate, csrfGuard, devLoginAllowed, endSession, refusal, securityHeaders, startSession } from "./auth";
+import { authenticate, csrfGuard, devLoginAllowed, endSession, refusal, securityHeaders, startSession, suspendedReadOnly } from "./auth";
 import type { ConsoleContext, ConsoleEnv } from "./context";
 import { DevLoginPage } from "./pages/auth";
 import { RUN_FILTERS, RunDetailPage, RunsPage, type RunFilters } from "./pages/runs";
@@ -90,6 +90,7 @@ consoleRoutes.get("/logged-out", (c) =>
 
 consoleRoutes.use("*", authenticate);
 consoleRoutes.use("*", csrfGuard);
+consoleRoutes.use("*", suspendedReadOnly);
 
 const ctxOf = (c: Context<ConsoleEnv>): ConsoleContext => c.get("console");
 
