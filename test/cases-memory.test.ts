@@ -6,8 +6,8 @@ import { sha256Hex } from "../src/lib/crypto";
 import { signatureHeader } from "../src/webhooks/signature";
 import { admin, call, createAndFinish, createKey, expectError } from "./helpers/api";
 import { scriptedFetch, statusResponse, type ScriptedFetch } from "./helpers/scripted-fetch";
-import { SOURCE_CATALOG } from "../src/sources/catalog";
-import { liveTransport, networkDisabled, resetLiveTransport, setWebhookTransportForTests } from "./helpers/transports";
+import { scriptLiveProviders } from "./helpers/live-providers";
+import { networkDisabled, resetLiveTransport, setWebhookTransportForTests } from "./helpers/transports";
 import {
   ALL_SCOPES,
   caseAction,
@@ -127,21 +127,10 @@ describe("false-positive memory of a provider record holding a CPF (live)", () =
   afterEach(resetLiveTransport);
 
   /** Generic-protocol providers: every source VALID, except a PEP record whose fields include the subject's CPF. */
-  function providers(pepRecord: Record<string, unknown>) {
-    liveTransport.extraConfig = Object.fromEntries(
-      Object.keys(SOURCE_CATALOG).flatMap((k) => [
-        [`SOURCE_URL_${k.toUpperCase()}`, `https://provider.example.com/${k}`],
-        [`SOURCE_TOKEN_${k.toUpperCase()}`, "tok_test"],
-      ]),
+  const providers = (pepRecord: Record<string, unknown>) =>
+    scriptLiveProviders((key) =>
+      key === "pep_coaf" ? { status: "INVALID", data: pepRecord } : { data: key === "receita_federal_cpf" ? { nome: "MARIA SOUZA" } : {} },
     );
-    liveTransport.fetch = (async (input: RequestInfo | URL, init?: RequestInit) => {
-      const key = new URL(new Request(input as RequestInfo, init as RequestInit).url).pathname.split("/")[1] as keyof typeof SOURCE_CATALOG;
-      const pep = key === "pep_coaf";
-      const checks = Object.fromEntries(SOURCE_CATALOG[key].checks.map((c) => [c, pep ? "INVALID" : "VALID"]));
-      const data = pep ? pepRecord : key === "receita_federal_cpf" ? { nome: "MARIA SOUZA" } : {};
-      return new Response(JSON.stringify({ status: pep ? "INVALID" : "VALID", checks, data }), { status: 200, headers: { "content-type": "application/json" } });
-    }) as typeof fetch;
-  }
 
   it("the match resolved as false_positive (stored with the CPF masked) clears the same record in the subject's next run", async () => {
     const { tenant, ana } = await casesTenant();

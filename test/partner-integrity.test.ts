@@ -7,9 +7,9 @@ import { runDurableObjectAlarm, runInDurableObject } from "cloudflare:test";
 import { afterEach, describe, expect, it } from "vitest";
 import type { RunObject } from "../src/runs/run-object";
 import { SANDBOX_OVER_CAP_QSA_CNPJ, SANDBOX_UNSCREENABLE_QSA_CNPJ } from "../src/sources/sandbox";
-import { SOURCE_CATALOG } from "../src/sources/catalog";
 import { admin, call, createAndFinish, createKey, createRun, createTenant, expectError, runToEnd, sandboxTenant } from "./helpers/api";
-import { liveTransport, resetLiveTransport } from "./helpers/transports";
+import { scriptLiveProviders } from "./helpers/live-providers";
+import { resetLiveTransport } from "./helpers/transports";
 
 const stub = (id: string) => env.RUN.get(env.RUN.idFromName(id));
 const CLEAN_PJ = "00.000.000/0001-91";
@@ -143,17 +143,9 @@ describe("partner credits (live)", () => {
   afterEach(resetLiveTransport);
 
   /** Generic-protocol providers: every source VALID; the company's QSA lists two people. */
-  function providers() {
-    liveTransport.extraConfig = Object.fromEntries(
-      Object.keys(SOURCE_CATALOG).flatMap((k) => [
-        [`SOURCE_URL_${k.toUpperCase()}`, `https://provider.example.com/${k}`],
-        [`SOURCE_TOKEN_${k.toUpperCase()}`, "tok_test"],
-      ]),
-    );
-    liveTransport.fetch = (async (input: RequestInfo | URL, init?: RequestInit) => {
-      const key = new URL(new Request(input as RequestInfo, init as RequestInit).url).pathname.split("/")[1] as keyof typeof SOURCE_CATALOG;
-      const checks = Object.fromEntries(SOURCE_CATALOG[key].checks.map((c) => [c, "VALID"]));
-      const data =
+  const providers = () =>
+    scriptLiveProviders((key) => ({
+      data:
         key === "receita_federal_cnpj"
           ? {
               razao_social: "EMPRESA EXEMPLO LTDA",
@@ -164,10 +156,8 @@ describe("partner credits (live)", () => {
             }
           : key === "receita_federal_cpf"
             ? { nome: "PESSOA" }
-            : {};
-      return new Response(JSON.stringify({ status: "VALID", checks, data }), { status: 200, headers: { "content-type": "application/json" } });
-    }) as typeof fetch;
-  }
+            : {},
+    }));
 
   it("a tenant without credits for a partner gets the company on hold with a finding, never approved", async () => {
     providers();

@@ -17,6 +17,7 @@ import {
   type StoredChainEvent,
 } from "../domain/cases";
 import { keyedHash, sha256Hex } from "../lib/crypto";
+import { eventView } from "./views";
 
 /** The purpose label of the chain's key: no other keyed hash of the service can be replayed as an event hash. */
 export const CHAIN_KEY_PURPOSE = "case-event-chain";
@@ -30,19 +31,24 @@ export async function chainEvent(secret: string, e: Omit<ChainedEvent, "hash" | 
   return { ...linked, hash: await hashOf(secret, linked, CURRENT_HASH_VERSION), hash_version: CURRENT_HASH_VERSION };
 }
 
-/** A stored event row as the chain reads it. */
-export const chainEventOf = (e: CaseEventRow): StoredChainEvent => ({
+/** A stored event row as the chain reads it: the public view and its hash version. */
+export const chainEventOf = (e: CaseEventRow): StoredChainEvent => ({ ...eventView(e), hash_version: e.hashVersion === 1 ? 1 : 2 });
+
+/** The row that stores event number `seq` of a case. */
+export const eventRowOf = (caseId: string, seq: number, e: StoredChainEvent): CaseEventRow => ({
+  caseId,
+  seq,
   id: e.id,
   type: e.type,
   actor: e.actor,
-  via: e.via ?? null,
-  key_id: e.keyId ?? null,
-  user_id: e.userId ?? null,
+  via: e.via,
+  keyId: e.key_id,
+  userId: e.user_id,
   at: e.at,
-  data: JSON.parse(e.data) as Record<string, unknown>,
-  prev_hash: e.prevHash,
+  data: JSON.stringify(e.data),
+  prevHash: e.prev_hash,
   hash: e.hash,
-  hash_version: e.hashVersion === 1 ? 1 : 2,
+  hashVersion: e.hash_version,
 });
 
 /** Every event's hash recomputed under its own version. */

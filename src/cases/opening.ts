@@ -13,7 +13,7 @@ import { caseEventId, caseIdForRun, caseReasonFor, DEFAULT_CASE_SLA_HOURS, dueAt
 import type { RunBody } from "../domain/types";
 import { redactForLog } from "../domain/redaction";
 import { dispatchEvent } from "../webhooks/events";
-import { chainEvent } from "./chain";
+import { chainEvent, eventRowOf } from "./chain";
 import { parseResolution } from "./views";
 import { caseWebhookEventId, caseWebhookRow } from "./webhooks";
 
@@ -72,21 +72,7 @@ export async function caseOpening(env: Env, db: Db, c: NewCaseInput): Promise<Ca
     anchoredLength: 0,
     updatedAt: c.openedAt,
   };
-  const first = {
-    caseId: c.id,
-    seq: 1,
-    id: event.id,
-    type: event.type,
-    actor: event.actor,
-    via: event.via,
-    keyId: event.key_id,
-    userId: event.user_id,
-    at: event.at,
-    data: JSON.stringify(event.data),
-    prevHash: event.prev_hash,
-    hash: event.hash,
-    hashVersion: event.hash_version,
-  };
+  const first = eventRowOf(c.id, 1, event);
   const webhook = await caseWebhookRow(db, row, [first], "case.opened", c.webhookUrl);
   return { row, event: first, webhook };
 }

@@ -42,7 +42,7 @@ import type { StoredResult } from "../runs/types";
 import { storedResult } from "../runs/views";
 import { dispatchEvent } from "../webhooks/events";
 import { latestAnchor } from "./anchors";
-import { chainEvent, chainEventOf, checkCaseRecord } from "./chain";
+import { chainEvent, chainEventOf, checkCaseRecord, eventRowOf } from "./chain";
 import { caseEvidence, hashedMatches } from "./matches";
 import { caseState, caseView, parseProposal, parseResolution, type Case, type CaseChainView } from "./views";
 import { caseWebhookRow } from "./webhooks";
@@ -371,21 +371,7 @@ async function change(ctx: CaseContext, id: string, who: Acting, plan: Plan): Pr
       { id: caseEventId(row.id, row.version + 1), type: t.event.type, actor: t.event.actor, ...ctx.origin, at, data: t.event.data },
       events.at(-1)?.hash ?? null,
     );
-    const eventRow: CaseEventRow = {
-      caseId: row.id,
-      seq: row.version + 1,
-      id: event.id,
-      type: event.type,
-      actor: event.actor,
-      via: event.via,
-      keyId: event.key_id,
-      userId: event.user_id,
-      at,
-      data: JSON.stringify(event.data),
-      prevHash: event.prev_hash,
-      hash: event.hash,
-      hashVersion: event.hash_version,
-    };
+    const eventRow = eventRowOf(row.id, row.version + 1, event);
     const set = {
       status: t.status,
       assignee: t.assignee,
