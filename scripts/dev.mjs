@@ -2,7 +2,8 @@
 // `npm run dev`: local API on the embedded default, ready for the README's curl flow.
 //  1. .dev.vars with local secrets (ADMIN_TOKEN, SERVER_SECRET), created once;
 //  2. local D1 migrations applied;
-//  3. a dev tenant ("dev") and a sandbox key, created once and reused;
+//  3. a dev tenant ("dev"), a sandbox key and the users the README's case walk-through
+//     acts as (ana@empresa.com, analyst; bruno@empresa.com, approver), created once and reused;
 //  4. prints the key, the admin token and a one-time console login link, then runs
 //     `wrangler dev` on loopback.
 // Running it again duplicates nothing. Options: PORT (default 8787), DEV_STATE_DIR
@@ -74,10 +75,20 @@ writeFileSync(credsFile, JSON.stringify(creds, null, 2) + "\n");
 // Same hash as src/lib/api-keys.ts: HMAC-SHA256(SERVER_SECRET, "api-key\0" + key).
 const keyHash = createHmac("sha256", vars.SERVER_SECRET).update(`api-key\u0000${creds.api_key}`).digest("hex");
 const now = new Date().toISOString();
+const README_USERS = [
+  { email: "ana@empresa.com", name: "Ana (analista)", role: "analyst" },
+  { email: "bruno@empresa.com", name: "Bruno (aprovador)", role: "approver" },
+];
 const sql = [
   `INSERT OR IGNORE INTO tenants (id, name, slug, status, credits, created_at, updated_at) VALUES ('${creds.tenant_id}', 'Dev tenant', 'dev', 'active', 1000, '${now}', '${now}');`,
   // The hash depends on SERVER_SECRET: keep it current if .dev.vars was recreated.
-  `INSERT INTO api_keys (id, tenant_id, name, environment, scopes, key_hash, key_prefix, created_at) VALUES ('${creds.key_id}', '${creds.tenant_id}', 'Dev sandbox key', 'test', '["runs:write","runs:read","detail:read","reports:write","screening:read","cases:read","cases:write"]', '${keyHash}', '${creds.api_key.slice(0, 12)}', '${now}') ON CONFLICT (id) DO UPDATE SET key_hash = excluded.key_hash, scopes = excluded.scopes, revoked_at = NULL;`,
+  `INSERT INTO api_keys (id, tenant_id, name, environment, scopes, key_hash, key_prefix, created_at) VALUES ('${creds.key_id}', '${creds.tenant_id}', 'Dev sandbox key', 'test', '["runs:write","runs:read","detail:read","reports:write","screening:read","cases:read","cases:write","cases:approve"]', '${keyHash}', '${creds.api_key.slice(0, 12)}', '${now}') ON CONFLICT (id) DO UPDATE SET key_hash = excluded.key_hash, scopes = excluded.scopes, revoked_at = NULL;`,
+  // Case actors must be users of the tenant (contract §15): the README's walk-through
+  // proposes as the analyst and approves as the approver (four eyes).
+  ...README_USERS.map(
+    (u) =>
+      `INSERT INTO users (id, tenant_id, email, name, role, created_at) VALUES ('usr_dev_${u.role}', '${creds.tenant_id}', '${u.email}', '${u.name}', '${u.role}', '${now}') ON CONFLICT DO NOTHING;`,
+  ),
 ].join(" ");
 run(["d1", "execute", "DB", "--local", ...persist, "--command", sql]);
 
@@ -107,6 +118,7 @@ kycert-edge local API
   state          ${stateDir}
   console        ${base}/console/dev-login?token=${loginToken}
                  (one-time login link for ${userEmail}, ${userRole}; valid 24 h)
+  case actors    ${README_USERS.map((u) => `${u.email} (${u.role})`).join(", ")}
 
 Try it:
   curl -s -X POST ${base}/api/v1/bureau/runs -H "X-API-Key: ${creds.api_key}" \\

@@ -1,7 +1,8 @@
 #!/usr/bin/env node
 // End-to-end smoke: starts `npm run dev` on a free loopback port with a fresh
 // local state, then runs the README's curl walk-through verbatim (create a run
-// with the printed sandbox key → poll → analysis) and checks the answers.
+// with the printed sandbox key → poll → analysis → report; then the review
+// case's four eyes: the analyst proposes, the approver approves) and checks the answers.
 import { execFileSync, spawn } from "node:child_process";
 import { createHash } from "node:crypto";
 import { mkdtempSync, readFileSync, rmSync } from "node:fs";
@@ -103,8 +104,29 @@ if (pdf.subarray(0, 5).toString() !== "%PDF-" || sha256 !== meta.sha256 || pdf.l
   fail(`report download: ${pdf.length} bytes, sha256 ${sha256}; the POST said ${meta.bytes} bytes, ${meta.sha256}`);
 }
 
+// README "Review cases": the PEP run's case, proposed by the analyst, approved by the approver.
+const open = curl(`${base}/api/v1/bureau/cases?status=open`, "-H", `X-API-Key: ${KEY}`);
+if (open.status !== 200) fail(`cases: HTTP ${open.status} ${open.body}`);
+const CASE = JSON.parse(open.body).data.find((c) => c.run_id === run_id)?.id;
+if (!CASE || CASE !== run.case_id) fail(`the run's case is not in the open queue (${run.case_id})`);
+const proposed = curl("-X", "POST", `${base}/api/v1/bureau/cases/${CASE}/resolve`, "-H", `X-API-Key: ${KEY}`,
+  "-H", "content-type: application/json",
+  "-d", '{"outcome":"rejected","reason_code":"insufficient_information","note":"Cliente não comprovou a origem dos recursos.","actor":"ana@empresa.com"}');
+if (proposed.status !== 200 || JSON.parse(proposed.body).status !== "pending_approval") fail(`resolve: HTTP ${proposed.status} ${proposed.body}`);
+const own = curl("-X", "POST", `${base}/api/v1/bureau/cases/${CASE}/approve`, "-H", `X-API-Key: ${KEY}`,
+  "-H", "content-type: application/json", "-d", '{"actor":"ana@empresa.com"}');
+if (own.status !== 403 || JSON.parse(own.body).error.code !== "actor_not_allowed") fail(`the analyst approving: HTTP ${own.status} ${own.body}`);
+const approved = curl("-X", "POST", `${base}/api/v1/bureau/cases/${CASE}/approve`, "-H", `X-API-Key: ${KEY}`,
+  "-H", "content-type: application/json", "-d", '{"actor":"bruno@empresa.com"}');
+const resolution = approved.status === 200 ? JSON.parse(approved.body).resolution : null;
+if (resolution?.approved_by !== "bruno@empresa.com" || resolution?.resolved_by !== "ana@empresa.com") fail(`approve: HTTP ${approved.status} ${approved.body}`);
+const record = JSON.parse(curl(`${base}/api/v1/bureau/cases/${CASE}`, "-H", `X-API-Key: ${KEY}`).body);
+if (record.status !== "resolved" || record.chain?.verified !== true || record.events.at(-1).via !== "api") fail(`case record: ${JSON.stringify(record.chain)}`);
+const finalRun = JSON.parse(curl(`${base}/api/v1/bureau/runs/${run_id}`, "-H", `X-API-Key: ${KEY}`).body);
+if (finalRun.final_decision !== "rejected") fail(`final_decision ${finalRun.final_decision}`);
+
 console.log(
-  `e2e smoke passed: run ${run_id} → ${run.status}/${run.decision}/${run.risk_band}, ${a.analysis.findings.length} finding(s); report completo ${meta.pages} pages, ${meta.bytes} bytes`,
+  `e2e smoke passed: run ${run_id} → ${run.status}/${run.decision}/${run.risk_band}, ${a.analysis.findings.length} finding(s); report completo ${meta.pages} pages, ${meta.bytes} bytes; case ${CASE} four eyes → ${record.resolution.outcome}, chain verified`,
 );
 stop();
 process.exit(0);

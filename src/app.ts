@@ -8,11 +8,13 @@ import { DomainError } from "./domain/errors";
 import { redactForLog } from "./domain/redaction";
 import { ApiError, errorBody, fromDomainError } from "./http/errors";
 import { apiVersion } from "./http/middleware/api-version";
-import { adminAuth, apiKeyAuth, keyAuth, type AuthContext } from "./http/middleware/auth";
+import { adminAuth, apiKeyAuth, keyAuth } from "./http/middleware/auth";
+import type { AuthContext } from "./lib/api-keys";
 import { d1Session } from "./http/middleware/d1-session";
 import { rateLimit } from "./http/middleware/rate-limit";
 import { requestId } from "./http/middleware/request-id";
 import { adminRoutes } from "./http/routes/admin";
+import { adminAuditRoutes } from "./http/routes/admin-audit";
 import { adminListRoutes } from "./http/routes/admin-lists";
 import { casesRoutes } from "./http/routes/cases";
 import { docsRoutes } from "./http/routes/docs";
@@ -74,6 +76,7 @@ export function createApp(options: AppOptions = {}) {
   app.route("/admin/v1", adminRoutes);
   app.route("/admin/v1", adminListRoutes);
   app.route("/admin/v1", adminUserRoutes);
+  app.route("/admin/v1", adminAuditRoutes);
   app.route("/console", consoleRoutes);
 
   app.notFound(() => {

@@ -1,6 +1,6 @@
 // Hono's environment (bindings from `wrangler types`, per-request variables)
 // and the parsing of string vars into typed configuration, in one place.
-import type { AuthContext } from "./http/middleware/auth";
+import type { AuthContext } from "./lib/api-keys";
 
 export type AppEnv = {
   Bindings: Env;
@@ -14,8 +14,11 @@ export type AppEnv = {
      * through X-Kycert-Bookmark; see http/middleware/d1-session.ts).
      */
     d1?: D1DatabaseSession;
-    /** Set when the API key came from the location cache: the limiter's revoked flag decides (http/middleware/rate-limit.ts). */
-    cachedKeyHash?: string;
+    /**
+     * The authenticated key's hash: when its limiter cannot be asked for the
+     * revoked flag, revocation is checked on the primary with it (http/middleware/rate-limit.ts).
+     */
+    keyHash?: string;
   };
 };
 

@@ -1,23 +1,36 @@
 // Worker entry: the HTTP app, the Cron Trigger and the Durable Object classes. Nothing else.
 import { createApp } from "./app";
+import { AUDIT_ANCHOR_CRON, anchorChangedChains } from "./cases/anchors";
 import { sweepStalledRuns } from "./runs/sweeper";
+import { sweepOutbox } from "./webhooks/outbox";
 import { LIST_CRONS, refreshScheduledLists } from "./screening/ingest";
 
 const app = createApp();
 
 export default {
   fetch: app.fetch,
-  // wrangler.toml [triggers]: every minute, re-drive or fail stranded runs (src/runs/sweeper.ts).
+  // wrangler.toml [triggers]: every minute, re-drive or fail stranded runs (src/runs/sweeper.ts) and sweep the webhook outbox.
   async scheduled(controller, env) {
     // The list crons (src/screening/ingest.ts LIST_CRONS) start refreshes; each list's object does the work.
     if (Object.hasOwn(LIST_CRONS, controller.cron)) {
       console.log(`lists: ${JSON.stringify(await refreshScheduledLists(env, controller.cron, new Date(controller.scheduledTime)))}`);
       return;
     }
-    const swept = await sweepStalledRuns(env, new Date(controller.scheduledTime));
+    // Daily: the heads of every case chain changed since the last anchor, to write-once R2 (src/cases/anchors.ts).
+    if (controller.cron === AUDIT_ANCHOR_CRON) {
+      const run = await anchorChangedChains(env, new Date(controller.scheduledTime));
+      console.log(`audit anchor: ${run.anchors.length} objects, ${run.anchors.reduce((n, a) => n + a.chains, 0)} chains`);
+      return;
+    }
+    const now = new Date(controller.scheduledTime);
+    // Every minute: stranded runs, and webhook events whose hand-over failed after their change committed (the outbox).
+    const [swept, outbox] = await Promise.all([sweepStalledRuns(env, now), sweepOutbox(env, now)]);
     if (swept.length > 0) {
       const count = (a: string) => swept.filter((s) => s.action === a).length;
       console.log(`sweeper: ${swept.length} runs (${count("redriven")} re-driven, ${count("failed")} failed, ${count("error")} errors)`);
+    }
+    if (outbox.dispatched.length + outbox.failed.length > 0) {
+      console.log(`outbox: ${outbox.dispatched.length} events handed over, ${outbox.failed.length} failed`);
     }
   },
 } satisfies ExportedHandler<Env>;

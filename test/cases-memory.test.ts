@@ -1,15 +1,15 @@
 // False-positive memory, evidence checks at approval, and the case webhooks.
 import { env } from "cloudflare:workers";
 import { runDurableObjectAlarm } from "cloudflare:test";
-import { afterAll, beforeEach, describe, expect, it } from "vitest";
+import { afterAll, afterEach, beforeEach, describe, expect, it } from "vitest";
 import { sha256Hex } from "../src/lib/crypto";
 import { signatureHeader } from "../src/webhooks/signature";
-import { admin, call, expectError } from "./helpers/api";
+import { admin, call, createAndFinish, createKey, expectError } from "./helpers/api";
 import { scriptedFetch, statusResponse, type ScriptedFetch } from "./helpers/scripted-fetch";
-import { networkDisabled, setWebhookTransportForTests } from "./helpers/transports";
+import { scriptLiveProviders } from "./helpers/live-providers";
+import { networkDisabled, resetLiveTransport, setWebhookTransportForTests } from "./helpers/transports";
 import {
-  ANA,
-  BRUNO,
+  ALL_SCOPES,
   caseAction,
   caseActionOk,
   casesTenant,
@@ -28,7 +28,7 @@ const detailOf = async (key: string, runId: string) => (await (await call("GET",
 
 describe("false-positive memory", () => {
   it("a PEP match resolved as false_positive is cleared in the subject's next run, which says so and names the case; another tenant still sees it", async () => {
-    const { key, tenant } = await casesTenant();
+    const { key, tenant, ana: ANA, bruno: BRUNO, carla: CARLA } = await casesTenant();
     const first = await finishPf(key, CPF.pep);
     const c = await getCase(key, first.case_id);
     expect(c.matches).toHaveLength(1);
@@ -66,7 +66,7 @@ describe("false-positive memory", () => {
   });
 
   it("the memory no longer applies once the listed record changed; a true_match resolution withdraws it", async () => {
-    const { key, tenant } = await casesTenant();
+    const { key, tenant, ana: ANA, bruno: BRUNO, carla: CARLA } = await casesTenant();
     const first = await finishPf(key, CPF.pep);
     await caseActionOk(key, first.case_id, "resolve", {
       outcome: "approved",
@@ -95,7 +95,7 @@ describe("false-positive memory", () => {
   });
 
   it("a sanctions false positive is remembered only once the four-eyes approval resolves the case", async () => {
-    const { key, tenant } = await casesTenant();
+    const { key, tenant, ana: ANA, bruno: BRUNO, carla: CARLA } = await casesTenant();
     const tpl = await sanctionsReviewTemplate(tenant.id);
     const first = await finishPf(key, CPF.ofac, tpl);
     const c = await getCase(key, first.case_id);
@@ -123,10 +123,47 @@ describe("false-positive memory", () => {
   });
 });
 
+describe("false-positive memory of a provider record holding a CPF (live)", () => {
+  afterEach(resetLiveTransport);
+
+  /** Generic-protocol providers: every source VALID, except a PEP record whose fields include the subject's CPF. */
+  const providers = (pepRecord: Record<string, unknown>) =>
+    scriptLiveProviders((key) =>
+      key === "pep_coaf" ? { status: "INVALID", data: pepRecord } : { data: key === "receita_federal_cpf" ? { nome: "MARIA SOUZA" } : {} },
+    );
+
+  it("the match resolved as false_positive (stored with the CPF masked) clears the same record in the subject's next run", async () => {
+    const { tenant, ana } = await casesTenant();
+    const key = await createKey(tenant.id, "live", ALL_SCOPES);
+    providers({ Nome_PEP: "MARIA SOUZA", CPF_PEP: "529.982.247-25", Orgao: "Prefeitura de Exemplo", Cargo: "Secretária" });
+    const body = { template_id: "tpl_pf_padrao", parametros: { cpf: "529.982.247-25" } };
+    const first = await createAndFinish(key, body);
+    expect(first.decision).toBe("review");
+    const c = await getCase(key, first.case_id);
+    expect(c.matches).toHaveLength(1);
+    // What the case saw (and remembers) is the stored record: CPF masked.
+    const stored = (await detailOf(key, first.id)).find((x: any) => x.source === "pep_coaf");
+    expect(stored.data.CPF_PEP).toBe("***.982.247-**");
+    await caseActionOk(key, first.case_id, "resolve", {
+      outcome: "approved",
+      reason_code: "false_positive",
+      note: "Homônima: outra Maria Souza, cargo em outro município.",
+      actor: ana,
+      match_resolutions: [{ source: "pep_coaf", entity_id: c.matches[0].entity_id, resolution: "false_positive" }],
+    });
+    expect(await fpRows(tenant.id)).toHaveLength(1);
+
+    const second = await createAndFinish(key, body);
+    expect(second).toMatchObject({ decision: "approved", case_id: null });
+    const finding = (await analysisOf(key, second.id)).findings.find((f: any) => f.title === "Correspondência descartada como falso positivo");
+    expect(finding.evidence).toMatchObject({ case_id: first.case_id, record_hash: c.matches[0].record_hash });
+  });
+});
+
 describe("evidence at approval", () => {
   /** A review run whose OFAC match points at a listed entity of the served list (as the list-backed adapter reports it). */
   async function listBackedCase() {
-    const { key, tenant } = await casesTenant();
+    const { key, tenant, ana: ANA, bruno: BRUNO } = await casesTenant();
     const tpl = await sanctionsReviewTemplate(tenant.id);
     const run = await finishPf(key, CPF.ofac, tpl);
     const entityId = `E-${crypto.randomUUID().slice(0, 8)}`;
@@ -136,7 +173,7 @@ describe("evidence at approval", () => {
     r.data.matches = r.data.matches.map((m: any) => ({ ...m, list_id: "ofac_sdn", entity_id: entityId, record_hash: "r1" }));
     await env.DB.prepare("UPDATE runs SET result = ? WHERE id = ?").bind(JSON.stringify(stored), run.id).run();
     await putEntity(entityId, "v1", "r1");
-    return { key, run, entityId };
+    return { key, run, entityId, ANA, BRUNO };
   }
 
   async function putEntity(entityId: string, version: string, recordHash: string) {
@@ -148,32 +185,32 @@ describe("evidence at approval", () => {
     await env.DB.prepare("UPDATE screening_lists SET current_sha256 = ?, status = 'ready' WHERE id = 'ofac_sdn'").bind(version).run();
   }
 
-  const propose = (key: string, id: string, actor = ANA) =>
+  const propose = (key: string, id: string, actor: string) =>
     caseActionOk(key, id, "resolve", { outcome: "approved", reason_code: "false_positive", note: NOTE, actor });
 
   it("409 evidence_changed when the listed entity's record changed between proposal and approval; a new proposal on the new record goes through", async () => {
-    const { key, run, entityId } = await listBackedCase();
+    const { key, run, entityId, ANA, BRUNO } = await listBackedCase();
     expect((await getCase(key, run.case_id)).matches[0]).toMatchObject({ list: "ofac_sdn", entity_id: entityId, record_hash: "r1" });
-    await propose(key, run.case_id);
+    await propose(key, run.case_id, ANA);
     await putEntity(entityId, `v2-${entityId}`, "r2");
     await expectError(await caseAction(key, run.case_id, "approve", { actor: BRUNO }), { status: 409, code: "evidence_changed", type: "invalid_request_error" });
     expect((await getCase(key, run.case_id)).status).toBe("pending_approval");
     await caseActionOk(key, run.case_id, "return", { actor: BRUNO, note: "O registro da OFAC mudou; reanalise." });
-    await propose(key, run.case_id);
+    await propose(key, run.case_id, ANA);
     const done = await caseActionOk(key, run.case_id, "approve", { actor: BRUNO });
     expect(done.status).toBe("resolved");
   });
 
   it("a new list version with the entity's record unchanged keeps the evidence; the entity leaving the list changes it", async () => {
-    const { key, run, entityId } = await listBackedCase();
-    await propose(key, run.case_id);
+    const { key, run, entityId, ANA, BRUNO } = await listBackedCase();
+    await propose(key, run.case_id, ANA);
     await putEntity(entityId, `v3-${entityId}`, "r1");
     expect((await caseActionOk(key, run.case_id, "approve", { actor: BRUNO })).status).toBe("resolved");
 
     const other = await listBackedCase();
-    await propose(other.key, other.run.case_id);
+    await propose(other.key, other.run.case_id, other.ANA);
     await env.DB.prepare("UPDATE screening_lists SET current_sha256 = 'empty-version' WHERE id = 'ofac_sdn'").run();
-    await expectError(await caseAction(other.key, other.run.case_id, "approve", { actor: BRUNO }), { status: 409, code: "evidence_changed", type: "invalid_request_error" });
+    await expectError(await caseAction(other.key, other.run.case_id, "approve", { actor: other.BRUNO }), { status: 409, code: "evidence_changed", type: "invalid_request_error" });
   });
 });
 
@@ -191,7 +228,7 @@ describe("case webhooks", () => {
   const delivery = (eventId: string, target: string) => env.WEBHOOKS.get(env.WEBHOOKS.idFromName(`${eventId}|${target}`));
 
   it("an endpoint subscribed to case events gets case.opened and case.resolved, signed, with the case as data.object", async () => {
-    const { key, tenant } = await casesTenant();
+    const { key, tenant, ana: ANA, bruno: BRUNO, carla: CARLA } = await casesTenant();
     const res = await admin("POST", `/tenants/${tenant.id}/webhook-endpoints`, { url: HOOK, environment: "test", events: ["run.completed", "case.opened", "case.resolved"] });
     expect(res.status).toBe(201);
     const endpoint = await res.json<any>();
@@ -227,7 +264,7 @@ describe("case webhooks", () => {
   });
 
   it("a failed delivery is retried by its alarm", async () => {
-    const { key, tenant } = await casesTenant();
+    const { key, tenant, ana: ANA, bruno: BRUNO, carla: CARLA } = await casesTenant();
     const endpoint = await (await admin("POST", `/tenants/${tenant.id}/webhook-endpoints`, { url: HOOK, environment: "test", events: ["case.opened"] })).json<any>();
     net.on(HOOK, statusResponse(500));
     const run = await finishPf(key, CPF.pep);
@@ -241,7 +278,7 @@ describe("case webhooks", () => {
   });
 
   it("endpoints created without `events` keep receiving run events only (case events are opted into)", async () => {
-    const { key, tenant } = await casesTenant();
+    const { key, tenant, ana: ANA, bruno: BRUNO, carla: CARLA } = await casesTenant();
     const endpoint = await (await admin("POST", `/tenants/${tenant.id}/webhook-endpoints`, { url: HOOK, environment: "test" })).json<any>();
     expect(endpoint.events).toEqual(["run.completed", "run.failed"]);
     const run = await finishPf(key, CPF.pep);
@@ -249,7 +286,7 @@ describe("case webhooks", () => {
   });
 
   it("a run's own webhook_url receives its case events too", async () => {
-    const { key } = await casesTenant();
+    const { key, ana: ANA, bruno: BRUNO, carla: CARLA } = await casesTenant();
     const url = "http://receiver.example.com/run-hook";
     const res = await call("POST", "/api/v1/bureau/runs", { key, body: { template_id: "tpl_pf_padrao", parametros: { cpf: CPF.pep }, webhook_url: url } });
     const { run_id } = await res.json<any>();

@@ -4,20 +4,19 @@
 import { env } from "cloudflare:workers";
 import { runDurableObjectAlarm, runInDurableObject } from "cloudflare:test";
 import { describe, expect, it } from "vitest";
-import { verifyChain } from "../src/cases/service";
 import { createDb } from "../src/db/client";
 import { finishRun } from "../src/db/queries/runs";
 import { caseOpeningFor } from "../src/cases/opening";
 import type { StoredResult } from "../src/runs/types";
 import { admin, call } from "./helpers/api";
-import { ANA, caseActionOk, caseRows, casesTenant, CPF, eventRows, finishPf, getCase, NOTE } from "./helpers/cases";
+import { caseActionOk, caseRows, casesTenant, CPF, eventRows, finishPf, getCase, NOTE } from "./helpers/cases";
 
 const HOUR = 3_600_000;
 const stub = (id: string) => env.RUN.get(env.RUN.idFromName(id));
 
 describe("case opening", () => {
   it("a review run opens one case: open, reason review, due 48 h after the run ended, an `opened` event at the chain's start", async () => {
-    const { key } = await casesTenant();
+    const { key, ana: ANA, bruno: BRUNO, carla: CARLA } = await casesTenant();
     const run = await finishPf(key, CPF.pep);
     expect(run.decision).toBe("review");
     expect(run.case_id).toMatch(/^case_[0-9A-Z]{26}$/);
@@ -40,7 +39,7 @@ describe("case opening", () => {
     expect(c.events).toHaveLength(1);
     expect(c.events[0]).toMatchObject({ type: "opened", actor: "system", at: run.completed_at, prev_hash: "0".repeat(64) });
     expect(c.events[0].data).toMatchObject({ run_id: run.id, reason: "review", decision: "review", due_at: c.due_at });
-    expect(await verifyChain(c.events)).toEqual({ ok: true });
+    expect(c.chain).toEqual({ length: 1, head: c.events[0].hash, verified: true, problem: null, anchor: null });
     // The sandbox PEP record is a match an analyst can resolve.
     expect(c.matches).toEqual([
       { source: "pep_coaf", list: "", entity_id: "registro:1", name: null, score: null, record_hash: expect.stringMatching(/^[0-9a-f]{64}$/) },
@@ -48,7 +47,7 @@ describe("case opening", () => {
   });
 
   it("a run on hold (a tier-1 source timed out) opens a case with reason hold", async () => {
-    const { key } = await casesTenant();
+    const { key, ana: ANA, bruno: BRUNO, carla: CARLA } = await casesTenant();
     const run = await finishPf(key, CPF.hold);
     expect(run.operative_decision).toBe("hold");
     const c = await getCase(key, run.case_id);
@@ -56,7 +55,7 @@ describe("case opening", () => {
   });
 
   it("approved and rejected runs open no case; their body says case_id null", async () => {
-    const { key } = await casesTenant();
+    const { key, ana: ANA, bruno: BRUNO, carla: CARLA } = await casesTenant();
     for (const cpf of [CPF.clean, CPF.ofac]) {
       const run = await finishPf(key, cpf);
       expect(["approved", "rejected"]).toContain(run.decision);
@@ -67,7 +66,7 @@ describe("case opening", () => {
   });
 
   it("a retried finalize (redelivered alarm, lost `mirrored` flag) never opens a second case nor appends a second opening", async () => {
-    const { key } = await casesTenant();
+    const { key, ana: ANA, bruno: BRUNO, carla: CARLA } = await casesTenant();
     const run = await finishPf(key, CPF.pep);
     const before = await caseRows(run.id);
     expect(before).toHaveLength(1);
@@ -87,13 +86,13 @@ describe("case opening", () => {
   });
 
   it("the opening is gated by the run row: a repeated terminal write with its case rows changes nothing, even after the case moved on", async () => {
-    const { key, tenant } = await casesTenant();
+    const { key, tenant, ana: ANA, bruno: BRUNO, carla: CARLA } = await casesTenant();
     const run = await finishPf(key, CPF.pep);
     await caseActionOk(key, run.case_id, "assign", { assignee: ANA, actor: ANA });
     const row = await env.DB.prepare("SELECT result FROM runs WHERE id = ?").bind(run.id).first<{ result: string }>();
     const stored = JSON.parse(row!.result) as StoredResult;
     const db = createDb(env.DB);
-    const opening = await caseOpeningFor(db, { tenantId: tenant.id, livemode: false, subjectHash: null }, stored.body);
+    const opening = await caseOpeningFor(env, db, { tenantId: tenant.id, livemode: false, subjectHash: null, webhookUrl: null }, stored.body);
     expect(opening).not.toBeNull();
     const body = stored.body;
     const wrote = await finishRun(
@@ -120,7 +119,7 @@ describe("case opening", () => {
   });
 
   it("a run row that does not say review/hold (e.g. failed by the sweeper first) gets no case from a late finalize", async () => {
-    const { key, tenant } = await casesTenant();
+    const { key, tenant, ana: ANA, bruno: BRUNO, carla: CARLA } = await casesTenant();
     const run = await finishPf(key, CPF.pep);
     const row = await env.DB.prepare("SELECT result FROM runs WHERE id = ?").bind(run.id).first<{ result: string }>();
     const stored = JSON.parse(row!.result) as StoredResult;
@@ -132,7 +131,7 @@ describe("case opening", () => {
     )
       .bind(other, tenant.id, new Date().toISOString())
       .run();
-    const opening = await caseOpeningFor(db, { tenantId: tenant.id, livemode: false, subjectHash: null }, { ...stored.body, id: other });
+    const opening = await caseOpeningFor(env, db, { tenantId: tenant.id, livemode: false, subjectHash: null, webhookUrl: null }, { ...stored.body, id: other });
     const body = stored.body;
     await finishRun(
       db,
@@ -155,7 +154,7 @@ describe("case opening", () => {
   });
 
   it("due_at follows the tenant's SLA, set through the admin plane (default 48 h, documented on the tenant)", async () => {
-    const { key, tenant } = await casesTenant();
+    const { key, tenant, ana: ANA, bruno: BRUNO, carla: CARLA } = await casesTenant();
     const got = await (await admin("GET", `/tenants/${tenant.id}`)).json<any>();
     expect(got.case_sla_hours).toBe(48);
     const patched = await admin("PATCH", `/tenants/${tenant.id}`, { case_sla_hours: 4 });
@@ -170,7 +169,7 @@ describe("case opening", () => {
   });
 
   it("partner runs that end in review open their own case, and the company a case of its own", async () => {
-    const { key } = await casesTenant();
+    const { key, ana: ANA, bruno: BRUNO, carla: CARLA } = await casesTenant();
     const res = await call("POST", "/api/v1/bureau/runs", { key, body: { template_id: "tpl_pj_padrao", parametros: { cnpj: "00.000.000/0003-57" } } });
     expect(res.status).toBe(202);
     const { run_id } = await res.json<{ run_id: string }>();
@@ -187,7 +186,7 @@ describe("case opening", () => {
   });
 
   it("the run keeps its computed decision; case_id and final_decision show on GET, the list and the cancel answer alike", async () => {
-    const { key } = await casesTenant();
+    const { key, ana: ANA, bruno: BRUNO, carla: CARLA } = await casesTenant();
     const run = await finishPf(key, CPF.pep);
     await caseActionOk(key, run.case_id, "resolve", { outcome: "approved", reason_code: "risk_accepted", note: NOTE, actor: ANA });
     const again = await (await call("GET", `/api/v1/bureau/runs/${run.id}`, { key })).json<any>();

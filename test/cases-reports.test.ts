@@ -6,7 +6,7 @@ import { describe, expect, it } from "vitest";
 import { createDb } from "../src/db/client";
 import { reportCaseResolution } from "../src/reports/service";
 import { call, expectError } from "./helpers/api";
-import { ANA, BRUNO, caseActionOk, casesTenant, CPF, finishPf, NOTE } from "./helpers/cases";
+import { caseActionOk, casesTenant, CPF, finishPf, NOTE } from "./helpers/cases";
 
 const reportPath = (runId: string, mode: string) => `/api/v1/bureau/runs/${runId}/report?mode=${mode}`;
 const follow = (location: string) => call("GET", new URL(location).pathname + new URL(location).search);
@@ -15,7 +15,7 @@ const sha256 = async (bytes: ArrayBuffer) =>
 
 describe("reports of a resolved case", () => {
   it("a report from before the resolution is not served once the case is resolved; the resolved report is generated once and downloads", async () => {
-    const { key, tenant } = await casesTenant();
+    const { key, tenant, ana: ANA, bruno: BRUNO, carla: CARLA } = await casesTenant();
     const run = await finishPf(key, CPF.pep);
     const before = await call("POST", reportPath(run.id, "resumido"), { key });
     expect(before.status).toBe(201);
@@ -68,7 +68,7 @@ describe("reports of a resolved case", () => {
   });
 
   it("a pending proposal does not change the report; only the resolution does", async () => {
-    const { key } = await casesTenant();
+    const { key, ana: ANA, bruno: BRUNO, carla: CARLA } = await casesTenant();
     const run = await finishPf(key, CPF.pep);
     await caseActionOk(key, run.case_id, "resolve", { outcome: "rejected", reason_code: "other", note: NOTE, actor: ANA });
     expect((await call("POST", reportPath(run.id, "completo"), { key })).status).toBe(201);
@@ -77,7 +77,7 @@ describe("reports of a resolved case", () => {
   });
 
   it("the resolved report's sign-off block is fed the case's resolution: who, when, reason (with its label), approver", async () => {
-    const { key } = await casesTenant();
+    const { key, ana: ANA, bruno: BRUNO, carla: CARLA } = await casesTenant();
     const run = await finishPf(key, CPF.pep);
     const db = createDb(env.DB);
     expect(await reportCaseResolution(db, run.id)).toBeUndefined();

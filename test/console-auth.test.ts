@@ -2,8 +2,9 @@
 // against the team's keys, the local one-time link (local configuration and
 // loopback only), signed HttpOnly cookies, CSRF on every form, the CSP, and
 // role checks on the server.
-import { env } from "cloudflare:workers";
+import { env, exports } from "cloudflare:workers";
 import { describe, expect, it } from "vitest";
+import { accessConfig, KEYS_MAX_STALE_MS, verifyAccessJwt } from "../src/console/access";
 import { CONSOLE_CSP } from "../src/console/auth";
 import { admin } from "./helpers/api";
 import {
@@ -15,6 +16,7 @@ import {
   csrfOf,
   devLogin,
   fetchWithEnv,
+  LOCAL,
   mintLoginToken,
   page,
   rsaKeyPair,
@@ -24,6 +26,26 @@ import {
 const PROD = "https://console.banco-exemplo.com.br";
 
 describe("Cloudflare Access login", () => {
+  it(`keys fetched once serve through an Access outage for at most KEYS_MAX_STALE_MS (${KEYS_MAX_STALE_MS / 3_600_000} h); past it the login is refused (keys_unavailable)`, async () => {
+    const team = await accessTeam();
+    const cfg = accessConfig(team.env)!;
+    const t0 = Date.now();
+    const tokenAt = (ms: number) => {
+      const s = Math.floor(ms / 1000);
+      return accessJwt(team, { email: "ana@banco.com.br", iat: s, nbf: s, exp: s + 600 });
+    };
+    expect(await verifyAccessJwt(team.env, cfg, await tokenAt(t0), new Date(t0))).toMatchObject({ ok: true });
+    team.unreachable = true;
+    // Past the hour the keys are refreshed after, but within the bound: the keys fetched before still serve.
+    const later = t0 + 2 * 3_600_000;
+    expect(await verifyAccessJwt(team.env, cfg, await tokenAt(later), new Date(later))).toMatchObject({ ok: true });
+    const tooLate = t0 + KEYS_MAX_STALE_MS + 60_000;
+    expect(await verifyAccessJwt(team.env, cfg, await tokenAt(tooLate), new Date(tooLate))).toEqual({ ok: false, reason: "keys_unavailable" });
+    // Access back: the next login refetches and goes through.
+    team.unreachable = false;
+    expect(await verifyAccessJwt(team.env, cfg, await tokenAt(tooLate), new Date(tooLate))).toMatchObject({ ok: true });
+  });
+
   it("a valid JWT of a known email opens the console: session cookie Secure, HttpOnly, SameSite=Lax; keys fetched once", async () => {
     const team = await accessTeam();
     const { analyst, tenant } = await consoleTenant();
@@ -246,6 +268,40 @@ describe("CSRF", () => {
     expect(ok.status).toBe(303);
     const live = sessionCookieOf(ok)!;
     expect(await (await consoleFetch("/console/runs", { cookie: live })).text()).toContain("Ambiente: produção");
+  });
+
+  it("a form body over 64 KiB is refused with 413 whatever its transfer encoding (declared length or chunked), before the CSRF check reads it", async () => {
+    const { analyst } = await consoleTenant();
+    const cookie = await devLogin(analyst.id);
+    const { csrf } = await page(cookie, "/console/runs");
+    const big = `_csrf=${csrf}&env=live&note=${"a".repeat(80 * 1024)}`;
+    const post = (body: BodyInit) =>
+      exports.default.fetch(
+        new Request(`${LOCAL}/console/environment`, {
+          method: "POST",
+          headers: { cookie, "content-type": "application/x-www-form-urlencoded" },
+          body,
+          redirect: "manual",
+          ...(body instanceof ReadableStream ? { duplex: "half" } : {}),
+        } as RequestInit),
+      );
+    const declared = await post(big);
+    expect(declared.status).toBe(413);
+    // Chunked: no Content-Length, the bytes arrive in pieces.
+    const bytes = new TextEncoder().encode(big);
+    const chunked = new ReadableStream<Uint8Array>({
+      start(controller) {
+        for (let i = 0; i < bytes.length; i += 8192) controller.enqueue(bytes.slice(i, i + 8192));
+        controller.close();
+      },
+    });
+    const streamed = await post(chunked);
+    expect(streamed.status).toBe(413);
+    expect(await streamed.text()).toContain("Formulário grande demais");
+    // A small chunked form still goes through.
+    const small = new TextEncoder().encode(`_csrf=${encodeURIComponent(csrf)}&env=live`);
+    const ok = await post(new ReadableStream<Uint8Array>({ start: (c) => (c.enqueue(small), c.close()) }));
+    expect(ok.status).toBe(303);
   });
 
   it("every form of a page carries the CSRF field", async () => {

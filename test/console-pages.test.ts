@@ -138,6 +138,46 @@ describe("cases pages", () => {
 
     const runPage = (await page(b, `/console/runs/${run.id}`)).html;
     expect(runPage).toMatch(/Decisão final \(caso\)[\s\S]*Reprovado/);
+
+    // Each event records the console and the signed-in user behind it.
+    const origins = (await env.DB.prepare("SELECT type, via, key_id, user_id FROM case_events WHERE case_id = ? ORDER BY seq").bind(caseId).all()).results;
+    expect(origins).toEqual([
+      { type: "opened", via: "system", key_id: null, user_id: null },
+      { type: "proposed", via: "console", key_id: null, user_id: analyst.id },
+      { type: "resolved", via: "console", key_id: null, user_id: approver.id },
+    ]);
+  });
+
+  it("the case page shows the record's verdict: a status edited in the database reads as not verified", async () => {
+    const { caseId, analyst } = await reviewCase();
+    const a = await devLogin(analyst.id);
+    expect((await page(a, `/console/cases/${caseId}`)).html).toContain("Cadeia íntegra");
+    await env.DB.prepare("UPDATE cases SET status = 'resolved' WHERE id = ?").bind(caseId).run();
+    const html = (await page(a, `/console/cases/${caseId}`)).html;
+    expect(html).not.toContain("Cadeia íntegra");
+    expect(html).toContain("Registro do caso NÃO confere: a situação ou a resolução do caso não correspondem aos seus eventos");
+  });
+
+  it("a suspended tenant's console is read-only: pages open, case actions and reports are refused (403), logging out still works", async () => {
+    const { caseId, run, analyst, tenant } = await reviewCase();
+    const a = await devLogin(analyst.id);
+    const { csrf } = await page(a, `/console/cases/${caseId}`);
+    const { admin } = await import("./helpers/api");
+    expect((await admin("PATCH", `/tenants/${tenant.id}`, { status: "suspended" })).status).toBe(200);
+
+    expect((await page(a, `/console/cases/${caseId}`)).html).toContain(caseId);
+    for (const [path, form] of [
+      [`/console/cases/${caseId}/assign`, { _csrf: csrf }],
+      [`/console/cases/${caseId}/resolve`, { _csrf: csrf, outcome: "approved", reason_code: "risk_accepted", note: "Diligência reforçada concluída." }],
+      [`/console/runs/${run.id}/report`, { _csrf: csrf, mode: "resumido" }],
+    ] as [string, Record<string, string>][]) {
+      const res = await post(a, path, form);
+      expect(res.status).toBe(403);
+      expect(await res.text()).toContain("Conta suspensa");
+    }
+    const row = await env.DB.prepare("SELECT status, assignee, version FROM cases WHERE id = ?").bind(caseId).first();
+    expect(row).toEqual({ status: "open", assignee: null, version: 1 });
+    expect((await post(a, "/console/logout", { _csrf: csrf })).status).toBe(303);
   });
 
   it("case forms without the session's CSRF token change nothing (403)", async () => {

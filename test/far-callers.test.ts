@@ -16,6 +16,7 @@ import { MemoryTier, type LocationCacheSeam } from "../src/cache/location-cache"
 import { TEMPLATE_TTL_S } from "../src/cache/templates";
 import type { RateLimiter } from "../src/ratelimit/limiter-object";
 import { admin, call, createAndFinish, createHeldRun, createKey, createTenant, expectError, pfBody, sandboxTenant } from "./helpers/api";
+import { laggingReplica } from "./helpers/lagging-replica";
 
 const app = createApp();
 const BASE = "https://api.kycert.test";
@@ -110,6 +111,20 @@ describe("API keys from the location cache: revocation is still immediate everyw
     const served = await send("GET", RUNS, { key: valid.key, location: far.seam, env: limiterDown() });
     expect(served.res.status).toBe(200);
     expect(served.res.headers.get("x-ratelimit-limit")).toBeNull();
+  });
+
+  it("with the limiter unreachable and a replica that has not seen the revocation, a key read from that replica is checked on the primary: 401", async () => {
+    const tenant = await createTenant();
+    const { id, key } = await newKey(tenant.id);
+    // The replica lags behind the revocation below (faked at the session seam).
+    const replica = await laggingReplica(env, ["api_keys"]);
+    expect((await admin("DELETE", `/api-keys/${id}`)).status).toBe(200);
+    const stale = { ...replica.env, RATE_LIMITER: limiterDown().RATE_LIMITER };
+    // A location that never cached the key reads it from the replica: not revoked there.
+    const refused = await send("GET", RUNS, { key, location: (await newLocation("stale-replica")).seam, env: stale });
+    await expectError(refused.res, { status: 401, code: "invalid_api_key" });
+    expect(refused.tally.replica).toBe(1);
+    expect(refused.tally.primary).toBe(1);
   });
 
   it("DELETE of an unknown key is 404 and tells no limiter", async () => {

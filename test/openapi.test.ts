@@ -262,8 +262,16 @@ describe("real responses conform to the document", () => {
 
   it("cases: list, get, assign, resolve, approve, return and their errors", async () => {
     const tenant = await createTenant();
-    const key = await createKey(tenant.id, "test", ["runs:write", "runs:read", "cases:read", "cases:write"]);
+    const key = await createKey(tenant.id, "test", ["runs:write", "runs:read", "cases:read", "cases:write", "cases:approve"]);
     const readOnly = await createKey(tenant.id, "test", ["runs:read", "cases:read"]);
+    const n = Date.now().toString(36);
+    const [ana, bia] = [`ana.${n}@x.com.br`, `bia.${n}@x.com.br`];
+    for (const [email, role] of [
+      [ana, "analyst"],
+      [bia, "approver"],
+    ]) {
+      expect((await admin("POST", `/tenants/${tenant.id}/users`, { email, role })).status).toBe(201);
+    }
     const P = "/api/v1/bureau/cases";
     const review = await createAndFinish(key, pfBody("000.000.004-53"));
     const held = await createAndFinish(key, pfBody("000.000.008-06"));
@@ -272,26 +280,40 @@ describe("real responses conform to the document", () => {
     await conform("get", P, await call("GET", P, { key }));
     await conform("get", P, await call("GET", `${P}?status=open&overdue=false&limit=1`, { key }));
     await conform("get", `${P}/{id}`, await call("GET", `${P}/${id}`, { key }));
-    await conform("post", `${P}/{id}/assign`, await call("POST", `${P}/${id}/assign`, { key, body: { assignee: "ana@x.com.br", actor: "ana@x.com.br" } }));
-    await conform("post", `${P}/{id}/approve`, await call("POST", `${P}/${id}/approve`, { key, body: { actor: "bia@x.com.br" } })); // 409 not pending
-    await conform("post", `${P}/{id}/return`, await call("POST", `${P}/${id}/return`, { key, body: { actor: "bia@x.com.br", note } })); // 409 not pending
-    await conform("post", `${P}/{id}/resolve`, await call("POST", `${P}/${id}/resolve`, { key, body: { outcome: "rejected", reason_code: "other", note, actor: "ana@x.com.br" } }));
-    await conform("post", `${P}/{id}/resolve`, await call("POST", `${P}/${id}/resolve`, { key, body: { outcome: "approved", reason_code: "other", note, actor: "ana@x.com.br" } })); // 409 pending
-    await conform("post", `${P}/{id}/approve`, await call("POST", `${P}/${id}/approve`, { key, body: { actor: "ana@x.com.br" } })); // 403 four eyes
-    await conform("post", `${P}/{id}/return`, await call("POST", `${P}/${id}/return`, { key, body: { actor: "bia@x.com.br", note } }));
-    await conform("post", `${P}/{id}/resolve`, await call("POST", `${P}/${id}/resolve`, { key, body: { outcome: "rejected", reason_code: "other", note, actor: "ana@x.com.br" } }));
-    await conform("post", `${P}/{id}/approve`, await call("POST", `${P}/${id}/approve`, { key, body: { actor: "bia@x.com.br" } }));
-    await conform("post", `${P}/{id}/approve`, await call("POST", `${P}/${id}/approve`, { key, body: { actor: "bia@x.com.br" } })); // 409 resolved
-    await conform("post", `${P}/{id}/assign`, await call("POST", `${P}/${id}/assign`, { key, body: { assignee: "ana@x.com.br", actor: "ana@x.com.br" } })); // 409 resolved
+    await conform("post", `${P}/{id}/assign`, await call("POST", `${P}/${id}/assign`, { key, body: { assignee: ana, actor: ana } }));
+    await conform("post", `${P}/{id}/approve`, await call("POST", `${P}/${id}/approve`, { key, body: { actor: bia } })); // 409 not pending
+    await conform("post", `${P}/{id}/return`, await call("POST", `${P}/${id}/return`, { key, body: { actor: bia, note } })); // 409 not pending
+    await conform("post", `${P}/{id}/resolve`, await call("POST", `${P}/${id}/resolve`, { key, body: { outcome: "rejected", reason_code: "other", note, actor: ana } }));
+    await conform("post", `${P}/{id}/resolve`, await call("POST", `${P}/${id}/resolve`, { key, body: { outcome: "approved", reason_code: "other", note, actor: ana } })); // 409 pending
+    await conform("post", `${P}/{id}/approve`, await call("POST", `${P}/${id}/approve`, { key, body: { actor: ana } })); // 403 actor_not_allowed (an analyst)
+    await conform("post", `${P}/{id}/approve`, await call("POST", `${P}/${id}/approve`, { key, body: { actor: "ninguem@x.com.br" } })); // 403 not a user
+    await conform("post", `${P}/{id}/return`, await call("POST", `${P}/${id}/return`, { key, body: { actor: bia, note } }));
+    await conform("post", `${P}/{id}/resolve`, await call("POST", `${P}/${id}/resolve`, { key, body: { outcome: "rejected", reason_code: "other", note, actor: bia } }));
+    await conform("post", `${P}/{id}/approve`, await call("POST", `${P}/${id}/approve`, { key, body: { actor: bia } })); // 403 four eyes
+    await conform("post", `${P}/{id}/return`, await call("POST", `${P}/${id}/return`, { key, body: { actor: bia, note } }));
+    await conform("post", `${P}/{id}/resolve`, await call("POST", `${P}/${id}/resolve`, { key, body: { outcome: "rejected", reason_code: "other", note, actor: ana } }));
+    await conform("post", `${P}/{id}/approve`, await call("POST", `${P}/${id}/approve`, { key, body: { actor: bia } }));
+    await conform("post", `${P}/{id}/approve`, await call("POST", `${P}/${id}/approve`, { key, body: { actor: bia } })); // 409 resolved
+    await conform("post", `${P}/{id}/assign`, await call("POST", `${P}/${id}/assign`, { key, body: { assignee: ana, actor: ana } })); // 409 resolved
+    await conform("get", `${P}/{id}`, await call("GET", `${P}/${id}`, { key })); // resolved, chain verified
     await conform("get", `${P}/{id}`, await call("GET", `${P}/${held.case_id}`, { key }));
     await conform("get", `${P}/{id}`, await call("GET", `${P}/case_nope`, { key }));
     await conform("get", P, await call("GET", `${P}?limit=0`, { key }));
     await conform("get", P, await call("GET", `${P}?status=nope`, { key }));
     await conform("get", P, await call("GET", `${P}?cursor=abc`, { key }));
     await conform("get", P, await call("GET", `${P}?surprise=1`, { key }));
-    await conform("post", `${P}/{id}/resolve`, await call("POST", `${P}/${held.case_id}/resolve`, { key, body: { outcome: "approved", reason_code: "other", note: "curta", actor: "ana@x.com.br" } }));
-    await conform("post", `${P}/{id}/resolve`, await call("POST", `${P}/${held.case_id}/resolve`, { key: readOnly, body: { outcome: "approved", reason_code: "other", note, actor: "ana@x.com.br" } }));
-    await conform("post", `${P}/{id}/assign`, await call("POST", `${P}/case_nope/assign`, { key, body: { assignee: "ana@x.com.br", actor: "ana@x.com.br" } }));
+    await conform("post", `${P}/{id}/resolve`, await call("POST", `${P}/${held.case_id}/resolve`, { key, body: { outcome: "approved", reason_code: "other", note: "curta", actor: ana } }));
+    await conform("post", `${P}/{id}/resolve`, await call("POST", `${P}/${held.case_id}/resolve`, { key: readOnly, body: { outcome: "approved", reason_code: "other", note, actor: ana } }));
+    await conform("post", `${P}/{id}/approve`, await call("POST", `${P}/${held.case_id}/approve`, { key: readOnly, body: { actor: bia } })); // 403 cases:approve
+    await conform("post", `${P}/{id}/assign`, await call("POST", `${P}/case_nope/assign`, { key, body: { assignee: ana, actor: ana } }));
+    // Anchoring, then the anchored case's record (chain.anchor set).
+    await conform("post", "/admin/v1/audit/anchor", await admin("POST", "/audit/anchor"));
+    await conform("post", "/admin/v1/audit/anchor", await admin("POST", "/audit/anchor")); // nothing changed
+    await conform("get", `${P}/{id}`, await call("GET", `${P}/${id}`, { key }));
+    // A record rewritten in the database: verified false, and a change refused (409 case_record_invalid).
+    await env.DB.prepare("UPDATE cases SET status = 'open' WHERE id = ?").bind(held.case_id).run();
+    await conform("get", `${P}/{id}`, await call("GET", `${P}/${held.case_id}`, { key }));
+    await conform("post", `${P}/{id}/assign`, await call("POST", `${P}/${held.case_id}/assign`, { key, body: { assignee: ana, actor: ana } }));
   });
 
   it("screening: search and its errors", async () => {

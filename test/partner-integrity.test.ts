@@ -7,9 +7,9 @@ import { runDurableObjectAlarm, runInDurableObject } from "cloudflare:test";
 import { afterEach, describe, expect, it } from "vitest";
 import type { RunObject } from "../src/runs/run-object";
 import { SANDBOX_OVER_CAP_QSA_CNPJ, SANDBOX_UNSCREENABLE_QSA_CNPJ } from "../src/sources/sandbox";
-import { SOURCE_CATALOG } from "../src/sources/catalog";
 import { admin, call, createAndFinish, createKey, createRun, createTenant, expectError, runToEnd, sandboxTenant } from "./helpers/api";
-import { liveTransport, resetLiveTransport } from "./helpers/transports";
+import { scriptLiveProviders } from "./helpers/live-providers";
+import { resetLiveTransport } from "./helpers/transports";
 
 const stub = (id: string) => env.RUN.get(env.RUN.idFromName(id));
 const CLEAN_PJ = "00.000.000/0001-91";
@@ -143,17 +143,9 @@ describe("partner credits (live)", () => {
   afterEach(resetLiveTransport);
 
   /** Generic-protocol providers: every source VALID; the company's QSA lists two people. */
-  function providers() {
-    liveTransport.extraConfig = Object.fromEntries(
-      Object.keys(SOURCE_CATALOG).flatMap((k) => [
-        [`SOURCE_URL_${k.toUpperCase()}`, `https://provider.example.com/${k}`],
-        [`SOURCE_TOKEN_${k.toUpperCase()}`, "tok_test"],
-      ]),
-    );
-    liveTransport.fetch = (async (input: RequestInfo | URL, init?: RequestInit) => {
-      const key = new URL(new Request(input as RequestInfo, init as RequestInit).url).pathname.split("/")[1] as keyof typeof SOURCE_CATALOG;
-      const checks = Object.fromEntries(SOURCE_CATALOG[key].checks.map((c) => [c, "VALID"]));
-      const data =
+  const providers = () =>
+    scriptLiveProviders((key) => ({
+      data:
         key === "receita_federal_cnpj"
           ? {
               razao_social: "EMPRESA EXEMPLO LTDA",
@@ -164,10 +156,8 @@ describe("partner credits (live)", () => {
             }
           : key === "receita_federal_cpf"
             ? { nome: "PESSOA" }
-            : {};
-      return new Response(JSON.stringify({ status: "VALID", checks, data }), { status: 200, headers: { "content-type": "application/json" } });
-    }) as typeof fetch;
-  }
+            : {},
+    }));
 
   it("a tenant without credits for a partner gets the company on hold with a finding, never approved", async () => {
     providers();
@@ -192,4 +182,51 @@ describe("partner credits (live)", () => {
     expect(finding.description).toContain("BRUNO COSTA");
     expect(finding.description).toContain("créditos insuficientes");
   });
+
+  it("a cancel that lands while the company is starting a partner: no partner run executes or is charged, and no further partner is created", async () => {
+    providers();
+    const tenant = await createTenant(1000);
+    const key = await createKey(tenant.id, "live");
+    const res = await createRun(key, { template_id: "tpl_pj_padrao", parametros: { cnpj: "11.222.333/0001-81" } });
+    const { run_id } = await res.json<{ run_id: string }>();
+    const company = stub(run_id);
+    // The first D1 batch of the company's alarm is the first partner's reservation (its run row and
+    // its credits): the cancel arrives while that batch is on its way, as from another request.
+    await runInDurableObject(company, (obj: RunObject) => {
+      const own = obj as unknown as { env: Env };
+      const real = own.env.DB;
+      let landed = false;
+      own.env = {
+        ...own.env,
+        DB: {
+          prepare: (q: string) => real.prepare(q),
+          withSession: (c?: string) => real.withSession(c),
+          batch: async (stmts: D1PreparedStatement[]) => {
+            if (!landed) {
+              landed = true;
+              expect(await obj.cancel()).toMatchObject({ cancelled: true, status: "cancelado" });
+            }
+            return real.batch(stmts);
+          },
+        } as unknown as D1Database,
+      };
+    });
+    await runDurableObjectAlarm(company);
+
+    const after = await (await call("GET", `/api/v1/bureau/runs/${run_id}`, { key })).json<any>();
+    expect(after.status).toBe("cancelado");
+    const partners = (
+      await env.DB.prepare("SELECT id, status, credits_used, credits_settled FROM runs WHERE parent_run_id = ? ORDER BY id").bind(run_id).all<any>()
+    ).results;
+    // The reservation that was in flight made one partner row; its start refused (the company is terminal): cancelled, nothing used, its reservation returned.
+    expect(partners).toHaveLength(1);
+    expect(partners[0]).toMatchObject({ status: "cancelado", credits_used: 0, credits_settled: 1 });
+    // Its object never ran a source, even when its alarm comes.
+    await runDurableObjectAlarm(stub(partners[0].id));
+    expect(await stub(partners[0].id).callLog()).toEqual([]);
+    expect((await (await call("GET", `/api/v1/bureau/runs/${partners[0].id}`, { key })).json<any>()).status).toBe("cancelado");
+    // The tenant paid for the company's own sources only.
+    expect((await (await admin("GET", `/tenants/${tenant.id}`)).json<any>()).credits).toBe(1000 - after.credits_used);
+  });
 });
+

@@ -12,9 +12,8 @@ import {
   type TemplateRow,
 } from "../db/queries/templates";
 import { templateProblems } from "../domain/template-rules";
-import type { TemplateSnapshot, TemplateSource } from "../domain/types";
+import type { PartnerRunsConfig, RiskThresholds, SubjectType, TemplateSnapshot, TemplateSource } from "../domain/types";
 import { DomainError } from "../domain/errors";
-import type { TemplateDefinition } from "../http/schemas/admin";
 import { DEFAULT_SCOPES, generateApiKey, hashApiKey, type Environment, type Scope } from "../lib/api-keys";
 import { newId } from "../lib/ids";
 import { SOURCE_CATALOG } from "../sources/catalog";
@@ -146,6 +145,17 @@ export const templateView = (row: TemplateRow) => {
     published_at: row.publishedAt,
   };
 };
+
+/** A template as the admin plane defines it (src/http/schemas/admin.ts validates it); optional per-source fields come from the catalogue. */
+export interface TemplateDefinition {
+  tenant_id: string | null;
+  name: string;
+  subject_type: SubjectType;
+  parametros_schema: Record<string, unknown>;
+  sources: { source: string; phase: TemplateSource["phase"]; on_hit: TemplateSource["on_hit"]; tier?: TemplateSource["tier"]; weight?: number; timeout_ms?: number }[];
+  partner_runs: PartnerRunsConfig | null;
+  thresholds: RiskThresholds;
+}
 
 /** Fills the optional per-source fields from the catalogue. */
 function toSnapshot(id: string, version: number, def: TemplateDefinition): TemplateSnapshot {

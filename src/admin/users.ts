@@ -12,6 +12,21 @@ export const USER_ROLES = ["analyst", "approver", "admin"] as const;
 export type UserRole = (typeof USER_ROLES)[number];
 export type UserRow = typeof users.$inferSelect;
 
+const RANK: Record<UserRole, number> = { analyst: 0, approver: 1, admin: 2 };
+
+/** Roles are cumulative: an approver can do what an analyst can, an admin what an approver can. */
+export const hasRole = (user: { role: UserRole }, needed: UserRole): boolean => RANK[user.role] >= RANK[needed];
+
+/** A user of this tenant by email (case-insensitive), or null: someone else's, or nobody's. */
+export async function tenantUserByEmail(db: Db, tenantId: string, email: string): Promise<UserRow | null> {
+  const row = await db
+    .select()
+    .from(users)
+    .where(and(eq(users.email, normalizeEmail(email)), eq(users.tenantId, tenantId)))
+    .get();
+  return row ?? null;
+}
+
 export const userView = (u: UserRow) => ({
   id: u.id,
   object: "console_user" as const,

@@ -67,7 +67,7 @@ export async function lookupApiKey(env: Env, reads: Db, hash: string, opts: { ca
   return { key, revoked, cached: false };
 }
 
-/** The primary's word on a key (the fallback when the limiter cannot be asked). */
+/** The primary's word on a key (the fallback when the limiter cannot be asked: the cache and a replica may both be behind a revocation). */
 export async function keyRevokedOnPrimary(env: Env, hash: string): Promise<boolean> {
   const found = await findApiKeyByHash(createDb(env.DB), hash);
   return !found || found.key.revokedAt !== null;

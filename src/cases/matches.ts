@@ -33,14 +33,18 @@ export async function hashedMatches(results: readonly SourceResult[]): Promise<H
 /**
  * The run object's step before it decides: reads this subject's remembered
  * false positives from D1 and clears the matching, unchanged records (pure
- * domain step). Nothing to read when no source matched anything.
+ * domain step). Nothing to read when no source matched anything. `stored`:
+ * the results as the run will store them (CPFs masked), which is what a case
+ * hashes its matches from; a record holding a CPF must hash the same here.
  */
 export async function clearRememberedMatches(
   db: Db,
   run: { tenantId: string; livemode: boolean; subjectHash: string },
   results: SourceResult[],
+  stored: (results: SourceResult[]) => SourceResult[],
 ): Promise<{ results: SourceResult[]; cleared: ClearedMatch[] }> {
-  const matches = await hashedMatches(results);
+  // Same order and indices as `results`: redaction changes values, never structure.
+  const matches = await hashedMatches(stored(results));
   if (matches.length === 0) return { results, cleared: [] };
   const memory = await falsePositivesFor(db, run.tenantId, run.livemode, run.subjectHash);
   if (memory.length === 0) return { results, cleared: [] };

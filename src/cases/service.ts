@@ -1,7 +1,9 @@
 // Review-case use cases (contract §15), shared by the API routes and the
 // analyst console: list, get, assign, resolve, approve, return. Rules come
-// from src/domain/cases.ts; every change is one D1 batch that appends a
-// hash-chained event and moves the case forward only from the version it read.
+// from src/domain/cases.ts; every change is one D1 batch that appends a signed
+// event, moves the case forward only from the version it read, and carries the
+// webhook event it causes (the outbox).
+import { hasRole, tenantUserByEmail, type UserRole } from "../admin/users";
 import { createDb, type Db } from "../db/client";
 import {
   caseEventsOf,
@@ -13,7 +15,8 @@ import {
   type CaseRow,
   type CaseWrite,
 } from "../db/queries/cases";
-import { getRunById, type RunRow } from "../db/queries/runs";
+import { childRuns, getRunById, type RunRow } from "../db/queries/runs";
+import type { NewWebhookEvent, WebhookEventRow } from "../db/queries/webhooks";
 import {
   CASE_STATUSES,
   caseEventId,
@@ -24,41 +27,62 @@ import {
   planResolve,
   planReturn,
   type CaseOutcome,
+  type CaseRecordVerdict,
   type CaseStatus,
   type CaseTransition,
+  type EventOrigin,
   type HashedMatch,
   type MatchResolution,
   type ReasonCode,
 } from "../domain/cases";
 import { DomainError } from "../domain/errors";
+import { redactForLog } from "../domain/redaction";
 import { decodeCursor, encodeCursor } from "../lib/cursor";
 import type { StoredResult } from "../runs/types";
 import { storedResult } from "../runs/views";
-import { chainEvent } from "./chain";
+import { dispatchEvent } from "../webhooks/events";
+import { latestAnchor } from "./anchors";
+import { chainEvent, chainEventOf, checkCaseRecord, eventRowOf } from "./chain";
 import { caseEvidence, hashedMatches } from "./matches";
-import { caseState, caseView, type Case } from "./views";
-import { enqueueCaseEvent } from "./webhooks";
+import { caseState, caseView, parseProposal, parseResolution, type Case, type CaseChainView } from "./views";
+import { caseWebhookRow } from "./webhooks";
 
-export { verifyChain } from "./chain";
-export type { Case, CaseMatchView, CaseProposalView } from "./views";
+export type { Case, CaseChainView, CaseMatchView, CaseProposalView } from "./views";
 export { REASON_CODES, REASON_CODE_LABELS, CASE_STATUSES, type ReasonCode, type CaseStatus, type MatchResolution } from "../domain/cases";
 
-/** Who and where: one tenant and environment, and the request's clock. */
+/** Who and where: one tenant and environment, the request's clock, and who acts through which door. */
 export interface CaseContext {
   env: Env;
+  /**
+   * Reads and writes: the request's D1 session when it has one (a replica for
+   * reads; a write through it moves the session's bookmark past the write, so
+   * the response's X-Kycert-Bookmark gives the client read-your-writes).
+   */
   db: Db;
+  /** The primary: what a change reads before it writes (a replica may lag behind the version it moves from). */
+  primary: Db;
   tenantId: string;
   livemode: boolean;
   now: Date;
+  /** The API key or console user behind the request: every event records it. */
+  origin: EventOrigin;
 }
 
-export const caseContext = (env: Env, scope: { tenantId: string; livemode: boolean; now?: Date }): CaseContext => ({
-  env,
-  db: createDb(env.DB),
-  tenantId: scope.tenantId,
-  livemode: scope.livemode,
-  now: scope.now ?? new Date(),
-});
+export const caseContext = (
+  env: Env,
+  scope: { tenantId: string; livemode: boolean; origin: EventOrigin; now?: Date; d1?: D1DatabaseSession },
+): CaseContext => {
+  const primary = createDb(env.DB);
+  return {
+    env,
+    db: scope.d1 ? createDb(scope.d1) : primary,
+    primary,
+    tenantId: scope.tenantId,
+    livemode: scope.livemode,
+    now: scope.now ?? new Date(),
+    origin: scope.origin,
+  };
+};
 
 export interface ListCasesQuery {
   status?: CaseStatus;
@@ -107,29 +131,70 @@ export async function listCases(ctx: CaseContext, q: ListCasesQuery): Promise<Ca
   };
 }
 
-/** A case row with its events and its run's match candidates, and the run row it reviews. */
-async function withRun(ctx: CaseContext, row: CaseRow): Promise<{ case: Case; run: RunRow | undefined }> {
-  const [events, run] = await Promise.all([caseEventsOf(ctx.db, [row.id]), getRunById(ctx.db, row.runId)]);
-  return { case: caseView(row, events, await runMatches(run)), run };
+/** The case's record check (contract §15): the row, its events, the run's final decision and the latest anchor must agree. */
+async function chainOf(ctx: CaseContext, row: CaseRow, events: CaseEventRow[], run: RunRow | undefined, reads: Db): Promise<CaseChainView> {
+  const anchor = await latestAnchor(ctx.env, reads, row.id);
+  const claimed = { length: row.version, head: row.chainHead };
+  let verdict: CaseRecordVerdict;
+  if (anchor.kind === "unavailable") verdict = { verified: false, problem: "anchor_unavailable", broken_at: null };
+  else if (anchor.kind === "missing") verdict = { verified: false, problem: "anchor_mismatch", broken_at: null };
+  else {
+    verdict = await checkCaseRecord(ctx.env.SERVER_SECRET, {
+      events: events.map(chainEventOf),
+      row: { ...recordedState(row), chain_head: row.chainHead, chain_length: row.version },
+      anchor: anchor.kind === "anchored" ? { length: anchor.length, head: anchor.head } : null,
+      finalDecision: run ? (run.finalDecision ?? null) : undefined,
+    });
+  }
+  return {
+    ...claimed,
+    verified: verdict.verified,
+    problem: verdict.problem,
+    anchor: anchor.kind === "anchored" ? { id: anchor.id, created_at: anchor.created_at, length: anchor.length } : null,
+  };
 }
 
-/** The case and the run it reviews (the console's case page shows both). Another tenant's case is `case_not_found`, as an unknown one. */
+/** What the row says of the case's state (parsed JSON columns). */
+const recordedState = (row: CaseRow) => ({
+  status: row.status as CaseStatus,
+  assignee: row.assignee,
+  proposal: parseProposal(row),
+  resolution: parseResolution(row),
+});
+
+/** A case row with its events, its run's match candidates and its record check, and the run row it reviews. */
+async function withRun(ctx: CaseContext, row: CaseRow, reads: Db): Promise<{ case: Case; run: RunRow | undefined }> {
+  const [events, run] = await Promise.all([caseEventsOf(reads, [row.id]), getRunById(reads, row.runId)]);
+  const chain = await chainOf(ctx, row, events, run, reads);
+  return { case: { ...caseView(row, events, await runMatches(run)), chain }, run };
+}
+
+/**
+ * The case and the run it reviews (the console's case page shows both), read
+ * through the request's session (a replica; the primary when the replica has
+ * not got the case yet). Another tenant's case is `case_not_found`, as an unknown one.
+ */
 export async function getCaseWithRun(ctx: CaseContext, id: string): Promise<{ case: Case; run: RunRow | undefined }> {
-  return withRun(ctx, await requireCase(ctx, id));
+  // Everything else is read from where the case was found, so the row, its events and its run are one snapshot.
+  let reads = ctx.db;
+  let row = await getCaseForTenant(reads, ctx.tenantId, ctx.livemode, id);
+  if (!row && reads !== ctx.primary) row = await getCaseForTenant((reads = ctx.primary), ctx.tenantId, ctx.livemode, id);
+  if (!row) throw new DomainError("case_not_found", undefined, "id");
+  return withRun(ctx, row, reads);
 }
 
-/** The case with its events and its run's match candidates. */
+/** The case with its events, its run's match candidates and its record check. */
 export async function getCase(ctx: CaseContext, id: string): Promise<Case> {
   return (await getCaseWithRun(ctx, id)).case;
 }
 
 export async function getCaseByRun(ctx: CaseContext, runId: string): Promise<Case | null> {
-  const row = await getCaseByRunForTenant(ctx.db, ctx.tenantId, ctx.livemode, runId);
-  return row ? (await withRun(ctx, row)).case : null;
+  const row = await getCaseByRunForTenant(ctx.primary, ctx.tenantId, ctx.livemode, runId);
+  return row ? (await withRun(ctx, row, ctx.primary)).case : null;
 }
 
 export async function assignCase(ctx: CaseContext, id: string, input: { assignee: string; actor: string }): Promise<Case> {
-  return change(ctx, id, async (row) => ({ transition: planAssign(caseState(row), input) }));
+  return change(ctx, id, { actor: input.actor, assignee: input.assignee }, async (row) => ({ transition: planAssign(caseState(row), input) }));
 }
 
 export interface ResolveCaseInput {
@@ -143,17 +208,18 @@ export interface ResolveCaseInput {
 /**
  * Resolves at once, or files a proposal that waits for a second person (any
  * rejection; an approval of a `hold` case or of a run with a sanctions/warrant
- * finding). `match_resolutions` name matches of the case's run; the
- * `false_positive` ones are remembered for this subject once the case resolves.
+ * finding, its own or one of its partners'). `match_resolutions` name matches
+ * of the case's run; the `false_positive` ones are remembered for this subject
+ * once the case resolves.
  */
 export async function resolveCase(ctx: CaseContext, id: string, input: ResolveCaseInput): Promise<Case> {
-  return change(ctx, id, async (row, run) => {
+  return change(ctx, id, { actor: input.actor }, async (row, run) => {
     const stored = storedOf(run);
     const matches = await hashedMatches(stored.results);
     const resolutions = checkResolutions(input.match_resolutions ?? [], matches);
-    const { evidence, resultSha256 } = await caseEvidence(ctx.db, run.result!, matches);
+    const { evidence, resultSha256 } = await caseEvidence(ctx.primary, run.result!, matches);
     const transition = planResolve(caseState(row), { ...input, match_resolutions: resolutions }, {
-      sanctionsOrWarrant: hasSanctionsOrWarrantFinding(stored.body.sources),
+      sanctionsOrWarrant: await sanctionsOrWarrantInReview(ctx.primary, run, stored),
       evidence,
       evidenceSha256: resultSha256,
       now: ctx.now.toISOString(),
@@ -162,27 +228,72 @@ export async function resolveCase(ctx: CaseContext, id: string, input: ResolveCa
   });
 }
 
-/** The second person approves the pending proposal (refused to its proposer, and when the evidence changed since). */
+/** The second person approves the pending proposal (an approver or admin; refused to its proposer, and when the evidence changed since). */
 export async function approveCase(ctx: CaseContext, id: string, input: { actor: string }): Promise<Case> {
-  return change(ctx, id, async (row, run) => {
+  return change(ctx, id, { actor: input.actor, role: "approver" }, async (row, run) => {
     const matches = await hashedMatches(storedOf(run).results);
-    const { evidence, resultSha256 } = await caseEvidence(ctx.db, run.result!, matches);
+    const { evidence, resultSha256 } = await caseEvidence(ctx.primary, run.result!, matches);
     return { transition: planApprove(caseState(row), input, { evidence, evidenceSha256: resultSha256, now: ctx.now.toISOString() }), matches };
   });
 }
 
-/** Sends a pending proposal back to analysis (`in_review`), with a note. */
+/** Sends a pending proposal back to analysis (`in_review`), with a note: an approver's or admin's call. */
 export async function returnCase(ctx: CaseContext, id: string, input: { actor: string; note: string }): Promise<Case> {
-  return change(ctx, id, async (row) => ({ transition: planReturn(caseState(row), input) }));
+  return change(ctx, id, { actor: input.actor, role: "approver" }, async (row) => ({ transition: planReturn(caseState(row), input) }));
 }
 
 // ---- internals -----------------------------------------------------------------
 
 async function requireCase(ctx: CaseContext, id: string): Promise<CaseRow> {
-  const row = await getCaseForTenant(ctx.db, ctx.tenantId, ctx.livemode, id);
+  const row = await getCaseForTenant(ctx.primary, ctx.tenantId, ctx.livemode, id);
   // The same error for an unknown id and another tenant's (or environment's) case.
   if (!row) throw new DomainError("case_not_found", undefined, "id");
   return row;
+}
+
+/**
+ * Who may act (contract §15): the actor is a user of this tenant, whatever the
+ * channel, and `approve` / `return` need an approver or admin. Over the API the
+ * key's scope was checked before (cases:approve); in the console the actor is
+ * the signed-in user. Read on the primary: a user removed a moment ago no longer acts.
+ */
+async function requireActor(ctx: CaseContext, actor: string, role: UserRole = "analyst"): Promise<void> {
+  const user = await tenantUserByEmail(ctx.primary, ctx.tenantId, actor);
+  if (!user) {
+    throw new DomainError("actor_not_allowed", `${actor.trim()} não é usuário desta conta: quem age em um caso deve ser um usuário cadastrado.`, "actor");
+  }
+  if (!hasRole(user, role)) {
+    throw new DomainError(
+      "actor_not_allowed",
+      `${user.email} tem o papel ${user.role}: aprovar ou devolver uma proposta exige um usuário aprovador ou administrador.`,
+      "actor",
+    );
+  }
+  if (ctx.origin.via === "console" && ctx.origin.user_id !== user.id) {
+    throw new DomainError("actor_not_allowed", "No console, quem age é o usuário conectado.", "actor");
+  }
+}
+
+/** An assignee is a user of this tenant too. */
+async function requireUser(ctx: CaseContext, email: string, param: string): Promise<void> {
+  if (!(await tenantUserByEmail(ctx.primary, ctx.tenantId, email))) {
+    throw new DomainError("invalid_request", `${email.trim()} não é usuário desta conta.`, param);
+  }
+}
+
+/**
+ * Whether the review concerns a sanctions or warrant hit (four eyes): on the
+ * run itself, or on a partner run of the company (contract §15: a partner's
+ * hit counts as the company's own).
+ */
+async function sanctionsOrWarrantInReview(db: Db, run: RunRow, stored: StoredResult): Promise<boolean> {
+  if (hasSanctionsOrWarrantFinding(stored.body.sources)) return true;
+  if (!stored.body.partner_runs?.length) return false;
+  const partners = await childRuns(db, run.id);
+  return partners.some((p) => {
+    const s = storedResult(p);
+    return !!s && hasSanctionsOrWarrantFinding(s.body.sources);
+  });
 }
 
 function groupEvents(events: CaseEventRow[]): Map<string, CaseEventRow[]> {
@@ -227,52 +338,87 @@ type Plan = (row: CaseRow, run: RunRow) => Promise<{ transition: CaseTransition;
 /** How many times a change is re-planned when another writer moved the case in between. */
 const MAX_ATTEMPTS = 3;
 
-async function change(ctx: CaseContext, id: string, plan: Plan): Promise<Case> {
+/**
+ * One change: read the case on the primary, refuse it if its record was
+ * rewritten (the events' hashes or what the row says of them), plan, and write
+ * the signed event, the case's new state, the run's final decision, the
+ * memory rows and the webhook event in one batch through the request's
+ * session. Once that batch commits, nothing can turn the answer into an error:
+ * the answer is built from what was written, and the webhook's hand-over, if it
+ * fails, is left to the outbox sweep.
+ */
+/** Who acts (and whom they assign): checked once the case is known to be the tenant's. */
+interface Acting {
+  actor: string;
+  role?: UserRole;
+  assignee?: string;
+}
+
+async function change(ctx: CaseContext, id: string, who: Acting, plan: Plan): Promise<Case> {
   for (let attempt = 1; ; attempt++) {
     const row = await requireCase(ctx, id);
-    const run = await getRunById(ctx.db, row.runId);
-    if (!run) throw new Error(`case ${row.id}: run ${row.runId} is missing`);
-    let planned: Awaited<ReturnType<Plan>>;
-    try {
-      planned = await plan(row, run);
-    } catch (err) {
-      // A retried call on a resolved case repairs a case.resolved webhook that did not go out.
-      if (err instanceof DomainError && err.code === "case_already_resolved") {
-        await enqueueCaseEvent(ctx.env, row, await caseEventsOf(ctx.db, [row.id]), "case.resolved", run.webhookUrl);
-      }
-      throw err;
+    if (attempt === 1) {
+      await requireActor(ctx, who.actor, who.role);
+      if (who.assignee !== undefined) await requireUser(ctx, who.assignee, "assignee");
     }
-    const { transition: t, matches = [] } = planned;
-    const events = await caseEventsOf(ctx.db, [row.id]);
+    const [run, events] = await Promise.all([getRunById(ctx.primary, row.runId), caseEventsOf(ctx.primary, [row.id])]);
+    if (!run) throw new Error(`case ${row.id}: run ${row.runId} is missing`);
+    await refuseRewrittenRecord(ctx, row, events);
+    const { transition: t, matches = [] } = await plan(row, run);
     const at = ctx.now.toISOString();
     const event = await chainEvent(
-      { id: caseEventId(row.id, row.version + 1), type: t.event.type, actor: t.event.actor, at, data: t.event.data },
+      ctx.env.SERVER_SECRET,
+      { id: caseEventId(row.id, row.version + 1), type: t.event.type, actor: t.event.actor, ...ctx.origin, at, data: t.event.data },
       events.at(-1)?.hash ?? null,
     );
-    const write: CaseWrite = {
-      caseId: row.id,
-      runId: row.runId,
-      fromVersion: row.version,
-      event: { caseId: row.id, seq: row.version + 1, ...event, data: JSON.stringify(event.data), prevHash: event.prev_hash },
-      set: {
-        status: t.status,
-        assignee: t.assignee,
-        proposal: t.proposal ? JSON.stringify(t.proposal) : null,
-        resolution: t.resolution ? JSON.stringify(t.resolution) : null,
-        updatedAt: at,
-      },
+    const eventRow = eventRowOf(row.id, row.version + 1, event);
+    const set = {
+      status: t.status,
+      assignee: t.assignee,
+      proposal: t.proposal ? JSON.stringify(t.proposal) : null,
+      resolution: t.resolution ? JSON.stringify(t.resolution) : null,
+      updatedAt: at,
+      chainHead: event.hash,
     };
+    const updated: CaseRow = { ...row, ...set, version: row.version + 1 };
+    const allEvents = [...events, eventRow];
+    const write: CaseWrite = { caseId: row.id, runId: row.runId, fromVersion: row.version, event: eventRow, set };
     if (t.resolution) {
       write.finalDecision = t.resolution.outcome;
       Object.assign(write, memoryWrites(ctx, row, t, matches, at));
+      write.webhook = await caseWebhookRow(ctx.primary, updated, allEvents, "case.resolved", run.webhookUrl);
     }
     if (await writeCaseChange(ctx.db, write)) {
-      const updated = await requireCase(ctx, id);
-      const updatedEvents = await caseEventsOf(ctx.db, [row.id]);
-      if (t.resolution) await enqueueCaseEvent(ctx.env, updated, updatedEvents, "case.resolved", run.webhookUrl);
-      return caseView(updated, updatedEvents, matches.length ? matches : await runMatches(run));
+      if (write.webhook) await handOver(ctx, write.webhook);
+      return caseView(updated, allEvents, matches.length ? matches : await runMatches(run));
     }
     if (attempt >= MAX_ATTEMPTS) throw new Error(`case ${id}: too many concurrent changes`);
+  }
+}
+
+/**
+ * A case whose record no longer holds (an event edited or dropped, the row's
+ * state rewritten) takes no new event: signing one on top would launder the
+ * edit into a chain that verifies again.
+ */
+async function refuseRewrittenRecord(ctx: CaseContext, row: CaseRow, events: CaseEventRow[]): Promise<void> {
+  const verdict = await checkCaseRecord(ctx.env.SERVER_SECRET, {
+    events: events.map(chainEventOf),
+    row: { ...recordedState(row), chain_head: row.chainHead, chain_length: row.version },
+    // Anchors are checked when the case is read; a legacy chain not anchored yet may still move on.
+    anchor: null,
+  });
+  if (!verdict.verified && verdict.problem !== "unanchored_legacy_events") {
+    throw new DomainError("case_record_invalid", `O registro do caso ${row.id} não confere com sua cadeia de eventos (${verdict.problem}); nenhuma mudança é aceita até a auditoria.`);
+  }
+}
+
+/** After the commit: the webhook event to its delivery objects, best effort (the outbox sweep retries what fails here). */
+async function handOver(ctx: CaseContext, event: NewWebhookEvent): Promise<void> {
+  try {
+    await dispatchEvent(ctx.env, { ...event, dispatchedAt: null } as WebhookEventRow, ctx.now);
+  } catch (err) {
+    console.error(JSON.stringify({ level: "error", error: "case_webhook_dispatch_failed", event_id: event.id, message: redactForLog(String(err)).slice(0, 200) }));
   }
 }
 

@@ -6,6 +6,7 @@ import type {
   CaseState,
   CaseStatus,
   ChainedEvent,
+  ChainProblem,
   HashedMatch,
   StoredProposal,
 } from "../domain/cases";
@@ -29,7 +30,18 @@ export interface CaseMatchView {
   record_hash: string;
 }
 
-/** The case object (contract §15). `matches` is present on GET /cases/{id} only. */
+/** The record's check (contract §15): what the row claims its chain is, and whether everything agrees. */
+export interface CaseChainView {
+  length: number;
+  head: string;
+  verified: boolean;
+  /** Why it is not verified (null when it is). */
+  problem: ChainProblem | null;
+  /** The latest audit anchor holding this chain (null: not anchored yet). */
+  anchor: { id: string; created_at: string; length: number } | null;
+}
+
+/** The case object (contract §15). `matches` and `chain` are present on GET /cases/{id} only. */
 export interface Case {
   id: string;
   object: "case";
@@ -44,6 +56,7 @@ export interface Case {
   events: ChainedEvent[];
   livemode: boolean;
   matches?: CaseMatchView[];
+  chain?: CaseChainView;
 }
 
 export const parseProposal = (row: CaseRow): StoredProposal | null => (row.proposal ? (JSON.parse(row.proposal) as StoredProposal) : null);
@@ -63,6 +76,9 @@ export const eventView = (e: CaseEventRow): ChainedEvent => ({
   id: e.id,
   type: e.type,
   actor: e.actor,
+  via: e.via ?? null,
+  key_id: e.keyId ?? null,
+  user_id: e.userId ?? null,
   at: e.at,
   data: JSON.parse(e.data) as Record<string, unknown>,
   prev_hash: e.prevHash,

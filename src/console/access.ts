@@ -53,6 +53,13 @@ const keySets = new Map<string, KeySet>();
 const KEYS_TTL_MS = 60 * 60 * 1000;
 /** An unknown `kid` refetches the keys (a rotation), at most this often, so forged kids cannot hammer the certs URL. */
 const REFETCH_MIN_MS = 30 * 1000;
+/**
+ * How long keys fetched once may still be used while the certs URL cannot be
+ * reached: long enough to ride out an Access outage, short enough that a key
+ * Access withdrew (an emergency rotation) stops opening the console the same
+ * day. Past it, logins are refused (keys_unavailable) until a fetch succeeds.
+ */
+export const KEYS_MAX_STALE_MS = 6 * 60 * 60 * 1000;
 
 async function fetchKeys(env: Env, url: string, nowMs: number): Promise<KeySet | null> {
   try {
@@ -83,7 +90,7 @@ async function keyFor(env: Env, cfg: AccessConfig, kid: string, nowMs: number): 
   if (stale || rotated) {
     const fresh = await fetchKeys(env, url, nowMs);
     if (fresh) keySets.set(url, (set = fresh));
-    else if (!set) return "unavailable";
+    else if (!set || nowMs - set.fetchedAt > KEYS_MAX_STALE_MS) return "unavailable";
   }
   return set!.keys.get(kid) ?? null;
 }

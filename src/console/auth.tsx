@@ -3,6 +3,7 @@
 // and the security headers of every console response.
 import type { Context } from "hono";
 import { getCookie } from "hono/cookie";
+import { bodyLimit } from "hono/body-limit";
 import { createMiddleware } from "hono/factory";
 import { findUserWithTenant } from "../admin/users";
 import { createDb } from "../db/client";
@@ -133,7 +134,15 @@ export const authenticate = createMiddleware<ConsoleEnv>(async (c, next) => {
   );
 });
 
-/** Every state-changing request needs the session's CSRF token, and no foreign Origin. */
+// hono/body-limit, as the API's JSON bodies (src/http/validate.ts): a declared
+// Content-Length over the cap is refused before reading; a body without one
+// (chunked) is counted as it streams and refused once it passes the cap.
+const formLimit = bodyLimit({
+  maxSize: MAX_BODY_BYTES,
+  onError: (c) => refusal(c as Context<ConsoleEnv>, 413, "Formulário grande demais", `O formulário excede ${MAX_BODY_BYTES / 1024} KiB.`, c.get("console")),
+});
+
+/** Every state-changing request needs the session's CSRF token, and no foreign Origin; its body is capped whatever its transfer encoding. */
 export const csrfGuard = createMiddleware<ConsoleEnv>(async (c, next) => {
   if (c.req.method !== "POST") return next();
   const ctx = c.get("console");
@@ -141,11 +150,30 @@ export const csrfGuard = createMiddleware<ConsoleEnv>(async (c, next) => {
   if (origin && origin !== new URL(c.req.url).origin) {
     return refusal(c, 403, "Requisição recusada", "O formulário veio de outro site.", ctx);
   }
-  const length = Number(c.req.header("content-length") ?? "0");
-  if (length > MAX_BODY_BYTES) return refusal(c, 413, "Formulário grande demais", `O formulário excede ${MAX_BODY_BYTES / 1024} KiB.`, ctx);
-  const form = await c.req.parseBody();
-  if (!(await csrfValid(c.env.SERVER_SECRET, ctx.session, form._csrf))) {
-    return refusal(c, 403, "Formulário expirado", "O formulário expirou ou não veio desta sessão. Volte, recarregue a página e tente de novo.", ctx);
+  return formLimit(c, async () => {
+    // Read (and cached by Hono for the handler) within the cap.
+    const form = await c.req.parseBody();
+    if (!(await csrfValid(c.env.SERVER_SECRET, ctx.session, form._csrf))) {
+      c.res = refusal(c, 403, "Formulário expirado", "O formulário expirou ou não veio desta sessão. Volte, recarregue a página e tente de novo.", ctx);
+      return;
+    }
+    await next();
+  });
+});
+
+/** What a suspended tenant's users may still post: leaving, and switching environment (both change only their session). */
+const SESSION_ONLY_POSTS = new Set(["/console/logout", "/console/environment"]);
+
+/**
+ * A suspended tenant reads its console but changes nothing (case actions,
+ * reports): the same stop the API puts on run creation (402 billing_suspended).
+ * The tenant's status is read with the user on every request, so a suspension
+ * takes effect at once.
+ */
+export const suspendedReadOnly = createMiddleware<ConsoleEnv>(async (c, next) => {
+  const ctx = c.get("console");
+  if (c.req.method === "POST" && ctx.tenant.status === "suspended" && !SESSION_ONLY_POSTS.has(new URL(c.req.url).pathname)) {
+    return refusal(c, 403, "Conta suspensa", "A conta da sua empresa está suspensa: o console fica disponível só para consulta.", ctx);
   }
   return next();
 });

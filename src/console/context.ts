@@ -22,7 +22,4 @@ export type ConsoleEnv = {
   Variables: { requestId: string; console: ConsoleContext };
 };
 
-const RANK: Record<UserRole, number> = { analyst: 0, approver: 1, admin: 2 };
-
-/** Roles are cumulative: an approver can do what an analyst can, an admin what an approver can. */
-export const hasRole = (user: { role: UserRole }, needed: UserRole): boolean => RANK[user.role] >= RANK[needed];
+export { hasRole } from "../admin/users";

@@ -8,20 +8,19 @@ import { createDb } from "../db/client";
 import { DomainError } from "../domain/errors";
 import { ERROR_CODES } from "../http/errors";
 import { ListRunsQuerySchema } from "../http/schemas/runs";
-import type { AuthContext } from "../http/middleware/auth";
-import { SCOPES } from "../lib/api-keys";
+import { SCOPES, type AuthContext } from "../lib/api-keys";
 import { redactForLog } from "../domain/redaction";
 import { generateReport, reportDownloadUrl } from "../reports/service";
 import { getRun, listRunsPage, servicesFor, type Services } from "../runs/service";
 import { storedResult } from "../runs/views";
-import { authenticate, csrfGuard, devLoginAllowed, endSession, refusal, securityHeaders, startSession } from "./auth";
+import { authenticate, csrfGuard, devLoginAllowed, endSession, refusal, securityHeaders, startSession, suspendedReadOnly } from "./auth";
 import type { ConsoleContext, ConsoleEnv } from "./context";
 import { DevLoginPage } from "./pages/auth";
 import { RUN_FILTERS, RunDetailPage, RunsPage, type RunFilters } from "./pages/runs";
 import { newSession } from "./session";
 import { CONSOLE_CSS, CONSOLE_FAVICON } from "./styles";
 import { Layout, Notice, renderPage } from "./ui";
-import { approveCase, assignCase, caseContext, getCaseWithRun, listCases, resolveCase, returnCase, verifyChain, type Case, type CaseContext, type ListCasesQuery, type MatchResolution, type ReasonCode } from "../cases/service";
+import { approveCase, assignCase, caseContext, getCaseWithRun, listCases, resolveCase, returnCase, type Case, type CaseContext, type ListCasesQuery, type MatchResolution, type ReasonCode } from "../cases/service";
 import { extractMatches } from "../domain/cases";
 import { listViews } from "../screening/ingest";
 import { hasRole } from "./context";
@@ -91,6 +90,7 @@ consoleRoutes.get("/logged-out", (c) =>
 
 consoleRoutes.use("*", authenticate);
 consoleRoutes.use("*", csrfGuard);
+consoleRoutes.use("*", suspendedReadOnly);
 
 const ctxOf = (c: Context<ConsoleEnv>): ConsoleContext => c.get("console");
 
@@ -181,7 +181,7 @@ consoleRoutes.post("/runs/:id/report", async (c) => {
 
 const casesOf = (c: Context<ConsoleEnv>, now = new Date()): CaseContext => {
   const ctx = ctxOf(c);
-  return caseContext(c.env, { tenantId: ctx.tenant.id, livemode: ctx.session.env === "live", now });
+  return caseContext(c.env, { tenantId: ctx.tenant.id, livemode: ctx.session.env === "live", now, origin: { via: "console", key_id: null, user_id: ctx.user.id } });
 };
 
 consoleRoutes.get("/cases", async (c) => {
@@ -207,7 +207,8 @@ async function casePage(c: Context<ConsoleEnv>, id: string, extra: { flash?: str
     match,
     record: records.find((r) => r.source === match.source && r.entity_id === match.entity_id && r.list === match.list),
   }));
-  const chain = await verifyChain(found.events);
+  // The same record check as GET /api/v1/bureau/cases/{id} (`chain`).
+  const chain = found.chain!;
   return c.html(
     renderPage(<CaseDetailPage ctx={ctxOf(c)} c={found} stored={stored} candidates={candidates} chain={chain} now={now} flash={extra.flash} error={extra.error} />),
     extra.status ?? 200,

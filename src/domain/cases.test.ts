@@ -13,9 +13,13 @@ import {
   planAssign,
   planResolve,
   planReturn,
+  replayCase,
+  verifyCaseRecord,
   withClearedMatchFindings,
   type CaseState,
+  type CaseTransition,
   type HashedMatch,
+  type StoredChainEvent,
 } from "./cases";
 import { DomainError } from "./errors";
 import type { BureauRunAnalysis, SourceResult } from "./types";
@@ -111,6 +115,65 @@ describe("chain check", () => {
     expect(checkChain(chain, ["h1", "h2", "h3"])).toEqual({ ok: true });
     expect(checkChain(chain, ["h1", "hX", "h3"])).toEqual({ ok: false, brokenAt: 1 });
     expect(checkChain([chain[0], chain[2]], ["h1", "h3"])).toEqual({ ok: false, brokenAt: 1 });
+  });
+});
+
+describe("the record replayed from its events", () => {
+  /** Events as the planners write them, chained with made-up hashes (the domain checks links; the caller recomputes). */
+  function record(transitions: ((s: CaseState) => CaseTransition)[]) {
+    let state: CaseState = base;
+    const events: StoredChainEvent[] = [
+      { id: "e1", type: "opened", actor: "system", via: "system", key_id: null, user_id: null, at: AT, data: {}, prev_hash: GENESIS_HASH, hash: "h1", hash_version: 2 },
+    ];
+    for (const plan of transitions) {
+      const t = plan(state);
+      state = { ...state, status: t.status, assignee: t.assignee, proposal: t.proposal, resolution: t.resolution };
+      const n = events.length + 1;
+      events.push({ id: `e${n}`, type: t.event.type, actor: t.event.actor, via: "api", key_id: "key_1", user_id: null, at: AT, data: t.event.data, prev_hash: `h${n - 1}`, hash: `h${n}`, hash_version: 2 });
+    }
+    const row = { status: state.status, assignee: state.assignee, proposal: state.proposal, resolution: state.resolution, chain_head: events.at(-1)!.hash, chain_length: events.length };
+    return { events, row, recomputed: events.map((e) => e.hash) };
+  }
+  const proposeReject = (s: CaseState) => planResolve(s, { ...resolve, outcome: "rejected" }, facts);
+  const approveBy = (actor: string) => (s: CaseState) => planApprove(s, { actor }, facts);
+
+  it("replays to exactly what the planners left in the row: assign, propose, return, propose, approve", () => {
+    const r = record([
+      (s) => planAssign(s, { assignee: "b@x.com", actor: "b@x.com" }),
+      proposeReject,
+      (s) => planReturn(s, { actor: "c@x.com", note: "Faltou o documento." }),
+      proposeReject,
+      approveBy("c@x.com"),
+    ]);
+    const { chain_head: _h, chain_length: _l, ...state } = r.row;
+    expect(replayCase(r.events)).toEqual(state);
+    expect(verifyCaseRecord({ ...r, anchor: null, finalDecision: "rejected" })).toEqual({ verified: true, problem: null, broken_at: null });
+  });
+
+  it("names what does not hold: a row edited, a length or head that differ, the run's final decision, an anchor the chain lost, a downgrade, unanchored legacy events", () => {
+    const r = record([proposeReject, approveBy("c@x.com")]);
+    const ok = { ...r, anchor: null, finalDecision: "rejected" as string | null };
+    expect(verifyCaseRecord({ ...ok, row: { ...r.row, status: "open" } }).problem).toBe("state_mismatch");
+    expect(verifyCaseRecord({ ...ok, row: { ...r.row, resolution: { ...r.row.resolution!, outcome: "approved" } } }).problem).toBe("state_mismatch");
+    expect(verifyCaseRecord({ ...ok, row: { ...r.row, chain_length: 2 } }).problem).toBe("length_mismatch");
+    expect(verifyCaseRecord({ ...ok, row: { ...r.row, chain_head: "h2" } }).problem).toBe("head_mismatch");
+    expect(verifyCaseRecord({ ...ok, finalDecision: "approved" }).problem).toBe("final_decision_mismatch");
+    expect(verifyCaseRecord({ ...ok, recomputed: ["h1", "hX", "h3"] })).toEqual({ verified: false, problem: "event_hash_mismatch", broken_at: 1 });
+    expect(verifyCaseRecord({ ...ok, anchor: { length: 3, head: "h3" } }).verified).toBe(true);
+    expect(verifyCaseRecord({ ...ok, anchor: { length: 4, head: "h4" } }).problem).toBe("anchor_mismatch");
+    expect(verifyCaseRecord({ ...ok, anchor: { length: 2, head: "hZ" } }).problem).toBe("anchor_mismatch");
+    const downgraded = r.events.map((e, i) => (i === 2 ? { ...e, hash_version: 1 as const } : e));
+    expect(verifyCaseRecord({ ...ok, events: downgraded }).problem).toBe("hash_version_downgrade");
+    const legacy = r.events.map((e, i) => (i < 2 ? { ...e, hash_version: 1 as const } : e));
+    expect(verifyCaseRecord({ ...ok, events: legacy }).problem).toBe("unanchored_legacy_events");
+    expect(verifyCaseRecord({ ...ok, events: legacy, anchor: { length: 1, head: "h1" } }).problem).toBe("unanchored_legacy_events");
+    expect(verifyCaseRecord({ ...ok, events: legacy, anchor: { length: 2, head: "h2" } }).verified).toBe(true);
+  });
+
+  it("a sequence the state machine cannot produce does not replay", () => {
+    const r = record([proposeReject]);
+    expect(replayCase(r.events.slice(1))).toBeNull();
+    expect(replayCase([r.events[0], { ...r.events[1], type: "returned" }, { ...r.events[1], type: "returned" }])).toBeNull();
   });
 });
 

@@ -315,28 +315,66 @@ export function planReturn(c: CaseState, input: { actor: string; note: string })
 
 export const GENESIS_HASH = "0".repeat(64);
 
+/**
+ * How an event's hash was computed, stored per event (case_events.hash_version):
+ * 1 = plain sha256 (events written before the chain was keyed), 2 = HMAC-SHA256
+ * with the chain's purpose key. New events are always 2; a 1 after a 2 is a
+ * downgrade and never verifies; 1s verify only under an anchor (verifyCaseRecord).
+ */
+export type ChainHashVersion = 1 | 2;
+export const CURRENT_HASH_VERSION: ChainHashVersion = 2;
+
+/** Through which door an event came: the API (a key), the console (a signed-in user), or the system itself. */
+export type CaseChannel = "api" | "console" | "system";
+
+/** Who stands behind an event besides its `actor`: the channel and the API key or console user. */
+export interface EventOrigin {
+  via: CaseChannel;
+  key_id: string | null;
+  user_id: string | null;
+}
+
+export const SYSTEM_ORIGIN: EventOrigin = { via: "system", key_id: null, user_id: null };
+
 export interface ChainedEvent {
   id: string;
   type: string;
   actor: string;
+  /** null on events written before origins were recorded (hash version 1). */
+  via: CaseChannel | null;
+  key_id: string | null;
+  user_id: string | null;
   at: string;
   data: Record<string, unknown>;
   prev_hash: string;
   hash: string;
 }
 
-/** What is hashed for an event: prev_hash followed by the event's canonical JSON (every field but `hash`). */
-export function eventHashInput(e: Omit<ChainedEvent, "hash">): string {
+/** An event as stored, with the version of its hash. */
+export type StoredChainEvent = ChainedEvent & { hash_version: ChainHashVersion };
+
+/** Version 1's input: prev_hash followed by the canonical JSON of {id, type, actor, at, data, prev_hash} (pinned by test/canonical-json.test.ts). */
+export function eventHashInput(e: Omit<ChainedEvent, "hash" | "via" | "key_id" | "user_id">): string {
   const { id, type, actor, at, data, prev_hash } = e;
   return prev_hash + canonicalJson({ id, type, actor, at, data, prev_hash });
 }
 
+/** Version 2's input: the origin fields and the version itself are inside what the key signs. */
+export function keyedEventHashInput(e: Omit<ChainedEvent, "hash">): string {
+  const { id, type, actor, via, key_id, user_id, at, data, prev_hash } = e;
+  return prev_hash + canonicalJson({ v: 2, id, type, actor, via, key_id, user_id, at, data, prev_hash });
+}
+
+export const hashInputFor = (e: Omit<ChainedEvent, "hash">, version: ChainHashVersion): string =>
+  version === 1 ? eventHashInput(e) : keyedEventHashInput(e);
+
 /**
- * Checks a chain given the hashes recomputed by the caller (`recomputed[i]` =
- * sha256(eventHashInput(events[i]))): each event links to the previous hash
- * and carries its own. `brokenAt` is the index of the first bad event.
+ * Checks the links and hashes of a chain given the hashes recomputed by the
+ * caller (`recomputed[i]` = the hash of events[i] under its own version): each
+ * event links to the previous hash and carries its own. `brokenAt` is the index
+ * of the first bad event.
  */
-export function checkChain(events: readonly ChainedEvent[], recomputed: readonly string[]): { ok: boolean; brokenAt?: number } {
+export function checkChain(events: readonly Pick<ChainedEvent, "prev_hash" | "hash">[], recomputed: readonly string[]): { ok: boolean; brokenAt?: number } {
   let prev = GENESIS_HASH;
   for (let i = 0; i < events.length; i++) {
     const e = events[i];
@@ -344,6 +382,140 @@ export function checkChain(events: readonly ChainedEvent[], recomputed: readonly
     prev = e.hash;
   }
   return { ok: true };
+}
+
+/** The state a case's row must hold, replayed from its events alone. */
+export interface ReplayedCase {
+  status: CaseStatus;
+  assignee: string | null;
+  proposal: StoredProposal | null;
+  resolution: CaseResolution | null;
+}
+
+/**
+ * Replays the events as the planners above wrote them: what the row's status,
+ * assignee, proposal and resolution must be. null: the sequence is not one the
+ * state machine can produce (no opening first, an approval without a proposal…).
+ */
+export function replayCase(events: readonly Pick<ChainedEvent, "type" | "actor" | "at" | "data">[]): ReplayedCase | null {
+  if (events[0]?.type !== "opened") return null;
+  let s: ReplayedCase = { status: "open", assignee: null, proposal: null, resolution: null };
+  for (const e of events.slice(1)) {
+    const d = e.data;
+    if (s.status === "resolved") return null;
+    switch (e.type) {
+      case "assigned":
+        s = { ...s, status: s.status === "pending_approval" ? "pending_approval" : "in_review", assignee: (d.assignee as string) ?? null };
+        break;
+      case "proposed":
+        s = {
+          status: "pending_approval",
+          assignee: s.assignee ?? e.actor,
+          resolution: null,
+          proposal: {
+            outcome: d.outcome as CaseOutcome,
+            reason_code: d.reason_code as ReasonCode,
+            note: d.note as string,
+            by: e.actor,
+            at: e.at,
+            match_resolutions: (d.match_resolutions as MatchResolution[]) ?? [],
+            evidence: d.evidence as string,
+            evidence_sha256: d.evidence_sha256 as string,
+          },
+        };
+        break;
+      case "returned":
+        if (s.status !== "pending_approval") return null;
+        s = { ...s, status: "in_review", proposal: null };
+        break;
+      case "resolved": {
+        const resolution: CaseResolution = {
+          outcome: d.outcome as CaseOutcome,
+          reason_code: d.reason_code as ReasonCode,
+          note: d.note as string,
+          resolved_by: d.resolved_by as string,
+          approved_by: (d.approved_by as string | null) ?? null,
+          resolved_at: d.resolved_at as string,
+          evidence_sha256: d.evidence_sha256 as string,
+        };
+        // An approval closes a proposal and keeps the assignee; a direct resolution assigns its author when nobody was.
+        s = { status: "resolved", assignee: resolution.approved_by ? s.assignee : (s.assignee ?? e.actor), proposal: null, resolution };
+        break;
+      }
+      default:
+        return null;
+    }
+  }
+  return s;
+}
+
+/** What a case's record is checked against. */
+export interface CaseRecordFacts {
+  events: readonly StoredChainEvent[];
+  /** `recomputed[i]`: events[i]'s hash recomputed under its own version (sha256 or the chain key). */
+  recomputed: readonly string[];
+  /** What the case row says. */
+  row: ReplayedCase & { chain_head: string; chain_length: number };
+  /** The latest anchor covering the case, as its write-once object says (null: none yet). */
+  anchor: { length: number; head: string } | null;
+  /** The run's `final_decision` (undefined: not checked, e.g. no run row read). */
+  finalDecision?: string | null;
+}
+
+export type ChainProblem =
+  | "event_hash_mismatch"
+  | "hash_version_downgrade"
+  | "length_mismatch"
+  | "head_mismatch"
+  | "state_mismatch"
+  | "final_decision_mismatch"
+  | "anchor_mismatch"
+  | "unanchored_legacy_events"
+  /** The anchor could not be read (R2 unavailable): no verdict, so not verified. */
+  | "anchor_unavailable";
+
+export interface CaseRecordVerdict {
+  verified: boolean;
+  problem: ChainProblem | null;
+  /** Index of the first bad event (event problems only). */
+  broken_at: number | null;
+}
+
+const verdict = (problem: ChainProblem | null, broken_at: number | null = null): CaseRecordVerdict => ({ verified: problem === null, problem, broken_at });
+
+/**
+ * Whether a case's record holds (contract §15, "A record that resists
+ * rewriting"): every event's hash recomputes and links to the previous one;
+ * no sha256 event follows a keyed one; the row's length and head are the
+ * chain's; the row's status, assignee, proposal and resolution are what the
+ * events replay to; the run's final decision is the resolution's; and the
+ * latest anchor's head is still the chain's event at the anchored length
+ * (so trailing events cannot be dropped, even with the row rewritten to match).
+ * Version 1 events (plain sha256, recomputable by anyone) count only once an
+ * anchor covers all of them.
+ */
+export function verifyCaseRecord(f: CaseRecordFacts): CaseRecordVerdict {
+  const { events, row } = f;
+  const links = checkChain(events, f.recomputed);
+  if (!links.ok) return verdict("event_hash_mismatch", links.brokenAt ?? null);
+  const firstKeyed = events.findIndex((e) => e.hash_version !== 1);
+  if (firstKeyed >= 0) {
+    const downgraded = events.findIndex((e, i) => i > firstKeyed && e.hash_version === 1);
+    if (downgraded >= 0) return verdict("hash_version_downgrade", downgraded);
+  }
+  if (row.chain_length !== events.length) return verdict("length_mismatch");
+  if (row.chain_head !== (events.at(-1)?.hash ?? GENESIS_HASH)) return verdict("head_mismatch");
+  const replayed = replayCase(events);
+  const rowState: ReplayedCase = { status: row.status, assignee: row.assignee, proposal: row.proposal, resolution: row.resolution };
+  if (!replayed || canonicalJson(replayed) !== canonicalJson(rowState)) return verdict("state_mismatch");
+  if (f.finalDecision !== undefined && (f.finalDecision ?? null) !== (replayed.resolution?.outcome ?? null)) return verdict("final_decision_mismatch");
+  if (f.anchor) {
+    const anchored = events[f.anchor.length - 1];
+    if (f.anchor.length > events.length || !anchored || anchored.hash !== f.anchor.head) return verdict("anchor_mismatch");
+  }
+  const legacy = firstKeyed < 0 ? events.length : firstKeyed;
+  if (legacy > 0 && (!f.anchor || f.anchor.length < legacy)) return verdict("unanchored_legacy_events");
+  return verdict(null);
 }
 
 // ---- matches and the false-positive memory -----------------------------------

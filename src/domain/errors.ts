@@ -45,6 +45,8 @@ export type DomainErrorCode =
   | "case_already_resolved"
   | "case_pending_approval"
   | "evidence_changed"
+  | "actor_not_allowed"
+  | "case_record_invalid"
   // console users
   | "user_not_found"
   | "user_email_taken";

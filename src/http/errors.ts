@@ -104,6 +104,8 @@ export const ERROR_CODES = {
   case_already_resolved: spec(409, "invalid_request_error", "O caso já foi resolvido."),
   case_pending_approval: spec(409, "invalid_request_error", "O caso já tem uma proposta aguardando aprovação: aprove-a ou devolva-a."),
   evidence_changed: spec(409, "invalid_request_error", "A evidência mudou desde a proposta: devolva o caso para nova análise."),
+  actor_not_allowed: spec(403, "permission_error", "Quem age no caso deve ser um usuário desta conta com o papel exigido."),
+  case_record_invalid: spec(409, "invalid_request_error", "O registro do caso não confere com sua cadeia de eventos: nenhuma mudança é aceita até a auditoria."),
   // everything else
   internal_error: spec(500, "api_error", "Erro interno. Tente novamente; se persistir, informe o request_id."),
 } as const satisfies Record<string, CodeSpec>;

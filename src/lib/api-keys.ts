@@ -4,9 +4,25 @@ import { randomToken } from "./ids";
 export type Environment = "live" | "test";
 
 // cases:read / cases:write: review cases (contract §15); granted on request, not by default.
+// cases:approve: approve or return a pending proposal (four eyes); cases:write does not imply it.
 // screening:read: POST /api/v1/screening/search (contract §14); granted on request, not by default.
-export const SCOPES = ["runs:write", "runs:read", "detail:read", "reports:write", "screening:read", "cases:read", "cases:write"] as const;
+export const SCOPES = ["runs:write", "runs:read", "detail:read", "reports:write", "screening:read", "cases:read", "cases:write", "cases:approve"] as const;
 export type Scope = (typeof SCOPES)[number];
+
+/**
+ * What an authenticated API key grants a request: its tenant, environment and
+ * scopes. Built by the HTTP layer (src/http/middleware/auth.ts) or the console;
+ * services take it as their caller.
+ */
+export interface AuthContext {
+  tenantId: string;
+  tenantName: string;
+  tenantStatus: "active" | "suspended";
+  keyId: string;
+  livemode: boolean;
+  scopes: Scope[];
+  rateLimitPerMinute: number | null;
+}
 
 /** Integration keys get these unless the admin asks otherwise (reports:write is dashboard-only). */
 export const DEFAULT_SCOPES: Scope[] = ["runs:write", "runs:read", "detail:read"];

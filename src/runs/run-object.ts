@@ -110,8 +110,21 @@ export class RunObject extends DurableObject<Env> {
   async start(init: RunInit): Promise<{ started: boolean; status: RunStatus }> {
     // The sweeper gave this run up as never started (and failed it in D1): a late start must not revive it.
     if (this.meta<boolean>("abandoned")) return { started: false, status: "failed" };
-    const existing = this.meta<RunInit>("init");
-    if (existing) return { started: false, status: (await this.redrive()).status ?? "queued" };
+    if (this.meta<RunInit>("init")) return { started: false, status: (await this.redrive()).status ?? "queued" };
+    if (init.parentRunId) {
+      const company = await this.env.RUN.get(this.env.RUN.idFromName(init.parentRunId)).currentStatus();
+      // Input gates do not hold across that call: another start may have stored the run meanwhile.
+      if (this.meta<RunInit>("init")) return { started: false, status: (await this.redrive()).status ?? "queued" };
+      // A partner whose company ended (was cancelled) while it was being started
+      // refuses to run: it ends `cancelado` at once, its reservation returned, no source called.
+      if (company && isTerminal(company)) {
+        this.setMeta("init", init);
+        this.setMeta("status", "cancelado");
+        await this.ctx.storage.setAlarm(Date.now() + FINALIZE_RETRY_MS);
+        await this.finalize(init, "cancelado");
+        return { started: false, status: "cancelado" };
+      }
+    }
     this.setMeta("init", init);
     this.setMeta("status", "queued");
     await this.ctx.storage.setAlarm(Date.now());
@@ -151,21 +164,29 @@ export class RunObject extends DurableObject<Env> {
     return this.sql.exec<{ source: string; attempt: number; at: string }>("SELECT source, attempt, at FROM calls ORDER BY seq").toArray();
   }
 
-  async cancel(): Promise<{ cancelled: boolean; status: RunStatus | null }> {
+  /**
+   * Cancels a run that is not terminal. `bookmark`: the D1 position of the
+   * cancellation's write, so the caller can read it back (and hand it to its
+   * client) with read-your-writes, wherever its own session stands.
+   */
+  async cancel(): Promise<{ cancelled: boolean; status: RunStatus | null; bookmark: string | null }> {
     const init = this.meta<RunInit>("init");
-    if (!init) return { cancelled: false, status: null };
+    if (!init) return { cancelled: false, status: null, bookmark: null };
     const status = this.status();
-    if (isTerminal(status)) return { cancelled: false, status };
+    if (isTerminal(status)) return { cancelled: false, status, bookmark: null };
     this.setMeta("status", "cancelado");
     this.inflight?.abort(new Error("cancelled"));
     // If the D1 mirror or a notice below fails, the alarm finishes the job.
     await this.ctx.storage.setAlarm(Date.now() + FINALIZE_RETRY_MS);
-    await this.finalize(init, "cancelado");
-    // A company's cancel cancels its partners (they cannot be cancelled alone).
+    const session = this.env.DB.withSession("first-primary");
+    await this.finalize(init, "cancelado", session);
+    // A company's cancel cancels its partners (they cannot be cancelled alone). A
+    // partner whose start is still in flight is not `started` yet: its start
+    // refuses once it sees this run terminal, and startPartner re-checks too.
     for (const p of this.partnerRows()) {
       if (p.started && !p.outcome) await this.env.RUN.get(this.env.RUN.idFromName(p.run_id)).cancel();
     }
-    return { cancelled: true, status: "cancelado" };
+    return { cancelled: true, status: "cancelado", bookmark: session.getBookmark() };
   }
 
   /**
@@ -278,6 +299,8 @@ export class RunObject extends DurableObject<Env> {
     if (this.status() !== "em_analise") return void (await Promise.all(mirrors));
 
     const waitUntil = await this.ensurePartnerRuns(init, cfg.partnerDeadlineMs);
+    // Cancelled while partners were being started or checked: the cancel finalized the run.
+    if (this.status() !== "em_analise") return void (await Promise.all(mirrors));
     if (waitUntil !== null) {
       await Promise.all(mirrors);
       await this.ctx.storage.setAlarm(Math.min(Date.now() + PARTNER_POLL_MS, waitUntil));
@@ -342,7 +365,11 @@ export class RunObject extends DurableObject<Env> {
     if (pending.length > 0) {
       const childTemplate = await findPublishedTemplate(db, snapshot.partner_runs.template_id, init.tenantId);
       if (childTemplate) this.setMeta("partner_template", childTemplate);
-      for (const p of pending) await this.startPartner(init, p, childTemplate ?? null);
+      for (const p of pending) {
+        // Re-checked after every await: a cancel that landed meanwhile stops the starts (no partner created or charged after it).
+        if (this.status() !== "em_analise") return null;
+        await this.startPartner(init, p, childTemplate ?? null);
+      }
     }
     if (this.partnerRows().every((p) => p.outcome)) return null;
     // A notice may have been lost (the parent was restarting): ask D1 too.
@@ -409,6 +436,8 @@ export class RunObject extends DurableObject<Env> {
       return this.recordPartnerOutcome(p, "failed", null, null, null, PARTNER_GAP_REASONS.templateUnavailable);
     }
     let row: RunRow | undefined = await getRunById(db, p.run_id);
+    // The company was cancelled during that read: no partner row, no reservation.
+    if (this.status() !== "em_analise") return;
     if (!row) {
       const fresh = newRunRow({
         id: p.run_id,
@@ -429,8 +458,12 @@ export class RunObject extends DurableObject<Env> {
       if (created !== "created") return this.recordPartnerOutcome(p, "failed", null, null, null, PARTNER_GAP_REASONS.noCredits);
       row = fresh;
     }
+    // If the company was cancelled during the reservation, the partner's start
+    // sees it terminal and ends cancelled at once (its reservation returned).
     await this.partnerStub(p).start(runInitFor(row, template, this.partnerSubject(p, init)));
     this.sql.exec("UPDATE partners SET started = 1 WHERE run_id = ?", p.run_id);
+    // A cancel that landed during the start found this partner not started yet: cancel it now.
+    if (isTerminal(this.status())) await this.partnerStub(p).cancel();
   }
 
   /**
@@ -438,7 +471,7 @@ export class RunObject extends DurableObject<Env> {
    * state here first, then mirrors it to D1 and tells the parent. Each step is
    * idempotent, so a crash in between is repaired by the next alarm.
    */
-  private async finalize(init: RunInit, forced: "cancelado" | RunStatus | null): Promise<void> {
+  private async finalize(init: RunInit, forced: "cancelado" | RunStatus | null, session?: D1DatabaseSession): Promise<void> {
     let stored = this.meta<StoredResult>("final");
     // Matches this subject's earlier cases resolved as false positives are cleared before deciding (contract §15).
     const memory = stored || forced === "cancelado" ? null : await this.rememberedFalsePositives(init);
@@ -463,7 +496,7 @@ export class RunObject extends DurableObject<Env> {
           )
         : null;
       // What leaves this object (D1, /detail, reports, webhooks) carries no CPF in clear.
-      const cpfs = [init.subject.type === "pf" ? init.subject.document : "", ...qsaOf(results).map((p) => p.documento.replace(/\D/g, ""))];
+      const cpfs = knownCpfs(init, results);
       stored = redactCpfs(buildRunBody({
         init,
         status: forced === "cancelado" ? "cancelado" : outcome!.status,
@@ -480,9 +513,14 @@ export class RunObject extends DurableObject<Env> {
       this.setMeta("status", stored.body.status);
     }
     const body = stored.body;
-    const db = createDb(this.env.DB);
-    // A `review` / `hold` run opens its case in the terminal write's batch (once: UNIQUE run_id).
-    const opening = await caseOpeningFor(db, { tenantId: init.tenantId, livemode: init.livemode, subjectHash: this.meta<string>("subject_hash") ?? null }, body);
+    const db = createDb(session ?? this.env.DB);
+    // A `review` / `hold` run opens its case in the terminal write's batch (once: UNIQUE run_id), with its case.opened outbox event.
+    const opening = await caseOpeningFor(
+      this.env,
+      db,
+      { tenantId: init.tenantId, livemode: init.livemode, subjectHash: this.meta<string>("subject_hash") ?? null, webhookUrl: init.webhookUrl },
+      body,
+    );
     await finishRun(db, init.runId, init.tenantId, terminalFields(stored), opening ?? undefined);
     // case.opened, then the run's event carrying case_id as GET /runs/{id} shows it.
     const caseFields = opening ? await afterCaseOpening(this.env, db, init) : { caseId: null, finalDecision: null };
@@ -516,7 +554,9 @@ export class RunObject extends DurableObject<Env> {
       this.setMeta("subject_hash", hash);
     }
     const db = createDb(this.env.DB);
-    return clearRememberedMatches(db, { tenantId: init.tenantId, livemode: init.livemode, subjectHash: hash }, this.results());
+    const results = this.results();
+    // Record hashes are taken on the results as they will be stored (CPFs masked), the form a case resolves them in.
+    return clearRememberedMatches(db, { tenantId: init.tenantId, livemode: init.livemode, subjectHash: hash }, results, (r) => redactCpfs(r, knownCpfs(init, r)));
   }
 
   /**
@@ -560,6 +600,11 @@ export class RunObject extends DurableObject<Env> {
   private partnerRows(): PartnerRow[] {
     return this.sql.exec<PartnerRow>("SELECT * FROM partners ORDER BY idx").toArray();
   }
+}
+
+/** The CPFs a run knows (its subject's, its partners'): masked wherever they appear in what the run stores. */
+function knownCpfs(init: RunInit, results: SourceResult[]): string[] {
+  return [init.subject.type === "pf" ? init.subject.document : "", ...qsaOf(results).map((p) => p.documento.replace(/\D/g, ""))];
 }
 
 function partnerOutcomeFromRow(

@@ -13,7 +13,7 @@ import type { RunStatus, Subject, SubjectType, TemplateSnapshot } from "../domai
 import { webhookUrlProblem } from "../domain/webhook-url";
 import { DomainError, type InvalidParam } from "../domain/errors";
 import { runtimeConfig } from "../env";
-import type { AuthContext } from "../http/middleware/auth";
+import type { AuthContext } from "../lib/api-keys";
 import { canonicalJson, keyedHash } from "../lib/crypto";
 import { newId } from "../lib/ids";
 import { decodeCursor, encodeCursor } from "../lib/cursor";
@@ -39,14 +39,21 @@ export interface Services {
   now: () => Date;
   /** Work the response need not wait for (the location cache's fill): ctx.waitUntil. */
   defer: (work: Promise<unknown>) => void;
+  /**
+   * After a write made elsewhere (a run object's) that returned its bookmark:
+   * where to read it back so the request's session, and the bookmark its
+   * response carries, include it. Without a request session: the primary.
+   */
+  follow: (bookmark: string) => Db;
 }
 
 export const servicesFor = (
   env: Env,
   auth: AuthContext,
-  opts: { d1?: D1DatabaseSession; defer?: (work: Promise<unknown>) => void } = {},
+  opts: { d1?: D1DatabaseSession; defer?: (work: Promise<unknown>) => void; follow?: (bookmark: string) => D1DatabaseSession } = {},
 ): Services => {
   const primary = createDb(env.DB);
+  const follow = opts.follow;
   return {
     env,
     db: opts.d1 ? createDb(opts.d1) : primary,
@@ -54,6 +61,7 @@ export const servicesFor = (
     auth,
     now: () => new Date(),
     defer: opts.defer ?? ((work) => void work.catch(() => undefined)),
+    follow: (bookmark) => (follow ? createDb(follow(bookmark)) : primary),
   };
 };
 
@@ -457,8 +465,11 @@ export async function cancelRun(s: Services, id: string): Promise<RunRow> {
   }
   const res = await s.env.RUN.get(s.env.RUN.idFromName(row.id)).cancel();
   if (!res.cancelled) throw new DomainError("run_already_terminal", undefined, "id");
-  // The object wrote the cancellation to the primary just now: a replica may not have it yet.
-  const cancelled = await getRunForTenant(s.primary, s.auth.tenantId, s.auth.livemode, id);
+  // The object wrote the cancellation to the primary just now: read it back from
+  // where its bookmark says it is, which also moves the request's session (and
+  // the response's X-Kycert-Bookmark) past it, so the client's next read sees it.
+  const reads = res.bookmark ? s.follow(res.bookmark) : s.primary;
+  const cancelled = await getRunForTenant(reads, s.auth.tenantId, s.auth.livemode, id);
   if (!cancelled) throw new DomainError("run_not_found", undefined, "id");
   return cancelled;
 }

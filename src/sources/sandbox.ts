@@ -44,7 +44,10 @@ export const SANDBOX_OVER_CAP_QSA_CNPJ = "00000000000604";
 const all = (outcome: "INVALID" | "ERROR"): SandboxFixture["outcomes"] =>
   Object.fromEntries(SOURCE_KEYS.map((k) => [k, outcome]));
 
-const [CPF_CLEAN, , , CPF_PEP] = SANDBOX_TEST_DOCUMENTS.pf;
+/** CNPJ 00.000.000/0007-87: a clean company whose first partner is the OFAC SDN fixture (CPF 000.000.005-44). */
+export const SANDBOX_SANCTIONED_PARTNER_CNPJ = "00000000000787";
+
+const [CPF_CLEAN, , , CPF_PEP, CPF_OFAC] = SANDBOX_TEST_DOCUMENTS.pf;
 
 const FIXTURES: readonly SandboxFixture[] = [
   { type: "pf", document: "00000000191", scenario: "clean, no findings", outcomes: {} },
@@ -101,6 +104,13 @@ const FIXTURES: readonly SandboxFixture[] = [
       { nome: "JOANA PEREIRA SOUZA", documento: "***.456.789-**", tipo: "pf", qualificacao: "22-Sócio" },
       { nome: "JOHN SMITH", documento: "", tipo: "estrangeiro", qualificacao: "37-Sócio Pessoa Física Residente no Exterior" },
     ],
+  },
+  {
+    type: "pj",
+    document: SANDBOX_SANCTIONED_PARTNER_CNPJ,
+    scenario: "clean company; a partner in the QSA is on the OFAC SDN list (partner run → rejected)",
+    outcomes: {},
+    partners: [CPF_OFAC],
   },
   {
     type: "pj",

@@ -8,13 +8,20 @@ import {
   listWebhookEndpoints,
   type WebhookEndpointRow,
 } from "../db/queries/webhooks";
-import { DEFAULT_ENDPOINT_EVENTS, WEBHOOK_EVENT_TYPES } from "../domain/webhook-events";
+import { DEFAULT_ENDPOINT_EVENTS, WEBHOOK_EVENT_TYPES, type WebhookEventType } from "../domain/webhook-events";
 import { webhookUrlProblem } from "../domain/webhook-url";
 import { DomainError } from "../domain/errors";
-import type { CreateWebhookEndpointBody } from "../http/schemas/webhooks";
 import type { Environment } from "../lib/api-keys";
 import { newId } from "../lib/ids";
 import { generateEndpointSecret, overrideSecret } from "./signature";
+
+/** A new endpoint as the admin plane asks for it (src/http/schemas/webhooks.ts validates it). */
+export interface CreateWebhookEndpointInput {
+  url: string;
+  /** Defaults to the run events (DEFAULT_ENDPOINT_EVENTS). */
+  events?: WebhookEventType[];
+  environment: Environment;
+}
 
 /** The endpoint as listed: never the secret. */
 export const endpointView = (e: WebhookEndpointRow) => ({
@@ -34,7 +41,7 @@ export const endpointView = (e: WebhookEndpointRow) => ({
 export async function createWebhookEndpoint(
   db: Db,
   tenantId: string,
-  input: CreateWebhookEndpointBody,
+  input: CreateWebhookEndpointInput,
   now: Date,
   opts: { loopback?: boolean } = {},
 ) {

@@ -1,20 +1,23 @@
-// Webhook events: created once when a run ends, fanned out to one delivery
-// object per target; read and re-sent through the public API.
-import { createDb } from "../db/client";
+// Webhook events: created once (a run's end; a case's change, in the same D1
+// batch as the change: the outbox), fanned out to one delivery object per
+// target; read and re-sent through the public API.
+import { createDb, type Db } from "../db/client";
 import {
   activeWebhookEndpoints,
   getWebhookEndpoint,
   getWebhookEvent,
   getWebhookEventForTenant,
   insertWebhookEventOnce,
+  markWebhookEventDispatched,
   webhookDeliveryLog,
+  type NewWebhookEvent,
   type WebhookDeliveryRow,
   type WebhookEventRow,
 } from "../db/queries/webhooks";
 import type { RunBody } from "../domain/types";
 import { buildEnvelope, eventTypeFor, selectTargets, type WebhookEventType, type WebhookTarget } from "../domain/webhook-events";
 import { DomainError } from "../domain/errors";
-import type { AuthContext } from "../http/middleware/auth";
+import type { AuthContext } from "../lib/api-keys";
 import { sha256Hex } from "../lib/crypto";
 import { derivedId } from "../lib/ids";
 import type { DeliveryJob } from "./delivery-object";
@@ -70,35 +73,59 @@ export interface EventToSend {
 }
 
 /**
+ * The event's row, not yet written: its derived id, the envelope and the
+ * targets chosen now (read from `db`). null: nobody would receive it and the
+ * event asks to be skipped then. A change writes this row in its own batch
+ * (the outbox), so a committed change always has its event.
+ */
+export async function prepareEvent(db: Db, e: EventToSend): Promise<NewWebhookEvent | null> {
+  const id = await webhookEventId(e.aboutId, e.type, e.at);
+  const endpoints = e.webhookUrl ? [] : await activeWebhookEndpoints(db, e.tenantId, e.livemode);
+  const targets = selectTargets(
+    e.type,
+    e.webhookUrl,
+    endpoints.map((x) => ({ id: x.id, url: x.url, events: JSON.parse(x.events) as string[] })),
+  );
+  if (targets.length === 0 && e.skipWithoutTargets) return null;
+  return {
+    id,
+    tenantId: e.tenantId,
+    livemode: e.livemode,
+    runId: e.runId,
+    type: e.type,
+    payload: JSON.stringify(e.envelope(id)),
+    targets: JSON.stringify(targets),
+    createdAt: e.at,
+    dispatchedAt: null,
+  };
+}
+
+/**
+ * Hands a stored event to one delivery object per target (each one idempotent:
+ * a second enqueue changes nothing), then marks the row dispatched. Safe to
+ * repeat: the outbox sweep (src/webhooks/outbox.ts) repeats it for any event
+ * whose first hand-over failed.
+ */
+export async function dispatchEvent(env: Env, event: WebhookEventRow, now = new Date()): Promise<void> {
+  await Promise.all(targetsOf(event).map((t) => deliveryStub(env, event.id, t).enqueue(jobOf(event, t))));
+  await markWebhookEventDispatched(createDb(env.DB), event.id, now.toISOString());
+}
+
+/**
  * Creates the event once (payload and targets in one row with a derived id) and
- * enqueues one delivery object per target. Idempotent: a second call re-reads
- * the row and re-enqueues the same jobs, which the delivery objects ignore.
+ * dispatches it. Idempotent: a second call re-reads the row and re-enqueues the
+ * same jobs, which the delivery objects ignore.
  */
 export async function enqueueEvent(env: Env, e: EventToSend): Promise<void> {
   const db = createDb(env.DB);
   const id = await webhookEventId(e.aboutId, e.type, e.at);
   let event = await getWebhookEvent(db, id);
   if (!event) {
-    const endpoints = e.webhookUrl ? [] : await activeWebhookEndpoints(db, e.tenantId, e.livemode);
-    const targets = selectTargets(
-      e.type,
-      e.webhookUrl,
-      endpoints.map((x) => ({ id: x.id, url: x.url, events: JSON.parse(x.events) as string[] })),
-    );
-    if (targets.length === 0 && e.skipWithoutTargets) return;
-    event = await insertWebhookEventOnce(db, {
-      id,
-      tenantId: e.tenantId,
-      livemode: e.livemode,
-      runId: e.runId,
-      type: e.type,
-      payload: JSON.stringify(e.envelope(id)),
-      targets: JSON.stringify(targets),
-      createdAt: e.at,
-    });
+    const row = await prepareEvent(db, e);
+    if (!row) return;
+    event = await insertWebhookEventOnce(db, row);
   }
-  const ev = event;
-  await Promise.all(targetsOf(ev).map((t) => deliveryStub(env, ev.id, t).enqueue(jobOf(ev, t))));
+  await dispatchEvent(env, event);
 }
 
 /**

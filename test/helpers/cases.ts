@@ -4,7 +4,7 @@ import { env } from "cloudflare:workers";
 import { expect } from "vitest";
 import { admin, call, createAndFinish, createKey, createTenant } from "./api";
 
-export const ALL_SCOPES = ["runs:write", "runs:read", "detail:read", "reports:write", "cases:read", "cases:write"];
+export const ALL_SCOPES = ["runs:write", "runs:read", "detail:read", "reports:write", "cases:read", "cases:write", "cases:approve"];
 
 /** Sandbox documents of the standard PF template (reference/sandbox.md). */
 export const CPF = {
@@ -15,13 +15,28 @@ export const CPF = {
   warrant: "000.000.003-72", // cnj_mandados_prisao INVALID
 };
 
-export const ANA = "ana@cliente.com.br";
-export const BRUNO = "bruno@cliente.com.br";
 export const NOTE = "Conferido com documentos enviados pelo cliente.";
 
+let tenantSeq = 0;
+
+/**
+ * A tenant with a key holding every case scope and three console users (an
+ * email belongs to one tenant, so each tenant's are its own): an analyst, and
+ * two approvers. Actors of case changes must be users of the tenant.
+ */
 export async function casesTenant(opts: { credits?: number } = {}) {
   const tenant = await createTenant(opts.credits ?? 1000);
-  return { tenant, key: await createKey(tenant.id, "test", ALL_SCOPES) };
+  const n = `${Date.now().toString(36)}${(tenantSeq++).toString(36)}`;
+  const users = { ana: `ana.${n}@cliente.com.br`, bruno: `bruno.${n}@cliente.com.br`, carla: `carla.${n}@cliente.com.br` };
+  for (const [email, role] of [
+    [users.ana, "analyst"],
+    [users.bruno, "approver"],
+    [users.carla, "approver"],
+  ] as const) {
+    const res = await admin("POST", `/tenants/${tenant.id}/users`, { email, role });
+    expect(res.status).toBe(201);
+  }
+  return { tenant, key: await createKey(tenant.id, "test", ALL_SCOPES), ...users };
 }
 
 export const pf = (cpf: string, template = "tpl_pf_padrao") => ({ template_id: template, parametros: { cpf } });

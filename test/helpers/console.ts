@@ -113,6 +113,8 @@ export interface AccessTeam {
   keys: CryptoKeyPair;
   /** JWKS requests the Worker made. */
   fetches: string[];
+  /** true: the certs URL answers 503 (an Access outage). */
+  unreachable: boolean;
   env: Env;
 }
 
@@ -134,6 +136,7 @@ export async function accessTeam(): Promise<AccessTeam> {
     kid: `kid-${unique()}`,
     keys,
     fetches: [],
+    unreachable: false,
     env: undefined as unknown as Env,
   };
   const jwk = (await crypto.subtle.exportKey("jwk", keys.publicKey)) as JsonWebKey;
@@ -141,6 +144,7 @@ export async function accessTeam(): Promise<AccessTeam> {
     fetch: (async (input: RequestInfo | URL) => {
       const url = String(input instanceof Request ? input.url : input);
       team.fetches.push(url);
+      if (team.unreachable) return new Response("unavailable", { status: 503 });
       if (url !== `${team.domain}/cdn-cgi/access/certs`) return new Response("not found", { status: 404 });
       return Response.json({ keys: [{ ...jwk, kid: team.kid, alg: "RS256", use: "sig" }] });
     }) as typeof fetch,

@@ -2,7 +2,7 @@
 // made to fail, and the auth context a request with a given key would carry.
 import { env } from "cloudflare:workers";
 import { expect } from "vitest";
-import type { AuthContext } from "../../src/http/middleware/auth";
+import type { AuthContext } from "../../src/lib/api-keys";
 import { admin, createTenant } from "./api";
 
 /** A tenant with one key (every run scope), and the AuthContext that key authenticates as. */

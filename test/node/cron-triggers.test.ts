@@ -3,6 +3,7 @@
 // they redefine, and a Worker without the trigger strands runs silently.
 import { unstable_readConfig } from "wrangler";
 import { describe, expect, it } from "vitest";
+import { AUDIT_ANCHOR_CRON } from "../../src/cases/anchors";
 import { CRON_BY_REFRESH_HOURS, LIST_CRONS } from "../../src/screening/ingest";
 import { LISTS } from "../../src/screening/lists";
 import { LIST_IDS } from "../../src/screening/types";
@@ -10,8 +11,8 @@ import { LIST_IDS } from "../../src/screening/types";
 const crons = (env?: string) => (unstable_readConfig({ config: "wrangler.toml", ...(env ? { env } : {}) }) as { triggers?: { crons?: string[] } }).triggers?.crons;
 
 describe("wrangler.toml cron triggers", () => {
-  it("the default config and production run the sweeper every minute, and the list refreshes", () => {
-    expect(crons()).toEqual(["* * * * *", ...Object.keys(LIST_CRONS)]);
+  it("the default config and production run the sweeper every minute, the list refreshes, and the daily audit anchor", () => {
+    expect(crons()).toEqual(["* * * * *", ...Object.keys(LIST_CRONS), AUDIT_ANCHOR_CRON]);
     expect(crons("production")).toEqual(crons());
   });
 

@@ -146,6 +146,16 @@ describe("import graph", () => {
     expect(typesFromServices).toEqual([]);
   });
 
+  it("nothing below the transport imports from src/http (only src/http, src/app.ts and the console, the other transport, do)", () => {
+    // DESIGN.md: services throw domain errors and take their types from their own layer; src/http maps them.
+    const TRANSPORT = /^(http\/|app\.ts$|console\/)/;
+    const { edges } = srcGraph();
+    const upward = edges
+      .filter((e) => !TRANSPORT.test(rel(e.from)) && rel(e.to).startsWith("http/"))
+      .map((e) => `${rel(e.from)} → ${rel(e.to)}`);
+    expect(upward).toEqual([]);
+  });
+
   it("the API Worker (src/index.ts) never loads the libraries that live in kycert-edge-engine", () => {
     // Every isolate of the API parses its whole bundle before its first request
     // (issue 11's ≤ 400 KiB gzip budget): PDF rendering and the matcher's transliteration are the engine Worker's (src/engine.ts).

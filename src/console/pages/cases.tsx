@@ -2,8 +2,8 @@
 // (evidence, match candidates beside the subject, resolve, four-eyes
 // approve/return, the hash-chained timeline).
 import type { FC } from "hono/jsx";
-import type { Case, CaseMatchView } from "../../cases/service";
-import { isOverdue, NOTE_MAX_LENGTH, NOTE_MIN_LENGTH, REASON_CODE_LABELS, REASON_CODES, sameActor, type MatchCandidate } from "../../domain/cases";
+import type { Case, CaseChainView, CaseMatchView } from "../../cases/service";
+import { isOverdue, NOTE_MAX_LENGTH, NOTE_MIN_LENGTH, REASON_CODE_LABELS, REASON_CODES, sameActor, type ChainProblem, type MatchCandidate } from "../../domain/cases";
 import type { SubjectProfilePF, SubjectProfilePJ } from "../../domain/types";
 import type { StoredResult } from "../../runs/types";
 import { hasRole, type ConsoleContext } from "../context";
@@ -242,22 +242,40 @@ const FLASH: Record<string, string> = {
   returned: "Proposta devolvida para análise.",
 };
 
-const Timeline: FC<{ c: Case; chain: { ok: boolean; brokenAt?: number } }> = ({ c, chain }) => (
+/** Why a record does not verify, in the analyst's words (the same verdict as GET /cases/{id} `chain`). */
+const CHAIN_PROBLEMS: Record<ChainProblem, string> = {
+  event_hash_mismatch: "um evento foi alterado, removido ou inserido depois de registrado",
+  hash_version_downgrade: "um evento foi regravado com um hash sem chave",
+  length_mismatch: "o número de eventos não é o que o caso registra (evento removido ou acrescentado)",
+  head_mismatch: "o último evento não é o que o caso registra",
+  state_mismatch: "a situação ou a resolução do caso não correspondem aos seus eventos",
+  final_decision_mismatch: "a decisão final da execução não corresponde à resolução do caso",
+  anchor_mismatch: "a cadeia não contém mais o que a âncora de auditoria registrou",
+  unanchored_legacy_events: "eventos antigos (sem chave) ainda não foram ancorados",
+  anchor_unavailable: "a âncora de auditoria não pôde ser lida agora",
+};
+
+const ChainVerdict: FC<{ chain: CaseChainView }> = ({ chain }) =>
+  chain.verified ? (
+    <p class="muted">
+      <Badge kind="ok" label="Cadeia íntegra" /> {chain.length} eventos assinados; cada um traz o hash do anterior
+      {chain.anchor ? `, ancorados em ${fmtDateTime(chain.anchor.created_at)}` : ""}; qualquer edição quebra a cadeia.
+    </p>
+  ) : (
+    <Notice kind="bad">Registro do caso NÃO confere: {chain.problem ? CHAIN_PROBLEMS[chain.problem] : "verificação falhou"}.</Notice>
+  );
+
+const Timeline: FC<{ c: Case; chain: CaseChainView }> = ({ c, chain }) => (
   <>
     <h2>Linha do tempo</h2>
-    {chain.ok ? (
-      <p class="muted">
-        <Badge kind="ok" label="Cadeia íntegra" /> cada evento traz o hash do anterior; qualquer edição quebra a cadeia.
-      </p>
-    ) : (
-      <Notice kind="bad">Cadeia de eventos quebrada no evento {(chain.brokenAt ?? 0) + 1}: o histórico foi alterado.</Notice>
-    )}
+    <ChainVerdict chain={chain} />
     <ol class="timeline">
       {c.events.map((e) => {
         const d = e.data as Record<string, unknown>;
         return (
           <li>
             <strong>{CASE_EVENT_LABELS[e.type] ?? e.type}</strong> <span class="muted">por {e.actor === "system" ? "sistema" : e.actor}</span>
+            {e.via && e.via !== "system" && <span class="muted"> · via {e.via === "api" ? `API (chave ${e.key_id})` : "console"}</span>}
             <span class="muted"> · {fmtDateTime(e.at)}</span>
             {typeof d.outcome === "string" && (
               <div>
@@ -362,7 +380,7 @@ export const CaseDetailPage: FC<{
   c: Case;
   stored: StoredResult | null;
   candidates: CandidateView[];
-  chain: { ok: boolean; brokenAt?: number };
+  chain: CaseChainView;
   now: Date;
   flash?: string | null;
   error?: string | null;

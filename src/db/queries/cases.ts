@@ -4,7 +4,8 @@ import { and, asc, desc, eq, inArray, lt, ne, or, sql, type SQL } from "drizzle-
 import type { BatchItem } from "drizzle-orm/batch";
 import type { Db } from "../client";
 import { isUniqueViolation, literalRow } from "./sql";
-import { caseEvents, cases, falsePositives, runs, screeningEntities, screeningLists } from "../schema";
+import { insertWebhookEventStatement, type NewWebhookEvent } from "./webhooks";
+import { auditAnchorChains, auditAnchors, caseEvents, cases, falsePositives, runs, screeningEntities, screeningLists, webhookEvents } from "../schema";
 
 export type CaseRow = typeof cases.$inferSelect;
 export type NewCase = typeof cases.$inferInsert;
@@ -63,28 +64,54 @@ export function listCaseRows(db: Db, q: CaseListQuery) {
     .all();
 }
 
+/** A new case's rows: the case, its first event, and its `case.opened` outbox event (null: no subscriber). */
+export interface CaseOpeningRows {
+  row: NewCase;
+  event: NewCaseEvent;
+  webhook: NewWebhookEvent | null;
+}
+
 /**
- * The statements that open a run's case with its terminal write (finishRun's
- * batch): the case row and its first event go in only if the run row now says
- * `review` or `hold`, and only once (UNIQUE run_id / PRIMARY KEY (case_id, seq):
- * a retried finalize inserts nothing); then the run row points at its case.
+ * The statements that open a case inside the caller's batch: the case row goes
+ * in only if `onlyIf` holds (default: always) and only once (PRIMARY KEY id,
+ * UNIQUE run_id: a retried batch inserts nothing); its first event and its
+ * outbox event go in only with it.
  */
-export function openCaseStatements(db: Db, c: NewCase, first: NewCaseEvent) {
-  const runWantsCase = sql`exists (select 1 from ${runs} where ${runs.id} = ${c.runId} and (${runs.decision} = 'review' or ${runs.operativeDecision} = 'hold'))`;
+export function openCaseStatements(db: Db, o: CaseOpeningRows, onlyIf: SQL = sql`1`): BatchItem<"sqlite">[] {
+  const opened = sql`exists (select 1 from ${cases} where ${cases.id} = ${o.row.id})`;
   return [
     db
       .insert(cases)
-      .select(sql`select ${literalRow(cases, c)} where ${runWantsCase}`)
+      .select(sql`select ${literalRow(cases, o.row)} where ${onlyIf}`)
       .onConflictDoNothing(),
     db
       .insert(caseEvents)
-      .select(sql`select ${literalRow(caseEvents, first)} where exists (select 1 from ${cases} where ${cases.id} = ${c.id})`)
+      .select(sql`select ${literalRow(caseEvents, o.event)} where ${opened}`)
       .onConflictDoNothing(),
+    ...(o.webhook
+      ? [
+          db
+            .insert(webhookEvents)
+            .select(sql`select ${literalRow(webhookEvents, o.webhook)} where ${opened}`)
+            .onConflictDoNothing(),
+        ]
+      : []),
+  ];
+}
+
+/**
+ * A run's case with its terminal write (finishRun's batch): opened only if the
+ * run row now says `review` or `hold`; then the run row points at its case.
+ */
+export function openRunCaseStatements(db: Db, o: CaseOpeningRows): BatchItem<"sqlite">[] {
+  const runWantsCase = sql`exists (select 1 from ${runs} where ${runs.id} = ${o.row.runId} and (${runs.decision} = 'review' or ${runs.operativeDecision} = 'hold'))`;
+  return [
+    ...openCaseStatements(db, o, runWantsCase),
     db
       .update(runs)
-      .set({ caseId: c.id })
-      .where(and(eq(runs.id, c.runId!), sql`exists (select 1 from ${cases} where ${cases.id} = ${c.id})`)),
-  ] as const;
+      .set({ caseId: o.row.id })
+      .where(and(eq(runs.id, o.row.runId), sql`exists (select 1 from ${cases} where ${cases.id} = ${o.row.id})`)),
+  ];
 }
 
 export interface CaseWrite {
@@ -93,7 +120,9 @@ export interface CaseWrite {
   /** The version read; the write applies only if nobody moved the case since. */
   fromVersion: number;
   event: NewCaseEvent;
-  set: Pick<NewCase, "status" | "assignee" | "proposal" | "resolution" | "updatedAt">;
+  set: Pick<NewCase, "status" | "assignee" | "proposal" | "resolution" | "updatedAt" | "chainHead">;
+  /** The webhook event the change causes (the outbox: it commits with the change or not at all). */
+  webhook?: NewWebhookEvent | null;
   /** Set on the run when the case resolves. */
   finalDecision?: string;
   rememberFalsePositives?: (typeof falsePositives.$inferInsert)[];
@@ -118,6 +147,7 @@ export async function writeCaseChange(db: Db, w: CaseWrite): Promise<boolean> {
       .where(and(eq(cases.id, w.caseId), eq(cases.version, w.fromVersion))),
   ];
   if (w.finalDecision) stmts.push(db.update(runs).set({ finalDecision: w.finalDecision }).where(eq(runs.id, w.runId)));
+  if (w.webhook) stmts.push(insertWebhookEventStatement(db, w.webhook));
   for (const f of w.forget ?? []) {
     stmts.push(
       db
@@ -192,3 +222,68 @@ export async function knownLists(db: Db, listIds: string[]): Promise<Set<string>
   const rows = await db.select({ id: screeningLists.id }).from(screeningLists).where(inArray(screeningLists.id, ids)).all();
   return new Set(rows.map((r) => r.id));
 }
+
+// ---- audit anchors ---------------------------------------------------------------
+
+/** A chain to anchor: its case, its events' count and its last event's hash (read from the events, not the row). */
+export interface ChainHead {
+  caseId: string;
+  length: number;
+  head: string;
+}
+
+/**
+ * Chains changed since their last anchor (`version > anchored_length`, a partial
+ * index), after `afterId` in id order, with the length and head their events
+ * hold now.
+ */
+export async function unanchoredChains(db: Db, afterId: string, limit: number): Promise<ChainHead[]> {
+  // Qualified by hand: drizzle writes a single-table query's columns unqualified,
+  // which inside these subqueries would name case_events' own columns.
+  const rows = await db
+    .select({
+      caseId: cases.id,
+      length: sql<number>`(select count(*) from case_events e where e.case_id = "cases"."id")`,
+      head: sql<string | null>`(select e.hash from case_events e where e.case_id = "cases"."id" order by e.seq desc limit 1)`,
+    })
+    .from(cases)
+    .where(and(sql`"cases"."version" > "cases"."anchored_length"`, sql`"cases"."id" > ${afterId}`))
+    .orderBy(asc(cases.id))
+    .limit(limit)
+    .all();
+  return rows.filter((r) => r.head !== null).map((r) => ({ caseId: r.caseId, length: Number(r.length), head: r.head! }));
+}
+
+/**
+ * Records an anchor written to R2: the anchor row, which chains it holds (one
+ * statement over a JSON array: D1 allows 100 bound parameters), and each
+ * case's anchored length (only ever forward).
+ */
+export async function recordAnchor(db: Db, anchor: typeof auditAnchors.$inferInsert, chains: ChainHead[]): Promise<void> {
+  const entries = JSON.stringify(chains.map((c) => ({ c: c.caseId, l: c.length })));
+  await db.batch([
+    db.insert(auditAnchors).values(anchor),
+    db
+      .insert(auditAnchorChains)
+      // `where 1`: SQLite reads ON CONFLICT after a bare FROM as a join constraint.
+      .select(sql`select json_extract(value, '$.c'), ${anchor.id}, json_extract(value, '$.l') from json_each(${entries}) where 1`)
+      .onConflictDoNothing(),
+    db
+      .update(cases)
+      .set({
+        anchoredLength: sql`max("anchored_length", (select a.length from audit_anchor_chains a where a.anchor_id = ${anchor.id} and a.case_id = "cases"."id"))`,
+      })
+      .where(sql`"cases"."id" in (select a.case_id from audit_anchor_chains a where a.anchor_id = ${anchor.id})`),
+  ]);
+}
+
+/** The newest anchor whose object holds this case's chain (null: never anchored). */
+export const latestAnchorOf = (db: Db, caseId: string) =>
+  db
+    .select({ id: auditAnchors.id, key: auditAnchors.key, createdAt: auditAnchors.createdAt })
+    .from(auditAnchorChains)
+    .innerJoin(auditAnchors, eq(auditAnchors.id, auditAnchorChains.anchorId))
+    .where(eq(auditAnchorChains.caseId, caseId))
+    .orderBy(desc(auditAnchorChains.anchorId))
+    .limit(1)
+    .get();

@@ -1,7 +1,7 @@
 import { and, desc, eq, gte, inArray, lt, lte, notInArray, or, sql } from "drizzle-orm";
 import { TERMINAL_STATUSES, type RunStatus } from "../../domain/types";
 import type { Db } from "../client";
-import { openCaseStatements, type NewCase, type NewCaseEvent } from "./cases";
+import { openRunCaseStatements, type CaseOpeningRows } from "./cases";
 import { isUniqueViolation, literalRow } from "./sql";
 import { idempotencyKeys, runs, tenants } from "../schema";
 
@@ -168,11 +168,6 @@ export async function advanceRunStatus(
   return res.length === 1;
 }
 
-export interface CaseOpeningRows {
-  row: NewCase;
-  event: NewCaseEvent;
-}
-
 export interface TerminalFields {
   status: RunStatus;
   decision: string | null;
@@ -188,7 +183,8 @@ export interface TerminalFields {
  * Writes the terminal state once (only from a non-terminal status) and returns
  * unused reserved credits to the tenant exactly once, in one transaction.
  * `openCase`: the review case of a `review`/`hold` run goes in with it, only if
- * the row now says so and only once (openCaseStatements: UNIQUE run_id, ON CONFLICT DO NOTHING).
+ * the row now says so and only once (openRunCaseStatements: UNIQUE run_id, ON CONFLICT DO NOTHING),
+ * with its `case.opened` outbox event.
  */
 export async function finishRun(db: Db, id: string, tenantId: string, f: TerminalFields, openCase?: CaseOpeningRows): Promise<boolean> {
   const [updated] = await db.batch([
@@ -218,7 +214,7 @@ export async function finishRun(db: Db, id: string, tenantId: string, f: Termina
         ),
       ),
     db.update(runs).set({ creditsSettled: true }).where(and(eq(runs.id, id), inArray(runs.status, [...TERMINAL_STATUSES]))),
-    ...(openCase ? openCaseStatements(db, openCase.row, openCase.event) : []),
+    ...(openCase ? openRunCaseStatements(db, openCase) : []),
   ]);
   return updated.length === 1;
 }

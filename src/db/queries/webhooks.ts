@@ -1,10 +1,11 @@
-import { and, asc, desc, eq } from "drizzle-orm";
+import { and, asc, desc, eq, isNull, lte } from "drizzle-orm";
 import type { Db } from "../client";
 import { webhookDeliveries, webhookEndpoints, webhookEvents } from "../schema";
 
 export type WebhookEndpointRow = typeof webhookEndpoints.$inferSelect;
 export type WebhookEventRow = typeof webhookEvents.$inferSelect;
 export type WebhookDeliveryRow = typeof webhookDeliveries.$inferSelect;
+export type NewWebhookEvent = typeof webhookEvents.$inferInsert;
 
 export const insertWebhookEndpoint = (db: Db, row: typeof webhookEndpoints.$inferInsert) =>
   db.insert(webhookEndpoints).values(row).run();
@@ -53,3 +54,20 @@ export const insertWebhookDelivery = (db: Db, row: typeof webhookDeliveries.$inf
 
 export const webhookDeliveryLog = (db: Db, eventId: string) =>
   db.select().from(webhookDeliveries).where(eq(webhookDeliveries.eventId, eventId)).orderBy(asc(webhookDeliveries.id)).all();
+
+/** The event row for a batch (the outbox: written with the change that causes it); a retried change inserts nothing twice. */
+export const insertWebhookEventStatement = (db: Db, row: NewWebhookEvent) => db.insert(webhookEvents).values(row).onConflictDoNothing({ target: webhookEvents.id });
+
+/** Marks an event handed to its delivery objects (the outbox is done with it). */
+export const markWebhookEventDispatched = (db: Db, id: string, at: string) =>
+  db.update(webhookEvents).set({ dispatchedAt: at }).where(and(eq(webhookEvents.id, id), isNull(webhookEvents.dispatchedAt))).run();
+
+/** Events written but not yet handed to their delivery objects, created at or before `before`, oldest first. */
+export const undispatchedWebhookEvents = (db: Db, before: string, limit: number) =>
+  db
+    .select()
+    .from(webhookEvents)
+    .where(and(isNull(webhookEvents.dispatchedAt), lte(webhookEvents.createdAt, before)))
+    .orderBy(asc(webhookEvents.createdAt))
+    .limit(limit)
+    .all();

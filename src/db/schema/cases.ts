@@ -1,3 +1,4 @@
+import { sql } from "drizzle-orm";
 import { index, integer, primaryKey, sqliteTable, text, uniqueIndex } from "drizzle-orm/sqlite-core";
 
 /**
@@ -28,22 +29,32 @@ export const cases = sqliteTable(
     proposal: text("proposal"),
     /** JSON of the resolution (contract §15 shape); null until resolved. */
     resolution: text("resolution"),
-    /** Number of events; each state change appends event `version + 1` and moves this forward conditionally. */
+    /**
+     * Number of events — the chain's length (contract §15); each state change
+     * appends event `version + 1` and moves this forward conditionally.
+     */
     version: integer("version").notNull().default(1),
+    /** The last event's hash: with `version`, what the record claims its chain ends with (checked on every read of the case). */
+    chainHead: text("chain_head").notNull().default(""),
+    /** The chain length the latest audit anchor holds for this case (0: never anchored); the anchor job picks `version > anchored_length`. */
+    anchoredLength: integer("anchored_length").notNull().default(0),
     updatedAt: text("updated_at").notNull(),
   },
   (t) => [
     uniqueIndex("cases_run_unique").on(t.runId),
+    index("cases_unanchored_idx").on(t.id).where(sql`${t.version} > ${t.anchoredLength}`),
     index("cases_list_idx").on(t.tenantId, t.livemode, t.openedAt, t.id),
     index("cases_status_due_idx").on(t.tenantId, t.livemode, t.status, t.dueAt),
   ],
 );
 
 /**
- * The append-only, hash-chained log of a case. `hash` = sha256(prev_hash +
- * canonical JSON of the event without `hash`); the first event's prev_hash is
- * 64 zeros. PRIMARY KEY (case_id, seq): two writers racing for the same next
- * event cannot both append (the loser's batch rolls back).
+ * The append-only, hash-chained log of a case. `hash` = HMAC-SHA256 with the
+ * chain's purpose key (derived from SERVER_SECRET) over prev_hash + the
+ * canonical JSON of the event without `hash` (hash_version 2), or, for events
+ * written before the chain was keyed, plain sha256 (hash_version 1); the first
+ * event's prev_hash is 64 zeros. PRIMARY KEY (case_id, seq): two writers racing
+ * for the same next event cannot both append (the loser's batch rolls back).
  */
 export const caseEvents = sqliteTable(
   "case_events",
@@ -53,11 +64,19 @@ export const caseEvents = sqliteTable(
     id: text("id").notNull(),
     type: text("type").notNull(),
     actor: text("actor").notNull(),
+    /** api | console | system; null on version 1 events (written before origins were recorded). */
+    via: text("via", { enum: ["api", "console", "system"] }),
+    /** The API key behind an `api` event. */
+    keyId: text("key_id"),
+    /** The console user behind a `console` event. */
+    userId: text("user_id"),
     at: text("at").notNull(),
     /** JSON object. */
     data: text("data").notNull(),
     prevHash: text("prev_hash").notNull(),
     hash: text("hash").notNull(),
+    /** 1: sha256 (legacy events); 2: keyed HMAC. Existing rows default to 1; the code writes 2. */
+    hashVersion: integer("hash_version").notNull().default(1),
   },
   (t) => [primaryKey({ columns: [t.caseId, t.seq] }), uniqueIndex("case_events_id_unique").on(t.id)],
 );
@@ -85,4 +104,31 @@ export const falsePositives = sqliteTable(
     createdAt: text("created_at").notNull(),
   },
   (t) => [primaryKey({ columns: [t.tenantId, t.livemode, t.subjectHash, t.source, t.list, t.entityKey] })],
+);
+
+/**
+ * Audit anchors (contract §15): each row is one write-once R2 object
+ * (`key`) holding the heads of every case chain that changed since the
+ * previous anchor. The object is the evidence; this table only finds it.
+ */
+export const auditAnchors = sqliteTable("audit_anchors", {
+  /** `anc_…` (time-ordered). */
+  id: text("id").primaryKey(),
+  /** The R2 key of the anchor object (REPORTS bucket, `audit/anchors/…`). */
+  key: text("key").notNull(),
+  /** sha256 of the object's bytes. */
+  sha256: text("sha256").notNull(),
+  chains: integer("chains").notNull(),
+  createdAt: text("created_at").notNull(),
+});
+
+/** Which anchors hold which case's chain, and at what length: the index a case's check starts from (the object itself is re-read). */
+export const auditAnchorChains = sqliteTable(
+  "audit_anchor_chains",
+  {
+    caseId: text("case_id").notNull(),
+    anchorId: text("anchor_id").notNull(),
+    length: integer("length").notNull(),
+  },
+  (t) => [primaryKey({ columns: [t.caseId, t.anchorId] })],
 );

@@ -1,3 +1,4 @@
+import { sql } from "drizzle-orm";
 import { index, integer, sqliteTable, text } from "drizzle-orm/sqlite-core";
 
 /** A tenant's webhook endpoint (contract §11, §13). Belongs to one environment. */
@@ -38,8 +39,19 @@ export const webhookEvents = sqliteTable(
     /** JSON array of the targets chosen when the event was created: `{ key, endpoint_id, url }`. */
     targets: text("targets").notNull(),
     createdAt: text("created_at").notNull(),
+    /**
+     * The outbox mark: null while the event's deliveries have not been handed to
+     * their delivery objects. Events are written in the batch of the change that
+     * causes them; whoever hands them over (the request, or the sweep of
+     * src/webhooks/outbox.ts) sets it.
+     */
+    dispatchedAt: text("dispatched_at"),
   },
-  (t) => [index("webhook_events_run_idx").on(t.runId), index("webhook_events_tenant_idx").on(t.tenantId, t.livemode, t.createdAt)],
+  (t) => [
+    index("webhook_events_run_idx").on(t.runId),
+    index("webhook_events_tenant_idx").on(t.tenantId, t.livemode, t.createdAt),
+    index("webhook_events_outbox_idx").on(t.createdAt).where(sql`${t.dispatchedAt} is null`),
+  ],
 );
 
 /** Every delivery attempt, successful or not. */

@@ -2,19 +2,11 @@ import { createMiddleware } from "hono/factory";
 import { lookupApiKey } from "../../cache/api-keys";
 import { createDb } from "../../db/client";
 import type { AppEnv } from "../../env";
-import { API_KEY_PATTERN, hashApiKey, type Scope } from "../../lib/api-keys";
+import { API_KEY_PATTERN, hashApiKey, type AuthContext, type Scope } from "../../lib/api-keys";
 import { timingSafeEqual } from "../../lib/crypto";
 import { ApiError } from "../errors";
 
-export interface AuthContext {
-  tenantId: string;
-  tenantName: string;
-  tenantStatus: "active" | "suspended";
-  keyId: string;
-  livemode: boolean;
-  scopes: Scope[];
-  rateLimitPerMinute: number | null;
-}
+export type { AuthContext };
 
 function presentedKey(headers: Headers): string | null {
   const xApiKey = headers.get("x-api-key")?.trim() || null;
@@ -52,7 +44,7 @@ export const keyAuth = (opts: { cache: boolean }) =>
       scopes: k.scopes,
       rateLimitPerMinute: k.rateLimitPerMinute,
     });
-    if (found.cached) c.set("cachedKeyHash", hash);
+    c.set("keyHash", hash);
     await next();
   });
 

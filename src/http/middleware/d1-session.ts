@@ -42,10 +42,21 @@ export function requestBookmark(c: Context<AppEnv>): string | null {
   return c.get("d1")?.getBookmark() ?? (c.req.header(BOOKMARK_HEADER)?.trim() || null);
 }
 
-/** What a route hands its services: the session to read through, and ctx.waitUntil for work after the response. */
+/**
+ * What a route hands its services: the session to read through, ctx.waitUntil
+ * for work after the response, and `follow`: a write made elsewhere for this
+ * request (a Durable Object's) hands back its bookmark, and the request goes on
+ * in a session opened at it, so what it reads next, and the bookmark its
+ * response carries, include that write.
+ */
 export function sessionOptions(c: Context<AppEnv>) {
   return {
     d1: c.get("d1"),
+    follow: (bookmark: string): D1DatabaseSession => {
+      const session = c.env.DB.withSession(bookmark);
+      c.set("d1", session);
+      return session;
+    },
     defer: (work: Promise<unknown>) => {
       work = work.catch(() => undefined);
       try {

@@ -26,13 +26,14 @@ export const rateLimit = createMiddleware<AppEnv>(async (c, next) => {
   } catch (err) {
     // Fail open on the count: the limiter protects capacity, so an unreachable
     // limiter must not take the API down with it. The request goes on without
-    // rate-limit headers, and the log says why. Not on revocation: a key served
-    // from the location cache is checked on the primary instead.
+    // rate-limit headers, and the log says why. Not on revocation: the key came
+    // from the location cache or from a replica, either of which may not know
+    // it was revoked, so the primary is asked.
     console.error(
       JSON.stringify({ level: "error", request_id: c.get("requestId"), error: "rate_limiter_unavailable", message: String(err).slice(0, 200) }),
     );
-    const cachedHash = c.get("cachedKeyHash");
-    if (cachedHash && (await keyRevokedOnPrimary(c.env, cachedHash))) throw new ApiError("invalid_api_key");
+    const keyHash = c.get("keyHash");
+    if (keyHash && (await keyRevokedOnPrimary(c.env, keyHash))) throw new ApiError("invalid_api_key");
     return next();
   }
   if (answer.revoked) throw new ApiError("invalid_api_key");

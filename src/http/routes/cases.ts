@@ -17,7 +17,13 @@ import {
 
 const ctx = (c: Context<AppEnv>) => {
   const auth = c.get("auth");
-  return caseContext(c.env, { tenantId: auth.tenantId, livemode: auth.livemode });
+  // Reads and writes through the request's D1 session: the response's bookmark then covers the change.
+  return caseContext(c.env, {
+    tenantId: auth.tenantId,
+    livemode: auth.livemode,
+    origin: { via: "api", key_id: auth.keyId, user_id: null },
+    d1: c.get("d1"),
+  });
 };
 
 const CaseIdParams = z.object({ id: z.string().meta({ description: "The case id (`case_…`)." }) });
@@ -48,7 +54,8 @@ const get = defineRoute(
     path: "/cases/{id}",
     operationId: "getCase",
     summary: "Retrieve a review case",
-    description: "The case, its hash-chained event log and the listed records its run matched. Another tenant's case is indistinguishable from an unknown one.",
+    description:
+      "The case, its signed event log, the listed records its run matched, and `chain`: whether the record holds (every event's keyed hash, the row's length, head, status and resolution, the run's final decision and the latest audit anchor agree). Another tenant's case is indistinguishable from an unknown one.",
     scope: "cases:read",
     request: { params: CaseIdParams },
     responses: { 200: ok("The case.", CaseObject) },
@@ -64,11 +71,12 @@ const assign = defineRoute(
     path: "/cases/{id}/assign",
     operationId: "assignCase",
     summary: "Assign a case",
-    description: "An open case goes `in_review`; a case waiting for approval keeps waiting (only its assignee changes).",
+    description:
+      "An open case goes `in_review`; a case waiting for approval keeps waiting (only its assignee changes). `actor` and `assignee` must be users of the tenant.",
     scope: "cases:write",
     request: { params: CaseIdParams, body: jsonRequest(AssignCaseSchema, { assignee: "ana@cliente.com.br", actor: "ana@cliente.com.br" }) },
     responses: { 200: ok("The case.", CaseObject) },
-    errors: ["case_not_found", "case_already_resolved", "unknown_parameter", "invalid_request"],
+    errors: ["case_not_found", "actor_not_allowed", "case_already_resolved", "case_record_invalid", "unknown_parameter", "invalid_request"],
   }),
   async (c) => c.json(await assignCase(ctx(c), c.req.valid("param").id, c.req.valid("json")), 200),
 );
@@ -94,7 +102,7 @@ const resolve = defineRoute(
       }),
     },
     responses: { 200: ok("The case, resolved or pending approval.", CaseObject) },
-    errors: ["case_not_found", "case_already_resolved", "case_pending_approval", "unknown_parameter", "invalid_request"],
+    errors: ["case_not_found", "actor_not_allowed", "case_already_resolved", "case_pending_approval", "case_record_invalid", "unknown_parameter", "invalid_request"],
   }),
   async (c) => c.json(await resolveCase(ctx(c), c.req.valid("param").id, c.req.valid("json")), 200),
 );
@@ -107,11 +115,11 @@ const approve = defineRoute(
     operationId: "approveCase",
     summary: "Approve a pending resolution (four eyes)",
     description:
-      "A different person than the proposer confirms the pending resolution. The evidence (the run's stored result plus the current record of every listed entity the case's matches point to) must be the one the proposal saw.",
-    scope: "cases:write",
+      "A different person than the proposer confirms the pending resolution. `actor` must be a user of the tenant with role `approver` or `admin` (else 403 `actor_not_allowed`), and the key needs `cases:approve` (`cases:write` does not imply it). The evidence (the run's stored result plus the current record of every listed entity the case's matches point to) must be the one the proposal saw.",
+    scope: "cases:approve",
     request: { params: CaseIdParams, body: jsonRequest(ApproveCaseSchema, { actor: "bruno@cliente.com.br" }) },
     responses: { 200: ok("The resolved case.", CaseObject) },
-    errors: ["case_not_found", "four_eyes_required", "case_not_pending", "case_already_resolved", "evidence_changed", "unknown_parameter", "invalid_request"],
+    errors: ["case_not_found", "actor_not_allowed", "four_eyes_required", "case_not_pending", "case_already_resolved", "evidence_changed", "case_record_invalid", "unknown_parameter", "invalid_request"],
   }),
   async (c) => c.json(await approveCase(ctx(c), c.req.valid("param").id, c.req.valid("json")), 200),
 );
@@ -123,11 +131,12 @@ const returnToAnalysis = defineRoute(
     path: "/cases/{id}/return",
     operationId: "returnCase",
     summary: "Return a pending resolution to analysis",
-    description: "The approver sends the proposal back: the case goes `in_review` and the proposal is dropped (it stays in the event log).",
-    scope: "cases:write",
+    description:
+      "The approver sends the proposal back: the case goes `in_review` and the proposal is dropped (it stays in the event log). Like approve: an `approver` or `admin` user, and a key with `cases:approve`.",
+    scope: "cases:approve",
     request: { params: CaseIdParams, body: jsonRequest(ReturnCaseSchema, { actor: "bruno@cliente.com.br", note: "Falta anexar o documento que comprova a homonímia." }) },
     responses: { 200: ok("The case, back in review.", CaseObject) },
-    errors: ["case_not_found", "case_not_pending", "case_already_resolved", "unknown_parameter", "invalid_request"],
+    errors: ["case_not_found", "actor_not_allowed", "case_not_pending", "case_already_resolved", "case_record_invalid", "unknown_parameter", "invalid_request"],
   }),
   async (c) => c.json(await returnCase(ctx(c), c.req.valid("param").id, c.req.valid("json")), 200),
 );

@@ -87,4 +87,5 @@ export const TemplateDefinitionSchema = z.strictObject({
     .default({ medio: 20, alto: 40 }),
 });
 
-export type TemplateDefinition = z.infer<typeof TemplateDefinitionSchema>;
+// The admin service's input type (src/admin/service.ts TemplateDefinition) is what this validates to.
+export type TemplateDefinitionBody = z.infer<typeof TemplateDefinitionSchema>;

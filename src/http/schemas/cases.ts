@@ -35,7 +35,10 @@ export function listCasesErrorCode(path: string, issue: z.core.$ZodIssue): Error
   return "invalid_request";
 }
 
-const actor = email.meta({ description: "E-mail of the person acting (stored lower-cased in the event log; the four-eyes rule compares it)." });
+const actor = email.meta({
+  description:
+    "E-mail of the person acting: a user of the tenant (else 403 actor_not_allowed). Stored lower-cased in the event log; the four-eyes rule compares it.",
+});
 
 export const AssignCaseSchema = z.strictObject({ assignee: email.meta({ description: "E-mail of the analyst who takes the case." }), actor });
 
@@ -70,11 +73,49 @@ const CaseEvent = z.object({
   id: z.string().meta({ description: "cev_…" }),
   type: z.enum(["opened", "assigned", "proposed", "returned", "resolved"]),
   actor: z.string().meta({ description: "The e-mail given as `actor`, lower-cased; `system` for the opening." }),
+  via: z
+    .union([z.enum(["api", "console", "system"]), z.null()])
+    .meta({ description: "The channel: `api` (an API key), `console` (a signed-in user) or `system`; null on events recorded before channels were." }),
+  key_id: z.union([z.string(), z.null()]).meta({ description: "The API key behind an `api` event." }),
+  user_id: z.union([z.string(), z.null()]).meta({ description: "The console user behind a `console` event." }),
   at: timestamp,
   data: z.record(z.string(), z.unknown()),
   prev_hash: z.string().meta({ description: "The previous event's `hash` (64 zeros for the first event)." }),
-  hash: z.string().meta({ description: "sha256 hex of `prev_hash` followed by the canonical JSON (keys sorted) of {id, type, actor, at, data, prev_hash}." }),
+  hash: z.string().meta({
+    description:
+      "HMAC-SHA256 hex, keyed with a server key, over `prev_hash` followed by the canonical JSON (keys sorted) of {v: 2, id, type, actor, via, key_id, user_id, at, data, prev_hash}; events recorded before the chain was keyed carry sha256 of `prev_hash` + {id, type, actor, at, data, prev_hash}. `chain.verified` says whether the whole record holds.",
+  }),
 });
+
+const CaseChain = z
+  .object({
+    length: z.number().int().meta({ description: "The number of events the case row records." }),
+    head: z.string().meta({ description: "The last event's hash as the case row records it." }),
+    verified: z.boolean().meta({
+      description:
+        "true when every event's hash recomputes and links to the previous one, the row's length, head, status, assignee, proposal and resolution are what the events say, the run's final_decision is the resolution's, and the latest audit anchor's head is still in the chain.",
+    }),
+    problem: z
+      .union([
+        z.enum([
+          "event_hash_mismatch",
+          "hash_version_downgrade",
+          "length_mismatch",
+          "head_mismatch",
+          "state_mismatch",
+          "final_decision_mismatch",
+          "anchor_mismatch",
+          "unanchored_legacy_events",
+          "anchor_unavailable",
+        ]),
+        z.null(),
+      ])
+      .meta({ description: "Why it is not verified; null when it is." }),
+    anchor: z
+      .union([z.object({ id: z.string(), created_at: timestamp, length: z.number().int() }), z.null()])
+      .meta({ description: "The latest write-once audit anchor holding this chain (null: not anchored yet; anchors are written daily and on POST /admin/v1/audit/anchor)." }),
+  })
+  .meta({ description: "GET /cases/{id} only: the record's check (contract §15)." });
 
 const Resolution = z.object({
   outcome: z.enum(CASE_OUTCOMES),
@@ -117,6 +158,7 @@ export const CaseObject = component(
       )
       .optional()
       .meta({ description: "GET /cases/{id} only: the listed records the run matched (screening sources, PEP)." }),
+    chain: CaseChain.optional(),
   }),
   "A review case (contract §15).",
 );
