@@ -23,6 +23,7 @@ import { runsRoutes } from "./http/routes/runs";
 import { screeningRoutes } from "./http/routes/screening";
 import { adminUserRoutes } from "./http/routes/users";
 import { generateDocument } from "./http/openapi/generate";
+import { methodsByPath } from "./http/method-not-allowed";
 import { zodMessage } from "./http/validate";
 import { consoleRoutes } from "./console/routes";
 
@@ -76,7 +77,16 @@ export function createApp(options: AppOptions = {}) {
   app.route("/admin/v1", adminUserRoutes);
   app.route("/console", consoleRoutes);
 
-  app.notFound(() => {
+  // Read from the route table on the first miss: every router is mounted by then.
+  let allowed: ((path: string) => string[]) | undefined;
+  app.notFound((c) => {
+    allowed ??= methodsByPath(app.routes);
+    const methods = allowed(c.req.path);
+    if (methods.length > 0) {
+      throw new ApiError("method_not_allowed", `Método ${c.req.method} não permitido nesta rota (use: ${methods.join(", ")}).`, undefined, undefined, {
+        Allow: methods.join(", "),
+      });
+    }
     throw new ApiError("route_not_found");
   });
 
