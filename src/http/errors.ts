@@ -73,7 +73,7 @@ export const ERROR_CODES = {
     "Execuções de sócios não podem ser canceladas sozinhas: cancele a execução da empresa.",
   ),
   invalid_limit: invalid("limit deve ser um inteiro entre 1 e 100."),
-  invalid_timestamp: invalid("Data inválida: use ISO 8601 (ex.: 2026-01-15T00:00:00Z)."),
+  invalid_timestamp: invalid("Data inválida: use AAAA-MM-DD (o dia inteiro, no horário de São Paulo) ou data e hora ISO 8601 (ex.: 2026-01-15T10:00:00-03:00)."),
   invalid_cursor: invalid("Cursor de paginação inválido."),
   invalid_status: invalid("Status de filtro desconhecido."),
   // reports

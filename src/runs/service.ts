@@ -79,6 +79,7 @@ function acceptedBody(row: RunRow) {
     livemode: row.livemode,
     external_id: row.externalId,
     metadata: JSON.parse(row.metadata) as Record<string, string>,
+    webhook_url: row.webhookUrl ?? null,
     template: { id: row.templateId, version: row.templateVersion },
     created_at: row.createdAt,
   };
@@ -92,6 +93,14 @@ async function prepareRun(s: Services, body: CreateRunBody) {
   if (!template) throw new DomainError("template_not_found", undefined, "template_id");
   return prepareWith(s, body, template);
 }
+
+/**
+ * The published template a company run's partners will use, for the estimate
+ * only (the run object resolves it again when the partners start). Null for a
+ * template without partner runs, or when it is not available.
+ */
+const partnerTemplateOf = async (s: Services, template: TemplateSnapshot): Promise<TemplateSnapshot | null> =>
+  template.partner_runs ? ((await publishedTemplate(s.env, s.db, template.partner_runs.template_id, s.auth.tenantId)) ?? null) : null;
 
 type PreparedRun = ReturnType<typeof prepareWith>;
 
@@ -272,6 +281,7 @@ export async function createRun(s: Services, body: CreateRunBody, idempotencyKey
     livemode: auth.livemode,
     keyId: auth.keyId,
     template: prepared.template,
+    partnerTemplate: await partnerTemplateOf(s, prepared.template),
     document: prepared.document,
     parentRunId: null,
     externalId: body.external_id ?? null,
@@ -399,6 +409,9 @@ export interface ListQuery {
   status?: RunStatus;
   template_id?: string;
   external_id?: string;
+  decision?: string;
+  parent_run_id?: string;
+  top_level?: boolean;
   created_gte?: string;
   created_lte?: string;
 }
@@ -413,6 +426,9 @@ export async function listRunsPage(s: Services, q: ListQuery) {
     status: q.status,
     templateId: q.template_id,
     externalId: q.external_id,
+    decision: q.decision,
+    parentRunId: q.parent_run_id,
+    topLevel: q.top_level,
     createdGte: q.created_gte,
     createdLte: q.created_lte,
     after,

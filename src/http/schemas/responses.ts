@@ -97,6 +97,7 @@ export const RunAccepted = component(
     livemode: z.boolean(),
     external_id: z.string().nullable(),
     metadata: Metadata,
+    webhook_url: z.string().nullable().meta({ description: "The `webhook_url` given, echoed; null when none." }),
     template: TemplateRef,
     created_at: timestamp,
   }),
@@ -114,6 +115,7 @@ export const RunPending = component(
     livemode: z.boolean(),
     external_id: z.string().nullable(),
     metadata: Metadata,
+    webhook_url: z.string().nullable(),
   }),
   "A run that is not terminal yet (202, with the same value in `Retry-After`).",
 );
@@ -177,6 +179,8 @@ const runFields = {
   created_at: timestamp,
   started_at: nullableTimestamp,
   completed_at: nullableTimestamp,
+  failed_at: nullableTimestamp.meta({ description: "When a `failed` run failed (its completion time, as the `run.failed` event says); null for any other status." }),
+  webhook_url: z.string().nullable().meta({ description: "The `webhook_url` given at creation (this run's events go there only); null when none." }),
   livemode: z.boolean(),
   case_id: z.string().nullable().meta({ description: "The review case a `review` / `hold` run opened (contract §15); null when none." }),
   final_decision: z
@@ -344,7 +348,7 @@ const eventEnvelopeFields = {
   livemode: z.boolean(),
   data: z.object({
     object: z
-      .union([Run.extend({ failed_at: nullableTimestamp.optional().meta({ description: "run.failed only." }) }), CaseEventObject])
+      .union([Run, CaseEventObject])
       .meta({ description: "The run (run.* events) or the case (case.* events)." }),
   }),
 };
