@@ -129,7 +129,7 @@ const SEED_ROWS: Row[] = [
     name: "invalid_parametros: several problems at once, every one listed",
     body: () => ({
       template_id: "tpl_pf_padrao",
-      parametros: { cpf: CPF, nome: 123, data_nascimento: "31/12/1990", apelido: "Zé", renda: 1000 },
+      parametros: { cpf: CPF, nome: 123, data_nascimento: "31/02/1990", apelido: "Zé", renda: 1000 },
     }),
     status: 400,
     code: "invalid_parametros",

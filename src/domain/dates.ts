@@ -78,3 +78,20 @@ export function formatSaoPaulo(ms: number, opts: { seconds?: boolean } = {}): st
   const time = `${pad2(l.getUTCHours())}:${pad2(l.getUTCMinutes())}${opts.seconds === false ? "" : `:${pad2(l.getUTCSeconds())}`}`;
   return `${pad2(l.getUTCDate())}/${pad2(l.getUTCMonth() + 1)}/${l.getUTCFullYear()} ${time} (UTC${offsetText(offset)})`;
 }
+
+/**
+ * A template's parametros with every DD/MM/AAAA value of a top-level
+ * `format: "date"` field written AAAA-MM-DD, the form the schema checks and the
+ * sources read. Anything else is left as given (the schema judges it).
+ */
+export function isoDatesIn(schema: unknown, values: Record<string, unknown>): Record<string, unknown> {
+  const properties = (schema as { properties?: Record<string, { format?: unknown }> } | null)?.properties;
+  if (!properties || typeof properties !== "object") return values;
+  let out: Record<string, unknown> | null = null;
+  for (const [field, value] of Object.entries(values)) {
+    if (typeof value !== "string" || properties[field]?.format !== "date") continue;
+    const iso = brazilianDateToIso(value);
+    if (iso) (out ??= { ...values })[field] = iso;
+  }
+  return out ?? values;
+}

@@ -1,6 +1,6 @@
 // Run use cases: create (with idempotency and credits), get, list, cancel.
 // Handlers call exactly one of these; KYC rules come from src/domain.
-import { exclusiveReason, limitReason } from "../domain/limit-words";
+import { exclusiveReason, formatReason, jsonTypeName, limitReason, typeReason } from "../domain/limit-words";
 import { redactForLog } from "../domain/redaction";
 import { Validator } from "@cfworker/json-schema";
 import { createDb, replicaThenPrimary, type Db } from "../db/client";
@@ -8,6 +8,7 @@ import { cachedTerminalRun, rememberTerminalRun } from "../cache/runs";
 import { publishedTemplate } from "../cache/templates";
 import { findIdempotencyKey, getRunForTenant, insertRunReserving, listRuns, runFinalDecision, type RunRow } from "../db/queries/runs";
 import { findTemplateVersion } from "../db/queries/templates";
+import { isoDatesIn } from "../domain/dates";
 import { isSandboxTestDocument, normalizeDocument, validateCnpj, validateCpf } from "../domain/documents";
 import type { RunStatus, Subject, SubjectType, TemplateSnapshot } from "../domain/types";
 import { webhookUrlProblem } from "../domain/webhook-url";
@@ -135,8 +136,9 @@ function prepareWith(s: Services, body: CreateRunBody, template: TemplateSnapsho
   }
 
   // The schema first: a document of the wrong type (a number) is a type
-  // problem like any other and is listed together with the others.
-  const problems = schemaProblems(template, parametros);
+  // problem like any other and is listed together with the others. Brazilian
+  // dates (DD/MM/AAAA) of the template's date fields are read as AAAA-MM-DD.
+  const problems = schemaProblems(template, isoDatesIn(template.parametros_schema, parametros));
   if (problems.length > 0) {
     throw new DomainError(
       "invalid_parametros",
@@ -147,7 +149,7 @@ function prepareWith(s: Services, body: CreateRunBody, template: TemplateSnapsho
   }
   // A tenant template whose schema does not type the document field.
   if (typeof raw !== "string") {
-    throw new DomainError("invalid_parametros", `${param} deve ser texto.`, param, [{ name: param, reason: "tipo inválido (esperado: string)" }]);
+    throw new DomainError("invalid_parametros", `${param} deve ser texto.`, param, [{ name: param, reason: typeReason(["string"], jsonTypeName(raw)) }]);
   }
 
   const check = template.subject_type === "pf" ? validateCpf(raw) : validateCnpj(raw);
@@ -204,8 +206,10 @@ const schemaReason = (keyword: string, raw: string): string => {
   const bound = raw.match(/-?\d+(?:\.\d+)?(?:e[+-]?\d+)?/gi)?.at(-1);
   switch (keyword) {
     case "type": {
-      const t = /type "([^"]+)"/.exec(raw);
-      return `tipo inválido${t ? ` (esperado: ${t[1]})` : ""}`;
+      // 'Instance type "number" is invalid. Expected "string".' (several expected types: '"string", "null"').
+      const received = /Instance type "([^"]+)"/.exec(raw)?.[1];
+      const expected = [.../Expected (.*)\.$/.exec(raw)?.[1].matchAll(/"([^"]+)"/g) ?? []].map((m) => m[1]);
+      return expected.length > 0 ? typeReason(expected, received) : "tipo inválido";
     }
     case "minLength":
       return limitReason("text", "min", bound);
@@ -232,7 +236,7 @@ const schemaReason = (keyword: string, raw: string): string => {
     case "uniqueItems":
       return "itens repetidos";
     case "format":
-      return "formato inválido";
+      return formatReason(/format "([^"]+)"/.exec(raw)?.[1]);
     case "enum":
     case "const":
       return "valor não permitido";
