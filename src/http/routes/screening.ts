@@ -14,9 +14,9 @@ const search = defineRoute(
     path: "/search",
     operationId: "screeningSearch",
     tag: "Screening",
-    summary: "Screen a name against the sanctions, PEP and Brazilian lists",
+    summary: "Screen a name or a document against the sanctions, PEP and Brazilian lists",
     description:
-      "Searches the service's own copy of the official lists (OFAC SDN and consolidated, UN, EU, UK, CGU CEIS / CNEP / PEP, MTE Cadastro de Empregadores): candidates from a trigram index, then careful name scoring (token order, missing middle names, initials, particles, legal forms, transliteration), corroborated by birth year, nationality and documents. Brazilian lists match by document first: an exact CPF/CNPJ, or for masked CPFs (CEIS persons, PEP) the visible digits 4–9 plus a name match; a different CPF/CNPJ on both sides is a homonym and never matches. Ended sanctions and PEPs past their 5-year grace period never match. A requested list with no loaded version → 503 list_not_ready: an empty `matches` always means screened, nothing found. Sandbox and live keys search the same lists; nothing is charged.",
+      "Searches the service's own copy of the official lists (OFAC SDN and consolidated, UN, EU, UK, CGU CEIS / CNEP / PEP, MTE Cadastro de Empregadores): candidates from a trigram index, then careful name scoring (token order, missing middle names, initials, particles, legal forms, transliteration), corroborated by birth year, nationality and documents. Brazilian lists match by document first: an exact CPF/CNPJ, or for masked CPFs (CEIS persons, PEP) the visible digits 4–9 plus a name match; a different CPF/CNPJ on both sides is a homonym and never matches. Ended sanctions and PEPs past their 5-year grace period never match. A requested list with no loaded version → 503 list_not_ready: an empty `matches` always means screened, nothing found. A search by `document` alone (no `name`) looks only in the lists that carry documents (the answer's `lists` says which) and finds exact CPF/CNPJ matches. Sandbox and live keys search the same lists; nothing is charged.",
     auth: "api_key",
     scope: "screening:read",
     request: {
@@ -33,7 +33,7 @@ const search = defineRoute(
       {
         object: "screening_result" as const,
         query: {
-          name: q.name,
+          name: q.name ?? null,
           type: q.type ?? null,
           birth_date: q.birth_date ?? null,
           nationality: q.nationality ?? null,

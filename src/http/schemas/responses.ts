@@ -530,7 +530,7 @@ export const ScreeningResult = component(
   z.object({
     object: z.literal("screening_result"),
     query: z.object({
-      name: z.string(),
+      name: z.string().nullable().meta({ description: "null for a search by document alone." }),
       type: z.enum(["pf", "pj"]).nullable(),
       birth_date: z.string().nullable(),
       nationality: z.string().nullable(),
