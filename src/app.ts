@@ -21,6 +21,8 @@ import { healthRoutes } from "./http/routes/health";
 import { downloadRoutes, reportRoutes } from "./http/routes/reports";
 import { runsRoutes } from "./http/routes/runs";
 import { screeningRoutes } from "./http/routes/screening";
+import { templatesRoutes } from "./http/routes/templates";
+import { webhookEndpointRoutes } from "./http/routes/webhook-endpoints";
 import { adminUserRoutes } from "./http/routes/users";
 import { generateDocument } from "./http/openapi/generate";
 import { methodsByPath } from "./http/method-not-allowed";
@@ -66,9 +68,11 @@ export function createApp(options: AppOptions = {}) {
   if (options.rateLimit !== false) app.use("/api/v1/*", rateLimit);
   app.route("/api/v1/bureau", runsRoutes);
   app.route("/api/v1/bureau", reportRoutes);
+  app.route("/api/v1/bureau", templatesRoutes);
   app.route("/api/v1/bureau", eventsRoutes);
   app.route("/api/v1/bureau", casesRoutes);
   app.route("/api/v1/screening", screeningRoutes);
+  app.route("/api/v1", webhookEndpointRoutes);
   app.route("/", downloadRoutes);
   // Every /admin/v1 request, known route or not, needs the admin token.
   app.use("/admin/v1/*", adminAuth);

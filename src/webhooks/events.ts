@@ -8,7 +8,6 @@ import {
   getWebhookEventForTenant,
   insertWebhookEventOnce,
   webhookDeliveryLog,
-  type WebhookDeliveryRow,
   type WebhookEventRow,
 } from "../db/queries/webhooks";
 import type { RunBody } from "../domain/types";
@@ -18,6 +17,7 @@ import type { AuthContext } from "../http/middleware/auth";
 import { sha256Hex } from "../lib/crypto";
 import { derivedId } from "../lib/ids";
 import type { DeliveryJob } from "./delivery-object";
+import { deliveryView, eventTargets, eventView } from "./event-views";
 
 /** What the run knows about itself that decides its event (a subset of RunInit). */
 export interface RunEventSource {
@@ -50,8 +50,6 @@ const jobOf = (event: WebhookEventRow, target: WebhookTarget): DeliveryJob => ({
   target,
   payload: event.payload,
 });
-
-const targetsOf = (event: WebhookEventRow) => JSON.parse(event.targets) as WebhookTarget[];
 
 /** One event to send: what it is about, who may receive it, and its envelope. */
 export interface EventToSend {
@@ -98,7 +96,7 @@ export async function enqueueEvent(env: Env, e: EventToSend): Promise<void> {
     });
   }
   const ev = event;
-  await Promise.all(targetsOf(ev).map((t) => deliveryStub(env, ev.id, t).enqueue(jobOf(ev, t))));
+  await Promise.all(eventTargets(ev).map((t) => deliveryStub(env, ev.id, t).enqueue(jobOf(ev, t))));
 }
 
 /**
@@ -130,34 +128,11 @@ async function requireEvent(env: Env, auth: AuthContext, id: string): Promise<We
   return event;
 }
 
-const deliveryView = (d: WebhookDeliveryRow) => ({
-  attempt: d.attempt,
-  endpoint_id: d.endpointId,
-  url: d.url,
-  manual: d.manual,
-  outcome: d.outcome,
-  status_code: d.statusCode,
-  error: d.error,
-  duration_ms: d.durationMs,
-  attempted_at: d.attemptedAt,
-  next_attempt_at: d.nextAttemptAt,
-});
-
-/** GET /events/{id}: the envelope as sent, its targets and every delivery attempt, oldest first. */
+/** GET /events/{id}: the envelope as sent, its targets with their delivery summary, and every delivery attempt, oldest first. */
 export async function getEvent(env: Env, auth: AuthContext, id: string) {
   const event = await requireEvent(env, auth, id);
   const log = await webhookDeliveryLog(createDb(env.DB), event.id);
-  const targets = targetsOf(event).map((t) => {
-    const mine = log.filter((d) => (t.endpoint_id ? d.endpointId === t.endpoint_id : d.endpointId === null));
-    const last = mine.at(-1);
-    return { endpoint_id: t.endpoint_id, url: t.url, attempts: mine.length, last_outcome: last?.outcome ?? "pending" };
-  });
-  return {
-    ...(JSON.parse(event.payload) as object),
-    run_id: event.runId,
-    targets,
-    deliveries: log.map(deliveryView),
-  };
+  return { ...eventView(event, log), deliveries: log.map(deliveryView) };
 }
 
 /**
@@ -169,7 +144,7 @@ export async function redeliverEvent(env: Env, auth: AuthContext, id: string) {
   const event = await requireEvent(env, auth, id);
   const db = createDb(env.DB);
   const targets: WebhookTarget[] = [];
-  for (const t of targetsOf(event)) {
+  for (const t of eventTargets(event)) {
     if (t.endpoint_id) {
       const endpoint = await getWebhookEndpoint(db, t.endpoint_id);
       if (!endpoint || endpoint.status !== "active") continue;

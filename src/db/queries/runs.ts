@@ -2,7 +2,7 @@ import { and, desc, eq, gte, inArray, isNotNull, isNull, lt, lte, notInArray, or
 import { TERMINAL_STATUSES, type RunStatus } from "../../domain/types";
 import type { Db } from "../client";
 import { openCaseStatements, type NewCase, type NewCaseEvent } from "./cases";
-import { isUniqueViolation, literalRow } from "./sql";
+import { isUniqueViolation, literalRow, olderThan } from "./sql";
 import { idempotencyKeys, runs, tenants } from "../schema";
 
 export type RunRow = typeof runs.$inferSelect;
@@ -118,10 +118,7 @@ export function listRuns(db: Db, q: RunListQuery) {
   if (q.topLevel !== undefined) conds.push(q.topLevel ? isNull(runs.parentRunId) : isNotNull(runs.parentRunId));
   if (q.createdGte) conds.push(gte(runs.createdAt, q.createdGte));
   if (q.createdLte) conds.push(lte(runs.createdAt, q.createdLte));
-  if (q.after) {
-    const after = or(lt(runs.createdAt, q.after.createdAt), and(eq(runs.createdAt, q.after.createdAt), lt(runs.id, q.after.id)));
-    if (after) conds.push(after);
-  }
+  if (q.after) conds.push(olderThan(runs.createdAt, runs.id, q.after));
   return db
     .select()
     .from(runs)

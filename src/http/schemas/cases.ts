@@ -114,7 +114,7 @@ export const CaseObject = component(
       .optional()
       .meta({ description: "GET /cases/{id} only: the listed records the run matched (screening sources, PEP)." }),
   }),
-  "A review case (contract §15).",
+  "A review case: opened for a run that ends `review` or on `hold`; its hash-chained event log.",
 );
 
 export const CaseList = component(

@@ -140,7 +140,8 @@ export const ListRunsQuerySchema = z.strictObject({
   ...createdRangeFields,
 });
 
-export function listRunsErrorCode(path: string, issue: z.core.$ZodIssue): ErrorCode {
+/** The contract code for the first problem of a list's query (runs, templates, events, webhook endpoints). */
+export function listQueryErrorCode(path: string, issue: z.core.$ZodIssue): ErrorCode {
   if (issue.code === "unrecognized_keys") return "unknown_parameter";
   switch (path) {
     case "limit":

@@ -1,0 +1,105 @@
+// How webhook events are shown to their tenant (contract §11, §19): the
+// envelope as delivered, its targets with their delivery summary, and the
+// newest-first list through which a missed event is found again. Read from
+// the webhook_events and webhook_deliveries rows, whoever wrote them (the run
+// and case steps, or an outbox), so any event type stored there is listed.
+import type { Db } from "../db/client";
+import { listWebhookEvents, webhookDeliveryLogs, type WebhookDeliveryRow, type WebhookEventRow } from "../db/queries/webhooks";
+import { DomainError } from "../domain/errors";
+import type { WebhookTarget } from "../domain/webhook-events";
+import type { AuthContext } from "../http/middleware/auth";
+import { decodeCursor, encodeCursor } from "../lib/cursor";
+
+export const eventTargets = (event: WebhookEventRow) => JSON.parse(event.targets) as WebhookTarget[];
+
+/** One delivery attempt as the API shows it. */
+export const deliveryView = (d: WebhookDeliveryRow) => ({
+  attempt: d.attempt,
+  endpoint_id: d.endpointId,
+  url: d.url,
+  manual: d.manual,
+  outcome: d.outcome,
+  status_code: d.statusCode,
+  error: d.error,
+  duration_ms: d.durationMs,
+  attempted_at: d.attemptedAt,
+  next_attempt_at: d.nextAttemptAt,
+});
+
+export type TargetOutcome = "pending" | "delivered" | "retrying" | "failed" | "endpoint_disabled";
+
+/** Each target of an event with its attempts so far and the outcome of the last one (`pending`: none yet). */
+export function targetSummaries(event: WebhookEventRow, log: readonly WebhookDeliveryRow[]) {
+  return eventTargets(event).map((t) => {
+    const mine = log.filter((d) => (t.endpoint_id ? d.endpointId === t.endpoint_id : d.endpointId === null));
+    const last = mine.at(-1);
+    return {
+      endpoint_id: t.endpoint_id,
+      url: t.url,
+      attempts: mine.length,
+      last_outcome: (last?.outcome ?? "pending") as TargetOutcome,
+      last_attempt_at: last?.attemptedAt ?? null,
+    };
+  });
+}
+
+export type DeliveryStatus = "no_targets" | "pending" | "retrying" | "delivered" | "failed";
+
+/**
+ * The event's delivery in one word: `no_targets` (nobody was subscribed),
+ * `pending` / `retrying` while some target still waits for an attempt or a
+ * retry, then `delivered` when every target took it, else `failed` (a target
+ * gave up after its retries, or was disabled).
+ */
+export function deliveryStatus(targets: readonly { last_outcome: TargetOutcome }[]): DeliveryStatus {
+  if (targets.length === 0) return "no_targets";
+  const outcomes = new Set(targets.map((t) => t.last_outcome));
+  if (outcomes.has("pending")) return "pending";
+  if (outcomes.has("retrying")) return "retrying";
+  return outcomes.size === 1 && outcomes.has("delivered") ? "delivered" : "failed";
+}
+
+/** The event as its tenant reads it: the envelope as sent, the run it is about, and its delivery summary. */
+export function eventView(event: WebhookEventRow, log: readonly WebhookDeliveryRow[]) {
+  const targets = targetSummaries(event, log);
+  return {
+    ...(JSON.parse(event.payload) as object),
+    run_id: event.runId,
+    delivery_status: deliveryStatus(targets),
+    targets,
+  };
+}
+
+export interface EventListQuery {
+  limit: number;
+  cursor?: string;
+  type?: string;
+  created_gte?: string;
+  created_lte?: string;
+}
+
+/** GET /events: the tenant's events of the key's environment, newest first, each with its delivery summary. */
+export async function listEvents(db: Db, serverSecret: string, auth: AuthContext, q: EventListQuery) {
+  const after = q.cursor ? await decodeCursor(serverSecret, auth, q.cursor) : undefined;
+  if (after === null) throw new DomainError("invalid_cursor", undefined, "cursor");
+  const rows = await listWebhookEvents(db, {
+    tenantId: auth.tenantId,
+    livemode: auth.livemode,
+    limit: q.limit,
+    type: q.type,
+    createdGte: q.created_gte,
+    createdLte: q.created_lte,
+    after,
+  });
+  const page = rows.slice(0, q.limit);
+  const logs = await webhookDeliveryLogs(db, page.map((e) => e.id));
+  const hasMore = rows.length > q.limit;
+  const last = page.at(-1);
+  return {
+    object: "list" as const,
+    data: page.map((e) => eventView(e, logs.filter((d) => d.eventId === e.id))),
+    has_more: hasMore,
+    ...(hasMore && last ? { next_cursor: await encodeCursor(serverSecret, auth, { createdAt: last.createdAt, id: last.id }) } : {}),
+    livemode: auth.livemode,
+  };
+}
