@@ -15,7 +15,7 @@ import {
 import { defineRoute, jsonRequest, ok, route, router, type RouteSpec } from "../openapi/route";
 import { WebhookEndpoint, WebhookEndpointCreated, WebhookEndpointDeleted, WebhookEndpointPage } from "../schemas/responses";
 import { listQueryErrorCode, pageQueryFields } from "../schemas/runs";
-import { CreateOwnWebhookEndpointSchema, webhookEndpointErrorCode } from "../schemas/webhooks";
+import { CreateOwnWebhookEndpointSchema, ownWebhookEndpointErrorCode } from "../schemas/webhooks";
 
 const common = { tag: "Webhook endpoints", auth: "api_key", scope: "webhooks:write" } as const satisfies Partial<RouteSpec>;
 const EndpointIdParams = z.object({ id: z.string().meta({ description: "The endpoint id (`whe_…`)." }) });
@@ -39,7 +39,7 @@ const create = defineRoute(
       await createOwnWebhookEndpoint(createDb(c.env.DB), owner(c.get("auth")), c.req.valid("json"), new Date(), { loopback: runtimeConfig(c.env).webhookLoopback }),
       201,
     ),
-  webhookEndpointErrorCode,
+  ownWebhookEndpointErrorCode,
 );
 
 const list = defineRoute(

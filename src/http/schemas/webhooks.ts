@@ -17,6 +17,10 @@ export const CreateOwnWebhookEndpointSchema = CreateWebhookEndpointSchema.omit({
 
 export const webhookEndpointErrorCode = (path: string): ErrorCode => (path === "url" ? "invalid_webhook_url" : "invalid_request");
 
+/** The API's rule (as for runs): an unknown field, e.g. `environment`, which is the key's, is unknown_parameter. */
+export const ownWebhookEndpointErrorCode = (path: string, issue: z.core.$ZodIssue): ErrorCode =>
+  issue.code === "unrecognized_keys" ? "unknown_parameter" : webhookEndpointErrorCode(path);
+
 export const OverrideSecretQuerySchema = z.strictObject({
   environment: z.enum(["live", "test"]).default("live").meta({ description: "`live` (default) or `test`." }),
 });
