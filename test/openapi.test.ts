@@ -12,6 +12,8 @@ import { isConsolePath } from "../src/console/routes";
 import { ERROR_CODES, type ErrorCode } from "../src/http/errors";
 import { buildOpenApiDocument, type Json } from "../src/http/openapi/document";
 import { GLOBAL_ERRORS } from "../src/http/openapi/route";
+import { WEBHOOK_EVENT_TYPES } from "../src/domain/webhook-events";
+import { SANDBOX_DOCUMENTS } from "../src/sources/sandbox-catalog";
 import { admin, call, createAndFinish, createHeldRun, createKey, createTenant, pfBody, sandboxTenant } from "./helpers/api";
 import { listed, seedList } from "./helpers/screening-seed";
 
@@ -160,6 +162,13 @@ describe("OpenAPI document", () => {
     for (const item of Object.values<Json>(doc.paths)) for (const op of Object.values<Json>(item)) expect(html).toContain(`id="op-${op.operationId}"`);
     for (const code of Object.keys(ERROR_CODES)) expect(html).toContain(`<code>${code}</code>`);
     for (const name of Object.keys(doc.components.schemas)) expect(html).toContain(`id="schema-${name}"`);
+    // The sandbox's test documents and what each produces, and the webhooks every event type.
+    for (const d of SANDBOX_DOCUMENTS) expect(html).toContain(`<code>${d.document}</code>`);
+    expect(html).toMatch(/<td>CPF <code>000\.000\.008-06<\/code> ✱<\/td><td><code>partial<\/code><\/td><td><code>approved<\/code><\/td><td><code>hold<\/code><\/td>/);
+    for (const type of WEBHOOK_EVENT_TYPES) expect(html).toContain(`id="webhook-${type}"`);
+    // Response examples, folded.
+    expect(html).toContain("<details><summary>Example</summary><pre>");
+    expect(html).toContain("&quot;delivery_status&quot;: &quot;delivered&quot;");
   });
 });
 
