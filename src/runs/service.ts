@@ -17,7 +17,7 @@ import { runtimeConfig } from "../env";
 import type { AuthContext } from "../http/middleware/auth";
 import { canonicalJson, keyedHash } from "../lib/crypto";
 import { newId } from "../lib/ids";
-import { decodeCursor, encodeCursor } from "../lib/cursor";
+import { keysetPage, positionAfter } from "../lib/cursor";
 import { newRunRow, runInitFor } from "./records";
 import { isTerminalRow, runSummary } from "./views";
 
@@ -421,8 +421,6 @@ export interface ListQuery {
 }
 
 export async function listRunsPage(s: Services, q: ListQuery) {
-  const after = q.cursor ? await decodeCursor(s.env.SERVER_SECRET, s.auth, q.cursor) : undefined;
-  if (after === null) throw new DomainError("invalid_cursor", undefined, "cursor");
   const rows = await listRuns(s.db, {
     tenantId: s.auth.tenantId,
     livemode: s.auth.livemode,
@@ -435,18 +433,9 @@ export async function listRunsPage(s: Services, q: ListQuery) {
     topLevel: q.top_level,
     createdGte: q.created_gte,
     createdLte: q.created_lte,
-    after,
+    after: await positionAfter(s.env.SERVER_SECRET, s.auth, q.cursor),
   });
-  const page = rows.slice(0, q.limit);
-  const hasMore = rows.length > q.limit;
-  const last = page[page.length - 1];
-  return {
-    object: "list" as const,
-    data: page.map(runSummary),
-    has_more: hasMore,
-    ...(hasMore && last ? { next_cursor: await encodeCursor(s.env.SERVER_SECRET, s.auth, { createdAt: last.createdAt, id: last.id }) } : {}),
-    livemode: s.auth.livemode,
-  };
+  return keysetPage(s.env.SERVER_SECRET, s.auth, rows, q.limit, (r) => ({ createdAt: r.createdAt, id: r.id }), runSummary);
 }
 
 export async function cancelRun(s: Services, id: string): Promise<RunRow> {

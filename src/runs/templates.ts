@@ -4,7 +4,7 @@
 // replica; another tenant's template is indistinguishable from none.
 import { findPublishedRowForTenant, listPublishedForTenant, snapshotOf, type TemplateRow } from "../db/queries/templates";
 import { DomainError } from "../domain/errors";
-import { decodeCursor, encodeCursor } from "../lib/cursor";
+import { keysetPage, positionAfter } from "../lib/cursor";
 import type { Services } from "./service";
 
 /** A template as a tenant sees it: what a run needs, not the operator's weights and thresholds. */
@@ -25,23 +25,9 @@ export function publicTemplateView(row: TemplateRow) {
 }
 
 export async function listTenantTemplates(s: Services, q: { limit: number; cursor?: string }) {
-  const after = q.cursor ? await decodeCursor(s.env.SERVER_SECRET, s.auth, q.cursor) : undefined;
-  if (after === null) throw new DomainError("invalid_cursor", undefined, "cursor");
-  const rows = await listPublishedForTenant(s.db, {
-    tenantId: s.auth.tenantId,
-    limit: q.limit,
-    after,
-  });
-  const page = rows.slice(0, q.limit);
-  const last = page.at(-1);
-  const hasMore = rows.length > q.limit;
-  return {
-    object: "list" as const,
-    data: page.map(publicTemplateView),
-    has_more: hasMore,
-    ...(hasMore && last ? { next_cursor: await encodeCursor(s.env.SERVER_SECRET, s.auth, { createdAt: last.publishedAt ?? last.createdAt, id: last.id }) } : {}),
-    livemode: s.auth.livemode,
-  };
+  const after = await positionAfter(s.env.SERVER_SECRET, s.auth, q.cursor);
+  const rows = await listPublishedForTenant(s.db, { tenantId: s.auth.tenantId, limit: q.limit, after });
+  return keysetPage(s.env.SERVER_SECRET, s.auth, rows, q.limit, (r) => ({ createdAt: r.publishedAt ?? r.createdAt, id: r.id }), publicTemplateView);
 }
 
 export async function getTenantTemplate(s: Services, id: string) {

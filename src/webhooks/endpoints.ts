@@ -17,7 +17,7 @@ import { webhookUrlProblem } from "../domain/webhook-url";
 import { DomainError } from "../domain/errors";
 import type { CreateWebhookEndpointBody } from "../http/schemas/webhooks";
 import type { Environment } from "../lib/api-keys";
-import { decodeCursor, encodeCursor } from "../lib/cursor";
+import { keysetPage, positionAfter } from "../lib/cursor";
 import { newId } from "../lib/ids";
 import { generateEndpointSecret, overrideSecret } from "./signature";
 
@@ -116,19 +116,9 @@ export const createOwnWebhookEndpoint = (db: Db, owner: KeyOwner, input: Omit<Cr
 
 /** GET /webhook-endpoints: the key's environment's endpoints (never their secrets), newest first. */
 export async function listOwnWebhookEndpoints(db: Db, serverSecret: string, owner: KeyOwner, q: { limit: number; cursor?: string }) {
-  const after = q.cursor ? await decodeCursor(serverSecret, owner, q.cursor) : undefined;
-  if (after === null) throw new DomainError("invalid_cursor", undefined, "cursor");
+  const after = await positionAfter(serverSecret, owner, q.cursor);
   const rows = await listWebhookEndpointsPage(db, { ...owner, limit: q.limit, after });
-  const page = rows.slice(0, q.limit);
-  const hasMore = rows.length > q.limit;
-  const last = page.at(-1);
-  return {
-    object: "list" as const,
-    data: page.map(endpointView),
-    has_more: hasMore,
-    ...(hasMore && last ? { next_cursor: await encodeCursor(serverSecret, owner, { createdAt: last.createdAt, id: last.id }) } : {}),
-    livemode: owner.livemode,
-  };
+  return keysetPage(serverSecret, owner, rows, q.limit, (e) => ({ createdAt: e.createdAt, id: e.id }), endpointView);
 }
 
 export const getOwnWebhookEndpoint = async (db: Db, owner: KeyOwner, endpointId: string) => endpointView(await requireEndpoint(db, owner, endpointId, "id"));

@@ -5,10 +5,9 @@
 // and case steps, or an outbox), so any event type stored there is listed.
 import type { Db } from "../db/client";
 import { listWebhookEvents, webhookDeliveryLogs, type WebhookDeliveryRow, type WebhookEventRow } from "../db/queries/webhooks";
-import { DomainError } from "../domain/errors";
 import type { WebhookTarget } from "../domain/webhook-events";
 import type { AuthContext } from "../http/middleware/auth";
-import { decodeCursor, encodeCursor } from "../lib/cursor";
+import { keysetPage, positionAfter } from "../lib/cursor";
 
 export const eventTargets = (event: WebhookEventRow) => JSON.parse(event.targets) as WebhookTarget[];
 
@@ -80,8 +79,6 @@ export interface EventListQuery {
 
 /** GET /events: the tenant's events of the key's environment, newest first, each with its delivery summary. */
 export async function listEvents(db: Db, serverSecret: string, auth: AuthContext, q: EventListQuery) {
-  const after = q.cursor ? await decodeCursor(serverSecret, auth, q.cursor) : undefined;
-  if (after === null) throw new DomainError("invalid_cursor", undefined, "cursor");
   const rows = await listWebhookEvents(db, {
     tenantId: auth.tenantId,
     livemode: auth.livemode,
@@ -89,17 +86,9 @@ export async function listEvents(db: Db, serverSecret: string, auth: AuthContext
     type: q.type,
     createdGte: q.created_gte,
     createdLte: q.created_lte,
-    after,
+    after: await positionAfter(serverSecret, auth, q.cursor),
   });
-  const page = rows.slice(0, q.limit);
-  const logs = await webhookDeliveryLogs(db, page.map((e) => e.id));
-  const hasMore = rows.length > q.limit;
-  const last = page.at(-1);
-  return {
-    object: "list" as const,
-    data: page.map((e) => eventView(e, logs.filter((d) => d.eventId === e.id))),
-    has_more: hasMore,
-    ...(hasMore && last ? { next_cursor: await encodeCursor(serverSecret, auth, { createdAt: last.createdAt, id: last.id }) } : {}),
-    livemode: auth.livemode,
-  };
+  // One read for the delivery logs of the whole page.
+  const logs = await webhookDeliveryLogs(db, rows.slice(0, q.limit).map((e) => e.id));
+  return keysetPage(serverSecret, auth, rows, q.limit, (e) => ({ createdAt: e.createdAt, id: e.id }), (e) => eventView(e, logs.filter((d) => d.eventId === e.id)));
 }

@@ -2,12 +2,15 @@
 // outside the repository and cite no contract section, and docs/sandbox.md
 // lists every sandbox test document with the outcome the sandbox gives (the
 // table test/sandbox-fixtures.test.ts checks against real runs).
-import { readdirSync, readFileSync } from "node:fs";
 import { describe, expect, it } from "vitest";
 import { SANDBOX_DOCUMENTS } from "../../src/sources/sandbox-catalog";
 
-const read = (path: string) => readFileSync(new URL(`../../${path}`, import.meta.url), "utf8");
-const docs = ["README.md", ...readdirSync(new URL("../../docs/", import.meta.url)).filter((f) => f.endsWith(".md")).map((f) => `docs/${f}`)];
+// The project's tsconfig types workerd, not Node: node:fs is imported by name (as test/node/screening-lists.test.ts does).
+const fsModule = "node:fs";
+const fs = (await import(fsModule)) as { readFileSync(file: URL, encoding: "utf8"): string; readdirSync(dir: URL): string[] };
+const root = new URL("../../", (import.meta as unknown as { url: string }).url);
+const read = (path: string) => fs.readFileSync(new URL(path, root), "utf8");
+const docs = ["README.md", ...fs.readdirSync(new URL("docs/", root)).filter((f) => f.endsWith(".md")).map((f) => `docs/${f}`)];
 
 describe("the project's docs", () => {
   it.each(docs)("%s sends nobody outside the repository and cites no contract section", (path) => {

@@ -4,6 +4,7 @@
 // test/node/openapi-examples.test.ts validates each one against its (closed)
 // schema and checks that every operation has one. The values are those of a
 // sandbox run of the PEP test document 000.000.004-53.
+import { TPL_PF_PADRAO } from "../../domain/standard-templates";
 import type { WebhookEventType } from "../../domain/webhook-events";
 
 const RUN_ID = "run_01JDQ4Z8X2M7N3P5R6S9T0V1W2";
@@ -162,16 +163,7 @@ const TEMPLATE_SOURCES = [
   { source: "protestos", phase: "important", on_hit: "review", tier: 2 },
   { source: "trf_processos", phase: "additional", on_hit: "info", tier: 3 },
 ];
-const PARAMETROS_SCHEMA = {
-  type: "object",
-  properties: {
-    cpf: { type: "string", minLength: 1, maxLength: 32 },
-    nome: { type: "string", minLength: 1, maxLength: 200 },
-    data_nascimento: { type: "string", format: "date" },
-  },
-  required: ["cpf"],
-  additionalProperties: false,
-};
+const PARAMETROS_SCHEMA = TPL_PF_PADRAO.parametros_schema;
 const PUBLIC_TEMPLATE = {
   id: "tpl_pf_padrao",
   object: "template",
