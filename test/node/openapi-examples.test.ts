@@ -5,10 +5,13 @@
 // and flags typed as such; the sandbox's test documents in the guide; and no
 // reader sent to a contract they do not have.
 import Ajv2020 from "ajv/dist/2020.js";
-import { describe, expect, it } from "vitest";
+import { describe, expect, it, vi } from "vitest";
 import { WEBHOOK_EVENT_TYPES } from "../../src/domain/webhook-events";
 import { buildOpenApiDocument, type Json } from "../../src/http/openapi/document";
 import { SANDBOX_DOCUMENTS } from "../../src/sources/sandbox-catalog";
+
+// Hundreds of schemas to compile on a loaded 2-core machine.
+vi.setConfig({ testTimeout: 60_000 });
 
 const doc = buildOpenApiDocument({ exactResponses: true });
 const operations = Object.entries<Json>(doc.paths).flatMap(([path, item]) => Object.entries<Json>(item).map(([method, op]) => ({ path, method, op })));
@@ -17,7 +20,13 @@ function validator() {
   const ajv = new Ajv2020({ strict: false, validateFormats: false, allErrors: true });
   // $refs point into the document: serve its components as a schema of their own.
   ajv.addSchema({ $id: "doc", components: { schemas: doc.components.schemas } });
-  return (schema: Json) => ajv.compile(JSON.parse(JSON.stringify(schema).replaceAll('"#/components/', '"doc#/components/')));
+  // Compiled once per distinct schema: the error responses of the operations share a few.
+  const compiled = new Map<string, ReturnType<typeof ajv.compile>>();
+  return (schema: Json) => {
+    const text = JSON.stringify(schema).replaceAll('"#/components/', '"doc#/components/');
+    if (!compiled.has(text)) compiled.set(text, ajv.compile(JSON.parse(text)));
+    return compiled.get(text)!;
+  };
 }
 
 describe("examples in the document", () => {

@@ -6,7 +6,7 @@
 import { z } from "zod";
 import { WEBHOOK_EVENT_TYPES, type WebhookEventType } from "../../domain/webhook-events";
 import { CaseObject } from "./cases";
-import { component, Run } from "./responses";
+import { component, listPage, Run } from "./responses";
 import { createdRangeFields, pageQueryFields } from "./runs";
 
 const timestamp = z.iso.datetime().meta({ description: "ISO 8601 UTC with milliseconds." });
@@ -105,17 +105,7 @@ export const EventObject = component(
   "A webhook event as delivered (the envelope), its targets and every delivery attempt, oldest first.",
 );
 
-export const EventList = component(
-  "EventList",
-  z.object({
-    object: z.literal("list"),
-    data: z.array(EventSummary),
-    has_more: z.boolean(),
-    next_cursor: z.string().optional().meta({ description: "Only when has_more; pass it as `cursor`." }),
-    livemode: z.boolean(),
-  }),
-  "A page of webhook events, newest first.",
-);
+export const EventList = component("EventList", listPage(EventSummary), "A page of webhook events, newest first.");
 
 export const EventRedelivery = component(
   "EventRedelivery",

@@ -34,6 +34,16 @@ const orNull = <T extends z.ZodType>(schema: T) => z.union([schema, z.null()]);
 const timestamp = z.iso.datetime().meta({ description: "ISO 8601 UTC with milliseconds." });
 const nullableTimestamp = timestamp.nullable();
 
+/** A page of a newest-first list (runs, templates, events, webhook endpoints…). */
+export const listPage = <T extends z.ZodType>(item: T) =>
+  z.object({
+    object: z.literal("list"),
+    data: z.array(item),
+    has_more: z.boolean(),
+    next_cursor: z.string().optional().meta({ description: "Only when has_more; pass it as `cursor`." }),
+    livemode: z.boolean(),
+  });
+
 // ---- vocabulary ----------------------------------------------------------------
 
 export const RunStatus = component("RunStatus", z.enum(RUN_STATUSES), "Run status: `queued` → `running` → (`em_analise`, waiting for partner runs) → a terminal one: `completed` (every source answered, or a critical block stopped the run), `partial` (a decision, but a source ended in ERROR), `failed` (no decision possible), `cancelado`. A terminal run never changes.");
@@ -208,17 +218,7 @@ export const RunSummary = component(
   "A run in a list: the run object without `sources` (runs still executing have null decision fields).",
 );
 
-export const RunList = component(
-  "RunList",
-  z.object({
-    object: z.literal("list"),
-    data: z.array(RunSummary),
-    has_more: z.boolean(),
-    next_cursor: z.string().optional().meta({ description: "Only when has_more; pass it as `cursor`." }),
-    livemode: z.boolean(),
-  }),
-  "A page of runs, newest first.",
-);
+export const RunList = component("RunList", listPage(RunSummary), "A page of runs, newest first.");
 
 const Severity = z.enum(["info", "baixo", "medio", "alto", "critico"]);
 
@@ -371,17 +371,7 @@ export const PublicTemplate = component(
   "A template your key can run: its parameters' schema and the sources it queries.",
 );
 
-export const PublicTemplateList = component(
-  "PublicTemplateList",
-  z.object({
-    object: z.literal("list"),
-    data: z.array(PublicTemplate),
-    has_more: z.boolean(),
-    next_cursor: z.string().optional().meta({ description: "Only when has_more; pass it as `cursor`." }),
-    livemode: z.boolean(),
-  }),
-  "The templates you can run, newest publication first.",
-);
+export const PublicTemplateList = component("PublicTemplateList", listPage(PublicTemplate), "The templates you can run, newest publication first.");
 
 // ---- admin plane ---------------------------------------------------------------
 
@@ -487,13 +477,7 @@ export const WebhookEndpointDeleted = component(
 
 export const WebhookEndpointPage = component(
   "WebhookEndpointPage",
-  z.object({
-    object: z.literal("list"),
-    data: z.array(WebhookEndpoint),
-    has_more: z.boolean(),
-    next_cursor: z.string().optional().meta({ description: "Only when has_more; pass it as `cursor`." }),
-    livemode: z.boolean(),
-  }),
+  listPage(WebhookEndpoint),
   "A page of the endpoints of your key's environment, newest first (never their secrets).",
 );
 
