@@ -259,10 +259,11 @@ describe("templates", () => {
   it("GET lists the seeded global templates, identical to src/domain/standard-templates.ts", async () => {
     const all = await listTemplates();
     for (const std of [TPL_PF_PADRAO, TPL_PJ_PADRAO]) {
+      // Every published version stays listed (runs keep their snapshot); the newest is the module's.
       const rows = all.filter((t) => t.id === std.id);
-      expect(rows).toHaveLength(1);
-      const [t] = rows;
-      expect(t).toMatchObject({ version: 1, status: "published", tenant_id: null, subject_type: std.subject_type, name: std.name });
+      expect(rows.map((r) => r.version).sort()).toEqual(Array.from({ length: std.version }, (_, i) => i + 1));
+      const t = rows.find((r) => r.version === std.version)!;
+      expect(t).toMatchObject({ version: std.version, status: "published", tenant_id: null, subject_type: std.subject_type, name: std.name });
       expect(t.sources).toEqual(std.sources);
       expect(t.sources.map((s) => [s.source, s.phase])).toEqual(std.sources.map((s) => [s.source, s.phase]));
       expect(t.parametros_schema).toEqual(std.parametros_schema);

@@ -2,6 +2,7 @@
 // cursors (tamper-evident, bound to the tenant and environment), and pages
 // that stay stable while runs are being created.
 import { env } from "cloudflare:workers";
+import { TPL_PF_PADRAO } from "../src/domain/standard-templates";
 import { beforeAll, describe, expect, it } from "vitest";
 import { admin, call, createHeldRun, createKey, createRun, expectError, pfBody, runToEnd, tenantWithKeys } from "./helpers/api";
 
@@ -98,7 +99,7 @@ describe("order and limit", () => {
     expect(done).toEqual(withoutSources);
     expect(queued.status).toBe("queued");
     expect(Object.keys(queued).sort()).toEqual(Object.keys(done).sort());
-    expect(queued.template).toMatchObject({ id: "tpl_pf_padrao", version: 1 });
+    expect(queued.template).toMatchObject({ id: "tpl_pf_padrao", version: TPL_PF_PADRAO.version });
     expect(queued).toMatchObject({ decision: null, operative_decision: null, risk_band: null, completed_at: null, triggered_rules: [], partner_runs: [] });
   });
 });

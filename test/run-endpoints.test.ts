@@ -62,7 +62,7 @@ describe("GET /runs/{id}", () => {
       decision: "approved",
       operative_decision: "approved",
       risk_band: "baixo",
-      template: { id: "tpl_pf_padrao", version: 1 },
+      template: { id: "tpl_pf_padrao", version: TPL_PF_PADRAO.version },
       subject: { type: "pf", document: "***.982.247-**" },
       triggered_rules: [],
       partner_runs: [],
@@ -164,7 +164,7 @@ describe("GET /runs/{id}/analysis", () => {
     const body = JSON.parse(texts[0]) as Record<string, any>;
     expect(body).toMatchObject({
       object: "bureau_run_analysis",
-      meta: { run_id: id, template: { id: "tpl_pf_padrao", version: 1 }, livemode: false },
+      meta: { run_id: id, template: { id: "tpl_pf_padrao", version: TPL_PF_PADRAO.version }, livemode: false },
       metadata: { pedido: "A-1" },
     });
     expect(body.meta.generated_at).toMatch(ISO_MS);

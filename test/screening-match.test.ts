@@ -4,20 +4,20 @@ import { describe, expect, it } from "vitest";
 import {
   DEFAULT_THRESHOLD,
   MemoryScreener,
-  STRONG_THRESHOLD,
   TrigramIndex,
   candidateKeys,
-  corroborate,
+  indexText,
   matchNames,
   normalizeName,
   retrievalQuery,
   schemaFor,
   scoreNames,
-  strength,
   tokenizeName,
 } from "../src/screening/match";
 import type { ListDocument } from "../src/screening/types";
 
+/** A name score that leaves no doubt about the name itself (whether it is the same person is the evidence's call). */
+const HIGH = 0.92;
 const person = (a: string, b: string) => scoreNames(a, b, { schema: "Person" });
 const company = (a: string, b: string) => scoreNames(a, b, { schema: "Company" });
 
@@ -67,16 +67,16 @@ describe("scoreNames: rules", () => {
 
   it("particles and generational suffixes weigh little (Portuguese, Arabic)", () => {
     const pt = person("Maria da Silva dos Santos", "Maria Silva Santos");
-    expect(pt.score).toBeGreaterThanOrEqual(STRONG_THRESHOLD);
+    expect(pt.score).toBeGreaterThanOrEqual(HIGH);
     expect(pt.reasons).toContain("particle");
     const filho = person("José Carlos Pereira Filho", "Jose Carlos Pereira");
-    expect(filho.score).toBeGreaterThanOrEqual(STRONG_THRESHOLD);
+    expect(filho.score).toBeGreaterThanOrEqual(HIGH);
     expect(filho.reasons).toContain("suffix");
     expect(person("João Souza Júnior", "JOAO SOUZA JR").score).toBe(1);
     expect(person("Mohamed bin Salman", "Muhammad ibn Salman").score).toBe(1);
-    expect(person("Bashar al-Assad", "Bashar Alassad").score).toBeGreaterThanOrEqual(STRONG_THRESHOLD);
+    expect(person("Bashar al-Assad", "Bashar Alassad").score).toBeGreaterThanOrEqual(HIGH);
     expect(person("Abd al-Rahman Mustafa", "Abdulrahman Mustafa").score).toBe(1);
-    expect(person("Abdel Aziz Nooristani", "Abdulaziz Nuristani").score).toBeGreaterThanOrEqual(STRONG_THRESHOLD);
+    expect(person("Abdel Aziz Nooristani", "Abdulaziz Nuristani").score).toBeGreaterThanOrEqual(HIGH);
     // A particle does not rescue a different name: al-Assad the father is not al-Assad the son.
     expect(person("Bashar al-Assad", "Hafez al-Assad").score).toBeLessThan(DEFAULT_THRESHOLD);
   });
@@ -99,14 +99,14 @@ describe("scoreNames: rules", () => {
     // Different kinds of company with the same name: still a candidate, flagged.
     const d = company("Deutsche Bank AG", "Deutsche Bank GmbH");
     expect(d.reasons).toContain("legal_form_conflict");
-    expect(d.score).toBeLessThan(STRONG_THRESHOLD);
+    expect(d.score).toBeLessThan(HIGH);
     // A legal form is not a name: "Acme Ltda" is not "Beta Ltda".
     expect(company("Acme Ltda", "Beta Ltda").score).toBeLessThan(0.5);
   });
 
   it("transliterated names match their Latin spellings", () => {
     const r = person("Сергей Викторович Лавров", "Sergey Viktorovich Lavrov");
-    expect(r.score).toBeGreaterThanOrEqual(STRONG_THRESHOLD);
+    expect(r.score).toBeGreaterThanOrEqual(HIGH);
     expect(r.reasons).toContain("transliteration");
     expect(person("Κυριάκος Μητσοτάκης", "Kyriakos Mitsotakis").score).toBe(1);
     expect(person("محمد بن سلمان", "Muhammad bin Salman").score).toBeGreaterThanOrEqual(DEFAULT_THRESHOLD);
@@ -118,7 +118,7 @@ describe("scoreNames: rules", () => {
     expect(t.score).toBeGreaterThanOrEqual(DEFAULT_THRESHOLD);
     expect(t.reasons).toContain("typo");
     expect(person("Olaf Schloz", "Olaf Scholz").score).toBeGreaterThanOrEqual(DEFAULT_THRESHOLD);
-    expect(person("VladimirPutin", "Vladimir Putin").score).toBeGreaterThanOrEqual(STRONG_THRESHOLD);
+    expect(person("VladimirPutin", "Vladimir Putin").score).toBeGreaterThanOrEqual(HIGH);
     expect(person("Ig0r Sech1n", "Igor Sechin").score).toBe(1);
   });
 
@@ -137,38 +137,10 @@ describe("scoreNames: rules", () => {
   });
 });
 
-describe("strength and corroboration", () => {
-  it("a conflicting birth year makes a strong name match possible at most; an equal one raises it", () => {
-    const listed = { birth_dates: ["1952-10-07"], nationalities: ["RU"], documents: [] };
-    const conflict = corroborate({ birthDate: "1980" }, listed);
-    expect(conflict.birthYear).toBe("conflict");
-    expect(strength(1, conflict)).toBe("possible");
-    expect(strength(1, {})).toBe("strong");
-    const same = corroborate({ birthDate: "1952-10-07", nationality: "RU" }, listed);
-    expect(same).toEqual({ birthYear: "match", nationality: "match" });
-    // Just under the strong threshold, an equal birth year lifts it over.
-    expect(strength(STRONG_THRESHOLD - 0.03, {})).toBe("possible");
-    expect(strength(STRONG_THRESHOLD - 0.03, same)).toBe("strong");
-    // A year off by one is neither (lists give circa years).
-    expect(corroborate({ birthDate: "1953" }, listed).birthYear).toBe("unknown");
-  });
-
-  it("an equal document is strong whatever the name; below the threshold nothing", () => {
-    const listed = { birth_dates: [], nationalities: [], documents: [{ kind: "passport", value: "AB 123456", country: "IR" }] };
-    const c = corroborate({ documents: [{ kind: "passport", value: "ab123456", country: "IR" }] }, listed);
-    expect(c.document).toBe("match");
-    expect(strength(0.3, c)).toBe("strong");
-    const other = corroborate({ documents: [{ kind: "passport", value: "ZZ999", country: "IR" }] }, listed);
-    expect(other.document).toBe("conflict");
-    expect(strength(1, other)).toBe("possible");
-    expect(strength(DEFAULT_THRESHOLD - 0.01, {})).toBeNull();
-    expect(strength(DEFAULT_THRESHOLD, {})).toBe("possible");
-  });
-
-  it("a weak alias makes a possible match at most", () => {
+describe("weak aliases and schemas", () => {
+  it("a weak alias counts less than the same name listed strong", () => {
     const m = matchNames("Abu Ahmad", [{ name: "Abu Ahmad", weak: true }], { schema: "Person" });
-    expect(m!.score).toBeLessThan(STRONG_THRESHOLD);
-    expect(strength(m!.score)).toBe("possible");
+    expect(m!.score).toBeLessThan(1);
     expect(m!.reasons).toContain("weak_alias");
     const best = matchNames("Vladimir Putin", [{ name: "Putin" }, { name: "PUTIN, Vladimir Vladimirovich" }], { schema: "Person" });
     expect(best!.matched_name).toBe("PUTIN, Vladimir Vladimirovich");
@@ -194,32 +166,33 @@ describe("retrieval", () => {
     expect(new Set(long.split(" OR ")).size).toBe(40);
     // Short words count with their neighbour: glued and across the space.
     expect(retrievalQuery("Li Yu")).toBe('"li " OR "liy" OR "i y" OR "iyu" OR " yu"');
-    // Canonical and written spellings both: an index of normalised names shares the written trigrams.
+    // Canonical and written spellings both: an index text holds both.
     expect(retrievalQuery("Mohamed").split(" OR ")).toEqual(expect.arrayContaining(['"muh"', '"moh"', '"med"', '"mad"']));
     expect(retrievalQuery("A B")).toBe("");
   });
 
-  it("candidateKeys stores the normalised name, then its canonical words spaced and glued", () => {
+  it("candidateKeys and indexText: the normalised name, then its canonical words spaced and glued, in one text", () => {
     expect(candidateKeys("Mohamed bin Salman")).toEqual(["mohamed bin salman", "muhammad bin salman", "muhammadbinsalman"]);
     expect(candidateKeys("ACME Comércio Ltda")).toEqual(["acme comercio ltda", "acme comercio", "acmecomercio"]);
     expect(candidateKeys("Putin")).toEqual(["putin"]);
+    expect(indexText("Mohamed bin Salman")).toBe("mohamed bin salman | muhammad bin salman | muhammadbinsalman");
   });
 
-  it("TrigramIndex finds a listed name from a misspelt, reordered or glued query", () => {
+  it("TrigramIndex finds a listed entity from a misspelt, reordered or glued query", () => {
     const idx = new TrigramIndex<string>();
     const names = ["Vladimir Vladimirovich Putin", "Sergey Viktorovich Lavrov", "Bashar al-Assad", "Hafez al-Assad", "Banco Delta Asia", "Osama bin Laden"];
-    names.forEach((n) => idx.add(n, n));
-    expect(idx.search("Vladimir Putn", 1)[0].ref).toBe("Vladimir Vladimirovich Putin");
-    expect(idx.search("LAVROV, Sergei", 1)[0].ref).toBe("Sergey Viktorovich Lavrov");
-    expect(idx.search("VladimirPutin", 1)[0].ref).toBe("Vladimir Vladimirovich Putin");
-    expect(idx.search("Usama bin Ladin", 1)[0].ref).toBe("Osama bin Laden");
-    expect(idx.search("Bashar Assad", 2).map((h) => h.ref)).toEqual(["Bashar al-Assad", "Hafez al-Assad"]);
+    names.forEach((n) => idx.add(n, n, "un_sc", n));
+    expect(idx.search("Vladimir Putn")[0]).toBe("Vladimir Vladimirovich Putin");
+    expect(idx.search("LAVROV, Sergei")[0]).toBe("Sergey Viktorovich Lavrov");
+    expect(idx.search("VladimirPutin")[0]).toBe("Vladimir Vladimirovich Putin");
+    expect(idx.search("Usama bin Ladin")[0]).toBe("Osama bin Laden");
+    expect(idx.search("Bashar Assad").slice(0, 2)).toEqual(["Bashar al-Assad", "Hafez al-Assad"]);
     expect(idx.search("zzz qqq")).toEqual([]);
   });
 });
 
 describe("rankCandidates and MemoryScreener", () => {
-  const entity = (id: string, type: "person" | "organization", name: string, extra: Partial<{ aliases: { name: string; weak?: boolean }[]; birth_dates: string[]; nationalities: string[] }> = {}) => ({
+  const entity = (id: string, type: "person" | "organization", name: string, extra: Partial<{ aliases: { name: string; weak?: boolean }[]; birth_dates: string[]; nationalities: string[]; documents: ListDocument[] }> = {}) => ({
     list: "un_sc",
     entity_id: id,
     entity_type: type,
@@ -227,34 +200,58 @@ describe("rankCandidates and MemoryScreener", () => {
     aliases: extra.aliases ?? [],
     birth_dates: extra.birth_dates ?? [],
     nationalities: extra.nationalities ?? [],
-    documents: [] as ListDocument[],
+    documents: extra.documents ?? ([] as ListDocument[]),
+    details: {} as Record<string, string>,
   });
 
-  it("finds the entity through a misspelt alias, best first, with corroboration in the reasons", () => {
+  it("finds the entity through a misspelt alias, best first; an agreeing birth date makes it strong", () => {
     const s = new MemoryScreener<ReturnType<typeof entity>>();
     s.add(entity("1", "person", "ABU BAKR AL-BAGHDADI", { aliases: [{ name: "Ibrahim Awwad Ibrahim al-Badri" }], birth_dates: ["1971"], nationalities: ["IQ"] }));
     s.add(entity("2", "person", "IBRAHIM AL-BADRI HASSAN", { birth_dates: ["1980"] }));
     s.add(entity("3", "organization", "AL-BADRI TRADING LLC"));
     const r = s.search({ name: "Ibrahim Awad Ibrahim Al Badri", type: "pf", birth_date: "1971-07-28", nationality: "IQ" });
-    expect(r[0].key).toBe("un_sc:1");
-    expect(r[0].matched_name).toBe("Ibrahim Awwad Ibrahim al-Badri");
-    expect(r[0].strength).toBe("strong");
-    expect(r[0].reasons).toEqual(expect.arrayContaining(["birth_year", "nationality"]));
-    expect(r[0].score).toBeGreaterThan(r[0].name_score);
+    expect(r.matches[0].key).toBe("un_sc:1");
+    expect(r.matches[0].matched_name).toBe("Ibrahim Awwad Ibrahim al-Badri");
+    expect(r.matches[0].strength).toBe("strong");
+    expect(r.matches[0].reasons).toEqual(expect.arrayContaining(["alias", "birth_year_match", "nationality_match"]));
+    // Nationality agreeing is no bonus: the score is the name's.
+    expect(r.matches[0].score).toBe(r.matches[0].name_score);
     // A person query never matches an organisation.
-    expect(r.some((m) => m.key === "un_sc:3")).toBe(false);
+    expect(r.matches.some((m) => m.key === "un_sc:3")).toBe(false);
   });
 
-  it("a birth-year conflict keeps a name-perfect match possible, and limit/threshold apply", () => {
+  it("the same name alone is possible; a contradicting birth year clears it, with its reason", () => {
     const s = new MemoryScreener<ReturnType<typeof entity>>();
     s.add(entity("1", "person", "JOHN SMITH", { birth_dates: ["1950"] }));
     s.add(entity("2", "person", "JON SMYTH"));
-    const r = s.search({ name: "John Smith", type: "pf", birth_date: "1990" }, { limit: 1 });
-    expect(r).toHaveLength(1);
-    expect(r[0].key).toBe("un_sc:1");
-    expect(r[0].strength).toBe("possible");
-    expect(r[0].reasons).toContain("birth_year_conflict");
-    expect(s.search({ name: "John Smith" }, { threshold: 0.999 }).map((m) => m.key)).toEqual(["un_sc:1"]);
+    const alone = s.search({ name: "John Smith", type: "pf" }, { limit: 1 });
+    expect(alone.matches).toHaveLength(1);
+    expect(alone.matches[0].key).toBe("un_sc:1");
+    expect(alone.matches[0].strength).toBe("possible");
+    expect(alone.matches[0].reasons).toContain("birth_date_not_given");
+    const other = s.search({ name: "John Smith", type: "pf", birth_date: "1990" });
+    expect(other.matches.map((m) => m.key)).not.toContain("un_sc:1");
+    expect(other.cleared).toEqual([expect.objectContaining({ key: "un_sc:1", contradiction: { kind: "birth_date", query: "1990", listed: ["1950"] } })]);
+    expect(s.search({ name: "John Smith" }, { threshold: 0.999 }).matches.map((m) => m.key)).toEqual(["un_sc:1"]);
+  });
+
+  it("documents: the same CPF identifies whatever the name; another clears; a CNPJ branch is the same company", () => {
+    const s = new MemoryScreener<ReturnType<typeof entity>>();
+    s.add(entity("p", "person", "MARIA DA SILVA", { documents: [{ kind: "cpf", value: "52998224725" }] }));
+    s.add(entity("c", "organization", "ACME COMERCIO LTDA", { documents: [{ kind: "cnpj", value: "11222333000181" }] }));
+    const same = s.search({ name: "Maria Aparecida", type: "pf", documents: [{ kind: "cpf", value: "52998224725" }] });
+    expect(same.matches[0]).toMatchObject({ key: "un_sc:p", strength: "strong", score: 1, by_document: true });
+    expect(same.matches[0].reasons).toContain("cpf_match");
+    const other = s.search({ name: "Maria da Silva", type: "pf", documents: [{ kind: "cpf", value: "11144477735" }] });
+    expect(other.matches).toEqual([]);
+    expect(other.cleared[0]).toMatchObject({ key: "un_sc:p", contradiction: { kind: "document", document: "cpf" } });
+    // A branch (same 8-digit root, another order number) asks: the listed company is found, by its root.
+    const branch = s.search({ name: "Acme Comercio", type: "pj", documents: [{ kind: "cnpj", value: "11222333000262" }] });
+    expect(branch.matches[0]).toMatchObject({ key: "un_sc:c", strength: "strong" });
+    expect(branch.matches[0].reasons).toContain("cnpj_root_match");
+    const elsewhere = s.search({ name: "Acme Comercio", type: "pj", documents: [{ kind: "cnpj", value: "99888777000155" }] });
+    expect(elsewhere.matches).toEqual([]);
+    expect(elsewhere.cleared[0].contradiction).toEqual({ kind: "document", document: "cnpj" });
   });
 });
 

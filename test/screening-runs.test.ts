@@ -31,7 +31,7 @@ beforeAll(async () => {
       listed({ list: "ofac_sdn", entity_id: "9647", name: "BOUT, Viktor Anatolijevitch", programs: ["SDGT"] }),
     ]),
     seedList("ofac_cons", [listed({ list: "ofac_cons", entity_id: "c-1", entity_type: "organization", name: "SALEK TRADING COMPANY LLC" })]),
-    seedList("un_sc", [listed({ list: "un_sc", entity_id: "6908425", name: "ABDUL HAI SALEK" })]),
+    seedList("un_sc", [listed({ list: "un_sc", entity_id: "6908425", name: "ABDUL HAI SALEK", birth_dates: ["1967", "1968", "1969"] })]),
     seedList("eu_fsf", [listed({ list: "eu_fsf", entity_id: "eu-1", name: "Ivan PETROV" })]),
     seedList("uk_fcdo", [listed({ list: "uk_fcdo", entity_id: "RUS0001", name: "Ivan PETROV" })]),
     seedList("cgu_ceis", [
@@ -96,12 +96,12 @@ afterEach(resetLiveTransport);
 
 async function liveKey() {
   const tenant = await createTenant(500);
-  return createKey(tenant.id, "live", ["runs:write", "runs:read", "detail:read"]);
+  return createKey(tenant.id, "live", ["runs:write", "runs:read", "detail:read", "cases:read"]);
 }
 
-async function livePf(nome: string, cpf = CPF_B) {
+async function livePf(nome: string, cpf = CPF_B, extra: Record<string, string> = {}) {
   const key = await liveKey();
-  const res = await createRun(key, { template_id: "tpl_pf_padrao", parametros: { cpf, nome } });
+  const res = await createRun(key, { template_id: "tpl_pf_padrao", parametros: { cpf, nome, ...extra } });
   expect(res.status, await res.clone().text()).toBe(202);
   const run = await runToEnd(key, ((await res.json()) as { run_id: string }).run_id);
   return { key, run };
@@ -143,8 +143,8 @@ describe("live runs screened against the lists", () => {
     for (const [s, ids] of Object.entries(backing)) expect(detailOf(detail, s).data.listas, s).toEqual(versionsOf(...ids));
   });
 
-  it("a listed name (strong match) on ofac_sdn, a critical `block` source → rejected; the sources after it are skipped", async () => {
-    const { key, run } = await livePf("Abdulhai Salek");
+  it("a listed name with an agreeing birth year (strong match) on ofac_sdn, a critical `block` source → rejected; the sources after it are skipped", async () => {
+    const { key, run } = await livePf("Abdulhai Salek", CPF_B, { data_nascimento: "1968-03-02" });
     expect(run).toMatchObject({ status: "completed", decision: "rejected", risk_band: "alto" });
     expect(sourceOf(run, "ofac_sdn")).toMatchObject({ status: "INVALID", checks: { sancoes_ofac: "INVALID" } });
     expect(run.triggered_rules).toEqual([{ source: "ofac_sdn", on_hit: "block", effect: "block", check: "sancoes_ofac" }]);
@@ -152,11 +152,42 @@ describe("live runs screened against the lists", () => {
     const detail = await get(key, `/api/v1/bureau/runs/${run.id}/detail`);
     const data = detailOf(detail, "ofac_sdn").data;
     expect(data.listas).toEqual(versionsOf("ofac_sdn", "ofac_cons"));
-    expect(data.matches[0]).toMatchObject({ lista: "ofac_sdn", entity_id: "7281", nome: "SALEK, Abdulhai", correspondencia: "forte", programas: ["SDGT"] });
+    expect(data.matches[0]).toMatchObject({
+      lista: "ofac_sdn",
+      entity_id: "7281",
+      nome: "SALEK, Abdulhai",
+      correspondencia: "forte",
+      programas: ["SDGT"],
+      motivos: expect.arrayContaining(["birth_year_match"]),
+      explicacao: "nome idêntico ao listado; ano de nascimento confere; a lista não traz documento comparável",
+    });
     const analysis = (await get(key, `/api/v1/bureau/runs/${run.id}/analysis`)).analysis;
     const finding = analysis.findings.find((f: { source: string }) => f.source === "ofac_sdn");
     expect(finding).toMatchObject({ severity: "critico", title: "Correspondência na lista OFAC SDN" });
-    expect(finding.description).toContain('"SALEK, Abdulhai"');
+    expect(finding.description).toContain('"SALEK, Abdulhai" (similaridade 1,00; nome idêntico ao listado; ano de nascimento confere');
+  });
+
+  it("the same listed name alone → review, never rejected: the run goes on, a case is opened, the finding says what was missing", async () => {
+    const { key, run } = await livePf("Abdulhai Salek");
+    expect(run).toMatchObject({ status: "completed", decision: "review", operative_decision: "review" });
+    expect(run.case_id).toMatch(/^case_/);
+    expect(run.triggered_rules).toContainEqual({ source: "ofac_sdn", on_hit: "block", effect: "review", check: "sancoes_ofac" });
+    expect(run.skipped_sources).toEqual([]);
+    const data = detailOf(await get(key, `/api/v1/bureau/runs/${run.id}/detail`), "ofac_sdn").data;
+    expect(data.matches[0]).toMatchObject({ entity_id: "7281", correspondencia: "possivel", motivos: expect.arrayContaining(["birth_date_not_given"]) });
+    expect(data.matches[0].explicacao).toContain("data de nascimento não informada");
+  });
+
+  it("a homonym whose birth date contradicts the listed one → approved; the cleared candidate is in /detail with its reason", async () => {
+    const { key, run } = await livePf("Abdulhai Salek", CPF_B, { data_nascimento: "1985-03-02" });
+    expect(run).toMatchObject({ status: "completed", decision: "approved", operative_decision: "approved" });
+    expect(sourceOf(run, "ofac_sdn")).toMatchObject({ status: "VALID" });
+    expect(run.case_id ?? null).toBeNull();
+    const data = detailOf(await get(key, `/api/v1/bureau/runs/${run.id}/detail`), "ofac_sdn").data;
+    expect(data.matches).toEqual([]);
+    expect(data.descartados).toEqual([
+      { lista: "ofac_sdn", entity_id: "7281", nome_correspondente: "SALEK, Abdulhai", motivo: "birth_date_conflict", detalhe: "nascimento em 1985-03-02; a lista indica 1968" },
+    ]);
   });
 
   it("a possible match on ofac_sdn → review, never rejected: the run goes on, the rule is capped, the finding lists the candidate", async () => {
@@ -236,7 +267,8 @@ describe("live runs screened against the lists", () => {
 
   it("a company: its CNPJ on CEIS is a document hit, and a QSA partner with a listed name is screened the same way", async () => {
     providers(undefined, [
-      { nome: "ABDULHAI SALEK", documento: CPF_A, tipo: "pf", qualificacao: "49-Sócio-Administrador" },
+      // Born 1968 per the QSA's provider: the listed SALEK's year corroborates.
+      { nome: "ABDULHAI SALEK", documento: CPF_A, tipo: "pf", qualificacao: "49-Sócio-Administrador", data_nascimento: "1968-05-01" },
       { nome: "HERCULANO QUINTANILHA BORBA", documento: CPF_B, tipo: "pf", qualificacao: "22-Sócio" },
     ]);
     const key = await liveKey();
@@ -254,10 +286,33 @@ describe("live runs screened against the lists", () => {
     expect(detailOf(detail, "cgu_ceis").data.sancoes).toEqual([
       { tipo: "Inidoneidade", orgao: "Ministério da Saúde", processo: "25000.1/2024", inicio: "2024-01-10", fim: "2099-01-01" },
     ]);
-    expect(detailOf(detail, "cgu_ceis").data.matches[0]).toMatchObject({ correspondencia: "documento", motivos: ["document_match"] });
+    expect(detailOf(detail, "cgu_ceis").data.matches[0]).toMatchObject({ correspondencia: "documento", motivos: expect.arrayContaining(["cnpj_match"]) });
     const partnerRun = await get(key, `/api/v1/bureau/runs/${partners["ABDULHAI SALEK"].run_id}`);
     expect(sourceOf(partnerRun, "ofac_sdn")).toMatchObject({ status: "INVALID" });
     const rows = await env.DB.prepare("SELECT count(*) AS n FROM runs WHERE parent_run_id = ?").bind(company.id).first<{ n: number }>();
     expect(rows?.n).toBe(2);
+  });
+
+  it("a partner whose QSA age band excludes the listed person's birth year is not a hit; the same name alone is", async () => {
+    const companyOf = async (faixa: number) => {
+      providers(undefined, [{ nome: "ABDULHAI SALEK", documento: CPF_A, tipo: "pf", qualificacao: "49-Sócio-Administrador", faixa_etaria: faixa }]);
+      const key = await liveKey();
+      const res = await createRun(key, { template_id: "tpl_pj_padrao", parametros: { cnpj: "11.444.777/0001-61" } });
+      expect(res.status).toBe(202);
+      const company = await runToEnd(key, ((await res.json()) as { run_id: string }).run_id);
+      const partner = await get(key, `/api/v1/bureau/runs/${company.partner_runs[0].run_id}`);
+      return { key, company, partner };
+    };
+    // Band 3 (21–30 years old in the run's year): born long after the listed SALEK (1968).
+    const young = await companyOf(3);
+    expect(sourceOf(young.partner, "ofac_sdn")).toMatchObject({ status: "VALID" });
+    expect(young.partner.decision).toBe("approved");
+    const cleared = detailOf(await get(young.key, `/api/v1/bureau/runs/${young.partner.id}/detail`), "ofac_sdn").data.descartados;
+    expect(cleared[0]).toMatchObject({ entity_id: "7281", motivo: "birth_date_conflict" });
+    expect(cleared[0].detalhe).toMatch(/^faixa etária indica nascimento entre \d{4} e \d{4}; a lista indica 1968$/);
+    // Band 6 (51–60): the listed year fits; a name without corroboration is a possible match, for review.
+    const fits = await companyOf(6);
+    expect(sourceOf(fits.partner, "ofac_sdn")).toMatchObject({ status: "INVALID" });
+    expect(fits.partner.decision).toBe("review");
   });
 });

@@ -129,13 +129,14 @@ const MATCH_KEYS = [
 describe("POST /api/v1/screening/search — contract shape", () => {
   it("answers the §14 shape: query echo, every list's version, matches best first, took_ms", async () => {
     const body = await ok({ name: "Abdul Hai Salek", type: "pf" });
-    expect(Object.keys(body)).toEqual(["object", "query", "lists", "matches", "took_ms"]);
+    expect(Object.keys(body)).toEqual(["object", "query", "lists", "matches", "cleared", "took_ms"]);
     expect(body.object).toBe("screening_result");
     expect(body.query).toEqual({
       name: "Abdul Hai Salek",
       type: "pf",
       birth_date: null,
       nationality: null,
+      gender: null,
       document: null,
       lists: [...LIST_IDS],
       threshold: 0.8,
@@ -156,14 +157,16 @@ describe("POST /api/v1/screening/search — contract shape", () => {
       list: "ofac_sdn",
       entity_type: "person",
       name: "SALEK, Abdulhai",
-      strength: "strong",
+      // A name alone, however exact, is at most possible: nothing corroborates it.
+      strength: "possible",
       programs: ["SDGT"],
       listed_on: "2012-06-14",
       birth_dates: ["1968"],
       nationalities: ["AF"],
     });
     expect(ofac.score).toBeGreaterThanOrEqual(0.92);
-    expect(ofac.reasons.length).toBeGreaterThan(0);
+    expect(ofac.reasons).toContain("birth_date_not_given");
+    expect(body.cleared).toEqual([]);
     // The company of a similar name is not a candidate for a person.
     expect(body.matches.some((m: any) => m.entity_type === "organization")).toBe(false);
     const scores = body.matches.map((m: any) => m.score);
@@ -190,7 +193,7 @@ describe("names in other scripts", () => {
       const res = await call("POST", PATH, { key: test, body: { name, lists: ["eu_fsf"] } });
       expect(res.status).toBe(200);
       const body = (await res.json()) as { matches: { entity_id: string; matched_name: string; strength: string }[] };
-      expect(body.matches.map((m) => [m.entity_id, m.strength])).toEqual([["eu-88", "strong"]]);
+      expect(body.matches.map((m) => [m.entity_id, m.strength])).toEqual([["eu-88", "possible"]]);
       // Both names fit the pinyin query equally; the characters fit only the name written in them.
       if (name === "梁巧文") expect(body.matches[0].matched_name).toBe("梁巧文");
     }
@@ -238,20 +241,27 @@ describe("thresholds, strength, limit and the lists filter", () => {
     expect(m.reasons).toContain("weak_alias");
   });
 
-  it("a birth year more than one year off keeps a perfect name `possible`; an equal one says so", async () => {
+  it("a birth year more than one year off clears a perfect name (a homonym, under `cleared`); an equal one makes it strong", async () => {
     const off = await ok({ name: "Abdul Hai Salek", birth_date: "1990-05-01", lists: ["ofac_sdn"] });
-    expect(off.matches.find((m: any) => m.entity_id === "7281")).toMatchObject({ strength: "possible" });
-    expect(off.matches.find((m: any) => m.entity_id === "7281").reasons).toContain("birth_year_conflict");
+    expect(off.matches.find((m: any) => m.entity_id === "7281")).toBeUndefined();
+    expect(off.cleared).toEqual([
+      { list: "ofac_sdn", entity_id: "7281", matched_name: "SALEK, Abdulhai", reason: "birth_date_conflict", detail: "nascimento em 1990-05-01; a lista indica 1968" },
+    ]);
     const same = await ok({ name: "Abdul Hai Salek", birth_date: "1968", nationality: "af", lists: ["ofac_sdn"] });
     const m = same.matches.find((x: any) => x.entity_id === "7281");
     expect(m.strength).toBe("strong");
-    expect(m.reasons).toEqual(expect.arrayContaining(["birth_year", "nationality"]));
+    expect(m.reasons).toEqual(expect.arrayContaining(["birth_year_match", "nationality_match"]));
     expect(same.query).toMatchObject({ birth_date: "1968", nationality: "AF" });
+    // A different nationality lowers the score a little, and never clears alone.
+    const abroad = await ok({ name: "Abdul Hai Salek", birth_date: "1968", nationality: "BR", lists: ["ofac_sdn"] });
+    const a = abroad.matches.find((x: any) => x.entity_id === "7281");
+    expect(a).toMatchObject({ strength: "strong", score: Math.round((m.score - 0.03) * 1000) / 1000 });
+    expect(a.reasons).toContain("nationality_conflict");
   });
 });
 
 describe("Brazilian lists: documents first", () => {
-  it("an exact CNPJ matches whatever the name (strong, document_match); the CNPJ is echoed formatted", async () => {
+  it("an exact CNPJ matches whatever the name (strong, cnpj_match); the CNPJ is echoed formatted", async () => {
     const body = await ok({ name: "Fulano Qualquer", type: "pj", document: "11.222.333/0001-81" });
     expect(body.query.document).toBe("11.222.333/0001-81");
     expect(body.matches).toHaveLength(1);
@@ -262,14 +272,23 @@ describe("Brazilian lists: documents first", () => {
       score: 1,
       strength: "strong",
     });
-    expect(body.matches[0].reasons).toContain("document_match");
+    expect(body.matches[0].reasons).toContain("cnpj_match");
+  });
+
+  it("a branch of the listed company (same 8-digit root, another order number) is the same legal person", async () => {
+    const body = await ok({ name: "Construtora Exemplo Ltda", type: "pj", document: "11.222.333/0002-62", lists: ["cgu_ceis"] });
+    expect(body.matches.map((m: any) => [m.entity_id, m.strength])).toEqual([[`${CNPJ_CEIS}:1`, "strong"]]);
+    expect(body.matches[0].reasons).toContain("cnpj_root_match");
+    // Found by the root alone too, whatever the name.
+    const byRoot = await ok({ name: "Fulano Qualquer", type: "pj", document: "11.222.333/0002-62", lists: ["cgu_ceis"] });
+    expect(byRoot.matches.map((m: any) => m.entity_id)).toEqual([`${CNPJ_CEIS}:1`]);
   });
 
   it("an exact CPF in clear (MTE) matches; the CPF is echoed masked", async () => {
     const body = await ok({ name: "Outro Nome", document: "123.456.789-09" });
     expect(body.query.document).toBe("***.456.789-**");
     expect(body.matches.map((m: any) => [m.list, m.strength])).toEqual([["mte_empregadores", "strong"]]);
-    expect(body.matches[0].reasons).toContain("document_match");
+    expect(body.matches[0].reasons).toContain("cpf_match");
   });
 
   it("a masked CPF matches with its visible digits plus the name (CEIS person, PEP)", async () => {
@@ -281,20 +300,23 @@ describe("Brazilian lists: documents first", () => {
     expect(pep.matches[0].reasons).toContain("masked_cpf_match");
   });
 
-  it("a masked CPF is no match with another name, and the same name with other visible digits is a homonym (cut)", async () => {
+  it("a masked CPF is no match with another name, and the same name with other visible digits is a homonym (cleared)", async () => {
     const otherName = await ok({ name: "Roberto Nunes Filho", document: CPF_CEIS });
     expect(otherName.matches).toEqual([]);
     const otherDigits = await ok({ name: "José Carlos Pereira", document: CPF_PEP });
     expect(otherDigits.matches).toEqual([]);
-    // Without a document the same name is only a name match.
+    expect(otherDigits.cleared).toContainEqual(expect.objectContaining({ entity_id: "444777:2", reason: "document_conflict", detail: "dígitos visíveis do CPF diferem dos listados" }));
+    // Without a document the same name is only a name match: possible.
     const byName = await ok({ name: "José Carlos Pereira", lists: ["cgu_ceis"] });
-    expect(byName.matches.map((m: any) => [m.entity_id, m.strength])).toEqual([["444777:2", "strong"]]);
+    expect(byName.matches.map((m: any) => [m.entity_id, m.strength])).toEqual([["444777:2", "possible"]]);
     expect(byName.matches[0].reasons).not.toContain("masked_cpf_match");
+    expect(byName.matches[0].reasons).toContain("document_not_given");
   });
 
   it("a company with the same name but another CNPJ is not the listed one", async () => {
     const body = await ok({ name: "Construtora Exemplo Ltda", type: "pj", document: "11444777000161", lists: ["cgu_ceis"] });
     expect(body.matches.find((m: any) => m.entity_id === `${CNPJ_CEIS}:1`)).toBeUndefined();
+    expect(body.cleared).toContainEqual(expect.objectContaining({ entity_id: `${CNPJ_CEIS}:1`, reason: "document_conflict", detail: "CNPJ de outra raiz: outra empresa" }));
   });
 });
 

@@ -29,7 +29,7 @@ import { ROLE_LABELS } from "./format";
 import { CASE_QUEUES, CaseDetailPage, CasesPage, type CaseQueue } from "./pages/cases";
 import { ListsPage, ScreeningPage, type ScreeningForm } from "./pages/screening";
 import { ScreeningSearchSchema } from "../http/schemas/screening";
-import { publicMatch, searchListsInEngine } from "../screening/client";
+import { publicCleared, publicMatch, searchListsInEngine } from "../screening/client";
 
 export const CONSOLE_PREFIX = "/console";
 
@@ -316,7 +316,7 @@ consoleRoutes.post("/screening", async (c) => {
   }
   try {
     const out = await searchListsInEngine(c.env, parsed.data);
-    return render({ matches: out.matches.map(publicMatch), lists: out.lists, took_ms: out.took_ms }, null);
+    return render({ matches: out.matches.map(publicMatch), cleared: out.cleared.map(publicCleared), lists: out.lists, took_ms: out.took_ms }, null);
   } catch (err) {
     if (err instanceof DomainError && err.code === "list_not_ready") return render(null, err.message, 503);
     throw err;

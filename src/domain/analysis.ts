@@ -294,14 +294,19 @@ const invalidTitle = (source: SourceKey, check: string): string => {
   return `Apontamento em ${SOURCE_CATALOG[source].label}`;
 };
 
+/** "(similaridade 0,95; nome confere; ano de nascimento confere)": the score and, from the self-hosted lists, the evidence in words. */
+const matchNote = (m: unknown): string => {
+  const score = num(own(m, "score"));
+  const parts = [score === null ? null : `similaridade ${score.toFixed(2).replace(".", ",")}`, str(own(m, "explicacao"))].filter((x): x is string => !!x);
+  return parts.length ? ` (${parts.join("; ")})` : "";
+};
+
 const firstMatch = (data: unknown): string => {
   const matches = own(data, "matches");
   const m = Array.isArray(matches) ? matches[0] : undefined;
   const nome = str(own(m, "nome"));
   if (!nome) return "o nome do titular corresponde a um registro da lista";
-  const score = num(own(m, "score"));
-  const sim = score === null ? "" : ` (similaridade ${score.toFixed(2).replace(".", ",")})`;
-  return `o nome do titular corresponde ao registro "${nome}"${sim}`;
+  return `o nome do titular corresponde ao registro "${nome}"${matchNote(m)}`;
 };
 
 /** A possible match's title: "Possível correspondência na lista OFAC SDN". */
@@ -318,8 +323,7 @@ const possibleClause = (data: unknown): string => {
   const named = (Array.isArray(matches) ? matches : [])
     .map((m) => {
       const nome = str(own(m, "nome"));
-      const score = num(own(m, "score"));
-      return nome ? `"${nome}"${score === null ? "" : ` (similaridade ${score.toFixed(2).replace(".", ",")})`}` : null;
+      return nome ? `"${nome}"${matchNote(m)}` : null;
     })
     .filter((x): x is string => x !== null);
   if (named.length === 0) return "o nome do titular se parece com um registro da lista, sem confirmação";

@@ -102,12 +102,78 @@ export function partnerGap(p: PartnerOutcome): string | null {
 
 /**
  * The subject as sources after the identity source see it: when the request
- * gave no name, the name the Receita source returned (name-based lists need one).
+ * gave no name, the name the Receita source returned (name-based lists need one);
+ * when it gave no birth date, the Receita source's (the lists need it to tell
+ * homonyms apart, contract §14); the gender when the source gives one.
  */
-export function subjectWithIdentityName(subject: Subject, results: readonly SourceResult[]): Subject {
-  if (subject.name && subject.name.trim() !== "") return subject;
+export function subjectWithIdentity(subject: Subject, results: readonly SourceResult[]): Subject {
   const identity = results.find((r) => r.source === (subject.type === "pf" ? "receita_federal_cpf" : "receita_federal_cnpj"));
   if (!identity || identity.status === "ERROR") return subject;
-  const raw = subject.type === "pf" ? identity.data?.nome : (identity.data?.razao_social ?? identity.data?.nome);
-  return typeof raw === "string" && raw.trim() !== "" ? { ...subject, name: raw.trim() } : subject;
+  const out = { ...subject };
+  if (!out.name?.trim()) {
+    const raw = subject.type === "pf" ? identity.data?.nome : (identity.data?.razao_social ?? identity.data?.nome);
+    if (typeof raw === "string" && raw.trim() !== "") out.name = raw.trim();
+  }
+  if (subject.type === "pf") {
+    const born = identity.data?.data_nascimento;
+    if (!out.birth_date && typeof born === "string" && ISO_DATE.test(born)) out.birth_date = born;
+    const gender = genderOf(identity.data?.sexo);
+    if (!out.gender && gender) out.gender = gender;
+  }
+  return out;
+}
+
+const ISO_DATE = /^\d{4}-\d{2}-\d{2}$/;
+
+/** "M" / "F" from the ways providers write it ("M", "Masculino", 1 …), or null. */
+function genderOf(v: unknown): "M" | "F" | null {
+  const s = typeof v === "string" ? v.trim().toUpperCase() : "";
+  if (s === "M" || s === "MASCULINO" || s === "MALE") return "M";
+  if (s === "F" || s === "FEMININO" || s === "FEMALE") return "F";
+  return null;
+}
+
+/**
+ * Ages of Receita's age bands (the `faixa_etaria` of the QSA: 1 = 0–12, 2 =
+ * 13–20, 3 = 21–30 … 8 = 71–80, 9 = over 80; 0 = not applicable).
+ */
+const AGE_BANDS: Record<number, [number, number]> = {
+  1: [0, 12],
+  2: [13, 20],
+  3: [21, 30],
+  4: [31, 40],
+  5: [41, 50],
+  6: [51, 60],
+  7: [61, 70],
+  8: [71, 80],
+  9: [81, 130],
+};
+
+/**
+ * The birth years an age band allows in `year` (the year the band was given:
+ * someone 31–40 in 2026 was born 1985–1995; the band is computed on a date inside
+ * the year, so one more year each side is possible and left to the evidence's
+ * slack). Null for 0, unknown codes, or no band.
+ */
+export function birthYearsOfAgeBand(band: string | number | undefined, year: number): { from: number; to: number } | null {
+  const code = typeof band === "number" ? band : typeof band === "string" && /^\d$/.test(band.trim()) ? Number(band.trim()) : NaN;
+  const ages = AGE_BANDS[code];
+  return ages ? { from: year - ages[1] - 1, to: year - ages[0] } : null;
+}
+
+/**
+ * A partner run's subject: its CPF and name, and what the company's QSA says of
+ * it — its birth date when the provider gives one, else the years its age band
+ * allows (as of `year`, the company run's): a listed person born outside them is
+ * another person (contract §14).
+ */
+export function partnerSubject(p: { document: string; name: string }, qsa: readonly QsaPartner[], year: number): Subject {
+  const subject: Subject = { type: "pf", document: p.document, name: p.name };
+  const entry = qsa.find((q) => q.documento.replace(/[.\-/\s]/g, "") === p.document);
+  if (entry?.data_nascimento && ISO_DATE.test(entry.data_nascimento)) subject.birth_date = entry.data_nascimento;
+  else {
+    const years = birthYearsOfAgeBand(entry?.faixa_etaria, year);
+    if (years) subject.birth_years = years;
+  }
+  return subject;
 }

@@ -22,7 +22,8 @@ const phaseSources = (phase: Phase, keys: SourceKey[]): TemplateSource[] =>
 
 export const TPL_PF_PADRAO: TemplateSnapshot = {
   id: "tpl_pf_padrao",
-  version: 1,
+  // v2 (migration 0009) adds `nacionalidade`: the lists use it, with `data_nascimento`, to tell homonyms apart (contract §14).
+  version: 2,
   name: "Pessoa física — padrão",
   tenant_id: null,
   subject_type: "pf",
@@ -32,6 +33,7 @@ export const TPL_PF_PADRAO: TemplateSnapshot = {
       cpf: { type: "string", minLength: 1, maxLength: 32 },
       nome: { type: "string", minLength: 1, maxLength: 200 },
       data_nascimento: { type: "string", format: "date" },
+      nacionalidade: { type: "string", pattern: "^[A-Za-z]{2}$" },
     },
     required: ["cpf"],
     additionalProperties: false,

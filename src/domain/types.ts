@@ -109,6 +109,17 @@ export interface Subject {
   /** Normalised document: 11 digits (CPF) or 14 characters (CNPJ). */
   document: string;
   name?: string;
+  /**
+   * What the run knows of its subject besides the document, for the list
+   * searches to tell homonyms apart (contract §14): `parametros.data_nascimento`
+   * or the Receita source's (YYYY-MM-DD); `parametros.nacionalidade` (ISO
+   * 3166-1 alpha-2); the gender when a source knows it; for a QSA partner, the
+   * birth years its age band allows.
+   */
+  birth_date?: string;
+  nationality?: string;
+  gender?: "M" | "F";
+  birth_years?: { from: number; to: number };
 }
 
 /** A partner found in the QSA of a company (from receita_federal_cnpj data). */
@@ -118,6 +129,10 @@ export interface QsaPartner {
   documento: string;
   tipo: "pf" | "pj" | "estrangeiro";
   qualificacao: string;
+  /** Receita's age band code (0 n/a, 1 = 0–12 … 9 = over 80), as the open CNPJ data and most providers give it. */
+  faixa_etaria?: string | number;
+  /** When the provider gives it (YYYY-MM-DD). */
+  data_nascimento?: string;
 }
 
 /** What an adapter answers for one attempt. */

@@ -19,7 +19,7 @@ import { findPublishedTemplate } from "../db/queries/templates";
 import { analyze } from "../domain/analysis";
 import { decide } from "../domain/decision";
 import { maskDocument } from "../domain/documents";
-import { PARTNER_GAP_REASONS, planPartners, qsaOf, subjectWithIdentityName } from "../domain/partners";
+import { PARTNER_GAP_REASONS, partnerSubject, planPartners, qsaOf, subjectWithIdentity } from "../domain/partners";
 import { redactCpfs } from "../domain/redaction";
 import { nextStep, skippedSources } from "../domain/plan";
 import {
@@ -263,8 +263,8 @@ export class RunObject extends DurableObject<Env> {
         const step = nextStep(init.snapshot, byKey(results));
         if (step.kind === "done") break;
         const entries = step.kind === "critical" ? [step.entry] : step.entries;
-        // Sources after the identity source screen the name it returned when the request gave none.
-        const subject = subjectWithIdentityName(init.subject, results);
+        // Sources after the identity source screen the name (and birth date) it returned when the request gave none.
+        const subject = subjectWithIdentity(init.subject, results);
         // Live sources share the Workers limit of 6 simultaneous outbound connections.
         const limit = createLimiter(init.livemode ? MAX_OUTBOUND_CONNECTIONS : entries.length);
         await Promise.all(
@@ -373,7 +373,7 @@ export class RunObject extends DurableObject<Env> {
     const template = this.meta<TemplateSnapshot>("partner_template");
     for (const p of unfinished) {
       const row = children.find((c) => c.id === p.run_id);
-      if (template && row) await this.partnerStub(p).start(runInitFor(row, template, this.partnerSubject(p)));
+      if (template && row) await this.partnerStub(p).start(runInitFor(row, template, this.partnerSubject(p, init)));
     }
     return waitUntil;
   }
@@ -382,8 +382,9 @@ export class RunObject extends DurableObject<Env> {
     return this.env.RUN.get(this.env.RUN.idFromName(p.run_id));
   }
 
-  private partnerSubject(p: PartnerRow): Subject {
-    return { type: "pf", document: p.document, name: p.name };
+  /** The partner as its run screens it: CPF, name, and what the company's QSA says of its age (domain/partners.ts). */
+  private partnerSubject(p: PartnerRow, init: RunInit): Subject {
+    return partnerSubject(p, qsaOf(this.results()), Number(init.createdAt.slice(0, 4)));
   }
 
   private recordPartnerOutcome(
@@ -428,7 +429,7 @@ export class RunObject extends DurableObject<Env> {
       if (created !== "created") return this.recordPartnerOutcome(p, "failed", null, null, null, PARTNER_GAP_REASONS.noCredits);
       row = fresh;
     }
-    await this.partnerStub(p).start(runInitFor(row, template, this.partnerSubject(p)));
+    await this.partnerStub(p).start(runInitFor(row, template, this.partnerSubject(p, init)));
     this.sql.exec("UPDATE partners SET started = 1 WHERE run_id = ?", p.run_id);
   }
 

@@ -164,7 +164,19 @@ function prepareWith(s: Services, body: CreateRunBody, template: TemplateSnapsho
     if (problem) throw new DomainError("invalid_webhook_url", problem, "webhook_url");
   }
   const name = typeof parametros.nome === "string" ? parametros.nome : typeof parametros.razao_social === "string" ? parametros.razao_social : undefined;
-  return { template, document, name };
+  return { template, document, name, ...subjectFactsOf(parametros) };
+}
+
+/**
+ * What the lists need to tell homonyms apart (contract §14), from the
+ * parametros of any template that declares them: `data_nascimento` (a date the
+ * schema validated, YYYY-MM-DD) and `nacionalidade` (ISO 3166-1 alpha-2).
+ */
+function subjectFactsOf(parametros: Record<string, unknown>): { birth_date?: string; nationality?: string } {
+  const out: { birth_date?: string; nationality?: string } = {};
+  if (typeof parametros.data_nascimento === "string" && /^\d{4}-\d{2}-\d{2}$/.test(parametros.data_nascimento)) out.birth_date = parametros.data_nascimento;
+  if (typeof parametros.nacionalidade === "string" && /^[A-Za-z]{2}$/.test(parametros.nacionalidade)) out.nationality = parametros.nacionalidade.toUpperCase();
+  return out;
 }
 
 function schemaProblems(template: TemplateSnapshot, parametros: Record<string, unknown>): InvalidParam[] {
@@ -335,6 +347,8 @@ const subjectOf = (prepared: PreparedRun): Subject => ({
   type: prepared.template.subject_type,
   document: prepared.document,
   ...(prepared.name ? { name: prepared.name } : {}),
+  ...(prepared.birth_date ? { birth_date: prepared.birth_date } : {}),
+  ...(prepared.nationality ? { nationality: prepared.nationality } : {}),
 });
 
 async function startRun(env: Env, row: RunRow, prepared: PreparedRun): Promise<void> {

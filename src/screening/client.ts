@@ -5,9 +5,10 @@
 // The engine reads the same D1 database: through a session that starts at the
 // caller's bookmark (a read replica at least that new), or the primary.
 import { DomainError } from "../domain/errors";
-import type { ScoredEntity, SearchMatch, SearchOutcome, SearchQuery } from "./service";
+import { explainContradiction } from "./match/explain";
+import type { ClearedMatch, ScoredEntity, SearchMatch, SearchOutcome, SearchQuery } from "./service";
 
-export type { ScoredEntity, SearchMatch, SearchOutcome, SearchQuery };
+export type { ClearedMatch, ScoredEntity, SearchMatch, SearchOutcome, SearchQuery };
 
 export interface EngineSearchOptions {
   /**
@@ -45,4 +46,13 @@ export const publicMatch = (m: ScoredEntity): SearchMatch => ({
   listed_on: m.listed_on,
   birth_dates: m.birth_dates,
   nationalities: m.nationalities,
+});
+
+/** A cleared homonym as the API shows it (contract §14 `cleared`), with the contradiction in words. */
+export const publicCleared = (c: ClearedMatch) => ({
+  list: c.list,
+  entity_id: c.entity_id,
+  matched_name: c.matched_name,
+  reason: c.reason,
+  detail: explainContradiction(c.contradiction),
 });

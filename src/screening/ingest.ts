@@ -5,6 +5,7 @@
 // The refresh itself (fetch → R2 → parse → stage → switch) runs in
 // ListIngest (ingest-object.ts), one object per list.
 import { canonicalJson, sha256Hex } from "../lib/crypto";
+import { indexTextOfNormalized } from "./match/index-keys";
 import { normalizeNameByTable } from "./match/normalize-text";
 import { cguFileUrl, LIST_PARSERS, LISTS, type ListFileRole, type ListFiles } from "./lists";
 import { getListState, getListStates, type ListStateRow, type StagedEntity } from "./store";
@@ -215,7 +216,8 @@ export async function stageEntity(entity: ListEntity, engine: EngineNormalizer):
       return;
     }
     seen.set(norm, names.length);
-    names.push({ name, norm, weak });
+    // What the FTS index holds per name: the same text the in-memory index holds (match/index-keys.ts).
+    names.push({ name, norm: indexTextOfNormalized(norm), weak });
   };
   all.forEach((n, i) => add(n.name, n.weak, norms[i]));
   return { entity, names, recordHash: await sha256Hex(canonicalJson(entity)) };

@@ -17,8 +17,9 @@
 // Every answer records the list versions it used (`data.listas`: id, sha256,
 // fetched_at), so a run can be replayed against exactly those versions.
 import { DomainError } from "../domain/errors";
-import type { AdapterAnswer, SourceDefinition, SourceKey } from "../domain/types";
-import { searchListsInEngine, type ScoredEntity, type SearchOutcome } from "../screening/client";
+import type { AdapterAnswer, SourceDefinition, SourceKey, Subject } from "../domain/types";
+import { searchListsInEngine, type ClearedMatch, type ScoredEntity, type SearchOutcome, type SearchQuery } from "../screening/client";
+import { explainContradiction, explainReasons } from "../screening/match/explain";
 import type { ListId } from "../screening/types";
 import type { SourceAdapter } from "./adapter";
 import { NO_SUBJECT_NAME_REASON } from "./catalog";
@@ -60,11 +61,21 @@ const matchData = (m: ScoredEntity) => ({
   score: m.score,
   correspondencia: correspondencia(m),
   motivos: m.reasons,
+  explicacao: explainReasons(m.reasons),
   programas: m.programs,
   listado_em: m.listed_on,
   ...(m.birth_dates.length ? { datas_nascimento: m.birth_dates } : {}),
   ...(m.nationalities.length ? { nacionalidades: m.nationalities } : {}),
   ...(Object.keys(m.entity.details).length ? { detalhes: m.entity.details } : {}),
+});
+
+/** A homonym the evidence ruled out, as /detail shows it (contract §14 `cleared`). */
+const clearedData = (c: ClearedMatch) => ({
+  lista: c.list,
+  entity_id: c.entity_id,
+  nome_correspondente: c.matched_name,
+  motivo: c.reason,
+  detalhe: explainContradiction(c.contradiction),
 });
 
 const detail = (m: ScoredEntity | undefined, key: string): string | null => m?.entity.details[key] ?? null;
@@ -120,6 +131,7 @@ export function answerFromOutcome(def: SourceDefinition, name: string | undefine
     ...sourceFields(def.key, hits),
     matches: shown.map(matchData),
   };
+  if (out.cleared.length > 0) data.descartados = out.cleared.slice(0, MAX_MATCHES_IN_DATA).map(clearedData);
   if (out.inactive.length > 0) {
     // Ended sanctions, PEPs past grace: shown as information, never a hit.
     data.inativos = out.inactive.slice(0, MAX_MATCHES_IN_DATA).map(matchData);
@@ -128,6 +140,19 @@ export function answerFromOutcome(def: SourceDefinition, name: string | undefine
   if (hits.length > 0) return { status: "INVALID", checks: { [check]: "INVALID" }, data };
   if (possible.length > 0) return { status: "INVALID", checks: { [check]: "INVALID" }, data, possible_match: true };
   return { status: "VALID", checks: { [check]: "VALID" }, data };
+}
+
+/** Everything the run knows of its subject goes into its list searches (contract §14 "Runs"). */
+export function searchQueryOf(subject: Subject, name: string | undefined, lists: readonly ListId[]): SearchQuery {
+  return {
+    name,
+    type: subject.type,
+    document: subject.document,
+    lists,
+    ...(subject.birth_date ? { birth_date: subject.birth_date } : subject.birth_years ? { birth_years: subject.birth_years } : {}),
+    ...(subject.nationality ? { nationality: subject.nationality } : {}),
+    ...(subject.gender ? { gender: subject.gender } : {}),
+  };
 }
 
 export interface ListAdapterOptions {
@@ -151,7 +176,7 @@ export function createListAdapter(engine: Pick<Env, "ENGINE">, def: SourceDefini
       }
       let out: SearchOutcome;
       try {
-        out = await searchListsInEngine(engine, { name, type: subject.type, document: subject.document, lists }, { today: opts.today?.() });
+        out = await searchListsInEngine(engine, searchQueryOf(subject, name, lists), { today: opts.today?.() });
       } catch (err) {
         if (err instanceof DomainError && err.code === "list_not_ready") {
           return { status: "ERROR", reason: listNotReadyReason(err.param ?? lists.join(", ")), retryable: false };

@@ -14,7 +14,27 @@ import type {
   SubjectProfilePF,
   TemplateSnapshot,
 } from "../../src/domain/types";
-import { TPL_PF_PADRAO, TPL_PJ_PADRAO } from "../../src/domain/standard-templates";
+import { TPL_PF_PADRAO as TPL_PF_CURRENT, TPL_PJ_PADRAO } from "../../src/domain/standard-templates";
+
+/**
+ * The fixtures render tpl_pf_padrao as it was at version 1 (before
+ * `nacionalidade`): the pinned hashes measure the renderer, not the standard
+ * template's later versions, whose snapshot the completo report prints.
+ */
+const TPL_PF_PADRAO = {
+  ...TPL_PF_CURRENT,
+  version: 1,
+  parametros_schema: {
+    type: "object",
+    properties: {
+      cpf: { type: "string", minLength: 1, maxLength: 32 },
+      nome: { type: "string", minLength: 1, maxLength: 200 },
+      data_nascimento: { type: "string", format: "date" },
+    },
+    required: ["cpf"],
+    additionalProperties: false,
+  },
+};
 import { SOURCE_CATALOG } from "../../src/sources/catalog";
 import type { ReportInput, ReportPartner } from "../../src/reports/types";
 

@@ -62,6 +62,7 @@ describe("completo report: list versions of list-backed sources", () => {
       threshold: 0.8,
       limit: 10,
       matches: [candidate],
+      cleared: [],
       inactive: [],
       took_ms: 3,
     });

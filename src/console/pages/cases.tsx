@@ -126,6 +126,8 @@ const RECORD_LABELS: Record<string, string> = {
   listed_on: "Listado em",
   strength: "Força",
   reasons: "Motivos",
+  motivos: "Motivos",
+  explicacao: "Evidências",
   entity_type: "Tipo",
   lista: "Lista",
   list: "Lista",
@@ -139,7 +141,9 @@ function recordFields(candidate: MatchCandidate | undefined): [string, string][]
   if (!candidate) return [];
   try {
     const record = JSON.parse(candidate.record) as Record<string, unknown>;
-    return Object.entries(record)
+    // The evidence in words first: what corroborated, what was missing (contract §14).
+    const { explicacao, ...rest } = record;
+    return Object.entries(explicacao === undefined ? rest : { explicacao, ...rest })
       .filter(([k, v]) => !HIDDEN_RECORD_KEYS.has(k) && v !== null && v !== "" && !(Array.isArray(v) && v.length === 0))
       .slice(0, 12)
       .map(([k, v]) => [RECORD_LABELS[k] ?? k, show(v)]);

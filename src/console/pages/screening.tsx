@@ -3,6 +3,7 @@
 // a list that is not loaded says so instead.
 import type { FC } from "hono/jsx";
 import type { SearchMatch } from "../../screening/client";
+import { explainReasons } from "../../screening/match/explain";
 import type { ListView } from "../../screening/ingest";
 import type { ConsoleContext } from "../context";
 import { fmtDateTime, LIST_STATUS_LABELS, shortHash } from "../format";
@@ -20,7 +21,12 @@ export const ScreeningPage: FC<{
   ctx: ConsoleContext;
   lists: ListView[];
   form: ScreeningForm;
-  result: { matches: SearchMatch[]; lists: { id: string; sha256: string }[]; took_ms: number } | null;
+  result: {
+    matches: SearchMatch[];
+    cleared: { list: string; entity_id: string; matched_name: string; detail: string }[];
+    lists: { id: string; sha256: string }[];
+    took_ms: number;
+  } | null;
   error: string | null;
 }> = ({ ctx, lists, form, result, error }) => {
   const ready = lists.filter((l) => l.version);
@@ -120,6 +126,7 @@ export const ScreeningPage: FC<{
                     <td>{m.list}</td>
                     <td>
                       {Math.round(m.score * 100)}% <Badge kind={m.strength === "strong" ? "bad" : "warn"} label={m.strength === "strong" ? "forte" : "possível"} />
+                      <div class="muted">{explainReasons(m.reasons)}</div>
                     </td>
                     <td>{m.entity_type}</td>
                     <td>{m.birth_dates.join(", ") || "—"}</td>
@@ -130,6 +137,19 @@ export const ScreeningPage: FC<{
               </tbody>
             </table>
           </div>
+          {result.cleared.length > 0 && (
+            <>
+              <h2>Homônimos descartados</h2>
+              <p class="muted">Nomes que conferem, mas com um identificador que contradiz o titular: não são correspondências.</p>
+              <ul>
+                {result.cleared.map((c) => (
+                  <li>
+                    <strong>{c.matched_name}</strong> ({c.list}, <span class="mono">{c.entity_id}</span>): {c.detail}
+                  </li>
+                ))}
+              </ul>
+            </>
+          )}
         </>
       )}
     </Layout>

@@ -54,7 +54,13 @@ export const screeningNames = sqliteTable(
     entityId: text("entity_id").notNull(),
     /** As listed, for display (`matched_name`). */
     name: text("name").notNull(),
-    /** normalizeName(name) from src/screening/match: what the index and the scorer see. */
+    /**
+     * The name's index text (src/screening/match/index-keys.ts): its normalised
+     * form, then its canonical words spaced and glued, joined by " | ". What the
+     * FTS5 trigram index holds, the same text the in-memory index holds. Rows
+     * staged before the canonical keys existed hold the normalised name alone
+     * (the first key): still found, until the list's next version re-stages them.
+     */
     norm: text("norm").notNull(),
     /** 1 = low-quality alias (OFAC weak, UN QUALITY Low, EU strong=false). */
     weak: integer("weak", { mode: "boolean" }).notNull().default(false),

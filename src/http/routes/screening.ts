@@ -2,7 +2,7 @@
 // Sandbox and live keys alike search the same loaded lists: the lists are public
 // data, nothing of a tenant is read or written.
 import { documentKind, maskDocument } from "../../domain/documents";
-import { publicMatch, searchListsInEngine } from "../../screening/client";
+import { publicCleared, publicMatch, searchListsInEngine } from "../../screening/client";
 import { requestBookmark } from "../middleware/d1-session";
 import { defineRoute, jsonRequest, ok, route, router } from "../openapi/route";
 import { ScreeningResult } from "../schemas/responses";
@@ -16,7 +16,7 @@ const search = defineRoute(
     tag: "Screening",
     summary: "Screen a name or a document against the sanctions, PEP and Brazilian lists",
     description:
-      "Searches the service's own copy of the official lists (OFAC SDN and consolidated, UN, EU, UK, CGU CEIS / CNEP / PEP, MTE Cadastro de Empregadores): candidates from a trigram index, then careful name scoring (token order, missing middle names, initials, particles, legal forms, transliteration), corroborated by birth year, nationality and documents. Brazilian lists match by document first: an exact CPF/CNPJ, or for masked CPFs (CEIS persons, PEP) the visible digits 4–9 plus a name match; a different CPF/CNPJ on both sides is a homonym and never matches. Ended sanctions and PEPs past their 5-year grace period never match. A requested list with no loaded version → 503 list_not_ready: an empty `matches` always means screened, nothing found. A search by `document` alone (no `name`) looks only in the lists that carry documents (the answer's `lists` says which) and finds exact CPF/CNPJ matches. Sandbox and live keys search the same lists; nothing is charged.",
+      "Searches the service's own copy of the official lists (OFAC SDN and consolidated, UN, EU, UK, CGU CEIS / CNEP / PEP, MTE Cadastro de Empregadores): candidates from a trigram index, then careful name scoring (token order, missing middle names, initials, particles, legal forms, transliteration), then weighed against what the query knows. The same CPF, or a CNPJ of the same 8-character root (a branch), identifies the subject whatever the name; the visible digits 4–9 of a masked CPF (CEIS persons, PEP) or a birth date agreeing at the precision both sides have corroborate a name match (`strong`). Another CPF, another CNPJ root, other masked digits, birth years more than one apart or a person against an organisation contradict: the candidate is a homonym, left out of `matches` and listed under `cleared` with its reason. A name alone is at most `possible`. A different nationality or gender lowers the score a little and never clears alone. Ended sanctions and PEPs past their 5-year grace period never match. A requested list with no loaded version → 503 list_not_ready: an empty `matches` always means screened, nothing found. A search by `document` alone (no `name`) looks only in the lists that carry documents (the answer's `lists` says which) and finds the entries with that CPF, or a CNPJ of the same root; a masked CPF needs the name too. Sandbox and live keys search the same lists; nothing is charged.",
     auth: "api_key",
     scope: "screening:read",
     request: {
@@ -37,6 +37,7 @@ const search = defineRoute(
           type: q.type ?? null,
           birth_date: q.birth_date ?? null,
           nationality: q.nationality ?? null,
+          gender: q.gender ?? null,
           // Echoed the way the API shows documents everywhere: CPF masked, CNPJ in full.
           document: q.document ? maskDocument(documentKind(q.document) ?? "pj", q.document) : null,
           lists: out.lists.map((l) => l.id),
@@ -45,6 +46,7 @@ const search = defineRoute(
         },
         lists: out.lists,
         matches: out.matches.map(publicMatch),
+        cleared: out.cleared.map(publicCleared),
         took_ms: out.took_ms,
       },
       200,

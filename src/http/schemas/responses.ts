@@ -10,7 +10,7 @@ import { WEBHOOK_EVENT_TYPES } from "../../domain/webhook-events";
 import { SCOPES } from "../../lib/api-keys";
 import { SOURCE_KEYS } from "../../sources/catalog";
 import { LIST_IDS, type ListId } from "../../screening/types";
-import { DEFAULT_THRESHOLD, STRONG_THRESHOLD } from "../../screening/match/strength";
+import { DEFAULT_THRESHOLD } from "../../screening/match/strength";
 import { ERROR_CODES, type ErrorType } from "../errors";
 import { REPORT_MODES } from "./reports";
 import { RUN_STATUSES } from "./runs";
@@ -511,6 +511,7 @@ export const ScreeningResult = component(
       type: z.enum(["pf", "pj"]).nullable(),
       birth_date: z.string().nullable(),
       nationality: z.string().nullable(),
+      gender: z.enum(["M", "F"]).nullable(),
       document: z.string().nullable().meta({ description: "CPF masked (***.456.789-**), CNPJ formatted." }),
       lists: z.array(ListIdEnum).meta({ description: "The lists searched (default: all)." }),
       threshold: z.number().min(0).max(1).meta({ description: `The threshold applied (default ${DEFAULT_THRESHOLD}).` }),
@@ -529,9 +530,13 @@ export const ScreeningResult = component(
           matched_name: z.string().meta({ description: "The listed name (primary or alias) that matched best." }),
           score: z.number().min(0).max(1),
           strength: z.enum(["strong", "possible"]).meta({
-            description: `\`strong\`: a hit (score ≥ ${STRONG_THRESHOLD}, or an identity document: exact CPF/CNPJ, masked CPF digits plus the name). \`possible\`: at or above the threshold, to be reviewed.`,
+            description:
+              "`strong`: a hit — the name matches and an identifier corroborates it (the same CPF, a CNPJ of the same root, masked CPF digits, a birth date agreeing at the precision both sides have) with nothing contradicting. `possible`: the name matches and nothing corroborates (a name alone): to be reviewed, never a rejection by itself.",
           }),
-          reasons: z.array(z.string()).meta({ description: "Why: e.g. document_match, masked_cpf_match, exact, token_order, typo, initial, alias, weak_alias, birth_year, birth_year_conflict, nationality, nationality_conflict." }),
+          reasons: z.array(z.string()).meta({
+            description:
+              "What matched, what corroborated, what was missing. Name: exact, normalized, token_order, missing_middle, extra_tokens, initial, initials, typo, phonetic, nickname, transliteration, joined_tokens, particle, suffix, title, legal_form, alias, weak_alias. Evidence: cpf_match, cnpj_match, cnpj_root_match, document_match (a foreign identity document), masked_cpf_match, birth_date_match, birth_month_match, birth_year_match, nationality_match, nationality_conflict, gender_match, gender_conflict. Missing: document_not_given, document_not_listed, birth_date_not_given, birth_date_not_listed.",
+          }),
           programs: z.array(z.string()),
           listed_on: z.string().nullable(),
           birth_dates: z.array(z.string()),
@@ -539,6 +544,17 @@ export const ScreeningResult = component(
         }),
       )
       .meta({ description: "Active listed entities at or above the threshold, best score first. Ended sanctions and PEPs past their grace period never match. Empty: screened, nothing found." }),
+    cleared: z
+      .array(
+        z.object({
+          list: ListIdEnum,
+          entity_id: z.string(),
+          matched_name: z.string(),
+          reason: z.enum(["document_conflict", "birth_date_conflict", "entity_type_conflict"]),
+          detail: z.string().meta({ description: "The contradiction in words (pt-BR), e.g. \"nascimento em 1985; a lista indica 1963\"." }),
+        }),
+      )
+      .meta({ description: "Homonyms: candidates whose names matched but whose identifiers contradict the subject (another CPF or CNPJ root, other masked CPF digits, birth years more than one apart, a person against an organisation). Not matches; shown so an analyst sees what was ruled out and why." }),
     took_ms: z.number().int().min(0),
   }),
   "Result of POST /api/v1/screening/search.",

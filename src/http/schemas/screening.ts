@@ -3,7 +3,8 @@
 // invalid_screening_query with `param` naming the field.
 import { z } from "zod";
 import { documentKind, normalizeDocument, validateCnpj, validateCpf } from "../../domain/documents";
-import { DEFAULT_THRESHOLD, STRONG_THRESHOLD } from "../../screening/match/strength";
+import { GENDER_PENALTY, NATIONALITY_PENALTY } from "../../screening/match/evidence";
+import { DEFAULT_THRESHOLD } from "../../screening/match/strength";
 import { DOCUMENT_LISTS, LIST_IDS, MAX_SEARCH_LIMIT, MAX_SEARCH_NAME_CHARS, type ListId } from "../../screening/types";
 
 const LIST_ID_ENUM = z.enum(LIST_IDS as [ListId, ...ListId[]], { error: () => `lista desconhecida (use: ${LIST_IDS.join(", ")})` });
@@ -26,7 +27,7 @@ export const ScreeningSearchSchema = z
       .refine((v) => v.trim() !== "", "o nome não pode ser só espaços")
       .optional()
       .meta({
-        description: `The name to screen, 1–300 characters. Optional when \`document\` is given: a search by document alone looks only in the lists whose records carry Brazilian documents (${DOCUMENT_LISTS.join(", ")}) and finds exact CPF/CNPJ matches (a masked CPF needs the name too).`,
+        description: `The name to screen, 1–300 characters. Optional when \`document\` is given: a search by document alone looks only in the lists whose records carry Brazilian documents (${DOCUMENT_LISTS.join(", ")}) and finds the entries listed with that CPF, or a CNPJ of the same 8-character root (a masked CPF needs the name too).`,
       }),
     type: z
       .enum(["pf", "pj"], { error: () => "deve ser 'pf' ou 'pj'" })
@@ -36,13 +37,20 @@ export const ScreeningSearchSchema = z
       .string()
       .refine(isPartialDate, "data inválida: use YYYY, YYYY-MM ou YYYY-MM-DD")
       .optional()
-      .meta({ description: "YYYY, YYYY-MM or YYYY-MM-DD. An equal birth year raises the score; a year more than one off keeps the match `possible` at most." }),
+      .meta({
+        description:
+          "YYYY, YYYY-MM or YYYY-MM-DD. Agreeing with the listed birth date at the precision both have corroborates a name match (`strong`); years more than one apart, or full dates that differ by more than a day/month swap, clear the candidate (it is a homonym, listed under `cleared`).",
+      }),
     nationality: z
       .string()
       .regex(/^[A-Za-z]{2}$/, "use o código ISO 3166-1 alfa-2 do país (ex.: BR)")
       .transform((v) => v.toUpperCase())
       .optional()
-      .meta({ description: "ISO 3166-1 alpha-2 (e.g. BR): equal raises the score a little, different lowers it a little." }),
+      .meta({ description: `ISO 3166-1 alpha-2 (e.g. BR): when the list gives nationalities and none is this one, the score is lowered by ${NATIONALITY_PENALTY}; never clears a candidate alone (people hold several nationalities).` }),
+    gender: z
+      .enum(["M", "F"], { error: () => "deve ser 'M' ou 'F'" })
+      .optional()
+      .meta({ description: `M or F: when the list gives the other, the score is lowered by ${GENDER_PENALTY}; never clears a candidate alone.` }),
     /** CPF (11 digits) or CNPJ (14 characters, alphanumeric accepted); punctuation ignored, check digits verified. */
     document: z
       .string()
@@ -56,7 +64,10 @@ export const ScreeningSearchSchema = z
         return z.NEVER;
       })
       .optional()
-      .meta({ description: "CPF or CNPJ (punctuation ignored, check digits verified): matched exactly against the Brazilian lists, and by its digits 4–9 against masked CPFs." }),
+      .meta({
+        description:
+          "CPF or CNPJ (punctuation ignored, check digits verified). The same CPF, or a CNPJ with the same 8-character root (a branch is the same legal person), identifies the subject whatever the name (`strong`); the digits 4–9 of a CPF agreeing with a masked CPF (CEIS, CNEP, PEP) corroborate a name match. Another CPF, another CNPJ root, or other visible digits clear the candidate.",
+      }),
     lists: z
       .array(LIST_ID_ENUM)
       .min(1)
@@ -68,7 +79,7 @@ export const ScreeningSearchSchema = z
       .min(0)
       .max(1)
       .optional()
-      .meta({ description: `0–1, default ${DEFAULT_THRESHOLD}: matches scoring below are not returned. \`strong\` starts at ${STRONG_THRESHOLD}.` }),
+      .meta({ description: `0–1, default ${DEFAULT_THRESHOLD}: names scoring below (after the nationality and gender penalties) are not matches.` }),
     limit: z.number().int().min(1).max(MAX_SEARCH_LIMIT).optional().meta({ description: "1–50, default 10." }),
   })
   .superRefine((q, ctx) => {

@@ -2,49 +2,75 @@
  * The screening matcher: pure functions (no I/O, no clock).
  *
  *   normalizeName(s)                 → comparable text
- *   candidateKeys(name)              → strings the retrieval index stores per listed name
- *   retrievalQuery(name)             → FTS5 MATCH expression (OR of quoted trigrams)
- *   TrigramIndex                     → the same retrieval in memory (BM25), for node and benchmarks
+ *   candidateKeys(name), indexText   → what the retrieval index stores per listed name (D1 and memory)
+ *   TrigramIndex                     → the D1 retrieval in memory (BM25, entity budget)
  *   scoreNames(q, c, {schema})       → { score 0..1, reasons }
  *   matchNames(q, names, {schema})   → best of an entity's names (weak aliases capped)
- *   corroborate(query, listed)       → birth year / nationality / document evidence
- *   strength(score, corroboration)   → "strong" | "possible" | null
- *   rankCandidates(query, names)     → retrieved names → ranked, corroborated matches (API and runs)
- *   MemoryScreener                   → TrigramIndex + rankCandidates over ListEntity[] (node, benchmark)
+ *   frequencyWeight(word)            → how much a name word counts (common words less)
+ *   weighEvidence(subject, listed)   → documents / birth date / type / nationality / gender evidence
+ *   judge(nameScore, evidence)       → cleared | strong | possible | none
+ *   rankCandidates(query, entities)  → candidate entities → ranked matches and cleared homonyms (API, runs, monitoring)
+ *   retrievalPlan, matchExpression   → the trigrams to retrieve by, and their FTS5 expression
+ *   MemoryScreener                   → TrigramIndex + rankCandidates over ListEntity[] (node, benchmark, monitoring)
  */
 import type { MatchSchema } from "./normalize";
 import { PreparedName, scoreNames, type MatchReason } from "./score";
 export { schemaFor, schemaForEntityType, typesCompatible } from "./schema";
 export {
   rankCandidates,
+  entityNames,
   weakAliasScore,
   WEAK_ALIAS_PENALTY,
   PreparedQuery,
   MemoryScreener,
   type ScreeningQuery,
   type ScreenedEntity,
-  type CandidateName,
+  type Candidate,
   type RankedMatch,
+  type ClearedCandidate,
+  type Ranking,
   type RankOptions,
   type MemoryScreenerOptions,
+  type MemoryEntity,
+  type SearchReason,
+  type EvidenceReason,
 } from "./search";
+export {
+  weighEvidence,
+  judge,
+  penalisedScore,
+  listedGender,
+  cpfVisibleDigits,
+  NATIONALITY_PENALTY,
+  GENDER_PENALTY,
+  type Evidence,
+  type SubjectFacts,
+  type QueryDocument,
+  type ListedFacts,
+  type Contradiction,
+  type Judgement,
+  type Gender,
+} from "./evidence";
+export { frequencyWeight } from "./name-frequency";
 import { weakAliasScore } from "./search";
 
 export { normalizeName, tokenizeName, type MatchSchema, type NameToken, type TokenRole, type TokenizedName } from "./normalize";
 export { scoreNames, prepareName, PreparedName, type MatchReason, type NameScore, type ScoreOptions } from "./score";
+export { DEFAULT_THRESHOLD, type MatchStrength } from "./strength";
 export {
-  DEFAULT_THRESHOLD,
-  STRONG_THRESHOLD,
-  strength,
-  corroborate,
-  corroboratedScore,
-  type Corroboration,
-  type CorroborationInput,
-  type Evidence,
-  type ListedAttributes,
-  type MatchStrength,
-} from "./strength";
-export { candidateKeys, retrievalQuery, queryTrigrams, TrigramIndex, MAX_QUERY_TERMS, type RetrievalHit } from "./retrieval";
+  candidateKeys,
+  indexText,
+  retrievalQuery,
+  retrievalPlan,
+  matchExpression,
+  planVocabulary,
+  queryTrigrams,
+  TrigramIndex,
+  MAX_QUERY_TERMS,
+  DEFAULT_BUDGET,
+  type RetrievalPlan,
+  type EntityBudget,
+} from "./retrieval";
 export { tokenSimilarity, phoneticKey, editDistance, editSimilarity } from "./similarity";
 
 export interface NameMatch {

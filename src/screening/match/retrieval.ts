@@ -1,52 +1,86 @@
-import { normalizeName, tokenizeName } from "./normalize";
+import { indexKeysOfNormalized, indexTextOfNormalized, keyWordsOfNormalized } from "./index-keys";
+import { normalizeName } from "./normalize";
+import { PARTICLES } from "./tables";
 
 /**
- * Candidate retrieval: trigrams of normalised names, ranked by BM25.
+ * Candidate retrieval: trigrams of the names' index texts, ranked by BM25, then
+ * collapsed to entities with a budget per list.
  *
- * In D1 the listed names live in an FTS5 table with the trigram tokenizer over
- * each name's normalizeName (the ingest's `norm`), and the search's MATCH
- * expression is built from queryTrigrams by src/screening/service.ts
- * (selectiveMatch). candidateKeys(name), retrievalQuery(name) and TrigramIndex
- * are the same retrieval in memory (the BM25 of FTS5) for node-side evaluation
- * and the benchmark, which also compare richer keys with what D1 stores.
+ * One retrieval, two stores: in D1 the listed names' index texts
+ * (index-keys.ts `indexTextOfNormalized`, the `norm` column) sit in an FTS5 table
+ * with the trigram tokenizer, searched with `matchExpression(plan)`
+ * (src/screening/service.ts); in memory TrigramIndex holds the same texts and
+ * evaluates the same plan with FTS5's BM25, for the evaluation, the benchmark and
+ * the re-screening of monitored subjects. A query's plan depends on how many
+ * listed names hold each of its trigrams (the index's own vocabulary: D1's
+ * `screening_names_vocab`, TrigramIndex.count), so both pick the same terms.
  */
 
-/** The most terms a retrieval query carries: enough to find a long name, few enough to stay cheap. */
+/** The most trigrams a query is cut into: enough to find a long name, few enough to stay cheap. */
 export const MAX_QUERY_TERMS = 40;
 
 /**
- * What the retrieval index stores for one listed name: its words in canonical
- * form (legal forms and titles left out, "Mohamed" → "muhammad", "Abd al-Aziz" →
- * "abdulaziz") and the same words written together, so a query that glues words
- * ("VladimirPutin") or splits one ("Van Der Bilt") still shares trigrams with it.
- * Accepts a raw or an already normalised name (normalisation is idempotent).
+ * A trigram held by more listed names than this is left out of a plan when the
+ * query has enough rarer ones. FTS5 evaluates bm25 for every row a MATCH selects
+ * (about 5 µs each): "ana", "mar" or "sil" select tens of thousands of the PEP
+ * list's 70k names and cost 100–300 ms, while adding the least to the ranking
+ * (bm25's idf is lowest for them). At full size (178k names) this kept the listed
+ * name's recall and took the FTS query's p95 from 54 ms to under 4 ms (bench/README.md).
  */
-export function candidateKeys(name: string): string[] {
-  const normalized = normalizeName(name);
-  if (!normalized) return [];
-  const keys = [normalized];
-  const words = keyWords(normalized);
-  const spaced = words.join(" ");
-  const compact = words.join("");
-  if (spaced && !keys.includes(spaced)) keys.push(spaced);
-  if (compact && !keys.includes(compact)) keys.push(compact);
-  return keys;
-}
+export const COMMON_TRIGRAM_NAMES = 1000;
 
-/** Canonical words (legal forms and titles out, "Mohamed" → "muhammad", "Abd al-Aziz" → "abdulaziz"). */
-function keyWords(normalized: string): string[] {
-  const tokens = tokenizeName(normalized, "Thing")
-    .tokens.filter((t) => t.role !== "title")
-    .map((t) => t.text)
-    .filter((t) => /^[a-z0-9]+$/.test(t));
-  return tokens.length ? tokens : normalized.split(" ").filter(Boolean);
-}
+/** Rare trigrams enough to retrieve by (fewer: the query is made of common words, see retrievalPlan). */
+const MIN_RARE_TRIGRAMS = 4;
 
-/** Every 3-character window of a word, in order. */
-function wordTrigrams(word: string): string[] {
+/** The rarest trigrams a plan takes (after each word's own two): each is one more document list for FTS5 to merge and score. */
+const MAX_RARE_TRIGRAMS = 10;
+
+/** Each word keeps its two rarest trigrams in a plan: a typo in the one word that held the rarest ones must not lose the name. */
+const RARE_PER_WORD = 2;
+
+/**
+ * At most this many words pair up when a query is made of common words: n words
+ * make n·(n−1)/2 AND pairs, and a 40-word name of common words built 861 of them
+ * (2 s in FTS5 at full size). The most selective words are kept.
+ */
+export const MAX_PAIRED_WORDS = 6;
+
+/** At most this many alternatives (terms and pairs) in one plan, whatever the query. */
+export const MAX_PLAN_TERMS = 32;
+
+/** Entities taken per list, and in all, from the index per search (the scorer then weighs all their names). */
+export const CANDIDATE_ENTITIES_PER_LIST = 20;
+export const CANDIDATE_ENTITIES = 60;
+
+/** The keys indexed for a name (raw or normalised): see index-keys.ts. */
+export const candidateKeys = (name: string): string[] => indexKeysOfNormalized(normalizeName(name));
+
+/** The one text indexed per name (raw or normalised). */
+export const indexText = (name: string): string => indexTextOfNormalized(normalizeName(name));
+
+/** Every 3-character window of a text, in order (FTS5's trigram tokenizer: spaces and separators included). */
+function trigramsOf(text: string): string[] {
   const out: string[] = [];
-  for (let i = 0; i + 3 <= word.length; i++) out.push(word.slice(i, i + 3));
+  for (let i = 0; i + 3 <= text.length; i++) out.push(text.slice(i, i + 3));
   return out;
+}
+
+/** A query's words: canonical and as written (an index text holds both), each with its trigrams. */
+function queryWords(name: string): { words: string[]; lists: string[][] } {
+  const normalized = normalizeName(name);
+  const words = keyWordsOfNormalized(normalized);
+  const written = normalized.split(" ").filter((w) => w && !words.includes(w));
+  const lists: string[][] = [...words, ...written].filter((w) => w.length >= 3).map(trigramsOf);
+  // Short words (Korean, Chinese syllables; initials) only count with a neighbour:
+  // glued (as the compact key stores them) and across the space (as the name is written).
+  for (let i = 0; i + 1 < words.length; i++) {
+    // Two lone letters ("A B") say nothing an index could use.
+    if ((words[i].length < 3 || words[i + 1].length < 3) && words[i].length + words[i + 1].length >= 3) {
+      lists.push(trigramsOf(words[i] + words[i + 1]));
+      lists.push(trigramsOf(words[i] + " " + words[i + 1]).filter((t) => t.includes(" ")));
+    }
+  }
+  return { words, lists };
 }
 
 /**
@@ -55,27 +89,17 @@ function wordTrigrams(word: string): string[] {
  * picked round-robin across words so every word is represented, at most `max`.
  */
 export function queryTrigrams(name: string, max: number = MAX_QUERY_TERMS): string[] {
-  const normalized = normalizeName(name);
-  const words = keyWords(normalized);
-  // The words as written too: an index that stores only normalizeName(name) shares their trigrams.
-  const written = normalized.split(" ").filter((w) => w && !words.includes(w));
-  const lists: string[][] = [...words, ...written].filter((w) => w.length >= 3).map(wordTrigrams);
-  // Short words (Korean, Chinese syllables; initials) only count with a neighbour:
-  // glued (as the compact key stores them) and across the space (as the name is written).
-  for (let i = 0; i + 1 < words.length; i++) {
-    // Two lone letters ("A B") say nothing an index could use.
-    if ((words[i].length < 3 || words[i + 1].length < 3) && words[i].length + words[i + 1].length >= 3) {
-      lists.push(wordTrigrams(words[i] + words[i + 1]));
-      lists.push(wordTrigrams(words[i] + " " + words[i + 1]).filter((t) => t.includes(" ")));
-    }
-  }
+  return roundRobin(queryWords(name).lists, max);
+}
+
+function roundRobin(lists: string[][], max: number): string[] {
   // Longest words first: they carry the most distinctive trigrams.
-  lists.sort((x, y) => y.length - x.length);
+  const sorted = [...lists].sort((x, y) => y.length - x.length);
   const seen = new Set<string>();
   const out: string[] = [];
   for (let round = 0; out.length < max; round++) {
     let any = false;
-    for (const l of lists) {
+    for (const l of sorted) {
       if (round < l.length) {
         any = true;
         const t = l[round];
@@ -92,142 +116,223 @@ export function queryTrigrams(name: string, max: number = MAX_QUERY_TERMS): stri
 }
 
 /**
- * An FTS5 MATCH expression for a query name: `"abc" OR "bcd" OR …`, each term a
- * quoted trigram of [a-z0-9] and at most one space (normalisation leaves nothing
- * else, and quotes are doubled regardless), no operator from the input. Empty string when the name has
- * no word of 3 characters or more (the caller then skips the index).
+ * What to retrieve by: single trigrams (a name holding any of them is a
+ * candidate) and pairs of trigrams (a name holding both).
  */
-export function retrievalQuery(name: string, max: number = MAX_QUERY_TERMS): string {
-  return queryTrigrams(name, max)
-    .map((t) => '"' + t.replace(/"/g, '""') + '"')
-    .join(" OR ");
-}
-
-/** All trigrams of a stored text as FTS5's trigram tokenizer sees it (spaces included). */
-function documentTrigrams(text: string): string[] {
-  return wordTrigrams(text);
-}
-
-export interface RetrievalHit<T> {
-  ref: T;
-  /** BM25 (higher is better; FTS5 reports it negated). */
-  score: number;
+export interface RetrievalPlan {
+  terms: string[];
+  pairs: [string, string][];
 }
 
 /**
- * In-memory trigram index with FTS5's BM25 (k1 = 1.2, b = 0.75). Each added
- * name becomes one document per candidate key; search returns the best `k`
- * distinct names.
+ * The plan for `name`, given how many listed names hold each trigram (`count`):
+ * - its rare trigrams (held by 1 to COMMON_TRIGRAM_NAMES names): each word's
+ *   RARE_PER_WORD rarest, then the rarest overall up to MAX_RARE_TRIGRAMS more,
+ *   when it has at least MIN_RARE_TRIGRAMS of them (or all of its trigrams are rare);
+ * - else — a name made of common words, e.g. "Maria Silva Santos" — names holding
+ *   the least common trigram of two of its words (pairs among its
+ *   MAX_PAIRED_WORDS most selective words; a one-word query: that trigram), or
+ *   any of its rare trigrams. Single trigrams, not the words as phrases: FTS5 then
+ *   intersects document lists without reading positions. A typo in one word
+ *   leaves the other pairs.
+ * At most MAX_PLAN_TERMS alternatives. Null when the name has no word of 3
+ * characters or more (nothing to retrieve by). Pure.
+ */
+export function retrievalPlan(name: string, count: (trigram: string) => number): RetrievalPlan | null {
+  const { lists } = queryWords(name);
+  const terms = roundRobin(lists, MAX_QUERY_TERMS);
+  if (terms.length === 0) return null;
+  const inQuery = new Set(terms);
+  // A trigram no listed name holds (a typo's) selects nothing: it does not count as a rare one.
+  const isRare = (t: string) => count(t) > 0 && count(t) <= COMMON_TRIGRAM_NAMES;
+  const byRarity = (a: string, b: string) => count(a) - count(b) || (a < b ? -1 : 1);
+  const rare = terms.filter(isRare).sort(byRarity);
+  if (rare.length >= Math.min(MIN_RARE_TRIGRAMS, terms.length)) {
+    const picked = new Set<string>();
+    for (const l of lists) for (const t of l.filter((x) => inQuery.has(x) && isRare(x)).sort(byRarity).slice(0, RARE_PER_WORD)) picked.add(t);
+    const cap = Math.min(MAX_PLAN_TERMS, Math.max(MAX_RARE_TRIGRAMS, picked.size));
+    for (const t of rare) {
+      if (picked.size >= cap) break;
+      picked.add(t);
+    }
+    return { terms: [...picked].sort(byRarity).slice(0, MAX_PLAN_TERMS), pairs: [] };
+  }
+  // Each word's least common trigram that some name holds (particles aside), the most selective words first.
+  const keys: string[] = [];
+  for (const w of new Set(normalizeName(name).split(" "))) {
+    if (w.length < 3 || PARTICLES.has(w)) continue;
+    let best: string | null = null;
+    for (const t of trigramsOf(w)) if (count(t) > 0 && (best === null || count(t) < count(best))) best = t;
+    if (best !== null && !keys.includes(best)) keys.push(best);
+  }
+  const paired = keys.sort(byRarity).slice(0, MAX_PAIRED_WORDS);
+  const pairs: [string, string][] = [];
+  for (let i = 0; i < paired.length; i++) for (let j = i + 1; j < paired.length; j++) pairs.push([paired[i], paired[j]]);
+  const single = paired.length === 1 ? [paired[0]] : [];
+  const plan: RetrievalPlan = { terms: [...single, ...rare].slice(0, MAX_PLAN_TERMS - pairs.length), pairs };
+  if (plan.terms.length + plan.pairs.length === 0) return { terms: terms.slice(0, MAX_PLAN_TERMS), pairs: [] };
+  return plan;
+}
+
+const ftsString = (s: string) => `"${s.replace(/"/g, '""')}"`;
+
+/**
+ * The FTS5 MATCH expression of a plan: `"abc" OR ("def" AND "ghi") OR …`, each
+ * term a quoted trigram of [a-z0-9] and at most one space (normalisation leaves
+ * nothing else, and quotes are doubled regardless): no operator from the input.
+ */
+export function matchExpression(plan: RetrievalPlan): string {
+  return [...plan.terms.map(ftsString), ...plan.pairs.map(([a, b]) => `(${ftsString(a)} AND ${ftsString(b)})`)].join(" OR ");
+}
+
+/** The OR of a name's query trigrams (every term, no vocabulary): the baseline the benchmark compares plans with. */
+export function retrievalQuery(name: string, max: number = MAX_QUERY_TERMS): string {
+  return matchExpression({ terms: queryTrigrams(name, max), pairs: [] });
+}
+
+/** The first index of a sorted array holding a value ≥ `v`. */
+function lowerBound(xs: readonly number[], v: number): number {
+  let lo = 0;
+  let hi = xs.length;
+  while (lo < hi) {
+    const mid = (lo + hi) >> 1;
+    if (xs[mid] < v) lo = mid + 1;
+    else hi = mid;
+  }
+  return lo;
+}
+
+export interface EntityBudget {
+  perList: number;
+  total: number;
+}
+
+export const DEFAULT_BUDGET: EntityBudget = { perList: CANDIDATE_ENTITIES_PER_LIST, total: CANDIDATE_ENTITIES };
+
+/**
+ * In-memory trigram index with FTS5's BM25 (k1 = 1.2, b = 0.75) over the same
+ * texts and plans as D1. One document per listed name (its index text); a search
+ * ranks each entity by its best name, keeps the best `perList` of each list and
+ * the best `total` overall — the same cut as the D1 search's SQL — so an entity
+ * listed under dozens of aliases takes one place, not dozens.
  */
 export class TrigramIndex<T> {
-  /** What is stored per name: candidateKeys by default; `(n) => [normalizeName(n)]` mirrors an index that stores the normalised name only. */
-  constructor(private readonly keysOf: (name: string) => string[] = candidateKeys) {}
-  private readonly refs: T[] = [];
-  private readonly docName: number[] = [];
+  /** `textOf`: what is stored per name (default: indexText). */
+  constructor(private readonly textOf: (name: string) => string = indexText) {}
+  private readonly entities: { ref: T; list: string }[] = [];
+  private readonly entityIds = new Map<string, number>();
+  private readonly docEntity: number[] = [];
   private readonly docLen: number[] = [];
   private readonly postings = new Map<string, { docs: number[]; tf: number[] }>();
   private totalLen = 0;
 
+  /** Listed names indexed. */
   get size(): number {
-    return this.refs.length;
+    return this.docLen.length;
   }
 
-  add(name: string, ref: T): void {
-    const nameIdx = this.refs.length;
-    this.refs.push(ref);
-    for (const key of this.keysOf(name)) {
-      const doc = this.docLen.length;
-      const grams = documentTrigrams(key);
-      this.docName.push(nameIdx);
-      this.docLen.push(grams.length);
-      this.totalLen += grams.length;
-      const counts = new Map<string, number>();
-      for (const g of grams) counts.set(g, (counts.get(g) ?? 0) + 1);
-      for (const [g, c] of counts) {
-        let p = this.postings.get(g);
-        if (!p) {
-          p = { docs: [], tf: [] };
-          this.postings.set(g, p);
-        }
-        p.docs.push(doc);
-        p.tf.push(c);
-      }
+  /** How many indexed names hold `trigram` (FTS5's vocabulary: documents per term). */
+  count(trigram: string): number {
+    return this.postings.get(trigram)?.docs.length ?? 0;
+  }
+
+  /** Indexes one name of the entity `key` (added once per name; the entity's ref is kept from its first name). */
+  add(name: string, key: string, list: string, ref: T): void {
+    let e = this.entityIds.get(key);
+    if (e === undefined) {
+      e = this.entities.length;
+      this.entities.push({ ref, list });
+      this.entityIds.set(key, e);
+    }
+    const grams = trigramsOf(this.textOf(name));
+    if (grams.length === 0) return;
+    const doc = this.docLen.length;
+    this.docEntity.push(e);
+    this.docLen.push(grams.length);
+    this.totalLen += grams.length;
+    const counts = new Map<string, number>();
+    for (const g of grams) counts.set(g, (counts.get(g) ?? 0) + 1);
+    for (const [g, c] of counts) {
+      let p = this.postings.get(g);
+      if (!p) this.postings.set(g, (p = { docs: [], tf: [] }));
+      p.docs.push(doc);
+      p.tf.push(c);
     }
   }
 
-  // Scratch space reused across searches (sized to the documents).
-  private acc = new Float64Array(0);
-  private nameBest = new Float64Array(0);
+  /** The entities a name retrieves, best first: its plan (retrievalPlan over this index's vocabulary), BM25, the budget. */
+  search(name: string, budget: EntityBudget = DEFAULT_BUDGET): T[] {
+    const plan = retrievalPlan(name, (t) => this.count(t));
+    return plan ? this.searchPlan(plan, budget) : [];
+  }
 
-  search(name: string, k: number = 50): RetrievalHit<T>[] {
-    const terms = queryTrigrams(name);
+  searchPlan(plan: RetrievalPlan, budget: EntityBudget = DEFAULT_BUDGET): T[] {
     const N = this.docLen.length;
-    if (N === 0 || terms.length === 0 || k <= 0) return [];
-    if (this.acc.length !== N) this.acc = new Float64Array(N);
-    if (this.nameBest.length !== this.refs.length) this.nameBest = new Float64Array(this.refs.length);
-    const acc = this.acc;
+    if (N === 0) return [];
+    // The documents the plan selects: any single term, or both terms of a pair.
+    const selected = new Set<number>();
+    for (const t of plan.terms) for (const d of this.postings.get(t)?.docs ?? []) selected.add(d);
+    for (const [a, b] of plan.pairs) {
+      // Postings are in document order: a merge, not a set per pair (common trigrams hold thousands of names).
+      const da = this.postings.get(a)?.docs ?? [];
+      const db = this.postings.get(b)?.docs ?? [];
+      for (let i = 0, j = 0; i < da.length && j < db.length; ) {
+        if (da[i] === db[j]) {
+          selected.add(da[i]);
+          i++;
+          j++;
+        } else if (da[i] < db[j]) i++;
+        else j++;
+      }
+    }
+    if (selected.size === 0) return [];
+    // BM25 over every phrase of the expression, as FTS5's bm25() scores a row.
     const avgdl = this.totalLen / N;
     const k1 = 1.2;
     const b = 0.75;
-    const touched: number[] = [];
-    for (const t of terms) {
+    const score = new Map<number, number>();
+    for (const t of new Set([...plan.terms, ...plan.pairs.flat()])) {
       const p = this.postings.get(t);
       if (!p) continue;
       const n = p.docs.length;
       // FTS5: idf = log((N - n + 0.5) / (n + 0.5)), floored at 1e-6.
       const idf = Math.max(1e-6, Math.log((N - n + 0.5) / (n + 0.5)));
-      const docs = p.docs;
-      const tfs = p.tf;
-      for (let m = 0; m < n; m++) {
-        const d = docs[m];
-        const tf = tfs[m];
-        if (acc[d] === 0) touched.push(d);
-        acc[d] += (idf * (tf * (k1 + 1))) / (tf + k1 * (1 - b + (b * this.docLen[d]) / avgdl));
-      }
-    }
-    // Best document per name, then the top k names (a bounded min-heap).
-    const best = this.nameBest;
-    const names: number[] = [];
-    for (const d of touched) {
-      const nm = this.docName[d];
-      const s = acc[d];
-      acc[d] = 0;
-      if (best[nm] === 0) names.push(nm);
-      if (s > best[nm]) best[nm] = s;
-    }
-    const heap: number[] = [];
-    const worse = (x: number, y: number) => best[x] < best[y] || (best[x] === best[y] && x > y);
-    const siftDown = (i: number) => {
-      for (;;) {
-        const l = 2 * i + 1;
-        const r = l + 1;
-        let m = i;
-        if (l < heap.length && worse(heap[l], heap[m])) m = l;
-        if (r < heap.length && worse(heap[r], heap[m])) m = r;
-        if (m === i) return;
-        [heap[i], heap[m]] = [heap[m], heap[i]];
-        i = m;
-      }
-    };
-    for (const nm of names) {
-      if (heap.length < k) {
-        heap.push(nm);
-        for (let i = heap.length - 1; i > 0; ) {
-          const parent = (i - 1) >> 1;
-          if (!worse(heap[i], heap[parent])) break;
-          [heap[i], heap[parent]] = [heap[parent], heap[i]];
-          i = parent;
+      const add = (d: number, tf: number) => score.set(d, (score.get(d) ?? 0) + (idf * (tf * (k1 + 1))) / (tf + k1 * (1 - b + (b * this.docLen[d]) / avgdl)));
+      if (n <= selected.size * 8) {
+        for (let m = 0; m < n; m++) if (selected.has(p.docs[m])) add(p.docs[m], p.tf[m]);
+      } else {
+        // A common trigram: look the few selected documents up in its postings (binary search) rather than walk them all.
+        for (const d of selected) {
+          const m = lowerBound(p.docs, d);
+          if (m < n && p.docs[m] === d) add(d, p.tf[m]);
         }
-      } else if (worse(heap[0], nm)) {
-        heap[0] = nm;
-        siftDown(0);
       }
     }
-    const out = heap
-      .map((nm) => ({ nm, s: best[nm] }))
-      .sort((x, y) => y.s - x.s || x.nm - y.nm)
-      .map(({ nm, s }) => ({ ref: this.refs[nm], score: s }));
-    for (const nm of names) best[nm] = 0;
+    // Best name per entity, then the budget: per list, then overall (ties by insertion order, as stable as D1's id order).
+    const best = new Map<number, number>();
+    for (const [d, s] of score) {
+      const e = this.docEntity[d];
+      if (s > (best.get(e) ?? -1)) best.set(e, s);
+    }
+    const ranked = [...best].sort((x, y) => y[1] - x[1] || x[0] - y[0]);
+    const perList = new Map<string, number>();
+    const out: T[] = [];
+    for (const [e] of ranked) {
+      const list = this.entities[e].list;
+      const taken = perList.get(list) ?? 0;
+      if (taken >= budget.perList) continue;
+      perList.set(list, taken + 1);
+      out.push(this.entities[e].ref);
+      if (out.length >= budget.total) break;
+    }
     return out;
   }
+}
+
+/** Every trigram a plan for `name` may ask the vocabulary about: D1 reads their counts in one statement. */
+export function planVocabulary(name: string): string[] {
+  const out = new Set<string>();
+  for (const l of queryWords(name).lists) for (const t of l) out.add(t);
+  for (const w of normalizeName(name).split(" ")) for (const t of trigramsOf(w)) out.add(t);
+  return [...out];
 }

@@ -214,6 +214,14 @@ function align(A: NameToken[], B: NameToken[], person: boolean): Pair[] {
   return chosen;
 }
 
+/**
+ * Two names that both state a legal form, of different families ("AG" / "GmbH",
+ * "ANO" / "LLC"), are two registered entities even when the name words agree:
+ * groups register sister companies under one name. The factor takes an
+ * otherwise equal name under the default threshold.
+ */
+const LEGAL_FORM_CONFLICT_FACTOR = 0.75;
+
 function legalConflict(a: string[], b: string[]): boolean {
   if (a.length === 0 || b.length === 0) return false;
   const fam = (x: string) => LEGAL_FAMILY[x] ?? x;
@@ -329,7 +337,7 @@ export function scoreNames(query: string | PreparedName, candidate: string | Pre
   if (ta.legalForms.length || tb.legalForms.length) {
     if (legalConflict(ta.legalForms, tb.legalForms)) {
       reasons.add("legal_form_conflict");
-      score *= 0.85;
+      score *= LEGAL_FORM_CONFLICT_FACTOR;
     } else if (ta.legalForms.join() !== tb.legalForms.join()) reasons.add("legal_form");
   }
   if (ta.titles.length || tb.titles.length) reasons.add("title");

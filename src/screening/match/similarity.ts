@@ -106,7 +106,8 @@ export function tokenSimilarity(a: string, b: string): TokenSimilarity {
   const pa = phoneticKey(a);
   const pb = phoneticKey(b);
   // Sound-alikes among short words are often distinct names ("Ping" / "Peng", "Bo" / "Bu"): less credit.
-  const ps = (Math.min(a.length, b.length) <= 4 ? 0.8 : 0.95) * editSimilarity(pa, pb);
+  // Sound-alikes start with the same sound, as Soundex keeps the first letter: "Alves" is not "Galvez".
+  const ps = pa[0] === pb[0] ? (Math.min(a.length, b.length) <= 4 ? 0.8 : 0.95) * editSimilarity(pa, pb) : 0;
   if (ps > best.sim) best = { sim: ps, kind: "phonetic" };
   const na = NICKNAMES[a] ?? a;
   const nb = NICKNAMES[b] ?? b;
@@ -121,8 +122,8 @@ export function tokenSimilarity(a: string, b: string): TokenSimilarity {
 
 /**
  * Masculine and feminine forms of one Romance given name ("Antonio" / "Antonia",
- * "Daniel" / "Daniela", "Simon" / "Simone"): one letter apart, yet two names of
- * two different people.
+ * "Daniel" / "Daniela", "Simon" / "Simone", "Luis" / "Luisa"): one letter apart,
+ * yet two names of two different people.
  */
 export function genderedVariants(a: string, b: string): boolean {
   if (a.length < 4 || b.length < 4 || a === b) return false;
@@ -133,5 +134,6 @@ export function genderedVariants(a: string, b: string): boolean {
     const e = new Set([x[x.length - 1], y[y.length - 1]]);
     return e.has("a") && (e.has("o") || e.has("e"));
   }
-  return y.length === x.length + 1 && y.startsWith(x) && (y.endsWith("a") || y.endsWith("e")) && !/[aeiou]$/.test(x);
+  // The masculine forms that take a feminine -a / -e end in l, n, r or s (Daniel, Simon, Victor, Luis): "Scholz" / "Scholze" is one family name.
+  return y.length === x.length + 1 && y.startsWith(x) && (y.endsWith("a") || y.endsWith("e")) && /[lnrs]$/.test(x);
 }
