@@ -23,8 +23,11 @@ import { healthRoutes } from "./http/routes/health";
 import { downloadRoutes, reportRoutes } from "./http/routes/reports";
 import { runsRoutes } from "./http/routes/runs";
 import { screeningRoutes } from "./http/routes/screening";
+import { templatesRoutes } from "./http/routes/templates";
+import { webhookEndpointRoutes } from "./http/routes/webhook-endpoints";
 import { adminUserRoutes } from "./http/routes/users";
 import { generateDocument } from "./http/openapi/generate";
+import { methodsByPath } from "./http/method-not-allowed";
 import { zodMessage } from "./http/validate";
 import { consoleRoutes } from "./console/routes";
 
@@ -67,9 +70,11 @@ export function createApp(options: AppOptions = {}) {
   if (options.rateLimit !== false) app.use("/api/v1/*", rateLimit);
   app.route("/api/v1/bureau", runsRoutes);
   app.route("/api/v1/bureau", reportRoutes);
+  app.route("/api/v1/bureau", templatesRoutes);
   app.route("/api/v1/bureau", eventsRoutes);
   app.route("/api/v1/bureau", casesRoutes);
   app.route("/api/v1/screening", screeningRoutes);
+  app.route("/api/v1", webhookEndpointRoutes);
   app.route("/", downloadRoutes);
   // Every /admin/v1 request, known route or not, needs the admin token.
   app.use("/admin/v1/*", adminAuth);
@@ -79,7 +84,16 @@ export function createApp(options: AppOptions = {}) {
   app.route("/admin/v1", adminAuditRoutes);
   app.route("/console", consoleRoutes);
 
-  app.notFound(() => {
+  // Read from the route table on the first miss: every router is mounted by then.
+  let allowed: ((path: string) => string[]) | undefined;
+  app.notFound((c) => {
+    allowed ??= methodsByPath(app.routes);
+    const methods = allowed(c.req.path);
+    if (methods.length > 0) {
+      throw new ApiError("method_not_allowed", `Método ${c.req.method} não permitido nesta rota (use: ${methods.join(", ")}).`, undefined, undefined, {
+        Allow: methods.join(", "),
+      });
+    }
     throw new ApiError("route_not_found");
   });
 

@@ -3,6 +3,7 @@ import { env } from "cloudflare:workers";
 import { runDurableObjectAlarm } from "cloudflare:test";
 import { afterAll, afterEach, beforeEach, describe, expect, it } from "vitest";
 import { sha256Hex } from "../src/lib/crypto";
+import { sandboxPersonFor } from "../src/sources/sandbox";
 import { signatureHeader } from "../src/webhooks/signature";
 import { admin, call, createAndFinish, createKey, expectError } from "./helpers/api";
 import { scriptedFetch, statusResponse, type ScriptedFetch } from "./helpers/scripted-fetch";
@@ -57,7 +58,7 @@ describe("false-positive memory", () => {
     expect(finding.description).toContain(first.case_id);
     const pep = (await detailOf(key, second.id)).find((s: any) => s.source === "pep_coaf");
     expect(pep.data.falsos_positivos_descartados).toEqual([
-      { list: "", entity_id: "registro:1", name: null, record_hash: match.record_hash, case_id: first.case_id },
+      { list: "cgu_pep", entity_id: "registro:1", name: sandboxPersonFor("00000000453").nome, record_hash: match.record_hash, case_id: first.case_id },
     ]);
 
     // Another tenant's memory is its own.

@@ -8,6 +8,7 @@ import { createDb } from "../src/db/client";
 import { finishRun } from "../src/db/queries/runs";
 import { caseOpeningFor } from "../src/cases/opening";
 import type { StoredResult } from "../src/runs/types";
+import { sandboxPersonFor } from "../src/sources/sandbox";
 import { admin, call } from "./helpers/api";
 import { caseActionOk, caseRows, casesTenant, CPF, eventRows, finishPf, getCase, NOTE } from "./helpers/cases";
 
@@ -40,9 +41,17 @@ describe("case opening", () => {
     expect(c.events[0]).toMatchObject({ type: "opened", actor: "system", at: run.completed_at, prev_hash: "0".repeat(64) });
     expect(c.events[0].data).toMatchObject({ run_id: run.id, reason: "review", decision: "review", due_at: c.due_at });
     expect(c.chain).toEqual({ length: 1, head: c.events[0].hash, verified: true, problem: null, anchor: null });
-    // The sandbox PEP record is a match an analyst can resolve.
+    // The sandbox PEP record is a match an analyst can resolve: found by the subject's own CPF, it names
+    // the list it stands for, the subject's name (from Receita) and a document match's score.
     expect(c.matches).toEqual([
-      { source: "pep_coaf", list: "", entity_id: "registro:1", name: null, score: null, record_hash: expect.stringMatching(/^[0-9a-f]{64}$/) },
+      {
+        source: "pep_coaf",
+        list: "cgu_pep",
+        entity_id: "registro:1",
+        name: sandboxPersonFor("00000000453").nome,
+        score: 1,
+        record_hash: expect.stringMatching(/^[0-9a-f]{64}$/),
+      },
     ]);
   });
 

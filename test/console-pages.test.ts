@@ -4,7 +4,7 @@
 // timeline and the final decision; screening and lists status.
 import { env } from "cloudflare:workers";
 import { describe, expect, it } from "vitest";
-import { createAndFinish, pfBody } from "./helpers/api";
+import { createAndFinish, createHeldRun, pfBody } from "./helpers/api";
 import { consoleFetch, consoleTenant, devLogin, page } from "./helpers/console";
 
 const PEP = "000.000.004-53"; // sandbox: completed / review / alto (pep_coaf)
@@ -49,6 +49,17 @@ describe("runs pages", () => {
     const live = (await consoleFetch("/console/environment", { cookie, form: { _csrf: csrf, env: "live" } })).headers.getSetCookie()[0].split(";")[0];
     expect((await page(live, "/console/runs")).html).not.toContain(review.id);
     expect((await consoleFetch(`/console/runs/${review.id}`, { cookie: live })).status).toBe(404);
+  });
+
+  it("times are shown in São Paulo time with the offset", async () => {
+    const t = await consoleTenant();
+    // A run still queued is listed from its D1 row, whose creation time the test sets.
+    const run = await createHeldRun(t.key, pfBody(CLEAN));
+    await env.DB.prepare("UPDATE runs SET created_at = ? WHERE id = ?").bind("2026-11-26T20:44:12.000Z", run.run_id).run();
+    const cookie = await devLogin(t.analyst.id);
+    const html = (await page(cookie, "/console/runs")).html;
+    expect(html).toContain("26/11/2026 17:44 (UTC-03:00)");
+    expect(html).not.toContain("20:44");
   });
 
   it("run detail: decisions, band, sources, findings by severity, report buttons and the case link; another tenant's run is 404", async () => {

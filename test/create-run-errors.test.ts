@@ -15,7 +15,9 @@ import {
   createRun,
   createTenant,
   expectError,
+  holdRun,
   pfBody,
+  runToEnd,
   type ErrorEnvelope,
 } from "./helpers/api";
 
@@ -127,7 +129,7 @@ const SEED_ROWS: Row[] = [
     name: "invalid_parametros: several problems at once, every one listed",
     body: () => ({
       template_id: "tpl_pf_padrao",
-      parametros: { cpf: CPF, nome: 123, data_nascimento: "31/12/1990", apelido: "Zé", renda: 1000 },
+      parametros: { cpf: CPF, nome: 123, data_nascimento: "31/02/1990", apelido: "Zé", renda: 1000 },
     }),
     status: 400,
     code: "invalid_parametros",
@@ -356,7 +358,8 @@ describe("POST /runs — transport errors", () => {
   it("unknown route → 404 route_not_found in the envelope", async () => {
     await expectError(await call("GET", "/api/v1/bureau/nada", { key: fx.test }), { status: 404, code: "route_not_found", param: null });
     await expectError(await call("POST", "/api/v1/bureau/runs/run_x/outra-coisa", { key: fx.test }), { status: 404, code: "route_not_found" });
-    await expectError(await call("DELETE", "/api/v1/bureau/runs", { key: fx.test }), { status: 404, code: "route_not_found" });
+    // A known path with another method is 405 (test/method-not-allowed.test.ts), not an unknown route.
+    await expectError(await call("DELETE", "/api/v1/bureau/runs", { key: fx.test }), { status: 405, code: "method_not_allowed", type: "invalid_request_error" });
     await expectError(await call("GET", "/nada"), { status: 404, code: "route_not_found" });
     await expectError(await call("GET", "/admin/v1/nada", { headers: { Authorization: "Bearer test-admin-token" } }), { status: 404, code: "route_not_found" });
   });
@@ -439,11 +442,27 @@ describe("POST /runs — 202 body", () => {
     });
   });
 
-  it("PJ with a live key: estimated_seconds 4, livemode true; absent external_id and metadata are null and {}", async () => {
+  it("PJ with a live key: estimated_seconds 9 (its 4 s plus the 5 s partner phase), livemode true; absent external_id, metadata and webhook_url are null, {} and null", async () => {
     const res = await createRun(fx.live, pjBody());
     expect(res.status).toBe(202);
     const body = (await res.json()) as Record<string, any>;
     for (const k of KEYS) expect(body).toHaveProperty(k);
-    expect(body).toMatchObject({ object: "bureau_run", status: "queued", estimated_seconds: 4, livemode: true, external_id: null, metadata: {} });
+    expect(body).toMatchObject({ object: "bureau_run", status: "queued", estimated_seconds: 9, livemode: true, external_id: null, metadata: {}, webhook_url: null });
+  });
+
+  it("webhook_url is echoed: on the 202, while pending, on the terminal run and in the list", async () => {
+    const hook = "https://hooks.example.com.br/kycert";
+    const res = await createRun(fx.test, pfBody(CPF, { webhook_url: hook }));
+    expect(res.status).toBe(202);
+    const created = (await res.json()) as Record<string, any>;
+    expect(created.webhook_url).toBe(hook);
+    await holdRun(created.run_id);
+    const pending = await call("GET", `/api/v1/bureau/runs/${created.run_id}`, { key: fx.test });
+    expect(pending.status).toBe(202);
+    expect(((await pending.json()) as Record<string, any>).webhook_url).toBe(hook);
+    const done = await runToEnd(fx.test, created.run_id);
+    expect(done).toMatchObject({ status: "completed", webhook_url: hook, failed_at: null });
+    const page = (await (await call("GET", `/api/v1/bureau/runs?limit=100`, { key: fx.test })).json()) as { data: Record<string, any>[] };
+    expect(page.data.find((r) => r.id === created.run_id)?.webhook_url).toBe(hook);
   });
 });

@@ -1,6 +1,7 @@
 // Contract §6: GET /api/v1/bureau/runs — order, limit, every filter, opaque
 // cursors (tamper-evident, bound to the tenant and environment), and pages
 // that stay stable while runs are being created.
+import { env } from "cloudflare:workers";
 import { TPL_PF_PADRAO } from "../src/domain/standard-templates";
 import { beforeAll, describe, expect, it } from "vitest";
 import { admin, call, createHeldRun, createKey, createRun, expectError, pfBody, runToEnd, tenantWithKeys } from "./helpers/api";
@@ -200,9 +201,122 @@ describe("filters", () => {
     },
   );
 
+  it("decision (the computed decision of terminal runs)", async () => {
+    await expectIds("?decision=approved", ["completed"]);
+    await expectIds("?decision=rejected", ["rejected"]);
+    await expectIds("?decision=review", []);
+    await expectIds("?decision=approved&external_id=pedido-2", []);
+  });
+
+  it.each(["hold", "APPROVED", "aprovado", ""])("decision=%j → 400 invalid_request naming decision", async (decision) => {
+    const err = await expectError(await call("GET", `${BASE}?decision=${encodeURIComponent(decision)}`, { key }), { status: 400, code: "invalid_request", param: "decision" });
+    expect(err.invalid_params).toEqual([{ name: "decision", reason: "use approved, rejected ou review" }]);
+  });
+
+  it("a failed run shows failed_at (its completion time), like the run.failed event; others show null", async () => {
+    const failed = await (await call("GET", `${BASE}/${ids.failed}`, { key })).json<Record<string, any>>();
+    expect(failed.status).toBe("failed");
+    expect(failed.failed_at).toBe(failed.completed_at);
+    expect(failed.failed_at).toMatch(/^\d{4}-\d{2}-\d{2}T/);
+    const completed = await (await call("GET", `${BASE}/${ids.completed}`, { key })).json<Record<string, any>>();
+    expect(completed.failed_at).toBeNull();
+    const listed = (await page(key, "?status=failed")).data[0];
+    expect(listed.failed_at).toBe(failed.failed_at);
+  });
+
   it("filters and cursors together: a filtered walk sees the filtered runs exactly once", async () => {
     const walked = await walk(key, 1, "&external_id=pedido-1");
     expect(walked.sort()).toEqual([ids.queued1, ids.completed, ids.cancelled].sort());
+  });
+});
+
+describe("partner runs: parent_run_id and top_level", () => {
+  let key: string;
+  let company: string;
+  let partners: string[];
+  let person: string;
+  beforeAll(async () => {
+    key = (await tenantWithKeys()).test;
+    const pj = await createRun(key, { template_id: "tpl_pj_padrao", parametros: { cnpj: "00.000.000/0001-91" } });
+    company = ((await pj.json()) as { run_id: string }).run_id;
+    const done = await runToEnd(key, company);
+    partners = (done.partner_runs as { run_id: string }[]).map((p) => p.run_id);
+    expect(partners).toHaveLength(2);
+    person = (await createHeldRun(key, pfBody())).run_id;
+  });
+  const ids = async (query: string) => (await page(key, `?limit=100${query}`)).data.map((r) => r.id).sort();
+
+  it("without a filter the list mixes both", async () => {
+    expect(await ids("")).toEqual([company, person, ...partners].sort());
+  });
+
+  it("top_level=true: only the runs the API created; top_level=false: only partner runs", async () => {
+    expect(await ids("&top_level=true")).toEqual([company, person].sort());
+    expect(await ids("&top_level=false")).toEqual([...partners].sort());
+  });
+
+  it("parent_run_id: the partner runs of one company", async () => {
+    expect(await ids(`&parent_run_id=${company}`)).toEqual([...partners].sort());
+    expect(await ids(`&parent_run_id=${person}`)).toEqual([]);
+    expect(await ids(`&parent_run_id=${company}&top_level=true`)).toEqual([]);
+  });
+
+  it.each(["yes", "1", "TRUE", ""])("top_level=%j → 400 invalid_request", async (v) => {
+    const err = await expectError(await call("GET", `${BASE}?top_level=${encodeURIComponent(v)}`, { key }), { status: 400, code: "invalid_request", param: "top_level" });
+    expect(err.invalid_params?.[0].reason).toBe("use true ou false");
+  });
+});
+
+describe("date-only created_gte / created_lte: the whole day in America/Sao_Paulo", () => {
+  let key: string;
+  const at: Record<string, string> = {
+    // 06/12/2026 23:59:59.999 in São Paulo
+    before: "2026-12-07T02:59:59.999Z",
+    // 07/12/2026 00:00:00.000 in São Paulo
+    startOfDay: "2026-12-07T03:00:00.000Z",
+    // 07/12/2026 21:30 in São Paulo: already the 8th in UTC
+    evening: "2026-12-08T00:30:00.000Z",
+    // 07/12/2026 23:59:59.999 in São Paulo
+    endOfDay: "2026-12-08T02:59:59.999Z",
+    // 08/12/2026 00:00:00.000 in São Paulo
+    after: "2026-12-08T03:00:00.000Z",
+  };
+  const ids: Record<string, string> = {};
+  beforeAll(async () => {
+    key = (await tenantWithKeys()).test;
+    for (const [name, createdAt] of Object.entries(at)) {
+      const run = await createHeldRun(key, pfBody());
+      ids[name] = run.run_id;
+      await env.DB.prepare("UPDATE runs SET created_at = ? WHERE id = ?").bind(createdAt, run.run_id).run();
+    }
+  });
+  const names = async (query: string) => {
+    const got = (await page(key, `?limit=100${query}`)).data.map((r) => r.id);
+    return Object.keys(ids).filter((n) => got.includes(ids[n]));
+  };
+
+  it("created_gte=2026-12-07&created_lte=2026-12-07: from São Paulo's midnight to its last millisecond, the evening included", async () => {
+    expect(await names("&created_gte=2026-12-07&created_lte=2026-12-07")).toEqual(["startOfDay", "evening", "endOfDay"]);
+  });
+
+  it("created_lte=2026-12-07 includes the whole day (it meant 00:00 UTC, 21:00 of the 6th in São Paulo, before)", async () => {
+    expect(await names("&created_lte=2026-12-07")).toEqual(["before", "startOfDay", "evening", "endOfDay"]);
+  });
+
+  it("created_gte=2026-12-08 starts at 03:00 UTC", async () => {
+    expect(await names("&created_gte=2026-12-08")).toEqual(["after"]);
+  });
+
+  it("a date and time is an instant (UTC without an offset), not a day", async () => {
+    expect(await names("&created_gte=2026-12-08T00:00:00Z&created_lte=2026-12-08T02:59:59.999Z")).toEqual(["evening", "endOfDay"]);
+    expect(await names("&created_lte=2026-12-07T00:00:00-03:00")).toEqual(["before", "startOfDay"]);
+  });
+
+  it.each(["2026-02-30", "07/12/2026", "2026-12-7"])("%j → 400 invalid_timestamp naming the accepted formats", async (v) => {
+    const err = await expectError(await call("GET", `${BASE}?created_gte=${encodeURIComponent(v)}`, { key }), { status: 400, code: "invalid_timestamp", param: "created_gte" });
+    expect(err.invalid_params).toEqual([
+      { name: "created_gte", reason: "data inválida: use AAAA-MM-DD (o dia inteiro, no horário de São Paulo) ou data e hora ISO 8601 (ex.: 2026-01-15T10:00:00-03:00)" },
+    ]);
   });
 });
 

@@ -12,6 +12,8 @@ import { isConsolePath } from "../src/console/routes";
 import { ERROR_CODES, type ErrorCode } from "../src/http/errors";
 import { buildOpenApiDocument, type Json } from "../src/http/openapi/document";
 import { GLOBAL_ERRORS } from "../src/http/openapi/route";
+import { WEBHOOK_EVENT_TYPES } from "../src/domain/webhook-events";
+import { SANDBOX_DOCUMENTS } from "../src/sources/sandbox-catalog";
 import { admin, call, createAndFinish, createHeldRun, createKey, createTenant, pfBody, sandboxTenant } from "./helpers/api";
 import { listed, seedList } from "./helpers/screening-seed";
 
@@ -160,6 +162,13 @@ describe("OpenAPI document", () => {
     for (const item of Object.values<Json>(doc.paths)) for (const op of Object.values<Json>(item)) expect(html).toContain(`id="op-${op.operationId}"`);
     for (const code of Object.keys(ERROR_CODES)) expect(html).toContain(`<code>${code}</code>`);
     for (const name of Object.keys(doc.components.schemas)) expect(html).toContain(`id="schema-${name}"`);
+    // The sandbox's test documents and what each produces, and the webhooks every event type.
+    for (const d of SANDBOX_DOCUMENTS) expect(html).toContain(`<code>${d.document}</code>`);
+    expect(html).toMatch(/<td>CPF <code>000\.000\.008-06<\/code> ✱<\/td><td><code>partial<\/code><\/td><td><code>approved<\/code><\/td><td><code>hold<\/code><\/td>/);
+    for (const type of WEBHOOK_EVENT_TYPES) expect(html).toContain(`id="webhook-${type}"`);
+    // Response examples, folded.
+    expect(html).toContain("<details><summary>Example</summary><pre>");
+    expect(html).toContain("&quot;delivery_status&quot;: &quot;delivered&quot;");
   });
 });
 
@@ -236,6 +245,9 @@ describe("real responses conform to the document", () => {
     await conform("post", P, await call("POST", `${url}?mode=resumido`, { key })); // 201
     await conform("post", P, await call("POST", `${url}?mode=resumido`, { key })); // 200
     await conform("post", P, await call("POST", `${url}?mode=inteiro`, { key })); // 400 invalid_mode
+    const asJson = await conform("get", P, await call("GET", `${url}?mode=resumido&format=json`, { key })); // 200 {url, expires_at}
+    expect(asJson.url).toContain(`/downloads/reports/${done.id}?`);
+    await conform("get", P, await call("GET", `${url}?mode=resumido&format=pdf`, { key })); // 400 invalid_request
     const redirect = await call("GET", `${url}?mode=resumido`, { key });
     const location = redirect.headers.get("location")!;
     await conform("get", P, redirect);
@@ -258,6 +270,38 @@ describe("real responses conform to the document", () => {
     await conform("get", "/api/v1/bureau/events/{id}", await call("GET", `/api/v1/bureau/events/${row!.id}`, { key })); // with a delivery logged
     await conform("get", "/api/v1/bureau/events/{id}", await call("GET", "/api/v1/bureau/events/evt_nope", { key }));
     await conform("post", "/api/v1/bureau/events/{id}/redeliver", await call("POST", "/api/v1/bureau/events/evt_nope/redeliver", { key }));
+  });
+
+  it("templates, the events list and the tenant's webhook endpoints, and their errors", async () => {
+    const tenant = await createTenant();
+    const key = await createKey(tenant.id, "test", ["runs:write", "runs:read", "webhooks:write"]);
+    const T = "/api/v1/bureau/templates";
+    await conform("get", T, await call("GET", `${T}?limit=1`, { key }));
+    await conform("get", T, await call("GET", `${T}?limit=0`, { key }));
+    await conform("get", `${T}/{id}`, await call("GET", `${T}/tpl_pf_padrao`, { key }));
+    await conform("get", `${T}/{id}`, await call("GET", `${T}/tpl_nope`, { key }));
+
+    const W = "/api/v1/webhook-endpoints";
+    const endpoint = await conform("post", W, await call("POST", W, { key, body: { url: "https://hooks.example.com/oa", events: ["run.completed", "case.opened"] } }));
+    await conform("post", W, await call("POST", W, { key, body: { url: "https://10.0.0.1/x" } }));
+    await conform("post", W, await call("POST", W, { key, body: { url: "https://hooks.example.com/oa", environment: "live" } }));
+    await conform("get", W, await call("GET", W, { key }));
+    await conform("get", `${W}/{id}`, await call("GET", `${W}/${endpoint.id}`, { key }));
+    await conform("get", `${W}/{id}`, await call("GET", `${W}/whe_nope`, { key }));
+    await conform("post", `${W}/{id}/rotate-secret`, await call("POST", `${W}/${endpoint.id}/rotate-secret`, { key }));
+    await conform("delete", `${W}/{id}`, await call("DELETE", `${W}/${endpoint.id}`, { key }));
+    await conform("post", `${W}/{id}/rotate-secret`, await call("POST", `${W}/${endpoint.id}/rotate-secret`, { key })); // 409 disabled
+    await conform("delete", `${W}/{id}`, await call("DELETE", `${W}/whe_nope`, { key }));
+    await conform("get", W, await call("GET", W, { key: await createKey(tenant.id, "test", ["runs:read"]) })); // 403
+
+    const E = "/api/v1/bureau/events";
+    await createAndFinish(key, pfBody("000.000.010-82", { webhook_url: "https://hooks.example.com/failed" }));
+    await createAndFinish(key, pfBody("000.000.004-53"));
+    const events = await conform("get", E, await call("GET", E, { key }));
+    expect(events.data.length).toBeGreaterThan(0);
+    await conform("get", E, await call("GET", `${E}?type=run.failed&created_gte=2020-01-01&limit=5`, { key }));
+    await conform("get", E, await call("GET", `${E}?type=nope`, { key }));
+    await conform("get", E, await call("GET", `${E}?created_lte=ontem`, { key }));
   });
 
   it("cases: list, get, assign, resolve, approve, return and their errors", async () => {

@@ -8,7 +8,7 @@ import { call, createHeldRun, createKey, expectError, pfBody, runToEnd, tenantWi
 const BASE = "/api/v1/bureau/runs";
 const ISO_MS = /^\d{4}-\d{2}-\d{2}T\d{2}:\d{2}:\d{2}\.\d{3}Z$/;
 // external_id and metadata are echoed while pending too (contract §3: "echoed everywhere").
-const PENDING_KEYS = ["created_at", "external_id", "id", "livemode", "metadata", "object", "retry_after_seconds", "status"];
+const PENDING_KEYS = ["created_at", "external_id", "id", "livemode", "metadata", "object", "retry_after_seconds", "status", "webhook_url"];
 
 let key: string;
 let tenantId: string;

@@ -1,7 +1,8 @@
 // One test per row of reference/sandbox.md, through the HTTP API and the real
 // run pipeline (Durable Object, alarms, decision, analysis).
 import { describe, expect, it } from "vitest";
-import { call, createAndFinish, sandboxTenant } from "./helpers/api";
+import { isSandboxOnly, SANDBOX_DOCUMENTS } from "../src/sources/sandbox-catalog";
+import { call, createAndFinish, createKey, createRun, createTenant, sandboxTenant } from "./helpers/api";
 
 type Row = {
   doc: string;
@@ -37,14 +38,35 @@ const ROWS: Row[] = [
   { doc: "00.000.000/0003-57", type: "pj", status: "completed", decision: "review", operative: "review", band: "medio" },
   { doc: "000.000.010-82", type: "pf", status: "failed", decision: null, operative: null, band: null },
   { doc: "00.000.000/0004-38", type: "pj", status: "completed", decision: "review", operative: "review", band: "alto", invalid: ["sit_trabalho_escravo"] },
+  { doc: "00.000.000/0005-15", type: "pj", status: "completed", decision: "approved", operative: "approved", band: "baixo" },
+  { doc: "00.000.000/0006-04", type: "pj", status: "completed", decision: "approved", operative: "approved", band: "baixo" },
+  { doc: "00.000.000/0020-54", type: "pj", status: "completed", decision: "approved", operative: "approved", band: "baixo" },
 ];
+
+describe("the documented sandbox table (OpenAPI, /docs, docs/sandbox.md) is what the sandbox does", () => {
+  it("every documented test document is a row here, with the same outcome", () => {
+    const documented = SANDBOX_DOCUMENTS.map((d) => ({ doc: d.document, type: d.type, status: d.status, decision: d.decision, operative: d.operative_decision, band: d.risk_band }));
+    const tested = ROWS.map((r) => ({ doc: r.doc, type: r.type, status: r.status, decision: r.decision, operative: r.operative, band: r.band }));
+    const byDoc = (a: { doc: string }, b: { doc: string }) => (a.doc < b.doc ? -1 : 1);
+    expect(documented.sort(byDoc)).toEqual(tested.sort(byDoc));
+  });
+
+  it("the documented sandbox-only values are the ones a live key refuses", async () => {
+    const tenant = await createTenant();
+    const live = await createKey(tenant.id, "live");
+    for (const d of SANDBOX_DOCUMENTS) {
+      const res = await createRun(live, { template_id: d.type === "pf" ? "tpl_pf_padrao" : "tpl_pj_padrao", parametros: { [d.type === "pf" ? "cpf" : "cnpj"]: d.document } });
+      expect(res.status, d.document).toBe(isSandboxOnly(d) ? 400 : 202);
+    }
+  });
+});
 
 describe("sandbox fixtures (reference/sandbox.md), one test per row", () => {
   for (const row of ROWS) {
     it(`${row.type.toUpperCase()} ${row.doc} → ${row.status} / ${row.decision} / ${row.operative} / ${row.band}`, async () => {
       const { key } = await sandboxTenant();
       const template = row.type === "pf" ? "tpl_pf_padrao" : "tpl_pj_padrao";
-      const run = await createAndFinish(key, { template_id: template, parametros: { [row.type === "pf" ? "cpf" : "cnpj"]: row.doc } });
+      const run = await createAndFinish(key, { template_id: template, parametros: { [row.type === "pf" ? "cpf" : "cnpj"]: row.doc } }, 60);
       expect({ status: run.status, decision: run.decision, operative: run.operative_decision, band: run.risk_band }).toEqual({
         status: row.status,
         decision: row.decision,

@@ -320,6 +320,48 @@ describe("Brazilian lists: documents first", () => {
   });
 });
 
+describe("by document alone (no name)", () => {
+  const DOCUMENT_LISTS = ["ofac_sdn", "ofac_cons", "cgu_ceis", "cgu_cnep", "cgu_pep", "mte_empregadores"];
+
+  it("a CNPJ alone finds the listed company; only the lists that carry documents are searched, and `lists` says which", async () => {
+    const body = await ok({ document: "11.222.333/0001-81" });
+    expect(body.query).toMatchObject({ name: null, document: "11.222.333/0001-81", lists: DOCUMENT_LISTS });
+    expect(body.lists.map((l: any) => l.id)).toEqual(DOCUMENT_LISTS);
+    expect(body.lists.find((l: any) => l.id === "cgu_ceis").sha256).toBe(versions.cgu_ceis.sha256);
+    expect(body.matches.map((m: any) => [m.list, m.entity_id, m.score, m.strength])).toEqual([["cgu_ceis", `${CNPJ_CEIS}:1`, 1, "strong"]]);
+    expect(body.matches[0].reasons).toContain("cnpj_match");
+    expect(body.matches[0].matched_name).toBe("CONSTRUTORA EXEMPLO LTDA");
+  });
+
+  it("a CPF in clear alone (MTE) matches; a CPF listed only masked needs the name (nothing found alone)", async () => {
+    const mte = await ok({ document: "123.456.789-09" });
+    expect(mte.matches.map((m: any) => [m.list, m.strength])).toEqual([["mte_empregadores", "strong"]]);
+    expect((await ok({ document: CPF_CEIS })).matches).toEqual([]);
+  });
+
+  it("explicit lists that carry documents are searched as asked", async () => {
+    const body = await ok({ document: CNPJ_CEIS, lists: ["cgu_ceis"] });
+    expect(body.lists.map((l: any) => l.id)).toEqual(["cgu_ceis"]);
+    expect(body.matches).toHaveLength(1);
+  });
+
+  it("an explicit list without documents is refused, never skipped: 400 naming it", async () => {
+    const e = await expectError(await search({ document: CNPJ_CEIS, lists: ["cgu_ceis", "un_sc", "eu_fsf"] }), {
+      status: 400,
+      code: "invalid_screening_query",
+      param: "lists",
+    });
+    expect(e.invalid_params).toEqual([
+      { name: "lists", reason: `un_sc, eu_fsf não registram CPF/CNPJ: informe name para buscá-las (por documento: ${DOCUMENT_LISTS.join(", ")})` },
+    ]);
+  });
+
+  it("neither name nor document: 400 naming name", async () => {
+    const e = await expectError(await search({ lists: ["cgu_ceis"] }), { status: 400, code: "invalid_screening_query", param: "name" });
+    expect(e.invalid_params).toEqual([{ name: "name", reason: "informe name, document ou ambos" }]);
+  });
+});
+
 describe("inactive entities never hit", () => {
   it("an ended sanction is no match, by CNPJ or by name", async () => {
     expect((await ok({ name: "Obras Encerradas Ltda", type: "pj", document: CNPJ_ENDED })).matches).toEqual([]);

@@ -112,3 +112,48 @@ describe("zod-validated fields: the reason quotes the schema's bound", () => {
     expect(err.invalid_params).toEqual([{ name: "limit", reason: "valor grande demais (máximo 100)" }]);
   });
 });
+
+describe("wrong types name the expected type, then the one received", () => {
+  it("the document as a number (template schema): tipo inválido (esperado: string, recebido: number)", async () => {
+    const res = await createRun(key, { template_id: "tpl_pf_padrao", parametros: { cpf: 52998224725 } });
+    const { reason, message } = await reasonFor(res, "invalid_parametros", "parametros.cpf");
+    expect(reason).toBe("tipo inválido (esperado: string, recebido: number)");
+    expect(message).toContain("parametros.cpf (tipo inválido (esperado: string, recebido: number))");
+  });
+
+  it("an integer field given text, and a text field given null (template schema)", async () => {
+    const res = await createRun(key, { template_id: templateId, parametros: { cpf: CPF, idade: "30", nome: null } });
+    const err = await expectError(res, { status: 400, code: "invalid_parametros" });
+    expect(err.invalid_params).toEqual(
+      expect.arrayContaining([
+        { name: "parametros.idade", reason: "tipo inválido (esperado: integer, recebido: string)" },
+        { name: "parametros.nome", reason: "tipo inválido (esperado: string, recebido: null)" },
+      ]),
+    );
+  });
+
+  it("zod-validated fields: external_id as a number, a metadata value as a boolean, subject as text", async () => {
+    expect((await reasonFor(await createRun(key, { template_id: templateId, parametros: { cpf: CPF }, external_id: 42 }), "invalid_external_id", "external_id")).reason).toBe(
+      "tipo inválido (esperado: string, recebido: number)",
+    );
+    expect((await reasonFor(await createRun(key, { template_id: templateId, parametros: { cpf: CPF }, metadata: { canal: true } }), "invalid_metadata", "metadata.canal")).reason).toBe(
+      "tipo inválido (esperado: string, recebido: boolean)",
+    );
+    expect((await reasonFor(await createRun(key, { template_id: templateId, subject: "52998224725" }), "missing_subject", "subject")).reason).toBe(
+      "tipo inválido (esperado: object, recebido: string)",
+    );
+  });
+});
+
+describe("date fields name the formats they take", () => {
+  it("data_nascimento in DD/MM/AAAA is accepted (a Brazilian date), as is AAAA-MM-DD", async () => {
+    expect((await createRun(key, { template_id: "tpl_pf_padrao", parametros: { cpf: CPF, data_nascimento: "31/12/1990" } })).status).toBe(202);
+    expect((await createRun(key, { template_id: "tpl_pf_padrao", parametros: { cpf: CPF, data_nascimento: "1990-12-31" } })).status).toBe(202);
+  });
+
+  it.each(["1990/12/31", "31/02/1990", "12-31-1990", "31.12.1990"])("data_nascimento %j → the reason names AAAA-MM-DD and DD/MM/AAAA", async (value) => {
+    const res = await createRun(key, { template_id: "tpl_pf_padrao", parametros: { cpf: CPF, data_nascimento: value } });
+    const { reason } = await reasonFor(res, "invalid_parametros", "parametros.data_nascimento");
+    expect(reason).toBe("data inválida: use AAAA-MM-DD ou DD/MM/AAAA (ex.: 1990-01-31 ou 31/01/1990)");
+  });
+});

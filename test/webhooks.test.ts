@@ -481,7 +481,8 @@ describe("delivery retries (alarms driven by the test)", () => {
 
     const view = await (await call("GET", `/api/v1/bureau/events/${event.id}`, { key })).json<any>();
     expect(view).toMatchObject({ id: event.id, object: "event", event: "run.completed", run_id: JSON.parse(event.payload).data.object.id });
-    expect(view.targets).toEqual([{ endpoint_id: endpoint.id, url: HOOK, attempts: 3, last_outcome: "delivered" }]);
+    expect(view.targets).toEqual([{ endpoint_id: endpoint.id, url: HOOK, attempts: 3, last_outcome: "delivered", last_attempt_at: log[2].attempted_at }]);
+    expect(view.delivery_status).toBe("delivered");
     expect(view.deliveries.map((d: any) => d.outcome)).toEqual(["retrying", "retrying", "delivered"]);
     expect(JSON.stringify(view)).not.toContain(endpoint.secret);
   });
@@ -653,10 +654,11 @@ describe("events API", () => {
     const res = await call("GET", `/api/v1/bureau/events/${event.id}`, { key });
     expect(res.status).toBe(200);
     const view = await res.json<any>();
-    const { run_id, targets, deliveries, ...envelope } = view;
+    const { run_id, targets, deliveries, delivery_status, ...envelope } = view;
     expect(envelope).toEqual(JSON.parse(event.payload));
     expect(run_id).toBe(envelope.data.object.id);
-    expect(targets).toEqual([{ endpoint_id: endpoint.id, url: HOOK, attempts: 0, last_outcome: "pending" }]);
+    expect(targets).toEqual([{ endpoint_id: endpoint.id, url: HOOK, attempts: 0, last_outcome: "pending", last_attempt_at: null }]);
+    expect(delivery_status).toBe("pending");
     expect(deliveries).toEqual([]);
   });
 });

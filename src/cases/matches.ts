@@ -9,8 +9,10 @@ import {
   extractMatches,
   type ClearedMatch,
   type HashedMatch,
+  type MatchCandidate,
 } from "../domain/cases";
 import type { SourceResult, Subject } from "../domain/types";
+import { LISTS_BY_SOURCE } from "../sources/lists";
 import { keyedHash, sha256Hex } from "../lib/crypto";
 
 /**
@@ -20,13 +22,42 @@ import { keyedHash, sha256Hex } from "../lib/crypto";
 export const subjectHash = (serverSecret: string, subject: Pick<Subject, "type" | "document">): Promise<string> =>
   keyedHash(serverSecret, "subject-document", `${subject.type}:${subject.document}`);
 
+/** The subject's name as Receita returned it (the identity sources' `nome`), if a run has it. */
+function identityName(results: readonly SourceResult[]): string | null {
+  for (const r of results) {
+    if (r.source !== "receita_federal_cpf" && r.source !== "receita_federal_cnpj") continue;
+    const data = r.data as Record<string, unknown> | undefined;
+    const nome = data?.nome ?? data?.razao_social;
+    if (typeof nome === "string" && nome.trim() !== "") return nome.trim();
+  }
+  return null;
+}
+
+/**
+ * What a source that answers one whole record (PEP through the Portal da
+ * Transparência or the sandbox: looked up by the subject's own CPF) leaves
+ * out of its match: the list it stands for, the listed name — the subject's
+ * own, since the record was found by its document — and a document match's
+ * score, 1. Matches from the screening engine carry all three already.
+ */
+function completeWholeRecord(m: MatchCandidate, subjectName: string | null): MatchCandidate {
+  if (m.index !== null) return m;
+  return {
+    ...m,
+    list: m.list || (LISTS_BY_SOURCE[m.source]?.[0] ?? ""),
+    name: m.name ?? subjectName,
+    score: m.score ?? 1,
+  };
+}
+
 /** The match candidates of these results, each with its record hash (given by the source, or sha256 of the record). */
 export async function hashedMatches(results: readonly SourceResult[]): Promise<HashedMatch[]> {
+  const subjectName = identityName(results);
   return Promise.all(
-    extractMatches(results).map(async ({ given_record_hash, record, ...m }) => ({
-      ...m,
-      record_hash: given_record_hash ?? (await sha256Hex(record)),
-    })),
+    extractMatches(results).map(async (candidate) => {
+      const { given_record_hash, record, ...m } = completeWholeRecord(candidate, subjectName);
+      return { ...m, record_hash: given_record_hash ?? (await sha256Hex(record)) };
+    }),
   );
 }
 

@@ -1,5 +1,6 @@
 // pt-BR words for what the console shows: statuses, decisions, bands, roles, dates.
 import { SOURCE_CATALOG } from "../sources/catalog";
+import { formatSaoPaulo } from "../domain/dates";
 import type { SourceKey } from "../domain/types";
 
 export const RUN_STATUS_LABELS: Record<string, string> = {
@@ -56,16 +57,7 @@ export const LIST_STATUS_LABELS: Record<string, string> = { empty: "Não carrega
 
 export const sourceLabel = (key: string): string => SOURCE_CATALOG[key as SourceKey]?.label ?? key;
 
-const dateTime = new Intl.DateTimeFormat("pt-BR", {
-  timeZone: "America/Sao_Paulo",
-  day: "2-digit",
-  month: "2-digit",
-  year: "numeric",
-  hour: "2-digit",
-  minute: "2-digit",
-});
-
-/** Times shown in Brasília time, the analysts' clock; the ISO value stays in the title attribute. */
-export const fmtDateTime = (iso: string | null | undefined): string => (iso ? dateTime.format(new Date(iso)) : "—");
+/** Times shown in São Paulo time with the offset ("26/11/2026 17:44 (UTC-03:00)"), the analysts' clock. */
+export const fmtDateTime = (iso: string | null | undefined): string => (iso ? formatSaoPaulo(Date.parse(iso), { seconds: false }) : "—");
 
 export const shortHash = (h: string | null | undefined): string => (h ? `${h.slice(0, 10)}…` : "—");

@@ -174,7 +174,7 @@ consoleRoutes.post("/runs/:id/report", async (c) => {
   const s = consoleServices(c);
   const id = c.req.param("id");
   await generateReport(s, id, mode);
-  return c.redirect(await reportDownloadUrl(s, new URL(c.req.url).origin, id, mode), 303);
+  return c.redirect((await reportDownloadUrl(s, new URL(c.req.url).origin, id, mode)).url, 303);
 });
 
 // ---- cases ----------------------------------------------------------------------------

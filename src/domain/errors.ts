@@ -37,6 +37,8 @@ export type DomainErrorCode =
   | "template_not_draft"
   | "event_not_found"
   | "webhook_endpoint_not_found"
+  | "webhook_endpoint_disabled"
+  | "no_such_template"
   | "list_not_found"
   // review cases (contract §15)
   | "case_not_found"

@@ -36,8 +36,14 @@ describe("estimateSeconds", () => {
   it("tpl_pf_padrao: 800+1500+4×300 + max(parallel)=1500 → 5000 ms → 5", () => {
     expect(estimateSeconds(TPL_PF_PADRAO)).toBe(5);
   });
-  it("tpl_pj_padrao: 900+4×300 + 1500 = 3600 ms → 4", () => {
+  it("tpl_pj_padrao alone: 900+4×300 + 1500 = 3600 ms → 4", () => {
     expect(estimateSeconds(TPL_PJ_PADRAO)).toBe(4);
+  });
+  it("tpl_pj_padrao with its partner phase (tpl_pf_padrao, 5000 ms): 3600 + 5000 = 8600 ms → 9", () => {
+    expect(estimateSeconds(TPL_PJ_PADRAO, TPL_PF_PADRAO)).toBe(9);
+  });
+  it("a partner template counts only for a template that starts partner runs", () => {
+    expect(estimateSeconds(TPL_PF_PADRAO, TPL_PF_PADRAO)).toBe(5);
   });
   it("is at least 1 and rounds up", () => {
     expect(estimateSeconds({ ...TPL_PF_PADRAO, sources: [] })).toBe(1);

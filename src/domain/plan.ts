@@ -23,9 +23,14 @@ const slowestPathMs = (snapshot: TemplateSnapshot): number =>
   criticalOf(snapshot).reduce((sum, e) => sum + typical(e), 0) +
   parallelOf(snapshot).reduce((max, e) => Math.max(max, typical(e)), 0);
 
-/** `estimated_seconds` of POST /runs: critical phase summed + slowest parallel source, rounded up, ≥ 1. */
-export const estimateSeconds = (snapshot: TemplateSnapshot): number =>
-  Math.max(1, Math.ceil(slowestPathMs(snapshot) / 1000));
+/**
+ * `estimated_seconds` of POST /runs: critical phase summed + slowest parallel
+ * source; for a company whose template screens its partners, plus the partner
+ * phase (the partner runs start once the company's own sources have answered,
+ * all together: one partner template's slowest path). Rounded up, ≥ 1.
+ */
+export const estimateSeconds = (snapshot: TemplateSnapshot, partnerTemplate: TemplateSnapshot | null = null): number =>
+  Math.max(1, Math.ceil((slowestPathMs(snapshot) + (snapshot.partner_runs && partnerTemplate ? slowestPathMs(partnerTemplate) : 0)) / 1000));
 
 /** The shortest a sandbox run can take at a given latency factor (benchmarks compare against it). */
 export const physicalMinimumMs = (snapshot: TemplateSnapshot, latencyFactor: number): number =>

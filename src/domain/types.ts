@@ -325,6 +325,10 @@ export interface RunBody {
   created_at: string;
   started_at: string | null;
   completed_at: string | null;
+  /** When a `failed` run failed (its completion time, as `run.failed` says); null otherwise. */
+  failed_at?: string | null;
+  /** The per-run webhook URL given at creation (its events go there only); null when none. */
+  webhook_url?: string | null;
   livemode: boolean;
   /**
    * The review case the run opened and its resolution (contract §15). Not part

@@ -73,7 +73,7 @@ export const ERROR_CODES = {
     "Execuções de sócios não podem ser canceladas sozinhas: cancele a execução da empresa.",
   ),
   invalid_limit: invalid("limit deve ser um inteiro entre 1 e 100."),
-  invalid_timestamp: invalid("Data inválida: use ISO 8601 (ex.: 2026-01-15T00:00:00Z)."),
+  invalid_timestamp: invalid("Data inválida: use AAAA-MM-DD (o dia inteiro, no horário de São Paulo) ou data e hora ISO 8601 (ex.: 2026-01-15T10:00:00-03:00)."),
   invalid_cursor: invalid("Cursor de paginação inválido."),
   invalid_status: invalid("Status de filtro desconhecido."),
   // reports
@@ -94,6 +94,8 @@ export const ERROR_CODES = {
   template_not_draft: spec(409, "invalid_request_error", "Não há rascunho deste template para publicar."),
   event_not_found: spec(404, "not_found_error", "Evento não encontrado."),
   webhook_endpoint_not_found: spec(404, "not_found_error", "Endpoint de webhook não encontrado."),
+  webhook_endpoint_disabled: spec(409, "invalid_request_error", "O endpoint de webhook está desativado; cadastre outro."),
+  no_such_template: spec(404, "not_found_error", "Template não encontrado, não publicado ou não disponível para esta conta."),
   list_not_found: spec(404, "not_found_error", "Lista de triagem não encontrada."),
   user_not_found: spec(404, "not_found_error", "Usuário do console não encontrado."),
   user_email_taken: spec(409, "invalid_request_error", "Já existe um usuário do console com este e-mail."),

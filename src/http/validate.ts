@@ -1,6 +1,6 @@
 // Request parsing: the JSON body (size-capped, syntax-checked) and the pt-BR
 // words of zod's problems (openapi/route.ts turns them into the error envelope).
-import { exclusiveReason, limitReason, type LimitedThing } from "../domain/limit-words";
+import { exclusiveReason, jsonTypeName, limitReason, typeReason, type LimitedThing } from "../domain/limit-words";
 import { bodyLimit } from "hono/body-limit";
 import { createMiddleware } from "hono/factory";
 import type { z } from "zod";
@@ -96,6 +96,7 @@ export const jsonBody = createMiddleware<AppEnv>(async (c, next) => {
  */
 export function zodMessage(iss: z.core.$ZodRawIssue): string | undefined {
   if (iss.code === "invalid_type" && iss.input === undefined) return "campo obrigatório ausente";
+  if (iss.code === "invalid_type") return typeReason([ZOD_TYPE_NAMES[iss.expected] ?? iss.expected], jsonTypeName(iss.input));
   if (iss.code !== "too_big" && iss.code !== "too_small") return undefined;
   const side = iss.code === "too_big" ? "max" : "min";
   const bound = String(side === "max" ? iss.maximum : iss.minimum);
@@ -105,6 +106,9 @@ export function zodMessage(iss: z.core.$ZodRawIssue): string | undefined {
   if (iss.inclusive === false) return exclusiveReason(side, bound);
   return limitReason(thing, side, bound);
 }
+
+/** zod's names for the types it expects, as JSON names them (what the client sends is JSON). */
+const ZOD_TYPE_NAMES: Record<string, string> = { int: "integer", record: "object", map: "object", tuple: "array", set: "array" };
 
 const ZOD_ORIGINS: Record<string, LimitedThing> = { string: "text", array: "items", set: "items", number: "value", int: "value", bigint: "value" };
 

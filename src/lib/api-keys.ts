@@ -6,7 +6,8 @@ export type Environment = "live" | "test";
 // cases:read / cases:write: review cases (contract §15); granted on request, not by default.
 // cases:approve: approve or return a pending proposal (four eyes); cases:write does not imply it.
 // screening:read: POST /api/v1/screening/search (contract §14); granted on request, not by default.
-export const SCOPES = ["runs:write", "runs:read", "detail:read", "reports:write", "screening:read", "cases:read", "cases:write", "cases:approve"] as const;
+// webhooks:write: the tenant's own webhook endpoints (contract §19); granted on request, not by default.
+export const SCOPES = ["runs:write", "runs:read", "detail:read", "reports:write", "screening:read", "cases:read", "cases:write", "cases:approve", "webhooks:write"] as const;
 export type Scope = (typeof SCOPES)[number];
 
 /**

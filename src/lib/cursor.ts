@@ -1,5 +1,7 @@
 // Opaque, tamper-evident pagination cursors: the keyset position, base64url,
-// plus an HMAC bound to the tenant and environment that issued it.
+// plus an HMAC bound to the tenant and environment that issued it; and the
+// page every newest-first list answers with.
+import { DomainError } from "../domain/errors";
 import { keyedHash, timingSafeEqual } from "./crypto";
 
 export interface CursorPosition {
@@ -34,4 +36,37 @@ export async function decodeCursor(secret: string, owner: Owner, cursor: string)
     // a signed but unreadable cursor is still invalid
   }
   return null;
+}
+
+/** Where a list request continues: undefined for the first page; a cursor not issued to this owner → invalid_cursor. */
+export async function positionAfter(secret: string, owner: Owner, cursor: string | undefined): Promise<CursorPosition | undefined> {
+  if (!cursor) return undefined;
+  const position = await decodeCursor(secret, owner, cursor);
+  if (!position) throw new DomainError("invalid_cursor", undefined, "cursor");
+  return position;
+}
+
+/**
+ * The answer of a newest-first list from rows fetched with `limit + 1`: the
+ * first `limit` as `view` shows them, whether more follow, and the cursor
+ * after the last one (`position` of a row: its keyset).
+ */
+export async function keysetPage<R, V>(
+  secret: string,
+  owner: Owner,
+  rows: readonly R[],
+  limit: number,
+  position: (row: R) => CursorPosition,
+  view: (row: R) => V,
+) {
+  const page = rows.slice(0, limit);
+  const last = page.at(-1);
+  const hasMore = rows.length > limit && last !== undefined;
+  return {
+    object: "list" as const,
+    data: page.map(view),
+    has_more: hasMore,
+    ...(hasMore ? { next_cursor: await encodeCursor(secret, owner, position(last)) } : {}),
+    livemode: owner.livemode,
+  };
 }

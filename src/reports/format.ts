@@ -1,9 +1,13 @@
-// pt-BR formatting of values printed in the report: dates (always UTC),
-// integers with thousands separators, durations, and a capped one-line
-// rendering of any JSON value (findings' evidence, source data, template rules).
-const pad2 = (n: number) => String(n).padStart(2, "0");
+// pt-BR formatting of values printed in the report: dates (times in São Paulo
+// time, with the offset: the readers are Brazilian), integers with thousands
+// separators, durations, and a capped one-line rendering of any JSON value
+// (findings' evidence, source data, template rules).
+import { formatSaoPaulo } from "../domain/dates";
 
-/** "2026-11-26T20:44:12.000Z" gives "26/11/2026 20:44:12 UTC"; anything else is shown as given. */
+/**
+ * "2026-11-26T20:44:12.000Z" gives "26/11/2026 17:44:12 (UTC-03:00)"; a date
+ * alone ("2026-11-26") gives "26/11/2026"; anything else is shown as given.
+ */
 export const fmtDate = (iso: unknown): string => {
   if (typeof iso !== "string" || !iso) return "—";
   const m = /^(\d{4})-(\d{2})-(\d{2})(?:T(\d{2}):(\d{2})(?::(\d{2}))?)?/.exec(iso);
@@ -12,10 +16,7 @@ export const fmtDate = (iso: unknown): string => {
   if (m[4] === undefined) return date;
   const ms = Date.parse(iso);
   if (Number.isNaN(ms)) return `${date} ${m[4]}:${m[5]}:${m[6] ?? "00"}`;
-  const d = new Date(ms);
-  return `${pad2(d.getUTCDate())}/${pad2(d.getUTCMonth() + 1)}/${d.getUTCFullYear()} ${pad2(d.getUTCHours())}:${pad2(
-    d.getUTCMinutes(),
-  )}:${pad2(d.getUTCSeconds())} UTC`;
+  return formatSaoPaulo(ms);
 };
 
 export const fmtInt = (n: unknown): string => {

@@ -134,7 +134,8 @@ const signature = (secret: string, tenantId: string, runId: string, mode: string
   keyedHash(secret, "report-download", `${tenantId}|${runId}|${mode}|${exp}${variant ? `|${variant}` : ""}`);
 
 /** The signed, one-hour download URL of a stored report. */
-export async function reportDownloadUrl(s: Services, origin: string, runId: string, mode: ReportMode): Promise<string> {
+/** A signed download URL of a generated report, valid DOWNLOAD_TTL_S, and when it expires. */
+export async function reportDownloadUrl(s: Services, origin: string, runId: string, mode: ReportMode): Promise<{ url: string; expiresAt: string }> {
   const row = await terminalRun(s, runId);
   // A resolved case makes the earlier report stale: its resolved variant must be generated (POST) first.
   const variant = variantOf(row);
@@ -147,7 +148,7 @@ export async function reportDownloadUrl(s: Services, origin: string, runId: stri
   const exp = Math.floor(s.now().getTime() / 1000) + DOWNLOAD_TTL_S;
   const sig = await signature(s.env.SERVER_SECRET, s.auth.tenantId, row.id, mode, exp, variant);
   const q = new URLSearchParams({ tenant: s.auth.tenantId, mode, exp: String(exp), ...(variant ? { v: variant } : {}), sig });
-  return `${origin}/downloads/reports/${row.id}?${q}`;
+  return { url: `${origin}/downloads/reports/${row.id}?${q}`, expiresAt: new Date(exp * 1000).toISOString() };
 }
 
 /**

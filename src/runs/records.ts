@@ -18,6 +18,8 @@ export interface NewRunInput {
   /** The API key behind the run (a partner run: its company's key). */
   keyId: string | null;
   template: TemplateSnapshot;
+  /** The template of the partner runs a company template starts (its phase counts in the estimate); null otherwise. */
+  partnerTemplate?: TemplateSnapshot | null;
   /** Normalised document; only its masked form reaches D1. */
   document: string;
   parentRunId: string | null;
@@ -49,7 +51,7 @@ export function newRunRow(a: NewRunInput): RunRow {
     creditsReserved: creditsToReserve(a.template, a.livemode),
     creditsUsed: 0,
     creditsSettled: false,
-    estimatedSeconds: estimateSeconds(a.template),
+    estimatedSeconds: estimateSeconds(a.template, a.partnerTemplate ?? null),
     result: null,
     // A review case is opened, if at all, when the run ends.
     caseId: null,

@@ -1,6 +1,6 @@
 // Run use cases: create (with idempotency and credits), get, list, cancel.
 // Handlers call exactly one of these; KYC rules come from src/domain.
-import { exclusiveReason, limitReason } from "../domain/limit-words";
+import { exclusiveReason, formatReason, jsonTypeName, limitReason, typeReason } from "../domain/limit-words";
 import { redactForLog } from "../domain/redaction";
 import { Validator } from "@cfworker/json-schema";
 import { createDb, replicaThenPrimary, type Db } from "../db/client";
@@ -8,6 +8,7 @@ import { cachedTerminalRun, rememberTerminalRun } from "../cache/runs";
 import { publishedTemplate } from "../cache/templates";
 import { findIdempotencyKey, getRunForTenant, insertRunReserving, listRuns, runFinalDecision, type RunRow } from "../db/queries/runs";
 import { findTemplateVersion } from "../db/queries/templates";
+import { isoDatesIn } from "../domain/dates";
 import { isSandboxTestDocument, normalizeDocument, validateCnpj, validateCpf } from "../domain/documents";
 import type { RunStatus, Subject, SubjectType, TemplateSnapshot } from "../domain/types";
 import { webhookUrlProblem } from "../domain/webhook-url";
@@ -16,7 +17,7 @@ import { runtimeConfig } from "../env";
 import type { AuthContext } from "../lib/api-keys";
 import { canonicalJson, keyedHash } from "../lib/crypto";
 import { newId } from "../lib/ids";
-import { decodeCursor, encodeCursor } from "../lib/cursor";
+import { keysetPage, positionAfter } from "../lib/cursor";
 import { newRunRow, runInitFor } from "./records";
 import { isTerminalRow, runSummary } from "./views";
 
@@ -87,6 +88,7 @@ function acceptedBody(row: RunRow) {
     livemode: row.livemode,
     external_id: row.externalId,
     metadata: JSON.parse(row.metadata) as Record<string, string>,
+    webhook_url: row.webhookUrl ?? null,
     template: { id: row.templateId, version: row.templateVersion },
     created_at: row.createdAt,
   };
@@ -100,6 +102,14 @@ async function prepareRun(s: Services, body: CreateRunBody) {
   if (!template) throw new DomainError("template_not_found", undefined, "template_id");
   return prepareWith(s, body, template);
 }
+
+/**
+ * The published template a company run's partners will use, for the estimate
+ * only (the run object resolves it again when the partners start). Null for a
+ * template without partner runs, or when it is not available.
+ */
+const partnerTemplateOf = async (s: Services, template: TemplateSnapshot): Promise<TemplateSnapshot | null> =>
+  template.partner_runs ? ((await publishedTemplate(s.env, s.db, template.partner_runs.template_id, s.auth.tenantId)) ?? null) : null;
 
 type PreparedRun = ReturnType<typeof prepareWith>;
 
@@ -134,8 +144,9 @@ function prepareWith(s: Services, body: CreateRunBody, template: TemplateSnapsho
   }
 
   // The schema first: a document of the wrong type (a number) is a type
-  // problem like any other and is listed together with the others.
-  const problems = schemaProblems(template, parametros);
+  // problem like any other and is listed together with the others. Brazilian
+  // dates (DD/MM/AAAA) of the template's date fields are read as AAAA-MM-DD.
+  const problems = schemaProblems(template, isoDatesIn(template.parametros_schema, parametros));
   if (problems.length > 0) {
     throw new DomainError(
       "invalid_parametros",
@@ -146,7 +157,7 @@ function prepareWith(s: Services, body: CreateRunBody, template: TemplateSnapsho
   }
   // A tenant template whose schema does not type the document field.
   if (typeof raw !== "string") {
-    throw new DomainError("invalid_parametros", `${param} deve ser texto.`, param, [{ name: param, reason: "tipo inválido (esperado: string)" }]);
+    throw new DomainError("invalid_parametros", `${param} deve ser texto.`, param, [{ name: param, reason: typeReason(["string"], jsonTypeName(raw)) }]);
   }
 
   const check = template.subject_type === "pf" ? validateCpf(raw) : validateCnpj(raw);
@@ -215,8 +226,10 @@ const schemaReason = (keyword: string, raw: string): string => {
   const bound = raw.match(/-?\d+(?:\.\d+)?(?:e[+-]?\d+)?/gi)?.at(-1);
   switch (keyword) {
     case "type": {
-      const t = /type "([^"]+)"/.exec(raw);
-      return `tipo inválido${t ? ` (esperado: ${t[1]})` : ""}`;
+      // 'Instance type "number" is invalid. Expected "string".' (several expected types: '"string", "null"').
+      const received = /Instance type "([^"]+)"/.exec(raw)?.[1];
+      const expected = [.../Expected (.*)\.$/.exec(raw)?.[1].matchAll(/"([^"]+)"/g) ?? []].map((m) => m[1]);
+      return expected.length > 0 ? typeReason(expected, received) : "tipo inválido";
     }
     case "minLength":
       return limitReason("text", "min", bound);
@@ -243,7 +256,7 @@ const schemaReason = (keyword: string, raw: string): string => {
     case "uniqueItems":
       return "itens repetidos";
     case "format":
-      return "formato inválido";
+      return formatReason(/format "([^"]+)"/.exec(raw)?.[1]);
     case "enum":
     case "const":
       return "valor não permitido";
@@ -292,6 +305,7 @@ export async function createRun(s: Services, body: CreateRunBody, idempotencyKey
     livemode: auth.livemode,
     keyId: auth.keyId,
     template: prepared.template,
+    partnerTemplate: await partnerTemplateOf(s, prepared.template),
     document: prepared.document,
     parentRunId: null,
     externalId: body.external_id ?? null,
@@ -421,13 +435,14 @@ export interface ListQuery {
   status?: RunStatus;
   template_id?: string;
   external_id?: string;
+  decision?: string;
+  parent_run_id?: string;
+  top_level?: boolean;
   created_gte?: string;
   created_lte?: string;
 }
 
 export async function listRunsPage(s: Services, q: ListQuery) {
-  const after = q.cursor ? await decodeCursor(s.env.SERVER_SECRET, s.auth, q.cursor) : undefined;
-  if (after === null) throw new DomainError("invalid_cursor", undefined, "cursor");
   const rows = await listRuns(s.db, {
     tenantId: s.auth.tenantId,
     livemode: s.auth.livemode,
@@ -435,20 +450,14 @@ export async function listRunsPage(s: Services, q: ListQuery) {
     status: q.status,
     templateId: q.template_id,
     externalId: q.external_id,
+    decision: q.decision,
+    parentRunId: q.parent_run_id,
+    topLevel: q.top_level,
     createdGte: q.created_gte,
     createdLte: q.created_lte,
-    after,
+    after: await positionAfter(s.env.SERVER_SECRET, s.auth, q.cursor),
   });
-  const page = rows.slice(0, q.limit);
-  const hasMore = rows.length > q.limit;
-  const last = page[page.length - 1];
-  return {
-    object: "list" as const,
-    data: page.map(runSummary),
-    has_more: hasMore,
-    ...(hasMore && last ? { next_cursor: await encodeCursor(s.env.SERVER_SECRET, s.auth, { createdAt: last.createdAt, id: last.id }) } : {}),
-    livemode: s.auth.livemode,
-  };
+  return keysetPage(s.env.SERVER_SECRET, s.auth, rows, q.limit, (r) => ({ createdAt: r.createdAt, id: r.id }), runSummary);
 }
 
 export async function cancelRun(s: Services, id: string): Promise<RunRow> {

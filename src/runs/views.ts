@@ -77,6 +77,8 @@ export function buildRunBody(a: {
     created_at: init.createdAt,
     started_at: a.startedAt,
     completed_at: a.completedAt,
+    failed_at: a.status === "failed" ? a.completedAt : null,
+    webhook_url: init.webhookUrl,
     livemode: init.livemode,
   };
   return { body, results: a.results, analysis: a.analysis, snapshot: init.snapshot, partners: a.partners, unscreened: a.unscreened };
@@ -94,8 +96,18 @@ export const caseFields = (row: RunRow) => ({
   final_decision: (row.finalDecision ?? null) as RunBody["final_decision"],
 });
 
+/**
+ * The fields every shape of a run shows from the D1 row, so a result stored
+ * before they existed shows them too: when a failed run failed, and the
+ * webhook URL given at creation.
+ */
+const rowFields = (row: RunRow) => ({
+  failed_at: row.status === "failed" ? (row.completedAt ?? null) : null,
+  webhook_url: row.webhookUrl ?? null,
+});
+
 /** GET /runs/{id} of a terminal run: the stored body plus its case fields. */
-export const runBodyView = (row: RunRow, stored: StoredResult): RunBody => ({ ...stored.body, ...caseFields(row) });
+export const runBodyView = (row: RunRow, stored: StoredResult): RunBody => ({ ...stored.body, ...rowFields(row), ...caseFields(row) });
 
 /**
  * The list item (contract §6): the run object without `sources`. A run still
@@ -106,7 +118,7 @@ export function runSummary(row: RunRow) {
   const stored = storedResult(row);
   if (stored) {
     const { sources: _sources, ...rest } = stored.body;
-    return { ...rest, ...caseFields(row) };
+    return { ...rest, ...rowFields(row), ...caseFields(row) };
   }
   return {
     id: row.id,
@@ -129,6 +141,7 @@ export function runSummary(row: RunRow) {
     created_at: row.createdAt,
     started_at: row.startedAt,
     completed_at: null,
+    ...rowFields(row),
     livemode: row.livemode,
     ...caseFields(row),
   };
@@ -152,6 +165,7 @@ export function pendingBody(row: RunRow, nowMs: number) {
     // Echoed while pending too (contract §3: "echoed everywhere"), as in the 202 of POST /runs.
     external_id: row.externalId,
     metadata: JSON.parse(row.metadata) as Record<string, string>,
+    webhook_url: row.webhookUrl ?? null,
   };
 }
 

@@ -11,7 +11,6 @@ import {
   markWebhookEventDispatched,
   webhookDeliveryLog,
   type NewWebhookEvent,
-  type WebhookDeliveryRow,
   type WebhookEventRow,
 } from "../db/queries/webhooks";
 import type { RunBody } from "../domain/types";
@@ -21,6 +20,7 @@ import type { AuthContext } from "../lib/api-keys";
 import { sha256Hex } from "../lib/crypto";
 import { derivedId } from "../lib/ids";
 import type { DeliveryJob } from "./delivery-object";
+import { deliveryView, eventTargets, eventView } from "./event-views";
 
 /** What the run knows about itself that decides its event (a subset of RunInit). */
 export interface RunEventSource {
@@ -53,8 +53,6 @@ const jobOf = (event: WebhookEventRow, target: WebhookTarget): DeliveryJob => ({
   target,
   payload: event.payload,
 });
-
-const targetsOf = (event: WebhookEventRow) => JSON.parse(event.targets) as WebhookTarget[];
 
 /** One event to send: what it is about, who may receive it, and its envelope. */
 export interface EventToSend {
@@ -107,7 +105,7 @@ export async function prepareEvent(db: Db, e: EventToSend): Promise<NewWebhookEv
  * whose first hand-over failed.
  */
 export async function dispatchEvent(env: Env, event: WebhookEventRow, now = new Date()): Promise<void> {
-  await Promise.all(targetsOf(event).map((t) => deliveryStub(env, event.id, t).enqueue(jobOf(event, t))));
+  await Promise.all(eventTargets(event).map((t) => deliveryStub(env, event.id, t).enqueue(jobOf(event, t))));
   await markWebhookEventDispatched(createDb(env.DB), event.id, now.toISOString());
 }
 
@@ -157,34 +155,11 @@ async function requireEvent(env: Env, auth: AuthContext, id: string): Promise<We
   return event;
 }
 
-const deliveryView = (d: WebhookDeliveryRow) => ({
-  attempt: d.attempt,
-  endpoint_id: d.endpointId,
-  url: d.url,
-  manual: d.manual,
-  outcome: d.outcome,
-  status_code: d.statusCode,
-  error: d.error,
-  duration_ms: d.durationMs,
-  attempted_at: d.attemptedAt,
-  next_attempt_at: d.nextAttemptAt,
-});
-
-/** GET /events/{id}: the envelope as sent, its targets and every delivery attempt, oldest first. */
+/** GET /events/{id}: the envelope as sent, its targets with their delivery summary, and every delivery attempt, oldest first. */
 export async function getEvent(env: Env, auth: AuthContext, id: string) {
   const event = await requireEvent(env, auth, id);
   const log = await webhookDeliveryLog(createDb(env.DB), event.id);
-  const targets = targetsOf(event).map((t) => {
-    const mine = log.filter((d) => (t.endpoint_id ? d.endpointId === t.endpoint_id : d.endpointId === null));
-    const last = mine.at(-1);
-    return { endpoint_id: t.endpoint_id, url: t.url, attempts: mine.length, last_outcome: last?.outcome ?? "pending" };
-  });
-  return {
-    ...(JSON.parse(event.payload) as object),
-    run_id: event.runId,
-    targets,
-    deliveries: log.map(deliveryView),
-  };
+  return { ...eventView(event, log), deliveries: log.map(deliveryView) };
 }
 
 /**
@@ -196,7 +171,7 @@ export async function redeliverEvent(env: Env, auth: AuthContext, id: string) {
   const event = await requireEvent(env, auth, id);
   const db = createDb(env.DB);
   const targets: WebhookTarget[] = [];
-  for (const t of targetsOf(event)) {
+  for (const t of eventTargets(event)) {
     if (t.endpoint_id) {
       const endpoint = await getWebhookEndpoint(db, t.endpoint_id);
       if (!endpoint || endpoint.status !== "active") continue;

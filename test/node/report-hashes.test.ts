@@ -25,24 +25,24 @@ const RESOLUTION: ReportCaseResolution = {
 
 // Fixed timestamps: every fixture carries generatedAt = GENERATED_AT and fixed run/source times.
 const CASES: [name: string, make: () => ReportInput, sha256: string][] = [
-  ["PF clean, sandbox, resumido", () => pfCleanInput({ mode: "resumido" }), "482a6bccb1f6d495ff8616fc118ad27fe2eb64b9e538286c625f267aa8616d83"],
-  ["PF clean, sandbox, completo", () => pfCleanInput({ mode: "completo" }), "5849fa0ac8f49bfe41b5512ac641c590bb923c1cc5fee7e1e912e8828a6e2ee3"],
-  ["PF clean, live, completo", () => pfCleanInput({ mode: "completo", livemode: true }), "5c02f1253694824b02f3ee55f33e29b3d3d35b267b659ad353a391597abdefeb"],
-  ["PF on hold, resumido", () => pfHoldInput({ mode: "resumido" }), "2f6fcdc663079d217d2d78a604a927141ffee2e240b1325a037db44962db1a1f"],
-  ["PF on hold, completo", () => pfHoldInput({ mode: "completo" }), "7f405b2dd753f15b58bff2b2ad6c10486a6ff342a4ae11271379b37b374bfd74"],
-  ["PF on hold, resolved case (two approvers), resumido", () => ({ ...pfHoldInput({ mode: "resumido" }), caseResolution: RESOLUTION }), "d08ed6dda326a8721f2d104b3e26229219cfe60c040ea7302ecb8ec28b2186d4"],
-  ["PF on hold, resolved case (two approvers), completo", () => ({ ...pfHoldInput({ mode: "completo" }), caseResolution: RESOLUTION }), "b481208f356bb77f53dab9b54f80f817f273a923896606c294b8a623a0dcd3f3"],
+  ["PF clean, sandbox, resumido", () => pfCleanInput({ mode: "resumido" }), "0aabf691c90d8175040f88798d05d77db6bb4245d06abc0e841e2f9bd25d1657"],
+  ["PF clean, sandbox, completo", () => pfCleanInput({ mode: "completo" }), "1dd1739d0860026a322cda18a50fc3d01e22fc668535c1b0eb1e2cb0bfc2a36a"],
+  ["PF clean, live, completo", () => pfCleanInput({ mode: "completo", livemode: true }), "e8cde7268b6eb013650702f137a3bfc68593181b6bf884a1ff16efb6eb0314b9"],
+  ["PF on hold, resumido", () => pfHoldInput({ mode: "resumido" }), "51ed2d7c33c2f94e15e1fdc2308d61c36567fe44ec3b51683168b764b129e7eb"],
+  ["PF on hold, completo", () => pfHoldInput({ mode: "completo" }), "252ccd4838bb47ba893bb0b8108295c5c5395cf3ffcd7786aa0ae89005c86a99"],
+  ["PF on hold, resolved case (two approvers), resumido", () => ({ ...pfHoldInput({ mode: "resumido" }), caseResolution: RESOLUTION }), "c222a15849ff76f8c19af9380aed8bc9d6000aa749874df705f17576c751a22e"],
+  ["PF on hold, resolved case (two approvers), completo", () => ({ ...pfHoldInput({ mode: "completo" }), caseResolution: RESOLUTION }), "fbcd29f83be9b3c94c76dfcc53b9d913bbf8650ae21d8868df27c1834cbf1e8a"],
   [
     "PF on hold, resolved case (single approver), resumido",
     () => ({ ...pfHoldInput({ mode: "resumido" }), caseResolution: { ...RESOLUTION, outcome: "approved", approved_by: null } }),
-    "1ec1241a4dcd683141235cae38385f2dda3fce7e3d9dec6d0253901a103ffe36",
+    "727913532dd7d18cebc4587bbff6bf48adb6626ed6d46cd443a4658e44fbd092",
   ],
-  ["PJ + 20 partners, sandbox, resumido", () => pj20Input({ mode: "resumido" }), "a476df5f5aa00a9c204c1b12f3470e70d7e71ca5b2ff233290a9222bfcf33596"],
-  ["PJ + 20 partners, sandbox, completo", () => pj20Input({ mode: "completo" }), "4820abe595313ba98f3346783ed01a2035c584ccbed9c8cad11008833c4d15ef"],
-  ["PJ + 20 partners, live, completo", () => pj20Input({ mode: "completo", livemode: true }), "e373ddb51898b7c0ddb6e17c90f35fe05765536a459f5d7cf358e3fd4edbaa5a"],
-  ["hostile Unicode, resumido", () => unicodeInput("resumido"), "2e07a21dd6bc9443f2d300e2d372c95816b66976ca3a312dc0e0baa7b62c0c2e"],
-  ["hostile Unicode, completo", () => unicodeInput("completo"), "77768095e7817016c0b47d64dc6deb807b6e36b061b5d44e21d0d0af0017dbec"],
-  ["PJ failed before a decision, completo", failedPjInput, "5b8d51382e10fa275d89bffea290f7ba08bbe61b7dbe183f2acd085b0289f37e"],
+  ["PJ + 20 partners, sandbox, resumido", () => pj20Input({ mode: "resumido" }), "12bf46c8f44b8f7b9986e5e31c6564d8fbc9b60f2ff0cea419cc8ed7bf87d3fe"],
+  ["PJ + 20 partners, sandbox, completo", () => pj20Input({ mode: "completo" }), "df5e05715a99b84cc36651b78ef195521b37017d7f1a4ac574de4e1746f69738"],
+  ["PJ + 20 partners, live, completo", () => pj20Input({ mode: "completo", livemode: true }), "7729f2d2b8345bf32848d8f27ef0b899baf45898b2b54e1151398efb0fac536e"],
+  ["hostile Unicode, resumido", () => unicodeInput("resumido"), "d00b0dc12f4388ed26e002ea89d47701fc4ae6ac3f03b6fd09f9b635502da931"],
+  ["hostile Unicode, completo", () => unicodeInput("completo"), "18b2eea08a148bc7b5ede1413ce61a5f016e4e2d51c7d67655aff79955b6ac80"],
+  ["PJ failed before a decision, completo", failedPjInput, "53a3c5e3ef088dbb131b1d250d1fbf75193eba7a500f0e5a947595a8b5ad51ab"],
 ];
 
 describe("renderReport — fixture PDFs are byte-identical to the recorded ones", () => {

@@ -63,7 +63,7 @@ function expectChrome(p: Parsed, input: ReportInput) {
     expect(t).toContain(`Página ${i + 1} de ${p.pages}`);
     expect(t).toContain(input.run.id);
     expect(t).toContain(`${input.template.name} v${input.template.version}`);
-    expect(t).toContain("Gerado em 26/11/2026 20:44:12 UTC");
+    expect(t).toContain("Gerado em 26/11/2026 17:44:12 (UTC-03:00)");
     if (input.run.livemode) expect(t).not.toContain("AMBIENTE DE TESTES");
     else expect(t).toContain("AMBIENTE DE TESTES");
   });
@@ -128,7 +128,7 @@ describe("renderReport — the sign-off block of a resolved review case", () => 
     expect(signOff).toContain("Motivo Informações insuficientes (insufficient_information)");
     expect(signOff).toContain("Resolvido por ana@cliente.com.br");
     expect(signOff).toContain("Aprovado por bruno@cliente.com.br");
-    expect(signOff).toContain("Resolvido em 27/11/2026 14:05:09 UTC");
+    expect(signOff).toContain("Resolvido em 27/11/2026 11:05:09 (UTC-03:00)");
     expect(signOff).toContain(resolution.note);
   });
 

@@ -1,8 +1,8 @@
-import { and, desc, eq, gte, inArray, lt, lte, notInArray, or, sql } from "drizzle-orm";
+import { and, desc, eq, gte, inArray, isNotNull, isNull, lt, lte, notInArray, or, sql } from "drizzle-orm";
 import { TERMINAL_STATUSES, type RunStatus } from "../../domain/types";
 import type { Db } from "../client";
 import { openRunCaseStatements, type CaseOpeningRows } from "./cases";
-import { isUniqueViolation, literalRow } from "./sql";
+import { isUniqueViolation, literalRow, olderThan } from "./sql";
 import { idempotencyKeys, runs, tenants } from "../schema";
 
 export type RunRow = typeof runs.$inferSelect;
@@ -97,6 +97,10 @@ export interface RunListQuery {
   status?: RunStatus;
   templateId?: string;
   externalId?: string;
+  decision?: string;
+  parentRunId?: string;
+  /** true: runs without a parent (the ones the API created); false: partner runs only. */
+  topLevel?: boolean;
   createdGte?: string;
   createdLte?: string;
   /** Position after which to continue (exclusive), newest first. */
@@ -109,12 +113,12 @@ export function listRuns(db: Db, q: RunListQuery) {
   if (q.status) conds.push(eq(runs.status, q.status));
   if (q.templateId) conds.push(eq(runs.templateId, q.templateId));
   if (q.externalId) conds.push(eq(runs.externalId, q.externalId));
+  if (q.decision) conds.push(eq(runs.decision, q.decision));
+  if (q.parentRunId) conds.push(eq(runs.parentRunId, q.parentRunId));
+  if (q.topLevel !== undefined) conds.push(q.topLevel ? isNull(runs.parentRunId) : isNotNull(runs.parentRunId));
   if (q.createdGte) conds.push(gte(runs.createdAt, q.createdGte));
   if (q.createdLte) conds.push(lte(runs.createdAt, q.createdLte));
-  if (q.after) {
-    const after = or(lt(runs.createdAt, q.after.createdAt), and(eq(runs.createdAt, q.after.createdAt), lt(runs.id, q.after.id)));
-    if (after) conds.push(after);
-  }
+  if (q.after) conds.push(olderThan(runs.createdAt, runs.id, q.after));
   return db
     .select()
     .from(runs)

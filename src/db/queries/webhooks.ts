@@ -1,6 +1,7 @@
-import { and, asc, desc, eq, isNull, lte } from "drizzle-orm";
+import { and, asc, desc, eq, gte, inArray, isNull, lte } from "drizzle-orm";
 import type { Db } from "../client";
 import { webhookDeliveries, webhookEndpoints, webhookEvents } from "../schema";
+import { olderThan } from "./sql";
 
 export type WebhookEndpointRow = typeof webhookEndpoints.$inferSelect;
 export type WebhookEventRow = typeof webhookEvents.$inferSelect;
@@ -71,3 +72,55 @@ export const undispatchedWebhookEvents = (db: Db, before: string, limit: number)
     .orderBy(asc(webhookEvents.createdAt))
     .limit(limit)
     .all();
+
+export interface WebhookEventListQuery {
+  tenantId: string;
+  livemode: boolean;
+  limit: number;
+  type?: string;
+  createdGte?: string;
+  createdLte?: string;
+  /** Position after which to continue (exclusive), newest first. */
+  after?: { createdAt: string; id: string };
+}
+
+/** A tenant's events of one environment, newest first by (created_at, id); keyset pagination (index webhook_events_tenant_idx). */
+export function listWebhookEvents(db: Db, q: WebhookEventListQuery) {
+  const conds = [eq(webhookEvents.tenantId, q.tenantId), eq(webhookEvents.livemode, q.livemode)];
+  if (q.type) conds.push(eq(webhookEvents.type, q.type));
+  if (q.createdGte) conds.push(gte(webhookEvents.createdAt, q.createdGte));
+  if (q.createdLte) conds.push(lte(webhookEvents.createdAt, q.createdLte));
+  if (q.after) conds.push(olderThan(webhookEvents.createdAt, webhookEvents.id, q.after));
+  return db
+    .select()
+    .from(webhookEvents)
+    .where(and(...conds))
+    .orderBy(desc(webhookEvents.createdAt), desc(webhookEvents.id))
+    .limit(q.limit + 1)
+    .all();
+}
+
+/** The delivery attempts of several events (a page: at most 100 ids, D1's bound-parameter limit), oldest first. */
+export const webhookDeliveryLogs = (db: Db, eventIds: string[]) =>
+  eventIds.length === 0
+    ? Promise.resolve([] as WebhookDeliveryRow[])
+    : db.select().from(webhookDeliveries).where(inArray(webhookDeliveries.eventId, eventIds)).orderBy(asc(webhookDeliveries.id)).all();
+
+/** A tenant's endpoints of one environment, newest first; keyset pagination after `after`. */
+export function listWebhookEndpointsPage(db: Db, q: { tenantId: string; livemode: boolean; limit: number; after?: { createdAt: string; id: string } }) {
+  const conds = [eq(webhookEndpoints.tenantId, q.tenantId), eq(webhookEndpoints.livemode, q.livemode)];
+  if (q.after) conds.push(olderThan(webhookEndpoints.createdAt, webhookEndpoints.id, q.after));
+  return db
+    .select()
+    .from(webhookEndpoints)
+    .where(and(...conds))
+    .orderBy(desc(webhookEndpoints.createdAt), desc(webhookEndpoints.id))
+    .limit(q.limit + 1)
+    .all();
+}
+
+/** A new signing secret for an active endpoint (conditional: a disabled endpoint keeps its row as it was). Returns the row either way. */
+export async function replaceWebhookEndpointSecret(db: Db, id: string, secret: string) {
+  await db.update(webhookEndpoints).set({ secret }).where(and(eq(webhookEndpoints.id, id), eq(webhookEndpoints.status, "active"))).run();
+  return getWebhookEndpoint(db, id);
+}

@@ -8,8 +8,12 @@ import { OpenApiGeneratorV31 } from "@asteasolutions/zod-to-openapi";
 import type { OpenAPIHono } from "@hono/zod-openapi";
 import type { AppEnv } from "../../env";
 import { ERROR_CODES, type ErrorCode } from "../errors";
-import { responseComponents, WebhookEnvelope } from "../schemas/responses";
+import { WEBHOOK_EVENT_TYPES, type WebhookEventType } from "../../domain/webhook-events";
+import { isSandboxOnly, SANDBOX_DOCUMENTS, SANDBOX_OTHER_DOCUMENTS } from "../../sources/sandbox-catalog";
+import { EVENT_PAYLOADS, webhookEnvelopeFor } from "../schemas/events";
+import { responseComponents } from "../schemas/responses";
 import { API_VERSION_HEADER, currentApiVersion, supportedApiVersions } from "../versioning";
+import { OTHER_RESPONSE_EXAMPLES, RESPONSE_EXAMPLES, webhookExample } from "./examples";
 import { GLOBAL_ERRORS, type Tag } from "./route";
 
 export type Json = Record<string, any>;
@@ -28,10 +32,12 @@ export interface DocumentOptions {
 
 const TAGS: { name: Tag; description: string }[] = [
   { name: "Runs", description: "Create, poll, list and cancel bureau runs; read their analysis and raw detail." },
+  { name: "Templates", description: "The templates your key can run: their `parametros_schema` and the sources they query." },
   { name: "Reports", description: "PDF reports stored once per (run, mode), downloaded through signed URLs." },
-  { name: "Events", description: "Webhook events (run.completed, run.failed, case.opened, case.resolved): their delivery log, and re-sending them." },
+  { name: "Events", description: `Webhook events (${WEBHOOK_EVENT_TYPES.join(", ")}): list them, read one with its delivery log, re-send it.` },
+  { name: "Webhook endpoints", description: "Your own webhook endpoints (scope `webhooks:write`): register, list, disable, rotate the signing secret." },
   { name: "Screening", description: "Names and documents screened against the service's own copy of the official sanctions, PEP and Brazilian lists." },
-  { name: "Cases", description: "Review cases (contract §15): one per run that ends `review` or on `hold`; assignment, resolution with four-eyes approval, a hash-chained event log." },
+  { name: "Cases", description: "Review cases: one per run that ends `review` or on `hold`; assignment, resolution with four-eyes approval, a hash-chained event log." },
   { name: "Meta", description: "This document, the API reference page and liveness." },
   { name: "Admin", description: "The operator's plane (`Authorization: Bearer <ADMIN_TOKEN>`): tenants, API keys, templates, webhook endpoints. Not versioned, not rate limited." },
 ];
@@ -75,7 +81,30 @@ ${versions.map((v) => `| \`${v.version}\` | ${md(v.changes)} |`).join("\n")}
 Reads are served near you: by a D1 read replica, and a finished run from a per-location cache (a terminal run never changes, except the \`final_decision\` of its review case, which is always read again). A replica can be a moment behind the writes. Every \`/api/v1\` response that read or wrote the database carries \`X-Kycert-Bookmark\`; send the latest one you received back in \`X-Kycert-Bookmark\` and the read sees at least everything up to it (e.g. the run your \`POST\` just created, in \`GET /api/v1/bureau/runs\`). A run looked up by id is found even without it. A malformed bookmark → 400 \`invalid_request\`.
 
 ## Pagination
-Lists return \`{object: "list", data, has_more, next_cursor?}\`; pass \`next_cursor\` as \`cursor\`. Cursors are opaque and signed.`;
+Lists return \`{object: "list", data, has_more, next_cursor?}\`; pass \`next_cursor\` as \`cursor\`. Cursors are opaque and signed.
+
+## Dates and times
+Timestamps in answers are ISO 8601 UTC with milliseconds. A \`created_gte\` / \`created_lte\` filter takes a date and time (ISO 8601; without an offset it is UTC) or a date alone, \`AAAA-MM-DD\`, which means that whole day in São Paulo (\`America/Sao_Paulo\`): \`created_lte=2026-12-07\` includes 07/12/2026 23:59:59.999 in Brasília. A template's date fields (\`format: date\`, e.g. \`parametros.data_nascimento\`) take \`AAAA-MM-DD\` or \`DD/MM/AAAA\`. Reports and the analyst console print times in São Paulo time with the offset.
+
+## Sandbox
+\`sk_test_\` keys run the same pipeline (statuses, decisions, analysis, reports, webhooks) against simulated sources, charge nothing and answer \`livemode: false\`. These test documents give fixed outcomes (a ✱ marks a test value that fails the check-digit rule: a sandbox key accepts it, a live key answers \`invalid_document\`):
+
+${sandboxTable()}
+
+${SANDBOX_OTHER_DOCUMENTS}`;
+}
+
+/** The sandbox's test documents and what each one produces (src/sources/sandbox-catalog.ts, checked against real runs). */
+function sandboxTable(): string {
+  const v = (x: string | null) => (x === null ? "null" : `\`${x}\``);
+  return [
+    "| document | status | decision | operative_decision | risk_band | what happens |",
+    "|---|---|---|---|---|---|",
+    ...SANDBOX_DOCUMENTS.map(
+      (d) =>
+        `| ${d.type === "pf" ? "CPF" : "CNPJ"} \`${d.document}\`${isSandboxOnly(d) ? " ✱" : ""} | ${v(d.status)} | ${v(d.decision)} | ${v(d.operative_decision)} | ${v(d.risk_band)} | ${md(d.scenario)} |`,
+    ),
+  ].join("\n");
 }
 
 const COMMON_HEADERS: Json = {
@@ -93,20 +122,23 @@ const COMMON_HEADERS: Json = {
   },
 };
 
-function webhook(event: string, summary: string) {
+/** The document's `webhooks` entry of one event type the service delivers (schemas/events.ts EVENT_PAYLOADS). */
+function webhook(event: WebhookEventType) {
   return {
     type: "webhook" as const,
     webhook: {
       method: "post" as const,
       path: event,
       operationId: `webhook_${event.replace(".", "_")}`,
-      summary,
-      description:
-        "Sent to the tenant's endpoints subscribed to this event, or to the run's own `webhook_url`. At-least-once: deduplicate on `id`. Verify `Kycert-Signature` (`t=<unix>,v1=<hex HMAC-SHA256(secret, t + \".\" + raw body)>`) and reject timestamps older than 5 minutes. Retried with exponential backoff for about 3 days until a 2xx.",
+      summary: EVENT_PAYLOADS[event].summary,
+      description: `${EVENT_PAYLOADS[event].description} At-least-once: deduplicate on \`id\`. Verify \`Kycert-Signature\` (\`t=<unix>,v1=<hex HMAC-SHA256(secret, t + "." + raw body)>\`) and reject timestamps older than 5 minutes. Retried with exponential backoff for about 3 days until a 2xx; every event can be found again with \`GET /api/v1/bureau/events\`.`,
       // Sent by this service, not called by clients: no credential of theirs is involved.
       security: [],
-      parameters: [{ name: "Kycert-Signature", in: "header", required: true, description: "t=<unix>,v1=<hex>", schema: { type: "string" } }],
-      request: { body: { required: true, content: { "application/json": { schema: WebhookEnvelope } } } },
+      parameters: [
+        { name: "Kycert-Signature", in: "header", required: true, description: "t=<unix>,v1=<hex>", schema: { type: "string" } },
+        { name: "Kycert-Event-Id", in: "header", required: true, description: "The event id (`evt_…`), as in the body.", schema: { type: "string" } },
+      ],
+      request: { body: { required: true, content: { "application/json": { schema: webhookEnvelopeFor(event), example: webhookExample(event) } } } },
       responses: {
         "2XX": { description: "Delivered." },
         "410": { description: "The endpoint is gone: it is disabled and receives nothing more." },
@@ -135,6 +167,32 @@ function responseSchemas(node: unknown, exact: boolean): unknown {
   return out;
 }
 
+/** An error answer of one of `codes` (the first), as the one envelope shows it. */
+const errorExample = (codes: ErrorCode[]) => ({
+  error: { type: ERROR_CODES[codes[0]].type, code: codes[0], message: ERROR_CODES[codes[0]].message, request_id: "req_01JDQ4Z8X2M7N3P5R6S9T0V1W2" },
+});
+
+/**
+ * Puts an example on every response: a component's own (examples.ts), an
+ * error envelope of the response's first code, or the operation's example of
+ * a body that is no component (HTML, PDF, this document).
+ */
+function addResponseExamples(paths: Json): void {
+  for (const item of Object.values<Json>(paths)) {
+    for (const op of Object.values<Json>(item)) {
+      for (const response of Object.values<Json>(op.responses ?? {})) {
+        for (const media of Object.values<Json>(response.content ?? {})) {
+          const ref: string | undefined = media.schema?.$ref;
+          const component = ref?.replace("#/components/schemas/", "");
+          if (response["x-error-codes"]) media.example = errorExample(response["x-error-codes"]);
+          else if (component && RESPONSE_EXAMPLES[component] !== undefined) media.example = RESPONSE_EXAMPLES[component];
+          else if (OTHER_RESPONSE_EXAMPLES[op.operationId] !== undefined) media.example = OTHER_RESPONSE_EXAMPLES[op.operationId];
+        }
+      }
+    }
+  }
+}
+
 export function generateDocument(app: OpenAPIHono<AppEnv>, opts: DocumentOptions = {}): Json {
   const definitions = [
     // Every response component first, also those no route names directly: a
@@ -143,8 +201,7 @@ export function generateDocument(app: OpenAPIHono<AppEnv>, opts: DocumentOptions
     // Decision component itself nullable).
     ...responseComponents.map((schema) => ({ type: "schema" as const, schema })),
     ...app.openAPIRegistry.definitions,
-    webhook("run.completed", "A run ended with a decision (completed or partial)"),
-    webhook("run.failed", "A run failed (no decision possible)"),
+    ...WEBHOOK_EVENT_TYPES.map(webhook),
   ];
   const doc: Json = new OpenApiGeneratorV31(definitions as never).generateDocument({
     openapi: "3.1.1",
@@ -157,6 +214,7 @@ export function generateDocument(app: OpenAPIHono<AppEnv>, opts: DocumentOptions
     servers: [{ url: opts.serverUrl ?? "/" }],
     tags: TAGS,
   } as never);
+  addResponseExamples(doc.paths);
   doc.components = {
     schemas: responseSchemas(doc.components?.schemas ?? {}, opts.exactResponses ?? false),
     headers: COMMON_HEADERS,

@@ -119,6 +119,10 @@ function securityLine(op: Json): string {
   return `<p class="auth">API key (<code>X-API-Key</code> or <code>Authorization: Bearer</code>)${scope ? `, scope <code>${esc(scope)}</code>` : ""}</p>`;
 }
 
+/** A JSON example, folded (the document's examples are whole objects). */
+const exampleBlock = (example: unknown): string =>
+  example === undefined ? "" : `<details><summary>Example</summary><pre>${esc(JSON.stringify(example, null, 2))}</pre></details>`;
+
 function responsesBlock(op: Json): string {
   const out: string[] = ["<h4>Responses</h4>"];
   for (const [status, r] of Object.entries<Json>(op.responses)) {
@@ -134,7 +138,7 @@ function responsesBlock(op: Json): string {
     } else {
       out.push(markdown(r.description));
       for (const [type, media] of Object.entries<Json>(r.content ?? {})) {
-        out.push(type === "application/json" ? fieldsTable(media.schema) : `<p class="muted">${esc(type)}</p>`);
+        out.push(type === "application/json" ? fieldsTable(media.schema) + exampleBlock(media.example) : `<p class="muted">${esc(type)}</p>`);
       }
     }
     if (headers.length) out.push(`<p class="muted">Headers: ${headers.map((h) => `<code>${esc(h)}</code>`).join(", ")}</p>`);
@@ -210,7 +214,7 @@ export function renderReferencePage(doc: Json): string {
       const op = item.post;
       return `<section class="op" id="webhook-${esc(name)}"><h3><span class="method post">POST</span> <code class="path">${esc(name)}</code></h3>
 <p class="summary">${inline(op.summary)}</p>${markdown(op.description)}${parametersTable(op.parameters ?? [], doc)}
-<h4>Body</h4>${fieldsTable(op.requestBody.content["application/json"].schema)}</section>`;
+<h4>Body</h4>${fieldsTable(op.requestBody.content["application/json"].schema)}${exampleBlock(op.requestBody.content["application/json"].example)}</section>`;
     })
     .join("\n");
   const schemas = Object.entries<Json>(doc.components.schemas)

@@ -17,7 +17,7 @@ import { API_VERSION_HEADER } from "../versioning";
 import { issuePath, issuesToParams, jsonBody } from "../validate";
 
 export type Auth = "api_key" | "admin" | "none";
-export type Tag = "Runs" | "Reports" | "Events" | "Cases" | "Screening" | "Admin" | "Meta";
+export type Tag = "Runs" | "Templates" | "Reports" | "Events" | "Webhook endpoints" | "Cases" | "Screening" | "Admin" | "Meta";
 type ResponseConfig = RouteConfig["responses"][string];
 
 /** Codes not tied to one operation: any request can get them. */
@@ -69,6 +69,9 @@ export const ok = <S extends z.ZodType>(description: string, schema?: S, headers
     ...(headers.length ? { "x-headers": headers } : {}),
   }) as { description: string; content: { "application/json": { schema: S } } };
 
+/** The error envelope's fields, typed by the Error component. */
+const ENVELOPE_FIELDS = Object.fromEntries(["type", "message", "param", "invalid_params", "request_id"].map((k) => [k, {}]));
+
 function errorResponses(spec: RouteSpec, versioned: boolean): Record<number, ResponseConfig> {
   const codes = new Set([...spec.errors, ...commonErrors(spec, versioned)]);
   const byStatus = new Map<number, ErrorCode[]>();
@@ -88,7 +91,9 @@ function errorResponses(spec: RouteSpec, versioned: boolean): Record<number, Res
           schema: {
             allOf: [
               { $ref: "#/components/schemas/Error" },
-              { type: "object", properties: { error: { type: "object", properties: { code: { enum: list } } } } },
+              // Narrows `code` to this response's codes. The envelope's other fields are named (the Error
+              // component types them) so that the branch also holds alone, as strict validators read allOf.
+              { type: "object", properties: { error: { type: "object", properties: { ...ENVELOPE_FIELDS, code: { enum: list } } } } },
             ],
           },
         },

@@ -44,20 +44,33 @@ const signedUrl = defineRoute(
     tag: "Reports",
     summary: "Get a signed download URL",
     description:
-      "302 to a URL of this API, signed (HMAC-SHA256 over tenant, run, mode and expiry) and valid for 1 hour. Following it streams the PDF, identical bytes every time.",
+      "302 to a URL of this API, signed (HMAC-SHA256 over tenant, run, mode and expiry) and valid for 1 hour: following it streams the PDF, identical bytes every time (`curl -L`). With `format=json` the answer is 200 with the URL and its expiry instead, for clients that must not follow the redirect themselves (generated clients parse a 2xx body as JSON); GET the `url` for the PDF.",
     auth: "api_key",
     scope: "runs:read",
-    request: { params: RunIdParams, query: modeQuery("`resumido` or `completo`. Missing or other → invalid_mode.") },
-    responses: { 302: ok("Redirect to the signed download URL.", undefined, ["Location"]) },
-    errors: ["invalid_mode", "run_not_terminal", "report_not_generated", "run_not_found"],
+    request: {
+      params: RunIdParams,
+      query: modeQuery("`resumido` or `completo`. Missing or other → invalid_mode.").extend({
+        format: z
+          .enum(["json"], { error: () => "use json (ou omita para o redirecionamento)" })
+          .optional()
+          .meta({ description: "`json`: answer 200 with `{url, expires_at}` instead of the 302." }),
+      }),
+    },
+    responses: {
+      200: ok("`format=json`: the signed URL and when it expires.", R.ReportUrl),
+      302: ok("Redirect to the signed download URL.", undefined, ["Location"]),
+    },
+    errors: ["invalid_mode", "invalid_request", "run_not_terminal", "report_not_generated", "run_not_found"],
   }),
   async (c) => {
     const origin = new URL(c.req.url).origin;
-    const url = await reportDownloadUrl(services(c), origin, c.req.valid("param").id, c.req.valid("query").mode);
+    const { mode, format } = c.req.valid("query");
+    const { url, expiresAt } = await reportDownloadUrl(services(c), origin, c.req.valid("param").id, mode);
     c.header("Cache-Control", "no-store");
+    if (format === "json") return c.json({ object: "report_url" as const, run_id: c.req.valid("param").id, mode, url, expires_at: expiresAt }, 200);
     return c.redirect(url, 302);
   },
-  () => "invalid_mode",
+  (path) => (path === "format" ? "invalid_request" : "invalid_mode"),
 );
 
 export const reportRoutes = router([generate, signedUrl]);

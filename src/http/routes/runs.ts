@@ -11,7 +11,7 @@ import { ApiError } from "../errors";
 import { sessionOptions } from "../middleware/d1-session";
 import { defineRoute, jsonRequest, ok, route, router } from "../openapi/route";
 import * as R from "../schemas/responses";
-import { CreateRunSchema, createRunErrorCode, ListRunsQuerySchema, listRunsErrorCode } from "../schemas/runs";
+import { CreateRunSchema, createRunErrorCode, ListRunsQuerySchema, listQueryErrorCode } from "../schemas/runs";
 
 const IDEMPOTENCY_KEY = /^[\x20-\x7e]{1,255}$/;
 
@@ -85,7 +85,7 @@ const list = defineRoute(
     errors: ["invalid_limit", "invalid_timestamp", "invalid_cursor", "invalid_status", "invalid_external_id", "unknown_parameter", "invalid_request"],
   }),
   async (c) => c.json(await listRunsPage(services(c), c.req.valid("query")), 200),
-  listRunsErrorCode,
+  listQueryErrorCode,
 );
 
 const get = defineRoute(

@@ -14,9 +14,9 @@ const search = defineRoute(
     path: "/search",
     operationId: "screeningSearch",
     tag: "Screening",
-    summary: "Screen a name against the sanctions, PEP and Brazilian lists",
+    summary: "Screen a name or a document against the sanctions, PEP and Brazilian lists",
     description:
-      "Searches the service's own copy of the official lists (OFAC SDN and consolidated, UN, EU, UK, CGU CEIS / CNEP / PEP, MTE Cadastro de Empregadores): candidates from a trigram index, then careful name scoring (token order, missing middle names, initials, particles, legal forms, transliteration), then weighed against what the query knows. The same CPF, or a CNPJ of the same 8-character root (a branch), identifies the subject whatever the name; the visible digits 4–9 of a masked CPF (CEIS persons, PEP) or a birth date agreeing at the precision both sides have corroborate a name match (`strong`). Another CPF, another CNPJ root, other masked digits, birth years more than one apart or a person against an organisation contradict: the candidate is a homonym, left out of `matches` and listed under `cleared` with its reason. A name alone is at most `possible`. A different nationality or gender lowers the score a little and never clears alone. Ended sanctions and PEPs past their 5-year grace period never match. A requested list with no loaded version → 503 list_not_ready: an empty `matches` always means screened, nothing found. Sandbox and live keys search the same lists; nothing is charged.",
+      "Searches the service's own copy of the official lists (OFAC SDN and consolidated, UN, EU, UK, CGU CEIS / CNEP / PEP, MTE Cadastro de Empregadores): candidates from a trigram index, then careful name scoring (token order, missing middle names, initials, particles, legal forms, transliteration), then weighed against what the query knows. The same CPF, or a CNPJ of the same 8-character root (a branch), identifies the subject whatever the name; the visible digits 4–9 of a masked CPF (CEIS persons, PEP) or a birth date agreeing at the precision both sides have corroborate a name match (`strong`). Another CPF, another CNPJ root, other masked digits, birth years more than one apart or a person against an organisation contradict: the candidate is a homonym, left out of `matches` and listed under `cleared` with its reason. A name alone is at most `possible`. A different nationality or gender lowers the score a little and never clears alone. Ended sanctions and PEPs past their 5-year grace period never match. A requested list with no loaded version → 503 list_not_ready: an empty `matches` always means screened, nothing found. A search by `document` alone (no `name`) looks only in the lists that carry documents (the answer's `lists` says which) and finds the entries with that CPF, or a CNPJ of the same root; a masked CPF needs the name too. Sandbox and live keys search the same lists; nothing is charged.",
     auth: "api_key",
     scope: "screening:read",
     request: {
@@ -33,7 +33,7 @@ const search = defineRoute(
       {
         object: "screening_result" as const,
         query: {
-          name: q.name,
+          name: q.name ?? null,
           type: q.type ?? null,
           birth_date: q.birth_date ?? null,
           nationality: q.nationality ?? null,

@@ -5,7 +5,7 @@ import { z } from "zod";
 import { CASE_OUTCOMES, CASE_STATUSES, NOTE_MAX_LENGTH, NOTE_MIN_LENGTH, REASON_CODES } from "../../domain/cases";
 import type { ErrorCode } from "../errors";
 import { component } from "./responses";
-import { pageQueryFields } from "./runs";
+import { booleanQuery, pageQueryFields } from "./runs";
 
 const timestamp = z.iso.datetime();
 const email = z.string().trim().max(254).pipe(z.email("e-mail inválido"));
@@ -20,11 +20,7 @@ export const ListCasesQuerySchema = z.strictObject({
   ...pageQueryFields,
   status: z.enum(CASE_STATUSES).optional().meta({ description: "open, in_review, pending_approval or resolved." }),
   assignee: email.optional().meta({ description: "Only cases assigned to this e-mail." }),
-  overdue: z
-    .enum(["true", "false"])
-    .transform((v) => v === "true")
-    .optional()
-    .meta({ description: "`true`: only cases past `due_at` that are not resolved." }),
+  overdue: booleanQuery("`true`: only cases past `due_at` that are not resolved."),
 });
 
 export function listCasesErrorCode(path: string, issue: z.core.$ZodIssue): ErrorCode {
@@ -160,7 +156,7 @@ export const CaseObject = component(
       .meta({ description: "GET /cases/{id} only: the listed records the run matched (screening sources, PEP)." }),
     chain: CaseChain.optional(),
   }),
-  "A review case (contract §15).",
+  "A review case: opened for a run that ends `review` or on `hold`; its hash-chained event log.",
 );
 
 export const CaseList = component(

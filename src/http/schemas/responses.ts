@@ -34,9 +34,19 @@ const orNull = <T extends z.ZodType>(schema: T) => z.union([schema, z.null()]);
 const timestamp = z.iso.datetime().meta({ description: "ISO 8601 UTC with milliseconds." });
 const nullableTimestamp = timestamp.nullable();
 
+/** A page of a newest-first list (runs, templates, events, webhook endpoints…). */
+export const listPage = <T extends z.ZodType>(item: T) =>
+  z.object({
+    object: z.literal("list"),
+    data: z.array(item),
+    has_more: z.boolean(),
+    next_cursor: z.string().optional().meta({ description: "Only when has_more; pass it as `cursor`." }),
+    livemode: z.boolean(),
+  });
+
 // ---- vocabulary ----------------------------------------------------------------
 
-export const RunStatus = component("RunStatus", z.enum(RUN_STATUSES), "Run status (contract §4). Terminal: completed, partial, failed, cancelado.");
+export const RunStatus = component("RunStatus", z.enum(RUN_STATUSES), "Run status: `queued` → `running` → (`em_analise`, waiting for partner runs) → a terminal one: `completed` (every source answered, or a critical block stopped the run), `partial` (a decision, but a source ended in ERROR), `failed` (no decision possible), `cancelado`. A terminal run never changes.");
 const PendingStatus = z.enum(["queued", "running", "em_analise"]);
 export const Decision = component("Decision", z.enum(["approved", "rejected", "review"]), "Decision from the template's rules.");
 export const OperativeDecision = component(
@@ -82,7 +92,7 @@ export const ErrorEnvelope = component(
       request_id: z.string().meta({ description: "Same as the X-Request-Id header." }),
     }),
   }),
-  "The one error envelope (contract §2).",
+  "The one error envelope of every error answer.",
 );
 
 // ---- runs ----------------------------------------------------------------------
@@ -97,6 +107,7 @@ export const RunAccepted = component(
     livemode: z.boolean(),
     external_id: z.string().nullable(),
     metadata: Metadata,
+    webhook_url: z.string().nullable().meta({ description: "The `webhook_url` given, echoed; null when none." }),
     template: TemplateRef,
     created_at: timestamp,
   }),
@@ -114,6 +125,7 @@ export const RunPending = component(
     livemode: z.boolean(),
     external_id: z.string().nullable(),
     metadata: Metadata,
+    webhook_url: z.string().nullable(),
   }),
   "A run that is not terminal yet (202, with the same value in `Retry-After`).",
 );
@@ -177,8 +189,10 @@ const runFields = {
   created_at: timestamp,
   started_at: nullableTimestamp,
   completed_at: nullableTimestamp,
+  failed_at: nullableTimestamp.meta({ description: "When a `failed` run failed (its completion time, as the `run.failed` event says); null for any other status." }),
+  webhook_url: z.string().nullable().meta({ description: "The `webhook_url` given at creation (this run's events go there only); null when none." }),
   livemode: z.boolean(),
-  case_id: z.string().nullable().meta({ description: "The review case a `review` / `hold` run opened (contract §15); null when none." }),
+  case_id: z.string().nullable().meta({ description: "The review case a `review` / `hold` run opened; null when none." }),
   final_decision: z
     .enum(["approved", "rejected"])
     .nullable()
@@ -192,7 +206,7 @@ export const Run = component(
     template: z.object({ id: z.string(), version: z.number().int(), name: z.string() }),
     sources: z.array(PublicSource),
   }),
-  "A terminal run (contract §7). Immutable once terminal.",
+  "A terminal run. Immutable once terminal (but for `final_decision`, its case's resolution).",
 );
 
 export const RunSummary = component(
@@ -204,17 +218,7 @@ export const RunSummary = component(
   "A run in a list: the run object without `sources` (runs still executing have null decision fields).",
 );
 
-export const RunList = component(
-  "RunList",
-  z.object({
-    object: z.literal("list"),
-    data: z.array(RunSummary),
-    has_more: z.boolean(),
-    next_cursor: z.string().optional().meta({ description: "Only when has_more; pass it as `cursor`." }),
-    livemode: z.boolean(),
-  }),
-  "A page of runs, newest first.",
-);
+export const RunList = component("RunList", listPage(RunSummary), "A page of runs, newest first.");
 
 const Severity = z.enum(["info", "baixo", "medio", "alto", "critico"]);
 
@@ -278,7 +282,7 @@ export const Analysis = component(
       incomplete_sources: z.array(z.object({ source: SourceKey, reason: z.string() })),
     }),
   }),
-  "Deterministic analysis of a terminal run (contract §8).",
+  "Deterministic analysis of a terminal run: the same run gives byte-identical JSON on every call.",
 );
 
 export const RunDetail = component(
@@ -317,6 +321,18 @@ export const RunDetail = component(
 
 // ---- reports -------------------------------------------------------------------
 
+export const ReportUrl = component(
+  "ReportUrl",
+  z.object({
+    object: z.literal("report_url"),
+    run_id: z.string(),
+    mode: z.enum(REPORT_MODES),
+    url: z.string().meta({ description: "The signed download URL of this API: GET it (no API key) for the PDF, identical bytes every time." }),
+    expires_at: timestamp.meta({ description: "One hour after it was signed; later → 410 url_expired (ask for a new one)." }),
+  }),
+  "A signed download URL of a report (GET /runs/{id}/report?format=json).",
+);
+
 export const Report = component(
   "Report",
   z.object({
@@ -331,72 +347,31 @@ export const Report = component(
   "A generated PDF report, stored once per (run, mode).",
 );
 
-// ---- webhook events ------------------------------------------------------------
+// ---- templates a tenant can run (contract §19) -------------------------------------
 
-/** The case of a case.* event (the Case component of schemas/cases.ts has the full description). */
-const CaseEventObject = z.looseObject({ id: z.string(), object: z.literal("case"), run_id: z.string(), status: z.string() });
-
-const eventEnvelopeFields = {
-  id: z.string().meta({ description: "evt_…, stable across retries: use it to deduplicate." }),
-  object: z.literal("event"),
-  event: z.enum(WEBHOOK_EVENT_TYPES),
-  created: z.number().int().meta({ description: "Unix seconds: when the run became terminal." }),
-  livemode: z.boolean(),
-  data: z.object({
-    object: z
-      .union([Run.extend({ failed_at: nullableTimestamp.optional().meta({ description: "run.failed only." }) }), CaseEventObject])
-      .meta({ description: "The run (run.* events) or the case (case.* events)." }),
-  }),
-};
-
-export const WebhookEnvelope = component(
-  "WebhookEnvelope",
-  z.object(eventEnvelopeFields),
-  "The body POSTed to webhook endpoints (contract §11); `data.object` is the terminal run (for run.failed: `decision: null` and `failed_at`).",
-);
-
-export const EventObject = component(
-  "Event",
+export const PublicTemplate = component(
+  "PublicTemplate",
   z.object({
-    ...eventEnvelopeFields,
-    run_id: z.string(),
-    targets: z.array(
-      z.object({
-        endpoint_id: z.string().nullable().meta({ description: "null for the run's own webhook_url." }),
-        url: z.string(),
-        attempts: z.number().int(),
-        last_outcome: z.string(),
-      }),
-    ),
-    deliveries: z.array(
-      z.object({
-        attempt: z.number().int(),
-        endpoint_id: z.string().nullable(),
-        url: z.string(),
-        manual: z.boolean(),
-        outcome: z.string(),
-        status_code: z.number().int().nullable(),
-        error: z.string().nullable(),
-        duration_ms: z.number().nullable(),
-        attempted_at: timestamp,
-        next_attempt_at: nullableTimestamp,
-      }),
-    ),
+    id: z.string().meta({ description: "What POST /runs takes as `template_id`." }),
+    object: z.literal("template"),
+    name: z.string(),
+    subject_type: SubjectType.meta({ description: "`pf`: `parametros.cpf` (or `subject.type: pf`); `pj`: `parametros.cnpj`." }),
+    version: z.number().int().meta({ description: "The newest published version: the one a new run uses." }),
+    parametros_schema: z.record(z.string(), z.unknown()).meta({ description: "JSON Schema (2020-12) that `parametros` is validated against. A `format: date` field also takes DD/MM/AAAA." }),
+    sources: z
+      .array(z.object({ source: SourceKey, phase: Phase, on_hit: OnHit, tier: z.number().int().min(1).max(3) }))
+      .meta({ description: "The data sources a run queries, in order: `critical` ones one at a time (an INVALID with `on_hit: block` stops the run), then `important` and `additional` together." }),
+    partner_runs: z
+      .object({ template_id: z.string(), max_partners: z.number().int() })
+      .nullable()
+      .meta({ description: "A company template: the template each PF partner of the QSA is run with, and how many at most." }),
+    global: z.boolean().meta({ description: "true: a standard template every tenant can run; false: your own." }),
+    published_at: timestamp,
   }),
-  "A webhook event as delivered (the envelope), plus its targets and delivery log.",
+  "A template your key can run: its parameters' schema and the sources it queries.",
 );
 
-export const EventRedelivery = component(
-  "EventRedelivery",
-  z.object({
-    id: z.string(),
-    object: z.literal("event"),
-    event: z.enum(WEBHOOK_EVENT_TYPES),
-    redelivery: z.literal(true),
-    targets: z.array(z.object({ endpoint_id: z.string().nullable(), url: z.string() })),
-  }),
-  "One extra delivery attempt was queued to each target still active (same event id and body).",
-);
+export const PublicTemplateList = component("PublicTemplateList", listPage(PublicTemplate), "The templates you can run, newest publication first.");
 
 // ---- admin plane ---------------------------------------------------------------
 
@@ -409,7 +384,7 @@ export const Tenant = component(
     slug: z.string(),
     status: z.enum(["active", "suspended"]),
     credits: z.number().int(),
-    case_sla_hours: z.number().int().meta({ description: "Review-case SLA in hours (contract §15); default 48." }),
+    case_sla_hours: z.number().int().meta({ description: "Review-case SLA in hours; default 48." }),
     created_at: timestamp,
   }),
   "A customer account.",
@@ -463,7 +438,7 @@ export const Template = component(
     created_at: timestamp,
     published_at: nullableTimestamp,
   }),
-  "A template version (contract §5).",
+  "A template version.",
 );
 
 export const TemplateList = component(
@@ -500,6 +475,12 @@ export const WebhookEndpointDeleted = component(
   "The endpoint is disabled: no new event targets it and pending retries stop.",
 );
 
+export const WebhookEndpointPage = component(
+  "WebhookEndpointPage",
+  listPage(WebhookEndpoint),
+  "A page of the endpoints of your key's environment, newest first (never their secrets).",
+);
+
 export const WebhookEndpointList = component(
   "WebhookEndpointList",
   z.object({ object: z.literal("list"), data: z.array(WebhookEndpoint) }),
@@ -526,7 +507,7 @@ export const ScreeningResult = component(
   z.object({
     object: z.literal("screening_result"),
     query: z.object({
-      name: z.string(),
+      name: z.string().nullable().meta({ description: "null for a search by document alone." }),
       type: z.enum(["pf", "pj"]).nullable(),
       birth_date: z.string().nullable(),
       nationality: z.string().nullable(),

@@ -1,5 +1,6 @@
 // Request schemas of the runs API. The OpenAPI document is generated from these.
 import { z } from "zod";
+import { isIsoDay, saoPauloDayBounds } from "../../domain/dates";
 import type { ErrorCode } from "../errors";
 
 export const RUN_STATUSES = ["queued", "running", "em_analise", "completed", "failed", "partial", "cancelado"] as const;
@@ -67,24 +68,52 @@ export function createRunErrorCode(path: string, issue: z.core.$ZodIssue): Error
   }
 }
 
-const ISO_8601 = /^\d{4}-\d{2}-\d{2}(T\d{2}:\d{2}(:\d{2}(\.\d{1,9})?)?(Z|[+-]\d{2}:?\d{2})?)?$/;
+const ISO_DATE_TIME = /^\d{4}-\d{2}-\d{2}T\d{2}:\d{2}(:\d{2}(\.\d{1,9})?)?(Z|[+-]\d{2}:?\d{2})?$/;
 
-const timestamp = z
-  .string()
-  .refine((v) => ISO_8601.test(v) && Number.isFinite(Date.parse(v)), "data inválida")
-  .transform((v) => new Date(v).toISOString());
+const TIMESTAMP_FORMATS = "data inválida: use AAAA-MM-DD (o dia inteiro, no horário de São Paulo) ou data e hora ISO 8601 (ex.: 2026-01-15T10:00:00-03:00)";
+
+/**
+ * A bound of a `created_*` filter: a date and time (ISO 8601; without an
+ * offset it is UTC), or a date alone, which means that whole day in
+ * America/Sao_Paulo — its first millisecond for `gte`, its last for `lte`.
+ */
+const createdBound = (side: "gte" | "lte") =>
+  z
+    .string()
+    .refine((v) => isIsoDay(v) || (ISO_DATE_TIME.test(v) && Number.isFinite(Date.parse(v)) && isIsoDay(v.slice(0, 10))), TIMESTAMP_FORMATS)
+    .transform((v) => (isIsoDay(v) ? saoPauloDayBounds(v)[side === "gte" ? "start" : "end"] : new Date(v).toISOString()));
+
+/** `created_gte` / `created_lte` of every list endpoint that filters by creation time (runs, events). */
+export const createdRangeFields = {
+  created_gte: createdBound("gte")
+    .optional()
+    .meta(doc("Created at or after: a date and time (ISO 8601, e.g. `2026-12-07T09:00:00-03:00`; without an offset it is UTC), or a date alone (`2026-12-07`: from the start of that day in São Paulo, 03:00 UTC). Invalid → invalid_timestamp.")),
+  created_lte: createdBound("lte")
+    .optional()
+    .meta(doc("Created at or before: a date and time (ISO 8601), or a date alone (`2026-12-07`: through the end of that day in São Paulo, 02:59:59.999 UTC the next day). Invalid → invalid_timestamp.")),
+};
 
 /** `limit` and `cursor` of every list endpoint (runs, cases): the same page rules everywhere. */
 export const pageQueryFields = {
+  // A query string is text: parsed here, documented as the integer it is (so a
+  // generated client takes `limit: 5`, and sends "5").
   limit: z
     .string()
-    .regex(/^\d+$/, "inteiro entre 1 e 100")
+    .refine((v) => /^\d+$/.test(v), "tipo inválido (esperado: inteiro entre 1 e 100)")
     .transform(Number)
     .pipe(z.number().int().min(1).max(100))
     .default(20)
-    .meta(doc("Page size, an integer from 1 to 100 (default 20). Out of range → invalid_limit.")),
+    .meta({ ...doc("Page size, an integer from 1 to 100 (default 20). Out of range → invalid_limit."), type: "integer", minimum: 1, maximum: 100, default: 20 }),
   cursor: z.string().min(1).max(512).optional().meta(doc("`next_cursor` of the previous page. Opaque and signed; altered → invalid_cursor.")),
 };
+
+/** A query flag: `true` or `false` as text, documented as the boolean it is. */
+export const booleanQuery = (description: string) =>
+  z
+    .enum(["true", "false"], { error: () => "use true ou false" })
+    .transform((v) => v === "true")
+    .optional()
+    .meta({ ...doc(description), type: "boolean" });
 
 export const ListRunsQuerySchema = z.strictObject({
   ...pageQueryFields,
@@ -95,11 +124,24 @@ export const ListRunsQuerySchema = z.strictObject({
     .meta(doc("Only runs in this status (`pending` = `queued`).")),
   template_id: z.string().min(1).max(200).optional().meta(doc("Only runs of this template.")),
   external_id: z.string().min(1).max(255).optional().meta(doc("Only runs with this `external_id`.")),
-  created_gte: timestamp.optional().meta(doc("Created at or after (ISO 8601). Invalid → invalid_timestamp.")),
-  created_lte: timestamp.optional().meta(doc("Created at or before (ISO 8601). Invalid → invalid_timestamp.")),
+  decision: z
+    .enum(["approved", "rejected", "review"], { error: () => "use approved, rejected ou review" })
+    .optional()
+    .meta(doc("Only terminal runs with this computed `decision` (`approved`, `rejected`, `review`).")),
+  parent_run_id: z
+    .string()
+    .min(1)
+    .max(200)
+    .optional()
+    .meta(doc("Only the partner (QSA) runs of this company run.")),
+  top_level: booleanQuery(
+    "`true`: only the runs you created (no partner runs: each company run's partners are listed in its `partner_runs` and under `parent_run_id`); `false`: only partner runs.",
+  ),
+  ...createdRangeFields,
 });
 
-export function listRunsErrorCode(path: string, issue: z.core.$ZodIssue): ErrorCode {
+/** The contract code for the first problem of a list's query (runs, templates, events, webhook endpoints). */
+export function listQueryErrorCode(path: string, issue: z.core.$ZodIssue): ErrorCode {
   if (issue.code === "unrecognized_keys") return "unknown_parameter";
   switch (path) {
     case "limit":

@@ -6,7 +6,7 @@ import type { Layout } from "../layout";
 import type { ReportInput } from "../types";
 
 /** Bumped whenever the layout or content of reports changes. */
-export const REPORT_RENDERER_VERSION = "1";
+export const REPORT_RENDERER_VERSION = "2";
 
 export interface Ctx {
   L: Layout;
