@@ -6,7 +6,7 @@
 import type { Db } from "../db/client";
 import { listWebhookEvents, webhookDeliveryLogs, type WebhookDeliveryRow, type WebhookEventRow } from "../db/queries/webhooks";
 import type { WebhookTarget } from "../domain/webhook-events";
-import type { AuthContext } from "../http/middleware/auth";
+import type { AuthContext } from "../lib/api-keys";
 import { keysetPage, positionAfter } from "../lib/cursor";
 
 export const eventTargets = (event: WebhookEventRow) => JSON.parse(event.targets) as WebhookTarget[];

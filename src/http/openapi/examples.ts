@@ -101,6 +101,9 @@ const CASE = {
       id: `cev_${CASE_ID.slice(5)}_1`,
       type: "opened",
       actor: "system",
+      via: "system",
+      key_id: null,
+      user_id: null,
       at: COMPLETED,
       data: { run_id: RUN_ID, reason: "review", decision: "review", operative_decision: "review", due_at: "2026-11-28T20:44:12.388Z", sla_hours: 48 },
       prev_hash: "0".repeat(64),
@@ -339,8 +342,24 @@ export const RESPONSE_EXAMPLES: Record<string, unknown> = {
   WebhookEndpointPage: page([ENDPOINT]),
   WebhookEndpointList: { object: "list", data: [ENDPOINT] },
   WebhookOverrideSecret: { object: "webhook_override_secret", tenant_id: "ten_01JDQ0A1B2C3D4E5F6G7H8J9K0", environment: "test", secret: "whsec_Ov3rR1d3S3cr3tD3r1v3dFr0mS3rv3r" },
-  Case: CASE,
+  Case: {
+    ...CASE,
+    chain: { length: 1, head: "e3c3fbbe49c61048cf8a52a99c72795728fe9e0cea70d000461696aa135cfd13", verified: true, problem: null, anchor: null },
+  },
   CaseList: page([CASE]),
+  AuditAnchorRun: {
+    object: "audit_anchor_run",
+    anchors: [
+      {
+        id: "anc_01JDQ5A2B4C6D8E0F2G4H6J8K0",
+        object: "audit_anchor",
+        key: "audit/anchors/2026-11-27/anc_01JDQ5A2B4C6D8E0F2G4H6J8K0.json",
+        sha256: "5f0c2a7e9b1d3f5a7c9e1b3d5f7a9c1e3b5d7f9a1c3e5b7d9f1a3c5e7b9d1f3a",
+        chains: 12,
+        created_at: "2026-11-27T03:07:00.412Z",
+      },
+    ],
+  },
   ScreeningResult: {
     object: "screening_result",
     query: { name: "Abdul Hai Salek", type: "pf", birth_date: "1968", nationality: null, gender: null, document: null, lists: ["ofac_sdn", "un_sc"], threshold: 0.8, limit: 10 },

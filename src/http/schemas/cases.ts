@@ -111,7 +111,7 @@ const CaseChain = z
       .union([z.object({ id: z.string(), created_at: timestamp, length: z.number().int() }), z.null()])
       .meta({ description: "The latest write-once audit anchor holding this chain (null: not anchored yet; anchors are written daily and on POST /admin/v1/audit/anchor)." }),
   })
-  .meta({ description: "GET /cases/{id} only: the record's check (contract §15)." });
+  .meta({ description: "GET /cases/{id} only: the record's check (the row, its events, the run's final decision and the latest anchor must agree)." });
 
 const Resolution = z.object({
   outcome: z.enum(CASE_OUTCOMES),

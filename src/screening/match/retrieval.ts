@@ -57,9 +57,9 @@ export const MAX_PLAN_TERMS = 32;
  * keeps the D1 statement an FTS5 `ORDER BY rank LIMIT`, which costs about what
  * the old 50-name statement did. Recall measured in bench/screening-match.ts.
  */
-export const CANDIDATE_NAMES = 120;
+export const CANDIDATE_NAMES = 80;
 export const CANDIDATE_ENTITIES_PER_LIST = 15;
-export const CANDIDATE_ENTITIES = 40;
+export const CANDIDATE_ENTITIES = 30;
 
 /** The keys indexed for a name (raw or normalised): see index-keys.ts. */
 export const candidateKeys = (name: string): string[] => indexKeysOfNormalized(normalizeName(name));
@@ -75,10 +75,25 @@ function trigramsOf(text: string): string[] {
 }
 
 /** A query's words: canonical and as written (an index text holds both), each with its trigrams. */
+/**
+ * The most distinct words of a query that retrieval looks at (its longest): a
+ * person's or a company's name has fewer; a pasted paragraph must not cost a
+ * vocabulary lookup per trigram of every word. The scorer still sees the whole name.
+ */
+export const MAX_QUERY_WORDS = 12;
+
+/** The MAX_QUERY_WORDS longest distinct words, in the name's order. */
+function longestWords(words: readonly string[]): string[] {
+  const distinct = [...new Set(words)];
+  if (distinct.length <= MAX_QUERY_WORDS) return distinct;
+  const kept = new Set([...distinct].sort((a, b) => b.length - a.length).slice(0, MAX_QUERY_WORDS));
+  return distinct.filter((w) => kept.has(w));
+}
+
 function queryWords(name: string): { words: string[]; lists: string[][] } {
   const normalized = normalizeName(name);
-  const words = keyWordsOfNormalized(normalized);
-  const written = normalized.split(" ").filter((w) => w && !words.includes(w));
+  const words = longestWords(keyWordsOfNormalized(normalized));
+  const written = longestWords(normalized.split(" ").filter((w) => w && !words.includes(w)));
   const lists: string[][] = [...words, ...written].filter((w) => w.length >= 3).map(trigramsOf);
   // Short words (Korean, Chinese syllables; initials) only count with a neighbour:
   // glued (as the compact key stores them) and across the space (as the name is written).
@@ -168,10 +183,11 @@ export function retrievalPlan(name: string, count: (trigram: string) => number):
   }
   // Each word's least common trigram that some name holds (particles aside), the most selective words first.
   const keys: string[] = [];
-  for (const w of new Set(normalizeName(name).split(" "))) {
+  for (const w of longestWords(normalizeName(name).split(" "))) {
     if (w.length < 3 || PARTICLES.has(w)) continue;
     let best: string | null = null;
-    for (const t of trigramsOf(w)) if (count(t) > 0 && (best === null || count(t) < count(best))) best = t;
+    // Among the query's own terms: the vocabulary is asked about those only (one lookup per term in D1).
+    for (const t of trigramsOf(w)) if (inQuery.has(t) && count(t) > 0 && (best === null || count(t) < count(best))) best = t;
     if (best !== null && !keys.includes(best)) keys.push(best);
   }
   const paired = keys.sort(byRarity).slice(0, MAX_PAIRED_WORDS);
@@ -377,10 +393,5 @@ export class TrigramIndex<T> {
   }
 }
 
-/** Every trigram a plan for `name` may ask the vocabulary about: D1 reads their counts in one statement. */
-export function planVocabulary(name: string): string[] {
-  const out = new Set<string>();
-  for (const l of queryWords(name).lists) for (const t of l) out.add(t);
-  for (const w of normalizeName(name).split(" ")) for (const t of trigramsOf(w)) out.add(t);
-  return [...out];
-}
+/** Every trigram a plan for `name` may ask the vocabulary about (its query trigrams): D1 reads their counts in one statement. */
+export const planVocabulary = (name: string): string[] => queryTrigrams(name);
