@@ -295,14 +295,15 @@ function u32(b: Uint8Array, o: number): number {
 }
 
 /**
- * Yields the uncompressed bytes of the first file entry (directories skipped).
+ * Yields the uncompressed bytes of the first file entry (directories skipped),
+ * telling `onEntry` its name first.
  * Reads local headers only, so it needs no seeking: sizes come from the header
  * or its ZIP64 extra; when the writer streamed the archive (sizes in a trailing
  * data descriptor), the DEFLATE stream's own end marks the end of the file and
  * whatever follows (descriptor, central directory) is ignored by the inflater.
  * Only stored (0) and DEFLATE (8) entries exist in the CGU files.
  */
-export async function* unzipFirstFile(src: ByteSource): AsyncGenerator<Uint8Array> {
+export async function* unzipFirstFile(src: ByteSource, onEntry?: (name: string) => void): AsyncGenerator<Uint8Array> {
   const it = src[Symbol.asyncIterator]();
   let buf: Uint8Array = new Uint8Array(0);
   let eof = false;
@@ -344,6 +345,7 @@ export async function* unzipFirstFile(src: ByteSource): AsyncGenerator<Uint8Arra
       }
     }
     const hasDescriptor = (flags & 8) !== 0;
+    if (!isDir) onEntry?.(latin1ToString(nameBytes));
     buf = buf.subarray(30 + nameLen + extraLen);
 
     if (isDir && !hasDescriptor) {
