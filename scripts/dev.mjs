@@ -77,7 +77,7 @@ const now = new Date().toISOString();
 const sql = [
   `INSERT OR IGNORE INTO tenants (id, name, slug, status, credits, created_at, updated_at) VALUES ('${creds.tenant_id}', 'Dev tenant', 'dev', 'active', 1000, '${now}', '${now}');`,
   // The hash depends on SERVER_SECRET: keep it current if .dev.vars was recreated.
-  `INSERT INTO api_keys (id, tenant_id, name, environment, scopes, key_hash, key_prefix, created_at) VALUES ('${creds.key_id}', '${creds.tenant_id}', 'Dev sandbox key', 'test', '["runs:write","runs:read","detail:read","reports:write","screening:read","cases:read","cases:write"]', '${keyHash}', '${creds.api_key.slice(0, 12)}', '${now}') ON CONFLICT (id) DO UPDATE SET key_hash = excluded.key_hash, scopes = excluded.scopes, revoked_at = NULL;`,
+  `INSERT INTO api_keys (id, tenant_id, name, environment, scopes, key_hash, key_prefix, created_at) VALUES ('${creds.key_id}', '${creds.tenant_id}', 'Dev sandbox key', 'test', '["runs:write","runs:read","detail:read","reports:write","screening:read","cases:read","cases:write","registry:read"]', '${keyHash}', '${creds.api_key.slice(0, 12)}', '${now}') ON CONFLICT (id) DO UPDATE SET key_hash = excluded.key_hash, scopes = excluded.scopes, revoked_at = NULL;`,
 ].join(" ");
 run(["d1", "execute", "DB", "--local", ...persist, "--command", sql]);
 
@@ -111,6 +111,10 @@ kycert-edge local API
 Try it:
   curl -s -X POST ${base}/api/v1/bureau/runs -H "X-API-Key: ${creds.api_key}" \\
     -H "content-type: application/json" -d '{"template_id":"tpl_pf_padrao","parametros":{"cpf":"000.000.001-91"}}'
+
+Company registry (GET /api/v1/companies/{cnpj}, live receita_federal_cnpj) starts empty; build a month into this state:
+  ${process.env.DEV_STATE_DIR ? `DEV_STATE_DIR=${stateDir} ` : ""}npm run registry:build -- ../shared/cnpj/2026-08   (README, "Company registry")
+  curl -s ${base}/api/v1/companies/<cnpj> -H "X-API-Key: ${creds.api_key}"
 
 Screening lists (live runs and POST /api/v1/screening/search) start empty:
   npm run dev:lists   instead of npm run dev, serves test/fixtures/lists on loopback (LISTS_DIR=../shared/lists for full size)

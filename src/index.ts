@@ -1,5 +1,6 @@
 // Worker entry: the HTTP app, the Cron Trigger and the Durable Object classes. Nothing else.
 import { createApp } from "./app";
+import { checkBuilds } from "./registry/service";
 import { sweepStalledRuns } from "./runs/sweeper";
 import { LIST_CRONS, refreshScheduledLists } from "./screening/ingest";
 
@@ -7,13 +8,16 @@ const app = createApp();
 
 export default {
   fetch: app.fetch,
-  // wrangler.toml [triggers]: every minute, re-drive or fail stranded runs (src/runs/sweeper.ts).
+  // wrangler.toml [triggers]: every minute, re-drive or fail stranded runs (src/runs/sweeper.ts) and check registry builds.
   async scheduled(controller, env) {
     // The list crons (src/screening/ingest.ts LIST_CRONS) start refreshes; each list's object does the work.
     if (Object.hasOwn(LIST_CRONS, controller.cron)) {
       console.log(`lists: ${JSON.stringify(await refreshScheduledLists(env, controller.cron, new Date(controller.scheduledTime)))}`);
       return;
     }
+    // The company registry: publish the builds runners delivered, give up the silent ones (src/registry/service.ts).
+    const builds = await checkBuilds(env, new Date(controller.scheduledTime)).catch((err: Error) => [{ id: "-", outcome: `failed: ${err.name}` }]);
+    if (builds.length > 0) console.log(`registry: ${JSON.stringify(builds)}`);
     const swept = await sweepStalledRuns(env, new Date(controller.scheduledTime));
     if (swept.length > 0) {
       const count = (a: string) => swept.filter((s) => s.action === a).length;

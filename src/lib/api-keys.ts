@@ -5,7 +5,8 @@ export type Environment = "live" | "test";
 
 // cases:read / cases:write: review cases (contract §15); granted on request, not by default.
 // screening:read: POST /api/v1/screening/search (contract §14); granted on request, not by default.
-export const SCOPES = ["runs:write", "runs:read", "detail:read", "reports:write", "screening:read", "cases:read", "cases:write"] as const;
+// registry:read: GET /api/v1/companies/{cnpj} (contract §18); granted on request, not by default.
+export const SCOPES = ["runs:write", "runs:read", "detail:read", "reports:write", "screening:read", "cases:read", "cases:write", "registry:read"] as const;
 export type Scope = (typeof SCOPES)[number];
 
 /** Integration keys get these unless the admin asks otherwise (reports:write is dashboard-only). */

@@ -20,6 +20,7 @@ import { parseBaseUrl } from "../sources/live/config";
 import { blockKey, FAILED_KEY, MANIFEST_KEY, type BuildIndex, type BuildManifest } from "./build";
 import { readCompany, type ServingBuild } from "./reader";
 import type { CompanyRecord } from "./record";
+import { companyView, establishmentOf, type CompanyView } from "./view";
 
 export type BuildRow = typeof registryBuilds.$inferSelect;
 
@@ -323,4 +324,16 @@ export async function lookupCompany(env: Env, root: string, nowMs: number): Prom
   if (!build) throw new DomainError("registry_not_ready");
   const found = await readCompany(env.REGISTRY, build, root);
   return found ? { build, ...found } : null;
+}
+
+/**
+ * GET /api/v1/companies/{cnpj}: the establishment of a valid (normalised) CNPJ
+ * in the month serving. A root the month lacks, or an establishment it lacks
+ * (or whose check digits differ from the file's), → company_not_found.
+ */
+export async function companyByCnpj(env: Env, cnpj: string, nowMs: number): Promise<CompanyView> {
+  const found = await lookupCompany(env, cnpj.slice(0, 8), nowMs);
+  const est = found ? establishmentOf(found.record, cnpj.slice(8, 12)) : undefined;
+  if (!found || !est || est[1] !== cnpj.slice(12)) throw new DomainError("company_not_found");
+  return companyView(found.record, est, found.index, found.build);
 }
