@@ -24,8 +24,14 @@ export const FIXTURE_FILES: Record<string, Uint8Array> = Object.fromEntries(
   Object.entries(zips).map(([path, url]) => [path.slice(path.lastIndexOf("/") + 1), bytesOf(url)]),
 );
 
-export type FixtureCompany = (typeof truth.companies)[number];
-export const TRUTH = truth;
+type TruthJson = typeof truth;
+type TruthCompany = TruthJson["companies"][number];
+/** A company of truth.json, its arrays typed as the generator writes them (JSON inference narrows the empty ones). */
+export type FixtureCompany = Omit<TruthCompany, "quirks" | "establishments"> & {
+  quirks: string[];
+  establishments: (Omit<TruthCompany["establishments"][number], "lossy_fields"> & { lossy_fields: string[] })[];
+};
+export const TRUTH = truth as unknown as Omit<TruthJson, "companies"> & { companies: FixtureCompany[] };
 
 export function memorySource(files: Record<string, Uint8Array>): ReleaseSource {
   return {
