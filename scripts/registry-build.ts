@@ -8,9 +8,12 @@
 //   npm run registry:build -- ../shared/cnpj/2026-08
 //   npm run registry:build -- --month 2026-08 --from https://…/webdav/2026-08   (over HTTP)
 //   npm run registry:build -- ../shared/cnpj/2026-08 --to dir:/tmp/out          (objects to a folder, no D1)
+//   npm run registry:build -- --from <url> --month M --to r2 --build-id bld_… --prefix cnpj/M/bld_…/
+//       (a runner: R2 through its S3 API, the build the Worker started; the Worker's minute
+//        check publishes it, or records failed.json — .github/workflows/registry.yml)
 //
 // Options: --month YYYY-MM (default: the folder's name), --from URL (read over
-// HTTP instead of a folder), --to local|dir:<path>, --work-dir <dir> (the sort's
+// HTTP instead of a folder), --to local|dir:<path>|r2, --work-dir <dir> (the sort's
 // partitions; default a temp folder), --control-rows "ROOT=PREFIX;…" (default:
 // Banco do Brasil, Petrobras, Caixa over HTTP; none for a local folder, whose
 // synthetic companies have no such rows), --max-drop 0.05, --block-bytes N.
@@ -24,7 +27,7 @@ import { createDb } from "../src/db/client";
 import { DEFAULT_MAX_DROP, isRegistryMonth, parseControlRows } from "../src/domain/registry";
 import { failBuild, publishBuild, startBuild } from "../src/registry/service";
 import { DiskGrouper } from "./registry/disk-grouper";
-import { folderSink, folderSource, httpSource } from "./registry/node-io";
+import { folderSink, folderSource, httpSource, r2Sink } from "./registry/node-io";
 
 const root = resolve(dirname(fileURLToPath(import.meta.url)), "..");
 
@@ -43,11 +46,17 @@ function parseArgs(argv: string[]) {
   return { opts, positional };
 }
 
+/** Ends the build with a message and exit code 2; clean-up (`finally`) still runs. */
+class Stop extends Error {}
 function fail(message: string): never {
-  console.error(`registry:build: ${message}`);
-  process.exit(2);
+  throw new Stop(message);
 }
 
+process.on("uncaughtException", (err) => {
+  if (!(err instanceof Stop)) throw err;
+  console.error(`registry:build: ${err.message}`);
+  process.exit(2);
+});
 const { opts, positional } = parseArgs(process.argv.slice(2));
 const folder = positional[0];
 if (!folder && !opts.from) fail("give the month's folder (npm run registry:build -- ../shared/cnpj/2026-08) or --from URL");
@@ -126,10 +135,28 @@ try {
     } finally {
       await proxy.dispose();
     }
-  } else fail(`--to ${target}: use local or dir:<path>`);
+  } else if (target === "r2") {
+    const buildId = opts["build-id"];
+    const prefix = opts.prefix;
+    if (!/^bld_[0-9A-Z]{26}$/.test(buildId ?? "") || prefix !== `cnpj/${month}/${buildId}/`) {
+      fail("--to r2 needs --build-id bld_… and --prefix cnpj/<month>/<build id>/ (the build the Worker started: POST /admin/v1/registry/refresh)");
+    }
+    const sink = await r2Sink(prefix);
+    log(`build ${buildId}: ${source.description} → R2 ${prefix}`);
+    try {
+      summary(await buildWith(sink, buildId));
+      console.log("delivered: the Worker's minute check publishes it (or refuses it: GET /admin/v1/registry)");
+    } catch (err) {
+      // Tell the Worker now rather than at its timeout: the minute check records this message.
+      const message = err instanceof BuildError ? err.message : `O construtor falhou: ${(err as Error).message}`.slice(0, 500);
+      await sink.put(FAILED_KEY, new TextEncoder().encode(JSON.stringify({ message })), "application/json");
+      throw err;
+    }
+  } else fail(`--to ${target}: use local, dir:<path> or r2`);
 } catch (err) {
-  if (err instanceof BuildError) fail(err.message);
-  throw err;
+  if (!(err instanceof Stop || err instanceof BuildError)) throw err;
+  console.error(`registry:build: ${err.message}`);
+  process.exitCode = 2;
 } finally {
   clearInterval(sampler);
   if (!opts["work-dir"]) rmSync(workDir, { recursive: true, force: true });

@@ -1,10 +1,12 @@
 // Worker entry: the HTTP app, the Cron Trigger and the Durable Object classes. Nothing else.
 import { createApp } from "./app";
-import { checkBuilds } from "./registry/service";
+import { checkBuilds, scheduledRegistryRefresh } from "./registry/service";
 import { sweepStalledRuns } from "./runs/sweeper";
-import { LIST_CRONS, refreshScheduledLists } from "./screening/ingest";
+import { CRON_BY_REFRESH_HOURS, LIST_CRONS, refreshScheduledLists } from "./screening/ingest";
 
 const app = createApp();
+/** The daily list cron (src/screening/ingest.ts CRON_BY_REFRESH_HOURS[24]) also asks for the registry's month. */
+const REGISTRY_CRON = CRON_BY_REFRESH_HOURS[24];
 
 export default {
   fetch: app.fetch,
@@ -13,6 +15,11 @@ export default {
     // The list crons (src/screening/ingest.ts LIST_CRONS) start refreshes; each list's object does the work.
     if (Object.hasOwn(LIST_CRONS, controller.cron)) {
       console.log(`lists: ${JSON.stringify(await refreshScheduledLists(env, controller.cron, new Date(controller.scheduledTime)))}`);
+      // Daily, with the CGU lists: the company registry's current month, when a builder is configured.
+      if (controller.cron === REGISTRY_CRON) {
+        const month = await scheduledRegistryRefresh(env, new Date(controller.scheduledTime)).catch((err: Error) => `failed: ${err.name}`);
+        if (month) console.log(`registry: refresh ${month}`);
+      }
       return;
     }
     // The company registry: publish the builds runners delivered, give up the silent ones (src/registry/service.ts).

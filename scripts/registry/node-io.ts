@@ -73,3 +73,29 @@ export function folderSink(dir: string): ObjectSink {
     },
   };
 }
+
+/**
+ * R2 through its S3-compatible API (a runner has no binding): R2_ACCOUNT_ID,
+ * R2_ACCESS_KEY_ID, R2_SECRET_ACCESS_KEY (an R2 API token with write access to
+ * the bucket), R2_BUCKET. Keys are put under `prefix`; a failed PUT is retried.
+ */
+export async function r2Sink(prefix: string): Promise<ObjectSink> {
+  const { AwsClient } = await import("aws4fetch");
+  const need = (name: string) => {
+    const v = process.env[name];
+    if (!v) throw new Error(`--to r2 needs ${name}`);
+    return v;
+  };
+  const endpoint = `https://${need("R2_ACCOUNT_ID")}.r2.cloudflarestorage.com/${need("R2_BUCKET")}`;
+  const client = new AwsClient({ accessKeyId: need("R2_ACCESS_KEY_ID"), secretAccessKey: need("R2_SECRET_ACCESS_KEY"), service: "s3", region: "auto" });
+  return {
+    async put(key, body, contentType) {
+      for (let attempt = 1; ; attempt++) {
+        const res = await client.fetch(`${endpoint}/${prefix}${key}`, { method: "PUT", body, headers: { "content-type": contentType } }).catch((e: Error) => e);
+        if (!(res instanceof Error) && res.ok) return;
+        if (attempt >= 5) throw new Error(`R2 PUT ${key}: ${res instanceof Error ? res.message : `HTTP ${res.status}`}`);
+        await new Promise((r) => setTimeout(r, 500 * 2 ** attempt));
+      }
+    },
+  };
+}

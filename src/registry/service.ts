@@ -3,7 +3,7 @@
 // off-Worker (scripts/registry-build.ts); this side starts builds, checks what a
 // build delivered to R2, makes it serve all at once when it is complete and
 // plausible, and reads it.
-import { and, desc, eq, isNotNull } from "drizzle-orm";
+import { and, desc, eq, inArray, isNotNull } from "drizzle-orm";
 import { createDb, type Db } from "../db/client";
 import { registryBuilds } from "../db/schema";
 import { DomainError } from "../domain/errors";
@@ -226,10 +226,33 @@ export async function checkBuilds(env: Env, now: Date): Promise<{ id: string; ou
 }
 
 /**
+ * The request that asks a builder for a build. A GitHub Actions workflow
+ * (REGISTRY_BUILDER_URL = its `…/actions/workflows/<file>/dispatches` API URL,
+ * REGISTRY_BUILDER_TOKEN a token allowed to dispatch it) gets GitHub's shape,
+ * `{ref, inputs}`; any other builder (a Container's endpoint, a runner's
+ * webhook) the build itself.
+ */
+export function builderRequest(cfg: RegistryConfig, job: { build_id: string; month: string; source_url: string; prefix: string }): Request {
+  const url = cfg.builderUrl as string;
+  const github = new URL(url).hostname === "api.github.com";
+  const headers: Record<string, string> = { "content-type": "application/json" };
+  if (cfg.builderToken) headers.authorization = `Bearer ${cfg.builderToken}`;
+  if (github) {
+    headers.accept = "application/vnd.github+json";
+    headers["user-agent"] = "kycert-edge";
+  }
+  return new Request(url, {
+    method: "POST",
+    redirect: "manual",
+    headers,
+    body: JSON.stringify(github ? { ref: "main", inputs: job } : job),
+  });
+}
+
+/**
  * POST /admin/v1/registry/refresh: starts a build of `month` and asks the
- * builder for it (REGISTRY_BUILDER_URL, when configured: a runner's or a
- * Container's endpoint, POSTed `{build_id, month, source_url, prefix}`). Without
- * one, a scheduled runner delivers (README, "Company registry").
+ * builder for it (REGISTRY_BUILDER_URL, when configured). Without one, the
+ * build waits for a runner started by hand (README, "Company registry").
  */
 export async function requestRegistryRefresh(env: Env, month: string, now: Date, fetcher: typeof fetch = fetch): Promise<RegistryView> {
   const cfg = registryConfig(env);
@@ -237,18 +260,34 @@ export async function requestRegistryRefresh(env: Env, month: string, now: Date,
   const { row, created } = await startBuild(db, month, cfg.url, now);
   if (created && cfg.builderUrl) {
     try {
-      const res = await fetcher(cfg.builderUrl, {
-        method: "POST",
-        redirect: "manual",
-        headers: { "content-type": "application/json", ...(cfg.builderToken ? { authorization: `Bearer ${cfg.builderToken}` } : {}) },
-        body: JSON.stringify({ build_id: row.id, month, source_url: `${cfg.url}/${month}/`, prefix: row.prefix }),
-      });
+      const res = await fetcher(builderRequest(cfg, { build_id: row.id, month, source_url: `${cfg.url}/${month}`, prefix: row.prefix }));
       if (!res.ok) await failBuild(db, row.id, `O construtor recusou o pedido (HTTP ${res.status}).`, now);
     } catch {
       await failBuild(db, row.id, "O construtor não pôde ser contatado.", now);
     }
   }
   return registryView(env);
+}
+
+/**
+ * The daily Cron Trigger: asks for the current month once it has no build
+ * ready or running (the release comes out early in the month, on no fixed
+ * day; until it does, the build fails on the missing files and tries again
+ * the next day). Only with a builder configured: nobody else would build it.
+ */
+export async function scheduledRegistryRefresh(env: Env, now: Date, fetcher: typeof fetch = fetch): Promise<string | null> {
+  const cfg = registryConfig(env);
+  if (!cfg.builderUrl) return null;
+  const month = now.toISOString().slice(0, 7);
+  const db = createDb(env.DB);
+  const done = await db
+    .select({ id: registryBuilds.id })
+    .from(registryBuilds)
+    .where(and(eq(registryBuilds.month, month), inArray(registryBuilds.status, ["ready", "building"])))
+    .get();
+  if (done) return null;
+  await requestRegistryRefresh(env, month, now, fetcher);
+  return month;
 }
 
 // ── Views ────────────────────────────────────────────────────────────────────
