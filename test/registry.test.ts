@@ -261,3 +261,37 @@ describe("POST /admin/v1/registry/refresh", () => {
     await expectError(await admin("POST", "/registry/refresh", { month: "2020-01" }), { status: 400, code: "invalid_request" });
   });
 });
+
+describe("asking a builder for a build", () => {
+  const GITHUB = "https://api.github.com/repos/kycert/kycert-edge/actions/workflows/registry.yml/dispatches";
+  const withBuilder = (url: string) => ({ ...env, REGISTRY_BUILDER_URL: url, REGISTRY_BUILDER_TOKEN: "ghp_test" }) as Env;
+
+  it("a GitHub workflow gets its dispatch shape; the daily cron asks for the current month once", async () => {
+    const { scheduledRegistryRefresh } = await import("../src/registry/service");
+    const sent: { url: string; auth: string | null; body: any }[] = [];
+    const fetcher = (async (req: Request) => {
+      sent.push({ url: req.url, auth: req.headers.get("authorization"), body: await req.json() });
+      return new Response(null, { status: 204 });
+    }) as unknown as typeof fetch;
+    expect(await scheduledRegistryRefresh(withBuilder(GITHUB), new Date("2027-02-03T09:41:00Z"), fetcher)).toBe("2027-02");
+    expect(sent).toHaveLength(1);
+    const row = await env.DB.prepare("SELECT id, prefix, status FROM registry_builds WHERE month = '2027-02'").first<{ id: string; prefix: string; status: string }>();
+    expect(sent[0]).toEqual({
+      url: GITHUB,
+      auth: "Bearer ghp_test",
+      body: { ref: "main", inputs: { build_id: row!.id, month: "2027-02", source_url: "https://arquivos.receitafederal.gov.br/public.php/webdav/2027-02", prefix: row!.prefix } },
+    });
+    expect(row!.status).toBe("building");
+    // Building already: the next day asks nothing.
+    expect(await scheduledRegistryRefresh(withBuilder(GITHUB), new Date("2027-02-04T09:41:00Z"), fetcher)).toBeNull();
+    expect(sent).toHaveLength(1);
+    // No builder configured: nobody to ask.
+    expect(await scheduledRegistryRefresh(env, new Date("2027-03-04T09:41:00Z"), fetcher)).toBeNull();
+  });
+
+  it("a builder that refuses → the build is an error at once, naming the status", async () => {
+    const { requestRegistryRefresh } = await import("../src/registry/service");
+    const view = await requestRegistryRefresh(withBuilder("https://builder.example.com/builds"), "2027-04", new Date("2027-04-05T00:00:00Z"), (async () => new Response("no", { status: 401 })) as unknown as typeof fetch);
+    expect(view).toMatchObject({ status: "error", last_error: { month: "2027-04", message: "O construtor recusou o pedido (HTTP 401)." } });
+  });
+});
