@@ -45,9 +45,9 @@ export class DiskGrouper implements Grouper {
     opts: DiskGrouperOptions = {},
   ) {
     this.prefixLength = opts.prefixLength ?? 3;
-    this.maxPartitionBytes = opts.maxPartitionBytes ?? 128 * 1024 * 1024;
-    this.bufferBytes = opts.bufferBytes ?? 128 * 1024;
-    this.totalBufferBytes = opts.totalBufferBytes ?? 64 * 1024 * 1024;
+    this.maxPartitionBytes = opts.maxPartitionBytes ?? 64 * 1024 * 1024;
+    this.bufferBytes = opts.bufferBytes ?? 64 * 1024;
+    this.totalBufferBytes = opts.totalBufferBytes ?? 16 * 1024 * 1024;
     mkdirSync(dir, { recursive: true });
   }
 
