@@ -6,10 +6,15 @@
 // root, sort, hand over, delete. A partition larger than the memory budget is
 // split again on the next character before it is read. Peak memory is about
 // one partition plus the write buffers, whatever the month's size; disk is
-// about the size of the rows kept (no e-mail or telephone), freed as pass 2 goes.
+// the rows kept (no e-mail or telephone) gzipped at level 1 — each append is its own
+// gzip member, and concatenated members are one valid gzip stream — freed as pass 2
+// goes: a real month's ~26 GB of rows take ~5 GB, which a hosted runner's disk holds.
 import { appendFileSync, createReadStream, mkdirSync, readdirSync, readFileSync, rmSync, statSync } from "node:fs";
 import { join } from "node:path";
 import { createInterface } from "node:readline";
+import { constants, createGunzip, gunzipSync, gzipSync } from "node:zlib";
+
+const gz = (text: string) => gzipSync(text, { level: constants.Z_BEST_SPEED });
 import type { Grouper } from "../../src/registry/build";
 import { addToGroup, emptyGroup, type Grouped, type ParsedRow } from "../../src/registry/record";
 
@@ -19,7 +24,7 @@ const KIND_OF: Record<string, ParsedRow["kind"]> = { E: "empresas", S: "estabele
 export interface DiskGrouperOptions {
   /** Characters of the root that name a partition (3: ~1,000 partitions of a real month, ~25 MB each). */
   prefixLength?: number;
-  /** A partition file larger than this is split again before it is read (bounds pass 2's memory). */
+  /** A partition file (compressed) larger than this is split again before it is read (bounds pass 2's memory: ~5× this in text). */
   maxPartitionBytes?: number;
   /** Bytes buffered per partition before an append. */
   bufferBytes?: number;
@@ -35,7 +40,7 @@ export class DiskGrouper implements Grouper {
   private readonly maxPartitionBytes: number;
   private readonly bufferBytes: number;
   private readonly totalBufferBytes: number;
-  /** Bytes written to partition files (the disk pass 1 needs). */
+  /** Compressed bytes written to partition files (the disk pass 1 needs). */
   written = 0;
   partitions = 0;
   largestPartition = 0;
@@ -45,7 +50,7 @@ export class DiskGrouper implements Grouper {
     opts: DiskGrouperOptions = {},
   ) {
     this.prefixLength = opts.prefixLength ?? 3;
-    this.maxPartitionBytes = opts.maxPartitionBytes ?? 64 * 1024 * 1024;
+    this.maxPartitionBytes = opts.maxPartitionBytes ?? 16 * 1024 * 1024;
     this.bufferBytes = opts.bufferBytes ?? 64 * 1024;
     this.totalBufferBytes = opts.totalBufferBytes ?? 16 * 1024 * 1024;
     mkdirSync(dir, { recursive: true });
@@ -67,9 +72,9 @@ export class DiskGrouper implements Grouper {
   private flush(key: string): void {
     const buf = this.buffers.get(key);
     if (!buf || buf.length === 0) return;
-    const text = buf.join("");
-    appendFileSync(join(this.dir, `p-${key}`), text);
-    this.written += text.length;
+    const bytes = gz(buf.join(""));
+    appendFileSync(join(this.dir, `p-${key}`), bytes);
+    this.written += bytes.length;
     this.buffered -= this.bufferSizes.get(key) ?? 0;
     this.buffers.set(key, []);
     this.bufferSizes.set(key, 0);
@@ -97,7 +102,7 @@ export class DiskGrouper implements Grouper {
     }
     this.partitions++;
     this.largestPartition = Math.max(this.largestPartition, size);
-    const text = readFileSync(path, "utf8");
+    const text = gunzipSync(readFileSync(path)).toString("utf8");
     rmSync(path);
     const byRoot = new Map<string, Grouped>();
     let start = 0;
@@ -121,11 +126,11 @@ export class DiskGrouper implements Grouper {
     const buffers = new Map<string, string[]>();
     let buffered = 0;
     const flushAll = () => {
-      for (const [sub, lines] of buffers) if (lines.length) appendFileSync(join(this.dir, `p-${sub}`), lines.join(""));
+      for (const [sub, lines] of buffers) if (lines.length) appendFileSync(join(this.dir, `p-${sub}`), gz(lines.join("")));
       buffers.clear();
       buffered = 0;
     };
-    const lines = createInterface({ input: createReadStream(path, { encoding: "utf8", highWaterMark: 1 << 20 }), crlfDelay: Infinity });
+    const lines = createInterface({ input: createReadStream(path, { highWaterMark: 1 << 20 }).pipe(createGunzip()).setEncoding("utf8"), crlfDelay: Infinity });
     for await (const line of lines) {
       const sub = line.slice(0, key.length + 1);
       subs.add(sub);

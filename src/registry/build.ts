@@ -145,13 +145,18 @@ async function readFile(
   return { member, token, rows, skipped };
 }
 
-/** Packs record lines into gzip blocks of about `target` bytes, in order. */
+/** Blocks being written at once (a runner's PUTs to R2 take tens of ms each; a real month has ~27k blocks). */
+const PUTS_IN_FLIGHT = 8;
+
+/** Packs record lines into gzip blocks of about `target` bytes, in order; up to PUTS_IN_FLIGHT puts run at once. */
 class BlockWriter {
   private lines: string[] = [];
   private bytes = 0;
   readonly firstRoots: string[] = [];
   compressed = 0;
   private readonly enc = new TextEncoder();
+  private readonly inFlight = new Set<Promise<void>>();
+  private failure: unknown = null;
 
   constructor(
     private readonly sink: ObjectSink,
@@ -166,12 +171,28 @@ class BlockWriter {
   }
 
   async flush(): Promise<void> {
+    if (this.failure) throw this.failure;
     if (this.lines.length === 0) return;
     const body = await gzip(this.enc.encode(this.lines.join("\n")));
     this.lines = [];
     this.bytes = 0;
-    await this.sink.put(blockKey(this.firstRoots.length - 1), body, "application/gzip");
     this.compressed += body.length;
+    const put = this.sink.put(blockKey(this.firstRoots.length - 1), body, "application/gzip").then(
+      () => void this.inFlight.delete(put),
+      (err: unknown) => {
+        this.inFlight.delete(put);
+        this.failure ??= err;
+      },
+    );
+    this.inFlight.add(put);
+    if (this.inFlight.size >= PUTS_IN_FLIGHT) await Promise.race(this.inFlight);
+  }
+
+  /** The last block, then every put still running; throws the first put that failed. */
+  async finish(): Promise<void> {
+    await this.flush();
+    await Promise.all(this.inFlight);
+    if (this.failure) throw this.failure;
   }
 }
 
@@ -244,7 +265,7 @@ export async function buildMonth(opts: BuildOptions): Promise<BuildManifest> {
     if (record.simples) counts.simples++;
     await writer.add(root, encodeRecord(record));
   }
-  await writer.flush();
+  await writer.finish();
   log(`${writer.firstRoots.length} blocos, ${writer.compressed} bytes`);
 
   const index: BuildIndex = { format: 1, first_roots: writer.firstRoots, tables };
