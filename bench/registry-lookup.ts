@@ -6,13 +6,15 @@
 // nothing cached), then N lookups of CNPJs sampled from the month's files, one
 // at a time.
 //   npm run bench:registry-lookup -- [month folder]   (BENCH_ROUNDS=3, BENCH_LOOKUPS=500)
-import { execFileSync, spawn } from "node:child_process";
-import { createReadStream, mkdtempSync, readFileSync, rmSync } from "node:fs";
+// BENCH_STATE_DIR=<dir> keeps the state (and its built month) for the next run, which
+// then skips the build. The key's rate limit is lifted (the bench is not about it).
+import { execFileSync } from "node:child_process";
+import { createReadStream, existsSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join, resolve } from "node:path";
 import { csvRows, decodeLatin1, unzipFirstFile } from "../src/screening/parsers/stream";
 // @ts-expect-error plain .mjs helpers
-import { freePort, machine, root, sleep } from "./lib.mjs";
+import { machine, root, startDev } from "./lib.mjs";
 
 const folder = resolve(process.argv.slice(2).find((a) => a !== "--") ?? join(root, "..", "shared", "cnpj", "2026-08"));
 const ROUNDS = Number(process.env.BENCH_ROUNDS ?? 3);
@@ -31,15 +33,20 @@ async function sampleCnpjs(n: number): Promise<string[]> {
   return out;
 }
 
-const state = mkdtempSync(join(tmpdir(), "kycert-registry-bench-"));
+const keep = process.env.BENCH_STATE_DIR;
+const state = keep ? resolve(keep) : mkdtempSync(join(tmpdir(), "kycert-registry-bench-"));
+const built = keep !== undefined && existsSync(join(state, "registry-bench-built"));
 const npm = (args: string[], env: Record<string, string> = {}) =>
   execFileSync("npm", args, { cwd: root, env: { ...process.env, DEV_STATE_DIR: state, ...env }, encoding: "utf8", stdio: ["ignore", "pipe", "inherit"] });
 
 try {
   console.log(`machine: ${machine()}\nmonth: ${folder}`);
-  const t0 = performance.now();
-  const out = npm(["run", "-s", "registry:build", "--", folder]);
-  console.log(`build into local state: ${((performance.now() - t0) / 1000).toFixed(1)} s\n${out.split("\n").filter((l) => /empresas|serves/.test(l)).join("\n")}`);
+  if (!built) {
+    const t0 = performance.now();
+    const out = npm(["run", "-s", "registry:build", "--", folder]);
+    console.log(`build into local state: ${((performance.now() - t0) / 1000).toFixed(1)} s\n${out.split("\n").filter((l) => /empresas|serves/.test(l)).join("\n")}`);
+    if (keep) writeFileSync(join(state, "registry-bench-built"), folder);
+  }
   npm(["run", "-s", "dev"], { DEV_SETUP_ONLY: "1" });
   const key = JSON.parse(readFileSync(join(state, "dev-credentials.json"), "utf8")).api_key as string;
   const cnpjs = await sampleCnpjs(LOOKUPS);
@@ -47,25 +54,11 @@ try {
   const all: number[] = [];
   const baseline: number[] = [];
   for (let round = 0; round < ROUNDS; round++) {
-    const port = String(await freePort());
-    const child = spawn(process.execPath, [join(root, "scripts", "dev.mjs")], {
-      cwd: root,
-      env: { ...process.env, PORT: port, DEV_STATE_DIR: state },
-      stdio: ["ignore", "pipe", "pipe"],
-      detached: true,
-    });
-    let log = "";
-    child.stdout.on("data", (d) => (log += d));
-    child.stderr.on("data", (d) => (log += d));
+    const dev = await startDev(["--var", "RATE_LIMIT_PER_MINUTE:1000000"], {}, { stateDir: state, untouched: true });
     try {
-      const deadline = Date.now() + 120_000;
-      while (!/Ready on/.test(log)) {
-        if (Date.now() > deadline) throw new Error(`not ready:\n${log.slice(-2000)}`);
-        await sleep(10);
-      }
       const lookup = async (cnpj: string, status = 200) => {
         const t = performance.now();
-        const res = await fetch(`http://127.0.0.1:${port}/api/v1/companies/${cnpj}`, { headers: { "X-API-Key": key } });
+        const res = await fetch(`${dev.base}/api/v1/companies/${cnpj}`, { headers: { "X-API-Key": key } });
         await res.arrayBuffer();
         if (res.status !== status) throw new Error(`lookup ${cnpj}: ${res.status}`);
         return performance.now() - t;
@@ -79,8 +72,7 @@ try {
         baseline.push(await lookup("11222333000182", 400));
       }
     } finally {
-      process.kill(-(child.pid as number), "SIGTERM");
-      await new Promise((r) => child.once("exit", r));
+      await dev.stop();
     }
   }
   console.log(`new isolate, first lookup (ms): ${firsts.map((x) => x.toFixed(1)).join(", ")}`);
@@ -89,5 +81,5 @@ try {
   console.log(line("warm lookups (200)", all));
   console.log(line("same route, 400 (auth + rate limit, no registry read)", baseline));
 } finally {
-  rmSync(state, { recursive: true, force: true });
+  if (!keep) rmSync(state, { recursive: true, force: true });
 }

@@ -49,10 +49,15 @@ export interface BuildManifest {
   block_bytes: number;
 }
 
-/** The index: the first root of every block (block i is `blocks/<i, 6 digits>.gz`) and the month's reference tables. */
+/**
+ * The index: the first root of every block, 8 characters each, end to end (block i
+ * is `blocks/<i, 6 digits>.gz`; one string, not an array: a real month has ~100k
+ * blocks, and a new isolate parses this before its first lookup), and the
+ * month's reference tables.
+ */
 export interface BuildIndex {
   format: 1;
-  first_roots: string[];
+  first_roots: string;
   tables: ReferenceTables;
 }
 
@@ -73,7 +78,7 @@ export interface BuildOptions {
   source: ReleaseSource;
   grouper: Grouper;
   sink: ObjectSink;
-  /** Uncompressed bytes per block before it is closed (default 1 MiB: ~200 KB gzip, one R2 read per lookup). */
+  /** Uncompressed bytes per block before it is closed (default 256 KiB: ~60 KB gzip, one R2 read and a short gunzip per lookup). */
   blockBytes?: number;
   now: () => Date;
   /** Progress lines for the operator (file read, rows, blocks written). */
@@ -253,7 +258,7 @@ export async function buildMonth(opts: BuildOptions): Promise<BuildManifest> {
     log(`${f.name}: ${read.rows} linhas${read.skipped ? ` (${read.skipped} ignoradas)` : ""} em ${((Date.now() - started) / 1000).toFixed(1)} s`);
   }
 
-  const writer = new BlockWriter(sink, opts.blockBytes ?? 1 << 20);
+  const writer = new BlockWriter(sink, opts.blockBytes ?? 256 * 1024);
   const counts = { companies: 0, establishments: 0, partners: 0, simples: 0 };
   for await (const [root, g] of grouper.groups()) {
     // A root with neither an Empresas row nor an establishment has nothing to look up.
@@ -268,7 +273,7 @@ export async function buildMonth(opts: BuildOptions): Promise<BuildManifest> {
   await writer.finish();
   log(`${writer.firstRoots.length} blocos, ${writer.compressed} bytes`);
 
-  const index: BuildIndex = { format: 1, first_roots: writer.firstRoots, tables };
+  const index: BuildIndex = { format: 1, first_roots: writer.firstRoots.join(""), tables };
   await sink.put(INDEX_KEY, await gzip(new TextEncoder().encode(JSON.stringify(index))), "application/gzip");
   const manifest: BuildManifest = {
     format: 1,

@@ -13,7 +13,7 @@ export interface ServingBuild {
 }
 
 const INDEX_CACHE = new Map<string, Promise<BuildIndex>>();
-/** Recently read blocks (≈1 MiB of text each): a few, so neighbouring lookups skip R2 and the gunzip. */
+/** Recently read blocks (≈256 KiB of text each): a few, so neighbouring lookups skip R2 and the gunzip. */
 const BLOCK_CACHE = new Map<string, string>();
 const BLOCK_CACHE_SIZE = 8;
 
@@ -34,14 +34,14 @@ export async function loadIndex(bucket: R2Bucket, build: ServingBuild): Promise<
   return p;
 }
 
-/** The block that may hold `root`: the last whose first root is ≤ root (binary search), or -1. */
-export function blockFor(firstRoots: readonly string[], root: string): number {
+/** The block that may hold `root`: the last whose first root (8 characters each in `firstRoots`) is ≤ root, by binary search; or -1. */
+export function blockFor(firstRoots: string, root: string): number {
   let lo = 0;
-  let hi = firstRoots.length - 1;
+  let hi = firstRoots.length / 8 - 1;
   let found = -1;
   while (lo <= hi) {
     const mid = (lo + hi) >> 1;
-    if (firstRoots[mid] <= root) {
+    if (firstRoots.slice(mid * 8, mid * 8 + 8) <= root) {
       found = mid;
       lo = mid + 1;
     } else hi = mid - 1;

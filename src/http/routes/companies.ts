@@ -15,6 +15,48 @@ const CnpjParams = z.object({
   }),
 });
 
+/** The reference's example: a branch of a synthetic month (names and numbers invented). */
+const EXAMPLE = {
+  object: "company",
+  cnpj: "81.549.191/0002-28",
+  cnpj_root: "81549191",
+  matriz: false,
+  razao_social: "OESTE LOGISTICA LTDA",
+  nome_fantasia: "ALFA & CIA",
+  situacao_cadastral: { code: "02", label: "ATIVA", since: "2005-02-12", reason: { code: "00", label: "SEM MOTIVO" } },
+  data_abertura: "2005-02-12",
+  natureza_juridica: { code: "2062", label: "Sociedade Empresária Limitada" },
+  porte: { code: "03", label: "EMPRESA DE PEQUENO PORTE" },
+  capital_social: 2305869,
+  cnae_principal: { code: "0111301", label: "Cultivo de arroz" },
+  cnaes_secundarios: [{ code: "6920601", label: "Atividades de contabilidade" }],
+  endereco: {
+    logradouro: "TRAVESSA CENTRAL SANTOS",
+    numero: "S/N",
+    complemento: "ANDAR 4",
+    bairro: "ZONA RURAL",
+    cep: "21155204",
+    municipio: { code: "6001", label: "RIO DE JANEIRO" },
+    uf: "RJ",
+    pais: null,
+  },
+  simples: { optante: false, desde: "2008-08-09", ate: "2024-06-28" },
+  mei: { optante: false, desde: null, ate: null },
+  socios: [
+    {
+      nome: "MARCIA MENDES LOPES",
+      tipo: "pf",
+      documento: "***661258**",
+      qualificacao: { code: "49", label: "Sócio-Administrador" },
+      desde: "2001-11-27",
+      faixa_etaria: { code: "3", label: "21 a 30 anos" },
+      pais: null,
+    },
+  ],
+  estabelecimentos: 3,
+  source: { month: "2026-08", extraction_date: "2026-08-08" },
+};
+
 const get = defineRoute(
   route({
     method: "get",
@@ -27,7 +69,7 @@ const get = defineRoute(
     auth: "api_key",
     scope: "registry:read",
     request: { params: CnpjParams },
-    responses: { 200: ok("The company, as of the month loaded.", Company) },
+    responses: { 200: { ...ok("The company, as of the month loaded.", Company), content: { "application/json": { schema: Company, example: EXAMPLE } } } },
     errors: ["invalid_document", "company_not_found", "registry_not_ready"],
   }),
   async (c) => {
