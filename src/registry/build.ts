@@ -274,7 +274,9 @@ export async function buildMonth(opts: BuildOptions): Promise<BuildManifest> {
   log(`${writer.firstRoots.length} blocos, ${writer.compressed} bytes`);
 
   const index: BuildIndex = { format: 1, first_roots: writer.firstRoots.join(""), tables };
-  await sink.put(INDEX_KEY, await gzip(new TextEncoder().encode(JSON.stringify(index))), "application/gzip");
+  const indexBody = await gzip(new TextEncoder().encode(JSON.stringify(index)));
+  await sink.put(INDEX_KEY, indexBody, "application/gzip");
+  log(`índice: ${indexBody.length} bytes`);
   const manifest: BuildManifest = {
     format: 1,
     month,
