@@ -44,14 +44,23 @@ class DuckDbGrouper implements Grouper {
 
   async *groups(): AsyncIterable<[string, Grouped]> {
     this.appender.closeSync();
-    const result = await this.conn.stream("SELECT root, list(kind) AS kinds, list(row) AS rows FROM rows GROUP BY root ORDER BY root");
+    // ORDER BY spills to temp_directory under the memory limit; GROUP BY with list()
+    // does not (it ran out of memory at 512 MB on the 1M-company month), so rows come
+    // sorted and are grouped here, one root at a time.
+    const result = await this.conn.stream("SELECT root, kind, row FROM rows ORDER BY root");
+    let root: string | null = null;
+    let g = emptyGroup();
     for await (const chunk of result.yieldRowsJs()) {
-      for (const [root, kinds, rows] of chunk as [string, string[], string[]][]) {
-        const g = emptyGroup();
-        kinds.forEach((kind, i) => addToGroup(g, { kind, root, row: JSON.parse(rows[i]) } as ParsedRow));
-        yield [root, g];
+      for (const [r, kind, row] of chunk as [string, string, string][]) {
+        if (r !== root) {
+          if (root !== null) yield [root, g];
+          root = r;
+          g = emptyGroup();
+        }
+        addToGroup(g, { kind, root: r, row: JSON.parse(row) } as ParsedRow);
       }
     }
+    if (root !== null) yield [root, g];
   }
 }
 
