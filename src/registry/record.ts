@@ -20,8 +20,11 @@ import {
 } from "../domain/registry";
 import type { DataKind } from "./layout";
 
+/** A text field of the file, null when empty. */
+type T = string | null;
+
 /** razao_social, natureza_juridica, qualificacao_responsavel, capital_social, porte, ente_federativo_responsavel. */
-export type CompanyRow = [string | null, string | null, string | null, number | null, string | null, string | null];
+export type CompanyRow = [T, T, T, number | null, T, T];
 
 /**
  * cnpj_ordem, cnpj_dv, matriz_filial, nome_fantasia, situacao, data_situacao, motivo,
@@ -29,51 +32,17 @@ export type CompanyRow = [string | null, string | null, string | null, number | 
  * tipo_logradouro, logradouro, numero, complemento, bairro, cep, uf, municipio,
  * situacao_especial, data_situacao_especial.
  */
-export type EstablishmentRow = [
-  string,
-  string,
-  string | null,
-  string | null,
-  string | null,
-  string | null,
-  string | null,
-  string | null,
-  string | null,
-  string | null,
-  string | null,
-  string[],
-  string | null,
-  string | null,
-  string | null,
-  string | null,
-  string | null,
-  string | null,
-  string | null,
-  string | null,
-  string | null,
-  string | null,
-];
+export type EstablishmentRow = [string, string, T, T, T, T, T, T, T, T, T, string[], T, T, T, T, T, T, T, T, T, T];
 
 /**
  * identificador, nome, documento (a PF's CPF masked by the file, a PJ's CNPJ in full),
  * qualificacao, data_entrada, pais, representante_documento, representante_nome,
  * representante_qualificacao, faixa_etaria.
  */
-export type PartnerRow = [
-  string | null,
-  string | null,
-  string | null,
-  string | null,
-  string | null,
-  string | null,
-  string | null,
-  string | null,
-  string | null,
-  string | null,
-];
+export type PartnerRow = [T, T, T, T, T, T, T, T, T, T];
 
 /** opcao_simples, data_opcao, data_exclusao, opcao_mei, data_opcao_mei, data_exclusao_mei. */
-export type SimplesRow = [string | null, string | null, string | null, string | null, string | null, string | null];
+export type SimplesRow = [T, T, T, T, T, T];
 
 export type KindRow = { empresas: CompanyRow; estabelecimentos: EstablishmentRow; socios: PartnerRow; simples: SimplesRow };
 

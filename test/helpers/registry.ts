@@ -9,15 +9,9 @@ import { createDb } from "../../src/db/client";
 import { BuildError, buildMonth, FAILED_KEY, MemoryGrouper, type ReleaseSource } from "../../src/registry/build";
 import { publishBuild, registryConfig, startBuild, type PublishOutcome } from "../../src/registry/service";
 import truth from "../fixtures/registry/2026-08/truth.json";
+import { bytesOf } from "./lists";
 
 const zips = import.meta.glob("../fixtures/registry/2026-08/*.zip", { query: "?inline", import: "default", eager: true }) as Record<string, string>;
-
-const bytesOf = (dataUrl: string): Uint8Array => {
-  const bin = atob(dataUrl.slice(dataUrl.indexOf(",") + 1));
-  const out = new Uint8Array(bin.length);
-  for (let i = 0; i < bin.length; i++) out[i] = bin.charCodeAt(i);
-  return out;
-};
 
 /** The fixture month's 37 files by official name. */
 export const FIXTURE_FILES: Record<string, Uint8Array> = Object.fromEntries(
