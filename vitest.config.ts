@@ -27,12 +27,14 @@ export default defineConfig(async () => {
                   SOURCE_RETRY_BASE_MS: "1",
                   // The deployed URL rules; test/webhook-loopback.test.ts turns local dev's loopback receivers on.
                   LOCAL_WEBHOOK_LOOPBACK: "0",
+                  // A root of the registry fixture month (test/fixtures/registry): the synthetic months have no Banco do Brasil row.
+                  REGISTRY_CONTROL_ROWS: "75462958=SECRETARIA MUNICIPAL",
                 },
               },
             }),
           ],
           // List files as base64 data URLs (`import x from "…/ceis.zip?inline"`): ZIPs and ISO-8859-1 CSVs are bytes, not text.
-          assetsInclude: ["**/fixtures/lists/**"],
+          assetsInclude: ["**/fixtures/lists/**", "**/fixtures/registry/**/*.zip"],
           test: {
             name: "workers",
             include: ["test/**/*.test.ts", "src/**/*.test.ts"],

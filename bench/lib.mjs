@@ -22,6 +22,8 @@ export const sleep = (ms) => new Promise((r) => setTimeout(r, ms));
 /**
  * Starts the API; returns { base, key, admin, stop }. `wranglerArgs` go to `wrangler dev`.
  * `opts.stateDir`: use (and keep) this local state instead of a throw-away one.
+ * `opts.untouched`: wait for wrangler's "Ready on" instead of a GET /health, so the
+ * isolate's first request is the caller's (a new isolate's first-request timing).
  */
 export async function startDev(wranglerArgs = [], env = {}, opts = {}) {
   const port = String(await freePort());
@@ -40,6 +42,11 @@ export async function startDev(wranglerArgs = [], env = {}, opts = {}) {
   const deadline = Date.now() + 90_000;
   for (;;) {
     if (Date.now() > deadline) throw new Error(`server not ready:\n${log.slice(-3000)}`);
+    if (opts.untouched) {
+      if (/Ready on/.test(log)) break;
+      await sleep(10);
+      continue;
+    }
     try {
       if ((await fetch(`${base}/health`)).ok) break;
     } catch {}

@@ -82,7 +82,7 @@ const README_USERS = [
 const sql = [
   `INSERT OR IGNORE INTO tenants (id, name, slug, status, credits, created_at, updated_at) VALUES ('${creds.tenant_id}', 'Dev tenant', 'dev', 'active', 1000, '${now}', '${now}');`,
   // The hash depends on SERVER_SECRET: keep it current if .dev.vars was recreated.
-  `INSERT INTO api_keys (id, tenant_id, name, environment, scopes, key_hash, key_prefix, created_at) VALUES ('${creds.key_id}', '${creds.tenant_id}', 'Dev sandbox key', 'test', '["runs:write","runs:read","detail:read","reports:write","screening:read","cases:read","cases:write","cases:approve","webhooks:write"]', '${keyHash}', '${creds.api_key.slice(0, 12)}', '${now}') ON CONFLICT (id) DO UPDATE SET key_hash = excluded.key_hash, scopes = excluded.scopes, revoked_at = NULL;`,
+  `INSERT INTO api_keys (id, tenant_id, name, environment, scopes, key_hash, key_prefix, created_at) VALUES ('${creds.key_id}', '${creds.tenant_id}', 'Dev sandbox key', 'test', '["runs:write","runs:read","detail:read","reports:write","screening:read","cases:read","cases:write","cases:approve","webhooks:write","registry:read"]', '${keyHash}', '${creds.api_key.slice(0, 12)}', '${now}') ON CONFLICT (id) DO UPDATE SET key_hash = excluded.key_hash, scopes = excluded.scopes, revoked_at = NULL;`,
   // Case actors must be users of the tenant (contract §15): the README's walk-through
   // proposes as the analyst and approves as the approver (four eyes).
   ...README_USERS.map(
@@ -124,8 +124,12 @@ Try it:
   curl -s -X POST ${base}/api/v1/bureau/runs -H "X-API-Key: ${creds.api_key}" \\
     -H "content-type: application/json" -d '{"template_id":"tpl_pf_padrao","parametros":{"cpf":"000.000.001-91"}}'
 
+Company registry (GET /api/v1/companies/{cnpj}, live receita_federal_cnpj) starts empty; build a month into this state:
+  ${process.env.DEV_STATE_DIR ? `DEV_STATE_DIR=${stateDir} ` : ""}npm run registry:build -- test/fixtures/registry/2026-08   (README, "Company registry")
+  curl -s ${base}/api/v1/companies/<cnpj> -H "X-API-Key: ${creds.api_key}"
+
 Screening lists (live runs and POST /api/v1/screening/search) start empty:
-  npm run dev:lists   instead of npm run dev, serves test/fixtures/lists on loopback (LISTS_DIR=../shared/lists for full size)
+  npm run dev:lists   instead of npm run dev, serves test/fixtures/lists on loopback (LISTS_DIR=<folder> for other list files)
   npm run lists:load  then, in another terminal, loads them through the admin plane (README, "Screening lists")
 `);
 

@@ -16,7 +16,9 @@ import { requestId } from "./http/middleware/request-id";
 import { adminRoutes } from "./http/routes/admin";
 import { adminAuditRoutes } from "./http/routes/admin-audit";
 import { adminListRoutes } from "./http/routes/admin-lists";
+import { adminRegistryRoutes } from "./http/routes/admin-registry";
 import { casesRoutes } from "./http/routes/cases";
+import { companiesRoutes } from "./http/routes/companies";
 import { docsRoutes } from "./http/routes/docs";
 import { eventsRoutes } from "./http/routes/events";
 import { healthRoutes } from "./http/routes/health";
@@ -75,11 +77,13 @@ export function createApp(options: AppOptions = {}) {
   app.route("/api/v1/bureau", casesRoutes);
   app.route("/api/v1/screening", screeningRoutes);
   app.route("/api/v1", webhookEndpointRoutes);
+  app.route("/api/v1", companiesRoutes);
   app.route("/", downloadRoutes);
   // Every /admin/v1 request, known route or not, needs the admin token.
   app.use("/admin/v1/*", adminAuth);
   app.route("/admin/v1", adminRoutes);
   app.route("/admin/v1", adminListRoutes);
+  app.route("/admin/v1", adminRegistryRoutes);
   app.route("/admin/v1", adminUserRoutes);
   app.route("/admin/v1", adminAuditRoutes);
   app.route("/console", consoleRoutes);

@@ -1,19 +1,27 @@
 // Worker entry: the HTTP app, the Cron Trigger and the Durable Object classes. Nothing else.
 import { createApp } from "./app";
 import { AUDIT_ANCHOR_CRON, anchorChangedChains } from "./cases/anchors";
+import { checkBuilds, scheduledRegistryRefresh } from "./registry/service";
 import { sweepStalledRuns } from "./runs/sweeper";
 import { sweepOutbox } from "./webhooks/outbox";
-import { LIST_CRONS, refreshScheduledLists } from "./screening/ingest";
+import { CRON_BY_REFRESH_HOURS, LIST_CRONS, refreshScheduledLists } from "./screening/ingest";
 
 const app = createApp();
+/** The daily list cron (src/screening/ingest.ts CRON_BY_REFRESH_HOURS[24]) also asks for the registry's month. */
+const REGISTRY_CRON = CRON_BY_REFRESH_HOURS[24];
 
 export default {
   fetch: app.fetch,
-  // wrangler.toml [triggers]: every minute, re-drive or fail stranded runs (src/runs/sweeper.ts) and sweep the webhook outbox.
+  // wrangler.toml [triggers]: every minute, re-drive or fail stranded runs (src/runs/sweeper.ts), sweep the webhook outbox and check registry builds.
   async scheduled(controller, env) {
     // The list crons (src/screening/ingest.ts LIST_CRONS) start refreshes; each list's object does the work.
     if (Object.hasOwn(LIST_CRONS, controller.cron)) {
       console.log(`lists: ${JSON.stringify(await refreshScheduledLists(env, controller.cron, new Date(controller.scheduledTime)))}`);
+      // Daily, with the CGU lists: the company registry's current month, when a builder is configured.
+      if (controller.cron === REGISTRY_CRON) {
+        const month = await scheduledRegistryRefresh(env, new Date(controller.scheduledTime)).catch((err: Error) => `failed: ${err.name}`);
+        if (month) console.log(`registry: refresh ${month}`);
+      }
       return;
     }
     // Daily: the heads of every case chain changed since the last anchor, to write-once R2 (src/cases/anchors.ts).
@@ -23,6 +31,9 @@ export default {
       return;
     }
     const now = new Date(controller.scheduledTime);
+    // The company registry: publish the builds runners delivered, give up the silent ones (src/registry/service.ts).
+    const builds = await checkBuilds(env, now).catch((err: Error) => [{ id: "-", outcome: `failed: ${err.name}` }]);
+    if (builds.length > 0) console.log(`registry: ${JSON.stringify(builds)}`);
     // Every minute: stranded runs, and webhook events whose hand-over failed after their change committed (the outbox).
     const [swept, outbox] = await Promise.all([sweepStalledRuns(env, now), sweepOutbox(env, now)]);
     if (swept.length > 0) {

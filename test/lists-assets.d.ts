@@ -3,3 +3,8 @@ declare module "*?inline" {
   const dataUrl: string;
   export default dataUrl;
 }
+
+// Vite's import.meta.glob (test/helpers/registry.ts reads the registry fixture month's ZIPs with it).
+interface ImportMeta {
+  glob(pattern: string, options: { query: string; import: string; eager: true }): Record<string, unknown>;
+}

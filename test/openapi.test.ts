@@ -15,6 +15,7 @@ import { GLOBAL_ERRORS } from "../src/http/openapi/route";
 import { WEBHOOK_EVENT_TYPES } from "../src/domain/webhook-events";
 import { SANDBOX_DOCUMENTS } from "../src/sources/sandbox-catalog";
 import { admin, call, createAndFinish, createHeldRun, createKey, createTenant, pfBody, sandboxTenant } from "./helpers/api";
+import { buildAndPublish, TRUTH } from "./helpers/registry";
 import { listed, seedList } from "./helpers/screening-seed";
 
 const doc = buildOpenApiDocument({ exactResponses: true });
@@ -371,6 +372,24 @@ describe("real responses conform to the document", () => {
     await conform("post", P, await call("POST", P, { key, body: { name: "Abdul Hai Salek", lists: ["ofac_sdn"] } })); // 503 list_not_ready
     await conform("post", P, await call("POST", P, { key, body: { name: "" } })); // 400
     await conform("post", P, await call("POST", P, { key: await createKey(tenant.id, "test", ["runs:read"]), body: { name: "X" } })); // 403
+  });
+
+  it("companies: a lookup, the registry's admin plane and their errors", async () => {
+    const P = "/api/v1/companies/{cnpj}";
+    const tenant = await createTenant();
+    const key = await createKey(tenant.id, "test", ["registry:read"]);
+    await conform("get", P, await call("GET", "/api/v1/companies/11222333000181", { key })); // 503 registry_not_ready
+    await conform("get", "/admin/v1/registry", await admin("GET", "/registry")); // empty
+    expect((await buildAndPublish("2026-08")).outcome.status).toBe("ready");
+    const c = TRUTH.companies.find((x) => x.partners.length > 1)!;
+    const found = await conform("get", P, await call("GET", `/api/v1/companies/${c.cnpj}`, { key }));
+    expect(found.cnpj_root).toBe(c.cnpj_basico);
+    await conform("get", P, await call("GET", "/api/v1/companies/11222333000181", { key })); // 404
+    await conform("get", P, await call("GET", "/api/v1/companies/11222333000182", { key })); // 400
+    await conform("get", P, await call("GET", `/api/v1/companies/${c.cnpj}`, { key: await createKey(tenant.id, "test", ["runs:read"]) })); // 403
+    await conform("get", "/admin/v1/registry", await admin("GET", "/registry")); // ready
+    await conform("post", "/admin/v1/registry/refresh", await admin("POST", "/registry/refresh", { month: "2026-09" })); // 202
+    await conform("post", "/admin/v1/registry/refresh", await admin("POST", "/registry/refresh", { month: "09/2026" })); // 400
   });
 
   it("admin plane: screening lists, a refresh and their errors", async () => {

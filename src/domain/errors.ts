@@ -22,6 +22,9 @@ export type DomainErrorCode =
   | "invalid_cursor"
   // screening (contract §14)
   | "list_not_ready"
+  // company registry (contract §18)
+  | "registry_not_ready"
+  | "company_not_found"
   // reports
   | "run_not_terminal"
   | "report_not_generated"

@@ -155,7 +155,9 @@ const AGE_BANDS: Record<number, [number, number]> = {
  * the year, so one more year each side is possible and left to the evidence's
  * slack). Null for 0, unknown codes, or no band.
  */
-export function birthYearsOfAgeBand(band: string | number | undefined, year: number): { from: number; to: number } | null {
+export function birthYearsOfAgeBand(band: QsaPartner["faixa_etaria"], year: number): { from: number; to: number } | null {
+  // The registry computed the years at its month's extraction date: better than the run's year.
+  if (band && typeof band === "object") return Number.isInteger(band.nascimento_de) && Number.isInteger(band.nascimento_ate) ? { from: band.nascimento_de, to: band.nascimento_ate } : null;
   const code = typeof band === "number" ? band : typeof band === "string" && /^\d$/.test(band.trim()) ? Number(band.trim()) : NaN;
   const ages = AGE_BANDS[code];
   return ages ? { from: year - ages[1] - 1, to: year - ages[0] } : null;

@@ -129,8 +129,14 @@ export interface QsaPartner {
   documento: string;
   tipo: "pf" | "pj" | "estrangeiro";
   qualificacao: string;
-  /** Receita's age band code (0 n/a, 1 = 0–12 … 9 = over 80), as the open CNPJ data and most providers give it. */
-  faixa_etaria?: string | number;
+  /**
+   * Receita's age band: its code (0 n/a, 1 = 0–12 … 9 = over 80), as most
+   * providers give it, or the company registry's object with the birth years the
+   * band allowed at the month's extraction date.
+   */
+  faixa_etaria?: string | number | { code: string; label: string | null; nascimento_de: number; nascimento_ate: number };
+  /** The six visible digits (4–9) of a CPF the source only shows masked (the open CNPJ data). */
+  cpf_visivel?: string;
   /** When the provider gives it (YYYY-MM-DD). */
   data_nascimento?: string;
 }

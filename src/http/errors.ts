@@ -85,6 +85,9 @@ export const ERROR_CODES = {
   // screening (contract §14)
   invalid_screening_query: invalid("Consulta de triagem inválida."),
   list_not_ready: spec(503, "api_error", "A lista pedida ainda não está carregada; tente novamente mais tarde."),
+  // company registry (contract §18)
+  registry_not_ready: spec(503, "api_error", "O cadastro de CNPJ ainda não tem um mês carregado; tente novamente mais tarde."),
+  company_not_found: spec(404, "not_found_error", "CNPJ não encontrado no cadastro do mês em uso."),
   // admin plane
   tenant_not_found: spec(404, "not_found_error", "Tenant não encontrado."),
   tenant_slug_taken: spec(409, "invalid_request_error", "Já existe um tenant com este slug."),

@@ -7,7 +7,8 @@ export type Environment = "live" | "test";
 // cases:approve: approve or return a pending proposal (four eyes); cases:write does not imply it.
 // screening:read: POST /api/v1/screening/search (contract §14); granted on request, not by default.
 // webhooks:write: the tenant's own webhook endpoints (contract §19); granted on request, not by default.
-export const SCOPES = ["runs:write", "runs:read", "detail:read", "reports:write", "screening:read", "cases:read", "cases:write", "cases:approve", "webhooks:write"] as const;
+// registry:read: GET /api/v1/companies/{cnpj} (contract §18); granted on request, not by default.
+export const SCOPES = ["runs:write", "runs:read", "detail:read", "reports:write", "screening:read", "cases:read", "cases:write", "cases:approve", "webhooks:write", "registry:read"] as const;
 export type Scope = (typeof SCOPES)[number];
 
 /**

@@ -1,10 +1,11 @@
 // Chooses how a run reaches its sources, by environment: sandbox keys get the
 // simulated sources, live keys the real providers configured in the Worker's env.
-import type { TemplateSource } from "../domain/types";
+import type { SourceKey, TemplateSource } from "../domain/types";
 import { runtimeConfig } from "../env";
 import type { AdapterResolver } from "./adapter";
 import { createLiveAdapterResolverFromConfig, liveExecutionOverrides, parseLiveConfig } from "./live";
 import { withListBackedSources } from "./lists";
+import { withRegistrySource } from "./registry";
 import { createSandboxAdapter } from "./sandbox";
 
 export interface RunSourcing {
@@ -39,14 +40,12 @@ export function resolveSourcing(env: Env, livemode: boolean): RunSourcing {
     const transport = liveTransportOf(env);
     const config = parseLiveConfig({ ...(env as unknown as Record<string, unknown>), ...transport.extraConfig });
     const live = createLiveAdapterResolverFromConfig(config, transport.fetch);
+    const hasProvider = (key: SourceKey) => config.sources[key] !== undefined || config.problems.some((p) => p.source === key);
     return {
       // The screening lists answer their sources unless a provider is configured (contract §14);
       // a provider configured wrongly stays "not configured" (fail closed), not silently replaced.
-      adapter: withListBackedSources(
-        live,
-        (key) => config.sources[key] !== undefined || config.problems.some((p) => p.source === key),
-        env,
-      ),
+      // So does the company registry for receita_federal_cnpj (contract §18).
+      adapter: withRegistrySource(withListBackedSources(live, hasProvider, env), hasProvider, env),
       settings: (entry, maxAttempts) => liveExecutionOverrides(config, entry.source, entry.timeout_ms, maxAttempts),
     };
   }

@@ -25,7 +25,7 @@ import sdnCsv from "../fixtures/lists/ofac-sdn/sdn.csv?inline";
 import ukXml from "../fixtures/lists/uk/uk-sanctions-list-sample.xml?inline";
 import unXml from "../fixtures/lists/un/consolidated.xml?inline";
 
-const bytesOf = (dataUrl: string): Uint8Array => {
+export const bytesOf = (dataUrl: string): Uint8Array => {
   const b64 = dataUrl.slice(dataUrl.indexOf(",") + 1);
   const bin = atob(b64);
   const out = new Uint8Array(bin.length);

@@ -68,7 +68,7 @@ describe("wrangler.toml environments", () => {
     expect(previews).toBeDefined();
     expect(previews.d1_databases.map((d: { binding: string }) => d.binding)).toEqual(["DB"]);
     expect(previews.kv_namespaces.map((k: { binding: string }) => k.binding)).toEqual(["IDEMPOTENCY"]);
-    expect(previews.r2_buckets.map((r: { binding: string }) => r.binding)).toEqual(["REPORTS"]);
+    expect(previews.r2_buckets.map((r: { binding: string }) => r.binding).sort()).toEqual(["REGISTRY", "REPORTS"]);
     expect(previews.durable_objects.bindings.map((b: { name: string; class_name: string }) => `${b.name}:${b.class_name}`).sort()).toEqual(
       names(base).durableObjects,
     );

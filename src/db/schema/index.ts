@@ -5,3 +5,4 @@ export * from "./webhooks";
 export * from "./screening";
 export * from "./cases";
 export * from "./users";
+export * from "./registry";

@@ -37,6 +37,7 @@ const TAGS: { name: Tag; description: string }[] = [
   { name: "Events", description: `Webhook events (${WEBHOOK_EVENT_TYPES.join(", ")}): list them, read one with its delivery log, re-send it.` },
   { name: "Webhook endpoints", description: "Your own webhook endpoints (scope `webhooks:write`): register, list, disable, rotate the signing secret." },
   { name: "Screening", description: "Names and documents screened against the service's own copy of the official sanctions, PEP and Brazilian lists." },
+  { name: "Companies", description: "Company lookups in the service's own copy of the Receita Federal's monthly open CNPJ data." },
   { name: "Cases", description: "Review cases: one per run that ends `review` or on `hold`; assignment, resolution with four-eyes approval, a hash-chained event log." },
   { name: "Meta", description: "This document, the API reference page and liveness." },
   { name: "Admin", description: "The operator's plane (`Authorization: Bearer <ADMIN_TOKEN>`): tenants, API keys, templates, webhook endpoints. Not versioned, not rate limited." },

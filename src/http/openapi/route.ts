@@ -17,7 +17,7 @@ import { API_VERSION_HEADER } from "../versioning";
 import { issuePath, issuesToParams, jsonBody } from "../validate";
 
 export type Auth = "api_key" | "admin" | "none";
-export type Tag = "Runs" | "Templates" | "Reports" | "Events" | "Webhook endpoints" | "Cases" | "Screening" | "Admin" | "Meta";
+export type Tag = "Runs" | "Templates" | "Reports" | "Events" | "Webhook endpoints" | "Cases" | "Screening" | "Companies" | "Admin" | "Meta";
 type ResponseConfig = RouteConfig["responses"][string];
 
 /** Codes not tied to one operation: any request can get them. */

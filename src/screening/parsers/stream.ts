@@ -523,7 +523,8 @@ function u32(b: Uint8Array, o: number): number {
 const INFLATE_SLICE = 4 * 1024;
 
 /**
- * Yields the uncompressed bytes of the first file entry (directories skipped).
+ * Yields the uncompressed bytes of the first file entry (directories skipped),
+ * telling `onEntry` its name first.
  * Reads local headers only, so it needs no seeking: sizes come from the header
  * or its ZIP64 extra; when the writer streamed the archive (sizes in a trailing
  * data descriptor), the DEFLATE stream's own end marks the end of the file and
@@ -533,7 +534,7 @@ const INFLATE_SLICE = 4 * 1024;
  * counted, and past `limits` (absolute, and by ratio to the compressed bytes
  * read) the file is refused — a zip bomb stops after a few MB.
  */
-export async function* unzipFirstFile(src: ByteSource, limits: ZipLimits = READ_LIMITS): AsyncGenerator<Uint8Array> {
+export async function* unzipFirstFile(src: ByteSource, limits: ZipLimits = READ_LIMITS, onEntry?: (name: string) => void): AsyncGenerator<Uint8Array> {
   const it = src[Symbol.asyncIterator]();
   let buf: Uint8Array = new Uint8Array(0);
   let eof = false;
@@ -575,6 +576,7 @@ export async function* unzipFirstFile(src: ByteSource, limits: ZipLimits = READ_
       }
     }
     const hasDescriptor = (flags & 8) !== 0;
+    if (!isDir) onEntry?.(latin1ToString(nameBytes));
     buf = buf.subarray(30 + nameLen + extraLen);
 
     if (isDir && !hasDescriptor) {
