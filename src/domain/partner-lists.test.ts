@@ -70,7 +70,7 @@ const withResult = (r: SourceResult) => allClean().map((x) => (x.source === r.so
 const PEP_MATCH = { lista: "cgu_pep", entity_id: "982247:a", nome: "MARIA APARECIDA DOS SANTOS", correspondencia: "documento", explicacao: "nome idêntico ao listado; dígitos visíveis do CPF conferem" };
 
 describe("planPartners with masked CPFs", () => {
-  const qsa = [
+  const qsa: QsaPartner[] = [
     pf("MARIA APARECIDA DOS SANTOS", "***982247**", { cpf_visivel: "982247", faixa_etaria: { code: "5", label: "41 a 50 anos", nascimento_de: 1975, nascimento_ate: 1985 } }),
     pf("JOAO DA SILVA", "***.456.789-**"),
     pf("JOAO DA SILVA", "***456789**"), // the same person twice

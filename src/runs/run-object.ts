@@ -498,6 +498,8 @@ export class RunObject extends DurableObject<Env> {
       // Cancelled while the lists answered: a terminal run never changes.
       if (this.status() !== "em_analise") return;
       this.recordListedOutcome(row, listScreenedOutcome({ partner, template, results, notRun, requireFullCpf }));
+      // Durable before the next partner's searches go out: an object that dies during them must not search this one again.
+      await this.ctx.storage.sync();
     }
   }
 
