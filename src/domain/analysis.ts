@@ -498,6 +498,16 @@ const partnerWho = (p: PartnerOutcome): string => [p.documento_mascarado, p.qual
 const partnerFindingId = (base: string, p: PartnerOutcome, order: number, usedIds: Set<string>): string =>
   uniqueId(p.run_id ? `${base}_${p.run_id}` : `${base}_lists_${order}`, usedIds);
 
+/** A finding about a partner: source `partner_runs`, dimension `societario`. */
+const partnerRanked = (id: string, body: FindingBody, order: number): Ranked => ({
+  finding: { id, source: "partner_runs", check: body.check, severity: body.severity, weight: body.weight, title: body.title, description: body.description, evidence: body.evidence },
+  dimension: "societario",
+  order,
+});
+
+/** Who a partner is, first in the evidence of the findings about a partner screened on the lists. */
+const partnerEvidence = (p: PartnerOutcome) => ({ nome: p.name, documento: p.documento_mascarado, qualificacao: p.qualificacao });
+
 const partnerFinding = (p: PartnerOutcome, order: number, usedIds: Set<string>): Ranked | null => {
   if (p.decision !== "rejected" && p.decision !== "review") return null;
   if (p.list_screening) return partnerListsFinding(p, p.list_screening, order, usedIds);
@@ -581,10 +591,9 @@ const partnerListsFinding = (p: PartnerOutcome, screening: PartnerListScreening,
   const who = partnerWho(p);
   const named = screening.matches.slice(0, MAX_CANDIDATES_NAMED).map(partnerMatchClause);
   const more = screening.matches.length > MAX_CANDIDATES_NAMED ? `; e mais ${screening.matches.length - MAX_CANDIDATES_NAMED}` : "";
-  return {
-    finding: {
-      id: partnerFindingId("fnd_partner", p, order, usedIds),
-      source: "partner_runs",
+  return partnerRanked(
+    partnerFindingId("fnd_partner", p, order, usedIds),
+    {
       check: CHECK_PARTNER_LISTS,
       severity: rejected ? "alto" : "medio",
       weight: partnerContribution(p),
@@ -594,18 +603,15 @@ const partnerListsFinding = (p: PartnerOutcome, screening: PartnerListScreening,
         `${named.length ? named.join("; ") + more : "correspondência sem registro detalhado"}. ` +
         `A triagem do sócio resultou em ${rejected ? "reprovação" : "revisão"}; por isso, a empresa exige no mínimo revisão manual.`,
       evidence: {
-        nome: p.name,
-        documento: p.documento_mascarado,
-        qualificacao: p.qualificacao,
+        ...partnerEvidence(p),
         decision: p.decision,
         risk_band: p.risk_band,
         matches: toJson(screening.matches) ?? [],
         listas: toJson(screening.lists) ?? [],
       },
     },
-    dimension: "societario",
     order,
-  };
+  );
 };
 
 /** A partner known by a masked CPF: the partner template's checks that need the full CPF were not run for it. */
@@ -614,10 +620,9 @@ const partnerFullCpfFinding = (p: PartnerOutcome, order: number, usedIds: Set<st
   if (!screening || screening.checks_not_run.length === 0) return null;
   const who = partnerWho(p);
   const required = screening.require_full_cpf;
-  return {
-    finding: {
-      id: partnerFindingId("fnd_partner_full_cpf", p, order, usedIds),
-      source: "partner_runs",
+  return partnerRanked(
+    partnerFindingId("fnd_partner_full_cpf", p, order, usedIds),
+    {
       check: CHECK_PARTNER_FULL_CPF,
       severity: required ? "medio" : "info",
       weight: 0,
@@ -628,17 +633,10 @@ const partnerFullCpfFinding = (p: PartnerOutcome, order: number, usedIds: Set<st
         (required
           ? "O template exige essas verificações: a empresa fica em espera (hold) até que sejam feitas com o CPF completo."
           : "O template não as exige: a decisão da empresa considera a triagem do sócio nas listas."),
-      evidence: {
-        nome: p.name,
-        documento: p.documento_mascarado,
-        qualificacao: p.qualificacao,
-        verificacoes_nao_executadas: [...screening.checks_not_run],
-        cpf_completo_exigido: required,
-      },
+      evidence: { ...partnerEvidence(p), verificacoes_nao_executadas: [...screening.checks_not_run], cpf_completo_exigido: required },
     },
-    dimension: "societario",
     order,
-  };
+  );
 };
 
 /** A QSA entry that got no partner run (company partner, masked CPF, over the cap): said, never dropped. */
