@@ -348,6 +348,12 @@ export const RESPONSE_EXAMPLES: Record<string, unknown> = {
     chain: { length: 1, head: "e3c3fbbe49c61048cf8a52a99c72795728fe9e0cea70d000461696aa135cfd13", verified: true, problem: null, anchor: null },
   },
   CaseList: page([CASE]),
+  RegistryStatus: {
+    status: "ready",
+    version: { month: "2026-08", extraction_date: "2026-08-08", companies: 63_104_554, establishments: 68_977_190, partners: 27_501_226, built_at: "2026-08-09T04:12:51.000Z" },
+    building_since: null,
+    last_error: null,
+  },
   AuditAnchorRun: {
     object: "audit_anchor_run",
     anchors: [
