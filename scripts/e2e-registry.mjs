@@ -31,7 +31,7 @@ try {
   if (!/2026-08 now serves in the local state/.test(built.stdout)) fail(`registry:build did not say the month serves:\n${built.stdout}`);
 
   dev = await startDev([], {}, { stateDir: state });
-  if (!/npm run registry:build -- \.\.\/shared\/cnpj\/2026-08/.test(dev.log())) fail("npm run dev does not print how to build a month");
+  if (!/npm run registry:build -- test\/fixtures\/registry\/2026-08/.test(dev.log())) fail("npm run dev does not print how to build a month");
   const lookup = async (cnpj) => {
     const res = await fetch(`${dev.base}/api/v1/companies/${cnpj}`, { headers: { "X-API-Key": dev.key } });
     return { status: res.status, body: await res.json() };
