@@ -711,8 +711,12 @@ export interface AnalyzeInput {
  * source (`sem_dados`, info, weight × 0.25), one per partner run rejected (alto) /
  * review (medio), one per partner left unscreened by its run (alto: failed, cancelled,
  * on hold, not finished in time, refused), one per QSA entry that got no run (medio:
- * company partner, masked CPF, over the template's cap). Sorted by severity, then
- * template order, partners last.
+ * company partner, masked CPF in a sandbox run, over the template's cap). A partner
+ * known only by a masked CPF and screened on the lists instead of a run gets, in place
+ * of the partner run's finding, one per hit (`socio_listas`, medio for review, alto
+ * for rejected, with each match's explanation), and one naming the checks that need
+ * the full CPF (`socio_sem_cpf_completo`: info, or medio when the template requires
+ * them). Sorted by severity, then template order, partners last.
  *
  * Dimensions: all eight, fixed order. A source's points (the decision's rules) go to
  * its catalogue dimension; receita_federal_cnpj's INVALID `qsa` check and partner

@@ -60,10 +60,28 @@ export function splitPartnerSources(template: TemplateSnapshot, isListBacked: (k
   };
 }
 
+const listedBase = (partner: ListedPartner) => ({
+  run_id: null,
+  screened_by: "lists" as const,
+  name: partner.nome,
+  documento_mascarado: partner.documento,
+  qualificacao: partner.qualificacao,
+});
+
+/** A masked partner the lists could not screen at all (no partner template, none with list-backed sources): a gap, with its reason. */
+export const unscreenedListedOutcome = (partner: ListedPartner, reason: string): PartnerOutcome => ({
+  ...listedBase(partner),
+  status: "failed",
+  decision: null,
+  risk_band: null,
+  operative_decision: null,
+  reason,
+});
+
 /** The outcome of a masked partner's screening on the lists, as the company's decision, analysis and body read it. */
 export function listScreenedOutcome(input: ListScreeningInput): PartnerOutcome {
   const { partner, template, results, notRun, requireFullCpf } = input;
-  const base = { run_id: null, screened_by: "lists" as const, name: partner.nome, documento_mascarado: partner.documento, qualificacao: partner.qualificacao };
+  const base = listedBase(partner);
   const screening: PartnerListScreening = {
     sources: results.map((r) => ({
       source: r.source,
@@ -77,9 +95,7 @@ export function listScreenedOutcome(input: ListScreeningInput): PartnerOutcome {
     checks_not_run: notRun,
     require_full_cpf: requireFullCpf,
   };
-  if (results.length === 0) {
-    return { ...base, status: "failed", decision: null, risk_band: null, operative_decision: null, reason: NO_LIST_SOURCES_REASON, list_screening: screening };
-  }
+  if (results.length === 0) return { ...unscreenedListedOutcome(partner, NO_LIST_SOURCES_REASON), list_screening: screening };
   const listSources = new Set(results.map((r) => r.source));
   const outcome = decide({
     snapshot: { ...template, sources: template.sources.filter((s) => listSources.has(s.source)), partner_runs: null },
@@ -99,7 +115,7 @@ export function listScreenedOutcome(input: ListScreeningInput): PartnerOutcome {
     status: outcome.status,
     decision: outcome.decision,
     risk_band: outcome.risk_band,
-    operative_decision: reason ? "hold" : outcome.operative_decision,
+    operative_decision: outcome.status === "failed" ? null : reason ? "hold" : outcome.operative_decision,
     ...(reason ? { reason } : {}),
     list_screening: screening,
   };

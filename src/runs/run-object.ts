@@ -19,7 +19,7 @@ import { findPublishedTemplate } from "../db/queries/templates";
 import { analyze } from "../domain/analysis";
 import { decide } from "../domain/decision";
 import { maskDocument } from "../domain/documents";
-import { listScreenedOutcome, splitPartnerSources } from "../domain/partner-lists";
+import { listScreenedOutcome, splitPartnerSources, unscreenedListedOutcome } from "../domain/partner-lists";
 import { listedPartnerSubject, PARTNER_GAP_REASONS, partnerSubject, planPartners, qsaOf, subjectWithIdentity, type ListedPartner } from "../domain/partners";
 import { redactCpfs } from "../domain/redaction";
 import { nextStep, skippedSources } from "../domain/plan";
@@ -461,18 +461,7 @@ export class RunObject extends DurableObject<Env> {
       if (this.status() !== "em_analise") return;
       const partner = JSON.parse(row.partner) as ListedPartner;
       if (!template || template.subject_type !== "pf") {
-        this.recordListedOutcome(row, {
-          run_id: null,
-          screened_by: "lists",
-          name: partner.nome,
-          documento_mascarado: partner.documento,
-          qualificacao: partner.qualificacao,
-          status: "failed",
-          decision: null,
-          risk_band: null,
-          operative_decision: null,
-          reason: PARTNER_GAP_REASONS.templateUnavailable,
-        });
+        this.recordListedOutcome(row, unscreenedListedOutcome(partner, PARTNER_GAP_REASONS.templateUnavailable));
         continue;
       }
       const { lists, notRun } = splitPartnerSources(template, isListBacked);
