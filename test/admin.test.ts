@@ -267,7 +267,8 @@ describe("templates", () => {
       expect(t.sources).toEqual(std.sources);
       expect(t.sources.map((s) => [s.source, s.phase])).toEqual(std.sources.map((s) => [s.source, s.phase]));
       expect(t.parametros_schema).toEqual(std.parametros_schema);
-      expect(t.partner_runs).toEqual(std.partner_runs);
+      // `require_full_cpf` is spelled out: a version stored without it does not require the full CPF.
+      expect(t.partner_runs).toEqual(std.partner_runs ? { ...std.partner_runs, require_full_cpf: false } : null);
       expect(t.thresholds).toEqual(std.thresholds);
     }
     expect(TPL_PF_PADRAO.sources).toHaveLength(16);
@@ -399,6 +400,17 @@ describe("templates", () => {
       "sources[1].source",
     ],
     ["partner runs on a PF template", (t) => definition(t, { partner_runs: { template_id: "tpl_pf_padrao", max_partners: 3 } }), "partner_runs"],
+    [
+      "partner_runs.require_full_cpf that is not a boolean",
+      (t) =>
+        definition(t, {
+          subject_type: "pj",
+          parametros_schema: { type: "object", properties: { cnpj: { type: "string" } } },
+          sources: [{ source: "receita_federal_cnpj", phase: "critical", on_hit: "block" }],
+          partner_runs: { template_id: "tpl_pf_padrao", max_partners: 3, require_full_cpf: "true" },
+        }),
+      "partner_runs.require_full_cpf",
+    ],
     ["a schema without the document field", (t) => definition(t, { parametros_schema: { type: "object", properties: { nome: { type: "string" } } } }), "parametros_schema.properties.cpf"],
     ["an unknown source", (t) => definition(t, { sources: [{ source: "serasa_score", phase: "critical", on_hit: "block" }] }), "sources[0].source"],
     ["no sources", (t) => definition(t, { sources: [] }), "sources"],

@@ -8,7 +8,15 @@ import { ListIngest as ProductionListIngest, RunObject as ProductionRunObject, W
 import { LISTS_TRANSPORT } from "../src/screening/ingest";
 import { LIVE_TRANSPORT } from "../src/sources/resolve";
 import { WEBHOOK_TRANSPORT } from "../src/webhooks/transport";
-import { listIngestStates, listsTransport, liveTransport, webhookOverrides, withListsStorageFaults } from "./helpers/transports";
+import {
+  listIngestStates,
+  listsTransport,
+  liveTransport,
+  runObjectStates,
+  webhookOverrides,
+  withEngineSearchHook,
+  withListsStorageFaults,
+} from "./helpers/transports";
 
 export { default, RateLimiter } from "../src/index";
 // The ENGINE binding's entrypoint (kycert-edge-engine in production): vitest.config.ts binds
@@ -22,7 +30,8 @@ const withTestTransports = (env: Env): Env => {
 
 export class RunObject extends ProductionRunObject {
   constructor(ctx: DurableObjectState, env: Env) {
-    super(ctx, withTestTransports(env));
+    super(ctx, { ...withTestTransports(env), ENGINE: withEngineSearchHook(env.ENGINE) });
+    runObjectStates.set(ctx.id.toString(), ctx);
   }
 }
 

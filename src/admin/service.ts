@@ -11,6 +11,7 @@ import {
   templateVersions,
   type TemplateRow,
 } from "../db/queries/templates";
+import { partnerRunsView } from "../domain/partners";
 import { templateProblems } from "../domain/template-rules";
 import type { PartnerRunsConfig, RiskThresholds, SubjectType, TemplateSnapshot, TemplateSource } from "../domain/types";
 import { DomainError } from "../domain/errors";
@@ -139,7 +140,7 @@ export const templateView = (row: TemplateRow) => {
     subject_type: row.subjectType,
     parametros_schema: snap.parametros_schema,
     sources: snap.sources,
-    partner_runs: snap.partner_runs,
+    partner_runs: partnerRunsView(snap.partner_runs),
     thresholds: snap.thresholds,
     created_at: row.createdAt,
     published_at: row.publishedAt,

@@ -289,6 +289,8 @@ async function requireUser(ctx: CaseContext, email: string, param: string): Prom
 async function sanctionsOrWarrantInReview(db: Db, run: RunRow, stored: StoredResult): Promise<boolean> {
   if (hasSanctionsOrWarrantFinding(stored.body.sources)) return true;
   if (!stored.body.partner_runs?.length) return false;
+  // A partner known by a masked CPF was screened on the lists by the company's run: its answers are in the body.
+  if (stored.body.partner_runs.some((p) => hasSanctionsOrWarrantFinding(p.sources ?? []))) return true;
   const partners = await childRuns(db, run.id);
   return partners.some((p) => {
     const s = storedResult(p);

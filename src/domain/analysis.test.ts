@@ -114,7 +114,7 @@ const dim = (a: ReturnType<typeof analyze>, d: string) => a.dimensions.find((x) 
 
 describe("analyze — PF scenarios", () => {
   it("exports the analysis version", () => {
-    expect(ANALYSIS_VERSION).toBe("2026-11-30");
+    expect(ANALYSIS_VERSION).toBe("2026-12-07");
   });
 
   it("clean PF: no findings, eight baixo dimensions, profile from receita_federal_cpf", () => {

@@ -13,8 +13,8 @@ import {
   resultEffect,
   type CalledSource,
 } from "./decision";
-import { formatCnpj, maskCpf, normalizeDocument } from "./documents";
-import { partnerGap } from "./partners";
+import { formatCnpj, maskCpf, maskVisibleCpf, normalizeDocument } from "./documents";
+import { nameKey, partnerGap } from "./partners";
 import type {
   BureauRunAnalysis,
   DecisionOutcome,
@@ -22,6 +22,7 @@ import type {
   DimensionSummary,
   Finding,
   OnHit,
+  PartnerListScreening,
   PartnerOutcome,
   Severity,
   SourceKey,
@@ -34,7 +35,7 @@ import type {
 } from "./types";
 
 /** Version of the analysis rules; bumped whenever findings, titles or scores change. */
-export const ANALYSIS_VERSION = "2026-11-30";
+export const ANALYSIS_VERSION = "2026-12-07";
 
 export const DIMENSIONS: readonly Dimension[] = [
   "identidade",
@@ -55,6 +56,8 @@ const CHECK_NO_DATA = "sem_dados";
 const CHECK_PARTNER = "socio";
 const CHECK_PARTNER_GAP = "socio_sem_triagem";
 const CHECK_PARTNER_UNSCREENED = "socio_nao_analisado";
+const CHECK_PARTNER_LISTS = "socio_listas";
+const CHECK_PARTNER_FULL_CPF = "socio_sem_cpf_completo";
 
 // ── Safe reading of stored `data` (may be missing, partial or of any shape) ──
 
@@ -135,20 +138,10 @@ const displayPartnerDocument = (tipo: unknown, raw: unknown): string => {
   if (tipo === "pj" || (tipo !== "pf" && /^[0-9A-Z]{12}\d{2}$/.test(n))) return formatCnpj(n);
   if (/^\d{11}$/.test(n)) return maskCpf(n);
   const key = cpfVisibleKey(n);
-  if (key) return `***.${key.slice(0, 3)}.${key.slice(3)}-**`;
+  if (key) return maskVisibleCpf(key);
   // Anything else (a foreign document, a malformed value) is personal data we cannot mask reliably.
   return tipo === "pf" ? "***.***.***-**" : "***";
 };
-
-const nameKey = (v: unknown): string =>
-  typeof v === "string"
-    ? v
-        .normalize("NFD")
-        .replace(/\p{M}/gu, "")
-        .toUpperCase()
-        .replace(/\s+/g, " ")
-        .trim()
-    : "";
 
 /** A total order on partner outcomes (run id first), so their input order never shows. */
 const partnerKey = (p: PartnerOutcome): string =>
@@ -498,11 +491,29 @@ const sourceFindings = ({ src, result }: CalledSource, order: number): Ranked[] 
   }
 };
 
+/** "***.456.789-**, 49-Sócio-Administrador": how a partner is named in findings. */
+const partnerWho = (p: PartnerOutcome): string => [p.documento_mascarado, p.qualificacao].filter((x) => typeof x === "string" && x !== "").join(", ");
+
+/** A finding's id for a partner: its run's, or (screened on the lists, no run) its position among the partners. */
+const partnerFindingId = (base: string, p: PartnerOutcome, order: number, usedIds: Set<string>): string =>
+  uniqueId(p.run_id ? `${base}_${p.run_id}` : `${base}_lists_${order}`, usedIds);
+
+/** A finding about a partner: source `partner_runs`, dimension `societario`. */
+const partnerRanked = (id: string, body: FindingBody, order: number): Ranked => ({
+  finding: { id, source: "partner_runs", check: body.check, severity: body.severity, weight: body.weight, title: body.title, description: body.description, evidence: body.evidence },
+  dimension: "societario",
+  order,
+});
+
+/** Who a partner is, first in the evidence of the findings about a partner screened on the lists. */
+const partnerEvidence = (p: PartnerOutcome) => ({ nome: p.name, documento: p.documento_mascarado, qualificacao: p.qualificacao });
+
 const partnerFinding = (p: PartnerOutcome, order: number, usedIds: Set<string>): Ranked | null => {
   if (p.decision !== "rejected" && p.decision !== "review") return null;
+  if (p.list_screening) return partnerListsFinding(p, p.list_screening, order, usedIds);
   const rejected = p.decision === "rejected";
-  const id = uniqueId(`fnd_partner_${p.run_id}`, usedIds);
-  const who = [p.documento_mascarado, p.qualificacao].filter((x) => typeof x === "string" && x !== "").join(", ");
+  const id = partnerFindingId("fnd_partner", p, order, usedIds);
+  const who = partnerWho(p);
   return {
     finding: {
       id,
@@ -539,17 +550,17 @@ const uniqueId = (base: string, usedIds: Set<string>): string => {
 const partnerGapFinding = (p: PartnerOutcome, order: number, usedIds: Set<string>): Ranked | null => {
   const gap = partnerGap(p);
   if (gap === null) return null;
-  const who = [p.documento_mascarado, p.qualificacao].filter((x) => typeof x === "string" && x !== "").join(", ");
+  const who = partnerWho(p);
   return {
     finding: {
-      id: uniqueId(`fnd_partner_gap_${p.run_id}`, usedIds),
+      id: partnerFindingId("fnd_partner_gap", p, order, usedIds),
       source: "partner_runs",
       check: CHECK_PARTNER_GAP,
       severity: "alto",
       weight: 0,
       title: "Sócio sem triagem concluída",
       description:
-        `O sócio ${p.name}${who ? ` (${who})` : ""} não foi triado: ${gap}. ` +
+        `${p.list_screening ? `A triagem do sócio ${p.name}${who ? ` (${who})` : ""} não foi concluída` : `O sócio ${p.name}${who ? ` (${who})` : ""} não foi triado`}: ${gap}. ` +
         "Faltam dados essenciais de um beneficiário final, por isso a empresa fica em espera (hold).",
       evidence: {
         run_id: p.run_id,
@@ -563,6 +574,69 @@ const partnerGapFinding = (p: PartnerOutcome, order: number, usedIds: Set<string
     dimension: "societario",
     order,
   };
+};
+
+/** "ONU — …: "ABDUL HAI SALEK" (nome idêntico ao listado; …)": a partner's list match in words. */
+const partnerMatchClause = (m: Record<string, unknown>): string => {
+  const fonte = str(own(m, "fonte"));
+  const where = fonte && Object.hasOwn(SOURCE_CATALOG, fonte) ? `${SOURCE_CATALOG[fonte as SourceKey].label}: ` : "";
+  const nome = str(own(m, "nome")) ?? "registro da lista";
+  const kind = str(own(m, "correspondencia")) === "possivel" ? "possível correspondência com " : "";
+  return `${where}${kind}"${nome}"${matchNote(m)}`;
+};
+
+/** A partner known by a masked CPF whose screening on the lists found someone: what matched, with the evidence in words. */
+const partnerListsFinding = (p: PartnerOutcome, screening: PartnerListScreening, order: number, usedIds: Set<string>): Ranked => {
+  const rejected = p.decision === "rejected";
+  const who = partnerWho(p);
+  const named = screening.matches.slice(0, MAX_CANDIDATES_NAMED).map(partnerMatchClause);
+  const more = screening.matches.length > MAX_CANDIDATES_NAMED ? `; e mais ${screening.matches.length - MAX_CANDIDATES_NAMED}` : "";
+  return partnerRanked(
+    partnerFindingId("fnd_partner", p, order, usedIds),
+    {
+      check: CHECK_PARTNER_LISTS,
+      severity: rejected ? "alto" : "medio",
+      weight: partnerContribution(p),
+      title: rejected ? "Sócio encontrado nas listas de triagem" : "Sócio com correspondência nas listas de triagem",
+      description:
+        `O sócio ${p.name}${who ? ` (${who})` : ""}, com CPF mascarado na fonte, foi triado nas listas pelo nome, pelos dígitos visíveis do CPF e pela faixa etária: ` +
+        `${named.length ? named.join("; ") + more : "correspondência sem registro detalhado"}. ` +
+        `A triagem do sócio resultou em ${rejected ? "reprovação" : "revisão"}; por isso, a empresa exige no mínimo revisão manual.`,
+      evidence: {
+        ...partnerEvidence(p),
+        decision: p.decision,
+        risk_band: p.risk_band,
+        matches: toJson(screening.matches) ?? [],
+        listas: toJson(screening.lists) ?? [],
+      },
+    },
+    order,
+  );
+};
+
+/** A partner known by a masked CPF: the partner template's checks that need the full CPF were not run for it. */
+const partnerFullCpfFinding = (p: PartnerOutcome, order: number, usedIds: Set<string>): Ranked | null => {
+  const screening = p.list_screening;
+  if (!screening || screening.checks_not_run.length === 0) return null;
+  const who = partnerWho(p);
+  const required = screening.require_full_cpf;
+  return partnerRanked(
+    partnerFindingId("fnd_partner_full_cpf", p, order, usedIds),
+    {
+      check: CHECK_PARTNER_FULL_CPF,
+      severity: required ? "medio" : "info",
+      weight: 0,
+      title: "Verificações do sócio que exigem CPF completo não executadas",
+      description:
+        `O CPF do sócio ${p.name}${who ? ` (${who})` : ""} é mascarado na fonte; as verificações que exigem o CPF completo não foram executadas para ele: ` +
+        `${screening.checks_not_run.map((k) => SOURCE_CATALOG[k]?.label ?? k).join(", ")}. ` +
+        (required
+          ? "O template exige essas verificações: a empresa fica em espera (hold) até que sejam feitas com o CPF completo."
+          : "O template não as exige: a decisão da empresa considera a triagem do sócio nas listas."),
+      evidence: { ...partnerEvidence(p), verificacoes_nao_executadas: [...screening.checks_not_run], cpf_completo_exigido: required },
+    },
+    order,
+  );
 };
 
 /** A QSA entry that got no partner run (company partner, masked CPF, over the cap): said, never dropped. */
@@ -637,8 +711,12 @@ export interface AnalyzeInput {
  * source (`sem_dados`, info, weight × 0.25), one per partner run rejected (alto) /
  * review (medio), one per partner left unscreened by its run (alto: failed, cancelled,
  * on hold, not finished in time, refused), one per QSA entry that got no run (medio:
- * company partner, masked CPF, over the template's cap). Sorted by severity, then
- * template order, partners last.
+ * company partner, masked CPF in a sandbox run, over the template's cap). A partner
+ * known only by a masked CPF and screened on the lists instead of a run gets, in place
+ * of the partner run's finding, one per hit (`socio_listas`, medio for review, alto
+ * for rejected, with each match's explanation), and one naming the checks that need
+ * the full CPF (`socio_sem_cpf_completo`: info, or medio when the template requires
+ * them). Sorted by severity, then template order, partners last.
  *
  * Dimensions: all eight, fixed order. A source's points (the decision's rules) go to
  * its catalogue dimension; receita_federal_cnpj's INVALID `qsa` check and partner
@@ -662,6 +740,8 @@ export const analyze = (input: AnalyzeInput): BureauRunAnalysis => {
     if (f) ranked.push(f);
     const gap = partnerGapFinding(p, snapshot.sources.length + i, usedIds);
     if (gap) ranked.push(gap);
+    const notRun = partnerFullCpfFinding(p, snapshot.sources.length + i, usedIds);
+    if (notRun) ranked.push(notRun);
   });
   (input.unscreened ?? []).forEach((u, i) => {
     ranked.push(unscreenedFinding(u, snapshot.sources.length + partners.length + i, usedIds));

@@ -120,6 +120,10 @@ export const maskCpf = (normalized: string): string => {
   return `***.${normalized.slice(3, 6)}.${normalized.slice(6, 9)}-**`;
 };
 
+/** The six visible digits of a CPF known only masked → `***.456.789-**`; none (null) → `***.***.***-**`. */
+export const maskVisibleCpf = (visible: string | null): string =>
+  visible && /^\d{6}$/.test(visible) ? `***.${visible.slice(0, 3)}.${visible.slice(3)}-**` : "***.***.***-**";
+
 /** `11222333000181` → `11.222.333/0001-81`; works for alphanumeric CNPJs. Other lengths are returned unchanged. */
 export const formatCnpj = (normalized: string): string => {
   if (normalized.length !== 14) return normalized;

@@ -1,8 +1,13 @@
 // QSA partners of a company (contract §5): which ones get a partner run, which
 // cannot be screened and why, and when a partner's outcome leaves the company
 // without the data it needs (tier-1 data missing for a beneficial owner).
-import { maskCpf } from "./documents";
-import type { PartnerOutcome, QsaPartner, SourceResult, Subject, TemplateSnapshot, UnscreenedPartner } from "./types";
+import { maskCpf, maskVisibleCpf, normalizeDocument } from "./documents";
+import { visibleCpfDigits } from "./registry";
+import type { PartnerOutcome, PartnerRunsConfig, QsaPartner, SourceResult, Subject, TemplateSnapshot, UnscreenedPartner } from "./types";
+
+/** A template's partner runs as the API shows them: `require_full_cpf` spelled out (absent in versions stored before it existed = false). */
+export const partnerRunsView = (cfg: PartnerRunsConfig | null) =>
+  cfg ? { template_id: cfg.template_id, max_partners: cfg.max_partners, require_full_cpf: cfg.require_full_cpf === true } : null;
 
 const isQsaPartner = (p: unknown): p is QsaPartner =>
   !!p &&
@@ -18,11 +23,60 @@ export function qsaOf(results: readonly SourceResult[]): QsaPartner[] {
   return Array.isArray(qsa) ? qsa.filter(isQsaPartner) : [];
 }
 
+/** A person the source gives only a masked CPF for, as its screening on the lists sees it (no full CPF exists here). */
+export interface ListedPartner {
+  nome: string;
+  /** As shown: `***.456.789-**`, or `***.***.***-**` when the source shows no digits. */
+  documento: string;
+  qualificacao: string;
+  /** The six visible digits (4–9), or null when the source shows none. */
+  cpf_visivel: string | null;
+  data_nascimento?: string;
+  faixa_etaria?: QsaPartner["faixa_etaria"];
+}
+
 export interface PartnerPlan {
-  /** People with a full CPF, each CPF once, in QSA order, at most `max_partners`: each gets a run. */
+  /** People with a full CPF, each CPF once, in QSA order: each gets a run. */
   selected: QsaPartner[];
+  /**
+   * People the source gives only a masked CPF for (live runs), each once, in QSA
+   * order: each is screened on the lists. With `selected`, at most `max_partners`.
+   */
+  listed: ListedPartner[];
   /** Every other QSA entry, with the reason it gets no run (a finding each, never dropped). */
   unscreened: UnscreenedPartner[];
+}
+
+/** A name as two listings of one person compare it: no accents, upper case, single spaces. */
+export const nameKey = (v: unknown): string =>
+  typeof v === "string"
+    ? v
+        .normalize("NFD")
+        .replace(/\p{M}/gu, "")
+        .toUpperCase()
+        .replace(/\s+/g, " ")
+        .trim()
+    : "";
+
+/** The six visible digits of a masked CPF: the registry's `cpf_visivel`, or read off the mask (`***.456.789-**`, `***456789**`). */
+const visibleDigitsOf = (p: QsaPartner): string | null =>
+  typeof p.cpf_visivel === "string" && /^\d{6}$/.test(p.cpf_visivel) ? p.cpf_visivel : visibleCpfDigits(normalizeDocument(p.documento));
+
+const listedPartner = (p: QsaPartner, visible: string | null): ListedPartner => ({
+  nome: p.nome.trim(),
+  documento: maskVisibleCpf(visible),
+  qualificacao: p.qualificacao,
+  cpf_visivel: visible,
+  ...(p.data_nascimento && ISO_DATE.test(p.data_nascimento) ? { data_nascimento: p.data_nascimento } : {}),
+  ...(p.faixa_etaria !== undefined ? { faixa_etaria: p.faixa_etaria } : {}),
+});
+
+export interface PartnerPlanOptions {
+  /**
+   * Screen people known only by a masked CPF on the lists (live runs: the
+   * lists are the service's own). Otherwise they are unscreened, `cpf_indisponivel`.
+   */
+  screenMaskedOnLists?: boolean;
 }
 
 const UNSCREENED_REASON: Record<UnscreenedPartner["reason_code"], string> = {
@@ -45,12 +99,20 @@ const unscreened = (p: QsaPartner, code: UnscreenedPartner["reason_code"], cpf?:
 /**
  * The partner plan of a company. Empty when the template has no partner runs
  * or the company was already rejected by a critical block (nothing to decide).
- * The same CPF twice in the QSA is one partner, not a gap.
+ * The same CPF twice in the QSA is one partner, not a gap; so is the same
+ * masked CPF (visible digits) under the same name.
  */
-export function planPartners(snapshot: TemplateSnapshot, results: readonly SourceResult[], blocked: boolean): PartnerPlan {
-  const plan: PartnerPlan = { selected: [], unscreened: [] };
+export function planPartners(
+  snapshot: TemplateSnapshot,
+  results: readonly SourceResult[],
+  blocked: boolean,
+  opts: PartnerPlanOptions = {},
+): PartnerPlan {
+  const plan: PartnerPlan = { selected: [], listed: [], unscreened: [] };
   if (!snapshot.partner_runs || snapshot.subject_type !== "pj" || blocked) return plan;
+  const max = snapshot.partner_runs.max_partners;
   const seen = new Set<string>();
+  const full = () => plan.selected.length + plan.listed.length >= max;
   for (const p of qsaOf(results)) {
     if (p.tipo === "pj") {
       plan.unscreened.push(unscreened(p, "pessoa_juridica"));
@@ -58,12 +120,22 @@ export function planPartners(snapshot: TemplateSnapshot, results: readonly Sourc
     }
     const doc = p.documento.replace(/[.\-/\s]/g, "");
     if (!/^\d{11}$/.test(doc)) {
+      // A person without a full CPF is still a name (and often six digits and an age band) the lists can screen.
+      if (p.tipo === "pf" && opts.screenMaskedOnLists && p.nome.trim() !== "") {
+        const visible = visibleDigitsOf(p);
+        const key = `masked:${visible ?? ""}:${nameKey(p.nome)}`;
+        if (seen.has(key)) continue;
+        seen.add(key);
+        if (full()) plan.unscreened.push({ ...unscreened(p, "limite_de_socios"), documento: maskVisibleCpf(visible) });
+        else plan.listed.push(listedPartner(p, visible));
+        continue;
+      }
       plan.unscreened.push(unscreened(p, p.tipo === "estrangeiro" ? "estrangeiro" : "cpf_indisponivel"));
       continue;
     }
     if (seen.has(doc)) continue;
     seen.add(doc);
-    if (plan.selected.length >= snapshot.partner_runs.max_partners) {
+    if (full()) {
       plan.unscreened.push(unscreened(p, "limite_de_socios", doc));
       continue;
     }
@@ -170,12 +242,24 @@ export function birthYearsOfAgeBand(band: QsaPartner["faixa_etaria"], year: numb
  * another person (contract §14).
  */
 export function partnerSubject(p: { document: string; name: string }, qsa: readonly QsaPartner[], year: number): Subject {
-  const subject: Subject = { type: "pf", document: p.document, name: p.name };
   const entry = qsa.find((q) => q.documento.replace(/[.\-/\s]/g, "") === p.document);
-  if (entry?.data_nascimento && ISO_DATE.test(entry.data_nascimento)) subject.birth_date = entry.data_nascimento;
-  else {
-    const years = birthYearsOfAgeBand(entry?.faixa_etaria, year);
-    if (years) subject.birth_years = years;
-  }
-  return subject;
+  return withQsaAge({ type: "pf", document: p.document, name: p.name }, entry, year);
+}
+
+/**
+ * A partner known only by a masked CPF, as its list searches see it: its name,
+ * the six visible digits (`document` stays empty: there is no full CPF), and
+ * its birth date or the years its age band allows.
+ */
+export function listedPartnerSubject(p: ListedPartner, year: number): Subject {
+  const subject: Subject = { type: "pf", document: "", name: p.nome };
+  if (p.cpf_visivel) subject.masked_cpf = p.cpf_visivel;
+  return withQsaAge(subject, p, year);
+}
+
+/** What the QSA says of a partner's age, on its subject: the birth date when given, else its age band's years. */
+function withQsaAge(subject: Subject, entry: Pick<QsaPartner, "data_nascimento" | "faixa_etaria"> | undefined, year: number): Subject {
+  if (entry?.data_nascimento && ISO_DATE.test(entry.data_nascimento)) return { ...subject, birth_date: entry.data_nascimento };
+  const years = birthYearsOfAgeBand(entry?.faixa_etaria, year);
+  return years ? { ...subject, birth_years: years } : subject;
 }

@@ -36,6 +36,11 @@ export function templateProblems(def: Definition): TemplateProblem[] {
   if (def.partner_runs && def.subject_type !== "pj") {
     problems.push({ name: "partner_runs", reason: "execuções de sócios só existem em templates PJ" });
   }
+  // Definitions reach here from the admin schema and from code (seeds, scripts): a truthy string must not pass for true.
+  const requireFullCpf = def.partner_runs?.require_full_cpf;
+  if (requireFullCpf !== undefined && typeof requireFullCpf !== "boolean") {
+    problems.push({ name: "partner_runs.require_full_cpf", reason: "deve ser true ou false" });
+  }
   if (def.thresholds.medio >= def.thresholds.alto) {
     problems.push({ name: "thresholds", reason: "medio deve ser menor que alto" });
   }

@@ -89,6 +89,12 @@ export interface RiskThresholds {
 export interface PartnerRunsConfig {
   template_id: string;
   max_partners: number;
+  /**
+   * Whether the partner template's checks that need a full CPF (those no list
+   * backs: Receita CPF status, warrants, courts …) put the company on `hold`
+   * when a partner is known only by a masked CPF. Absent = false.
+   */
+  require_full_cpf?: boolean;
 }
 
 /** Immutable snapshot of a published template version, stored with every run. */
@@ -120,6 +126,12 @@ export interface Subject {
   nationality?: string;
   gender?: "M" | "F";
   birth_years?: { from: number; to: number };
+  /**
+   * The six visible digits (4–9) of a CPF the source gives only masked (a QSA
+   * partner of the open CNPJ data): `document` is then empty, and the lists
+   * compare these digits with the CPFs they publish masked the same way.
+   */
+  masked_cpf?: string;
 }
 
 /** A partner found in the QSA of a company (from receita_federal_cnpj data). */
@@ -182,9 +194,32 @@ export interface SourceResult {
   completed_at: string;
 }
 
-/** What the parent run needs to know about a finished partner run. */
+/**
+ * How a partner known only by a masked CPF was screened on the lists: the
+ * list-backed sources of the partner template, each as the lists answered it.
+ * Matches and cleared candidates are in the list sources' data shape, with the
+ * source (`fonte`) they came from.
+ */
+export interface PartnerListScreening {
+  sources: { source: SourceKey; status: SourceStatus; possible_match?: boolean; reason?: string }[];
+  /** Every list version searched (id, sha256, fetched_at). */
+  lists: Record<string, unknown>[];
+  matches: Record<string, unknown>[];
+  cleared: Record<string, unknown>[];
+  /** The partner template's sources that need the full CPF: not run for this partner. */
+  checks_not_run: SourceKey[];
+  /** The template's `partner_runs.require_full_cpf` when the partner was screened. */
+  require_full_cpf: boolean;
+}
+
+/** What the parent run needs to know about a finished partner run (or a partner screened on the lists). */
 export interface PartnerOutcome {
-  run_id: string;
+  /** Null for a partner screened on the lists: no run of its own. */
+  run_id: string | null;
+  /** Absent: a partner run (outcomes stored before list screening existed). */
+  screened_by?: "run" | "lists";
+  /** `screened_by: "lists"` only. */
+  list_screening?: PartnerListScreening;
   name: string;
   documento_mascarado: string;
   qualificacao: string;
@@ -286,7 +321,9 @@ export interface PublicSourceResult {
 }
 
 export interface PartnerRunSummary {
-  run_id: string;
+  /** Null for a partner screened on the lists (a CPF the source gives only masked). */
+  run_id: string | null;
+  screened_by: "run" | "lists";
   name: string;
   document: string;
   qualificacao: string;
@@ -296,6 +333,12 @@ export interface PartnerRunSummary {
   risk_band: RiskBand | null;
   /** Why the partner was left unscreened (the company is then on hold). */
   reason?: string;
+  /** `screened_by: "lists"` only: what the lists answered and which checks did not run. */
+  sources?: PartnerListScreening["sources"];
+  lists?: PartnerListScreening["lists"];
+  matches?: PartnerListScreening["matches"];
+  cleared?: PartnerListScreening["cleared"];
+  checks_not_run?: SourceKey[];
 }
 
 /** A QSA entry without a partner run, as the run body shows it. */

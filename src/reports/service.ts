@@ -81,7 +81,8 @@ export async function renderAndStore(
   const partners: ReportPartner[] = [];
   const db = createDb(env.DB);
   for (const p of stored.body.partner_runs) {
-    const child = await getRunById(db, p.run_id);
+    // A partner screened on the lists has no run: the company's body holds its answers.
+    const child = p.run_id ? await getRunById(db, p.run_id) : undefined;
     const childStored = child ? storedResult(child) : null;
     partners.push({ summary: p, analysis: childStored?.analysis ?? null, results: childStored?.results ?? [] });
   }

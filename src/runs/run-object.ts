@@ -19,7 +19,8 @@ import { findPublishedTemplate } from "../db/queries/templates";
 import { analyze } from "../domain/analysis";
 import { decide } from "../domain/decision";
 import { maskDocument } from "../domain/documents";
-import { PARTNER_GAP_REASONS, partnerSubject, planPartners, qsaOf, subjectWithIdentity } from "../domain/partners";
+import { listScreenedOutcome, splitPartnerSources, unscreenedListedOutcome } from "../domain/partner-lists";
+import { listedPartnerSubject, PARTNER_GAP_REASONS, partnerSubject, planPartners, qsaOf, subjectWithIdentity, type ListedPartner } from "../domain/partners";
 import { redactCpfs } from "../domain/redaction";
 import { nextStep, skippedSources } from "../domain/plan";
 import {
@@ -39,6 +40,7 @@ import { SOURCE_CATALOG } from "../sources/catalog";
 import { renderAndStore } from "../reports/service";
 import type { ReportMode, ReportObject } from "../reports/types";
 import { createLimiter, MAX_OUTBOUND_CONNECTIONS } from "../sources/limiter";
+import { createListAdapter, isListBacked } from "../sources/lists";
 import { resolveSourcing, type RunSourcing } from "../sources/resolve";
 import { enqueueRunEvent } from "../webhooks/events";
 import { executeSource, type ExecutionPolicy } from "./executor";
@@ -58,6 +60,9 @@ type PartnerRow = {
   started: number;
   outcome: string | null;
 };
+
+/** A partner known only by a masked CPF, screened on the lists by this object (no run of its own). */
+type ListedPartnerRow = { idx: number; partner: string; outcome: string | null };
 
 /** Results by source, as the planner reads them. */
 const byKey = (results: SourceResult[]) => new Map(results.map((r) => [r.source, r] as const));
@@ -97,6 +102,9 @@ export class RunObject extends DurableObject<Env> {
       CREATE TABLE IF NOT EXISTS calls (seq INTEGER PRIMARY KEY AUTOINCREMENT, source TEXT NOT NULL, attempt INTEGER NOT NULL, at TEXT NOT NULL);
       CREATE TABLE IF NOT EXISTS partners (run_id TEXT PRIMARY KEY, idx INTEGER NOT NULL, name TEXT NOT NULL,
         document TEXT NOT NULL, qualificacao TEXT NOT NULL, started INTEGER NOT NULL DEFAULT 0, outcome TEXT);
+      CREATE TABLE IF NOT EXISTS listed_partners (idx INTEGER PRIMARY KEY, partner TEXT NOT NULL, outcome TEXT);
+      CREATE TABLE IF NOT EXISTS listed_partner_calls (seq INTEGER PRIMARY KEY AUTOINCREMENT, idx INTEGER NOT NULL,
+        source TEXT NOT NULL, attempt INTEGER NOT NULL, at TEXT NOT NULL);
     `);
   }
 
@@ -159,9 +167,19 @@ export class RunObject extends DurableObject<Env> {
     return this.meta<RunInit>("init") ? this.status() : null;
   }
 
-  /** Audit trail of adapter calls, in order (also proves no source was called twice after a resume). */
-  callLog(): { source: string; attempt: number; at: string }[] {
-    return this.sql.exec<{ source: string; attempt: number; at: string }>("SELECT source, attempt, at FROM calls ORDER BY seq").toArray();
+  /**
+   * Audit trail of adapter calls, in order (also proves no source was called
+   * twice after a resume): the run's own, then the list searches of its
+   * partners known only by a masked CPF (`partner`: the masked CPF).
+   */
+  callLog(): { source: string; attempt: number; at: string; partner?: string }[] {
+    const own = this.sql.exec<{ source: string; attempt: number; at: string }>("SELECT source, attempt, at FROM calls ORDER BY seq").toArray();
+    const documents = new Map(this.listedPartnerRows().map((r) => [r.idx, (JSON.parse(r.partner) as ListedPartner).documento]));
+    const partners = this.sql
+      .exec<{ idx: number; source: string; attempt: number; at: string }>("SELECT idx, source, attempt, at FROM listed_partner_calls ORDER BY seq")
+      .toArray()
+      .map((c) => ({ source: c.source, attempt: c.attempt, at: c.at, partner: documents.get(c.idx) ?? "" }));
+    return [...own, ...partners];
   }
 
   /**
@@ -215,7 +233,7 @@ export class RunObject extends DurableObject<Env> {
     const row = this.partnerRows().find((p) => p.run_id === child.run_id);
     if (!row || row.outcome) return;
     this.recordPartnerOutcome(row, child.status, child.decision, child.risk_band, child.operative_decision);
-    if (this.status() === "em_analise" && this.partnerRows().every((p) => p.outcome)) {
+    if (this.status() === "em_analise" && this.partnerRows().every((p) => p.outcome) && this.listedPartnerRows().every((p) => p.outcome)) {
       await this.ctx.storage.setAlarm(Date.now());
     }
   }
@@ -345,7 +363,11 @@ export class RunObject extends DurableObject<Env> {
       const results = this.results();
       const step = nextStep(snapshot, byKey(results));
       const blocked = step.kind === "done" && step.blockedBy !== null;
-      const plan = planPartners(snapshot, results, blocked);
+      // Live runs screen partners known only by a masked CPF on the lists, which are the service's own.
+      const plan = planPartners(snapshot, results, blocked, { screenMaskedOnLists: init.livemode });
+      plan.listed.forEach((p, idx) => {
+        this.sql.exec("INSERT OR IGNORE INTO listed_partners (idx, partner) VALUES (?, ?)", idx, JSON.stringify(p));
+      });
       plan.selected.forEach((p, idx) => {
         this.sql.exec(
           "INSERT OR IGNORE INTO partners (run_id, idx, name, document, qualificacao) VALUES (?, ?, ?, ?, ?)",
@@ -371,6 +393,9 @@ export class RunObject extends DurableObject<Env> {
         await this.startPartner(init, p, childTemplate ?? null);
       }
     }
+    // Partner runs go on in their own objects meanwhile.
+    await this.screenListedPartners(init, waitUntil);
+    if (this.status() !== "em_analise") return null;
     if (this.partnerRows().every((p) => p.outcome)) return null;
     // A notice may have been lost (the parent was restarting): ask D1 too.
     const children = await childRuns(db, init.runId);
@@ -403,6 +428,72 @@ export class RunObject extends DurableObject<Env> {
       if (template && row) await this.partnerStub(p).start(runInitFor(row, template, this.partnerSubject(p, init)));
     }
     return waitUntil;
+  }
+
+  /**
+   * Screens the partners known only by a masked CPF on the lists that back the
+   * partner template's list-backed sources, one partner after the other, each
+   * outcome persisted as it arrives: a restarted object screens only the
+   * partners it has no outcome for. The lists always answer here, even for a
+   * source with a provider configured: a provider is asked by CPF, and there is none.
+   */
+  private async screenListedPartners(init: RunInit, deadlineAt: number): Promise<void> {
+    const pending = this.listedPartnerRows().filter((p) => !p.outcome);
+    if (pending.length === 0) return;
+    let template = this.meta<TemplateSnapshot>("partner_template") ?? null;
+    if (!template) {
+      template = (await findPublishedTemplate(createDb(this.env.DB), init.snapshot.partner_runs!.template_id, init.tenantId)) ?? null;
+      if (this.status() !== "em_analise") return;
+      if (template) this.setMeta("partner_template", template);
+    }
+    const cfg = runtimeConfig(this.env);
+    const policy: ExecutionPolicy = {
+      maxAttempts: cfg.sourceMaxAttempts,
+      retryBaseMs: cfg.sourceRetryBaseMs,
+      maxTimeoutMs: cfg.maxSourceTimeoutMs,
+      deadlineAt,
+    };
+    const year = Number(init.createdAt.slice(0, 4));
+    const requireFullCpf = init.snapshot.partner_runs?.require_full_cpf === true;
+    this.inflight ??= new AbortController();
+    const cancel = this.inflight.signal;
+    for (const row of pending) {
+      if (this.status() !== "em_analise") return;
+      const partner = JSON.parse(row.partner) as ListedPartner;
+      if (!template || template.subject_type !== "pf") {
+        this.recordListedOutcome(row, unscreenedListedOutcome(partner, PARTNER_GAP_REASONS.templateUnavailable));
+        continue;
+      }
+      const { lists, notRun } = splitPartnerSources(template, isListBacked);
+      const subject = listedPartnerSubject(partner, year);
+      const limit = createLimiter(MAX_OUTBOUND_CONNECTIONS);
+      const results = await Promise.all(
+        lists.map((entry) =>
+          limit.run(() =>
+            executeSource(entry, subject, createListAdapter(this.env, SOURCE_CATALOG[entry.source]), policy, {
+              cancel,
+              onAttempt: (attempt) =>
+                this.sql.exec(
+                  "INSERT INTO listed_partner_calls (idx, source, attempt, at) VALUES (?, ?, ?, ?)",
+                  row.idx,
+                  entry.source,
+                  attempt,
+                  new Date().toISOString(),
+                ),
+            }),
+          ),
+        ),
+      );
+      // Cancelled while the lists answered: a terminal run never changes.
+      if (this.status() !== "em_analise") return;
+      this.recordListedOutcome(row, listScreenedOutcome({ partner, template, results, notRun, requireFullCpf }));
+      // Durable before the next partner's searches go out: an object that dies during them must not search this one again.
+      await this.ctx.storage.sync();
+    }
+  }
+
+  private recordListedOutcome(row: ListedPartnerRow, outcome: PartnerOutcome): void {
+    this.sql.exec("UPDATE listed_partners SET outcome = ? WHERE idx = ? AND outcome IS NULL", JSON.stringify(outcome), row.idx);
   }
 
   private partnerStub(p: PartnerRow) {
@@ -480,7 +571,7 @@ export class RunObject extends DurableObject<Env> {
     stored = this.meta<StoredResult>("final");
     if (!stored) {
       const results = memory?.results ?? this.results();
-      const partners = this.partnerRows()
+      const partners = [...this.partnerRows(), ...this.listedPartnerRows()]
         .map((p) => (p.outcome ? (JSON.parse(p.outcome) as PartnerOutcome) : null))
         .filter((p): p is PartnerOutcome => p !== null);
       const completedAt = new Date().toISOString();
@@ -600,6 +691,10 @@ export class RunObject extends DurableObject<Env> {
   private partnerRows(): PartnerRow[] {
     return this.sql.exec<PartnerRow>("SELECT * FROM partners ORDER BY idx").toArray();
   }
+
+  private listedPartnerRows(): ListedPartnerRow[] {
+    return this.sql.exec<ListedPartnerRow>("SELECT idx, partner, outcome FROM listed_partners ORDER BY idx").toArray();
+  }
 }
 
 /** The CPFs a run knows (its subject's, its partners'): masked wherever they appear in what the run stores. */
@@ -615,6 +710,7 @@ function partnerOutcomeFromRow(
 ): PartnerOutcome {
   return {
     run_id: row.run_id,
+    screened_by: "run",
     name: row.name,
     documento_mascarado: maskDocument("pf", row.document),
     qualificacao: row.qualificacao,

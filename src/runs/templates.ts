@@ -3,6 +3,7 @@
 // `template_id` and validates `parametros` against. Read from the request's
 // replica; another tenant's template is indistinguishable from none.
 import { findPublishedRowForTenant, listPublishedForTenant, snapshotOf, type TemplateRow } from "../db/queries/templates";
+import { partnerRunsView } from "../domain/partners";
 import { DomainError } from "../domain/errors";
 import { keysetPage, positionAfter } from "../lib/cursor";
 import type { Services } from "./service";
@@ -18,7 +19,7 @@ export function publicTemplateView(row: TemplateRow) {
     version: t.version,
     parametros_schema: t.parametros_schema,
     sources: t.sources.map((s) => ({ source: s.source, phase: s.phase, on_hit: s.on_hit, tier: s.tier })),
-    partner_runs: t.partner_runs ? { template_id: t.partner_runs.template_id, max_partners: t.partner_runs.max_partners } : null,
+    partner_runs: partnerRunsView(t.partner_runs),
     global: t.tenant_id === null,
     published_at: row.publishedAt ?? row.createdAt,
   };

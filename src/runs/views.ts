@@ -6,6 +6,7 @@ import {
   type BureauRunAnalysis,
   type DecisionOutcome,
   type PartnerOutcome,
+  type PartnerRunSummary,
   type RunBody,
   type RunStatus,
   type SourceKey,
@@ -16,6 +17,30 @@ import {
 import { creditsUsed } from "../domain/credits";
 import { maskDocument } from "../domain/documents";
 import type { RunInit, StoredResult } from "./types";
+
+/** A partner as the run body shows it: its run's outcome, or what the lists answered for a partner known by a masked CPF. */
+const partnerSummary = (p: PartnerOutcome): PartnerRunSummary => {
+  const lists = p.list_screening;
+  return {
+    run_id: p.run_id,
+    screened_by: lists ? "lists" : "run",
+    name: p.name,
+    document: p.documento_mascarado,
+    qualificacao: p.qualificacao,
+    status: p.status,
+    decision: p.decision,
+    operative_decision: p.operative_decision ?? p.decision,
+    risk_band: p.risk_band,
+    ...(p.reason ? { reason: p.reason } : {}),
+    ...(lists
+      ? { sources: lists.sources, lists: lists.lists, matches: lists.matches, cleared: lists.cleared, checks_not_run: lists.checks_not_run }
+      : {}),
+  };
+};
+
+/** Partner entries stored before `screened_by` existed were all partner runs. */
+const withScreenedBy = (partners: readonly PartnerRunSummary[]): PartnerRunSummary[] =>
+  partners.map((p) => (p.screened_by ? p : { ...p, screened_by: "run" }));
 
 export function buildRunBody(a: {
   init: RunInit;
@@ -50,17 +75,7 @@ export function buildRunBody(a: {
     })),
     skipped_sources: a.skipped,
     triggered_rules: outcome?.triggered_rules ?? [],
-    partner_runs: a.partners.map((p) => ({
-      run_id: p.run_id,
-      name: p.name,
-      document: p.documento_mascarado,
-      qualificacao: p.qualificacao,
-      status: p.status,
-      decision: p.decision,
-      operative_decision: p.operative_decision ?? p.decision,
-      risk_band: p.risk_band,
-      ...(p.reason ? { reason: p.reason } : {}),
-    })),
+    partner_runs: a.partners.map(partnerSummary),
     unscreened_partners: a.unscreened.map((u) => ({
       name: u.nome,
       document: u.documento,
@@ -107,7 +122,12 @@ const rowFields = (row: RunRow) => ({
 });
 
 /** GET /runs/{id} of a terminal run: the stored body plus its case fields. */
-export const runBodyView = (row: RunRow, stored: StoredResult): RunBody => ({ ...stored.body, ...rowFields(row), ...caseFields(row) });
+export const runBodyView = (row: RunRow, stored: StoredResult): RunBody => ({
+  ...stored.body,
+  partner_runs: withScreenedBy(stored.body.partner_runs),
+  ...rowFields(row),
+  ...caseFields(row),
+});
 
 /**
  * The list item (contract §6): the run object without `sources`. A run still
@@ -118,7 +138,7 @@ export function runSummary(row: RunRow) {
   const stored = storedResult(row);
   if (stored) {
     const { sources: _sources, ...rest } = stored.body;
-    return { ...rest, ...rowFields(row), ...caseFields(row) };
+    return { ...rest, partner_runs: withScreenedBy(rest.partner_runs), ...rowFields(row), ...caseFields(row) };
   }
   return {
     id: row.id,

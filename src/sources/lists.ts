@@ -147,7 +147,8 @@ export function searchQueryOf(subject: Subject, name: string | undefined, lists:
   return {
     name,
     type: subject.type,
-    document: subject.document,
+    // A partner known only by a masked CPF has no document: its six visible digits stand in for it.
+    ...(subject.document ? { document: subject.document } : subject.masked_cpf ? { masked_cpf: subject.masked_cpf } : {}),
     lists,
     ...(subject.birth_date ? { birth_date: subject.birth_date } : subject.birth_years ? { birth_years: subject.birth_years } : {}),
     ...(subject.nationality ? { nationality: subject.nationality } : {}),

@@ -2,6 +2,7 @@
 // Objects. This is the only mutable seam, and it lives in test code: a test
 // scripts providers or webhook receivers by changing these objects, which the
 // objects read at each call (tests and Durable Objects share one isolate).
+import type { EngineSearchOptions, SearchQuery } from "../../src/screening/client";
 import type { ListsTransport } from "../../src/screening/ingest";
 import type { LiveTransport } from "../../src/sources/resolve";
 import type { WebhookTransport } from "../../src/webhooks/transport";
@@ -95,6 +96,40 @@ export function withListsStorageFaults(bucket: R2Bucket): R2Bucket {
       if (prop === "get") return get;
       const value = Reflect.get(target, prop);
       return typeof value === "function" ? value.bind(target) : value;
+    },
+  });
+}
+
+/**
+ * Each RunObject's state by id (test/worker.ts records it as the object is
+ * built), so a test can kill a run's object mid-alarm the way an eviction or a
+ * runtime restart does: `state.abort()` drops the instance and whatever it was
+ * awaiting; the next alarm runs on a fresh one, from what storage holds.
+ */
+export const runObjectStates = new Map<string, DurableObjectState>();
+
+/**
+ * A hook on the list searches the run objects send to the engine (ENGINE.searchLists):
+ * called before each one reaches the engine; it may record the query, kill the object or throw.
+ */
+export const engineSearches: { before?: (q: SearchQuery, opts: EngineSearchOptions) => void | Promise<void> } = {};
+
+export function resetEngineSearches(): void {
+  delete engineSearches.before;
+}
+
+/** The ENGINE binding as run objects see it in tests: the real one, with `engineSearches.before` called first. */
+export function withEngineSearchHook(engine: Env["ENGINE"]): Env["ENGINE"] {
+  return new Proxy(engine, {
+    get(target, prop) {
+      if (prop === "searchLists") {
+        return async (q: SearchQuery, opts: EngineSearchOptions) => {
+          await engineSearches.before?.(q, opts);
+          return target.searchLists(q, opts);
+        };
+      }
+      // Every other method goes to the real binding as it is (an RPC stub has no `bind` of its own).
+      return (...args: unknown[]) => (target as unknown as Record<PropertyKey, (...a: unknown[]) => unknown>)[prop](...args);
     },
   });
 }

@@ -416,6 +416,7 @@ function partner(i: number): ReportPartner {
   };
   const summary: PartnerRunSummary = {
     run_id: runId,
+    screened_by: "run",
     name,
     document,
     qualificacao: QUALIFICACOES[i % QUALIFICACOES.length],

@@ -224,6 +224,47 @@ describe("renderReport — PJ with 20 partner runs", () => {
     expect(p.text).toContain("Modo do relatório completo");
   });
 
+  it("a partner known only by a masked CPF, screened on the lists: its own page (matches with the evidence in words, cleared homonyms, checks not run), joined to its QSA entry", async () => {
+    const base = pj20Input({ mode: "completo", livemode: true, partners: 2 });
+    const listed: ReportInput["partners"][number] = {
+      summary: {
+        run_id: null,
+        screened_by: "lists",
+        name: "CAMILA MARQUES MACHADO SOUZA",
+        document: "***.225.023-**",
+        qualificacao: "49-Sócio-Administrador",
+        status: "completed",
+        decision: "review",
+        operative_decision: "review",
+        risk_band: "medio",
+        sources: [
+          { source: "ofac_sdn", status: "VALID" },
+          { source: "pep_coaf", status: "INVALID" },
+        ],
+        lists: [{ id: "cgu_pep", sha256: "ab".repeat(32), fetched_at: "2026-11-30T03:00:00.000Z" }],
+        matches: [{ fonte: "pep_coaf", lista: "cgu_pep", nome: "CAMILA MARQUES MACHADO SOUZA", correspondencia: "documento", explicacao: "nome idêntico ao listado; dígitos visíveis do CPF conferem" }],
+        cleared: [{ fonte: "ofac_sdn", lista: "ofac_sdn", entity_id: "4401", nome_correspondente: "CAMILA MARQUES", motivo: "birth_date_conflict", detalhe: "faixa etária indica nascimento entre 1975 e 1985; a lista indica 1960" }],
+        checks_not_run: ["receita_federal_cpf", "cnj_mandados_prisao"],
+      },
+      analysis: null,
+      results: [],
+    };
+    const qsa = base.analysis.subject_profile.type === "pj" ? base.analysis.subject_profile.qsa : [];
+    qsa[0] = { nome: listed.summary.name, documento: listed.summary.document, qualificacao: listed.summary.qualificacao, run_id: null };
+    const input: ReportInput = { ...base, partners: [listed, base.partners[1]], run: { ...base.run, partner_runs: [listed.summary, base.partners[1].summary] } };
+    const p = await render(input);
+    const page = p.pageTexts.find((t) => t.includes("Sócio 1 de 2: CAMILA MARQUES MACHADO SOUZA (triado nas listas)"));
+    expect(page).toBeDefined();
+    expect(page).toContain("Listas de triagem (CPF mascarado na fonte)");
+    expect(page).toContain("nome idêntico ao listado; dígitos visíveis do CPF conferem");
+    expect(page).toContain("faixa etária indica nascimento entre 1975 e 1985; a lista indica 1960");
+    expect(page).toContain("Receita Federal — situação do CPF; CNJ BNMP — mandados de prisão");
+    expect(page).not.toContain("Análise indisponível");
+    // The QSA lists the partner once, with its decision from the lists.
+    expect(p.text).toContain("2 sócio(s): 1 aprovado(s), 1 em revisão");
+    expect(p.text).toContain("triado nas listas (CPF mascarado)");
+  });
+
   it("resumido stays within 4 pages and summarises the QSA", async () => {
     const input = pj20Input({ mode: "resumido" });
     const p = await render(input);

@@ -4,8 +4,9 @@
 // suites deliver nothing. test/live-runs.test.ts scripts providers and
 // test/webhooks.test.ts a receiver (and drives the alarms itself) through
 // test/helpers/transports.ts, which the test Worker (test/worker.ts) injects.
-import { networkDisabled, resetListsTransport, resetLiveTransport, setWebhookTransportForTests } from "../helpers/transports";
+import { networkDisabled, resetEngineSearches, resetListsTransport, resetLiveTransport, setWebhookTransportForTests } from "../helpers/transports";
 
 resetLiveTransport();
+resetEngineSearches();
 resetListsTransport();
 setWebhookTransportForTests({ fetch: networkDisabled("webhook"), firstAttemptDelayMs: 3_600_000 });

@@ -320,13 +320,25 @@ export const RunDetailPage: FC<{
                         <td class="mono">{p.document}</td>
                         <td>{p.qualificacao}</td>
                         <td>
-                          <a class="mono" href={`/console/runs/${p.run_id}`}>
-                            {p.run_id}
-                          </a>
+                          {p.run_id ? (
+                            <a class="mono" href={`/console/runs/${p.run_id}`}>
+                              {p.run_id}
+                            </a>
+                          ) : (
+                            <span class="muted">triado nas listas (CPF mascarado)</span>
+                          )}
                         </td>
                         <td>
                           <DecisionBadge d={p.operative_decision ?? p.decision} />
                           {p.reason && <div class="muted">{p.reason}</div>}
+                          {(p.matches ?? []).map((m) => (
+                            <div class="muted">
+                              {String(m.lista ?? "")}: {String(m.nome ?? "")} — {String(m.explicacao ?? "")}
+                            </div>
+                          ))}
+                          {(p.checks_not_run ?? []).length > 0 && (
+                            <div class="muted">não executadas (exigem CPF completo): {(p.checks_not_run ?? []).map(sourceLabel).join(", ")}</div>
+                          )}
                         </td>
                       </tr>
                     ))}

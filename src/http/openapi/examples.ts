@@ -4,6 +4,7 @@
 // test/node/openapi-examples.test.ts validates each one against its (closed)
 // schema and checks that every operation has one. The values are those of a
 // sandbox run of the PEP test document 000.000.004-53.
+import { ANALYSIS_VERSION } from "../../domain/analysis";
 import { TPL_PF_PADRAO } from "../../domain/standard-templates";
 import type { WebhookEventType } from "../../domain/webhook-events";
 
@@ -246,7 +247,7 @@ export const RESPONSE_EXAMPLES: Record<string, unknown> = {
   RunList: { ...page([RUN_SUMMARY]), has_more: true, next_cursor: "WyIyMDI2LTExLTI2VDIwOjQ0OjA3LjEyMFoiLCJydW5fMDFKRCJd.3f9c2a1b7e5d4c8a" },
   Analysis: {
     object: "bureau_run_analysis",
-    meta: { run_id: RUN_ID, generated_at: COMPLETED, analysis_version: "2026-11-30", template: { id: "tpl_pf_padrao", version: 1 }, livemode: false },
+    meta: { run_id: RUN_ID, generated_at: COMPLETED, analysis_version: ANALYSIS_VERSION, template: { id: "tpl_pf_padrao", version: 1 }, livemode: false },
     external_id: "cliente-42",
     metadata: { pedido: "A-1001" },
     analysis: {

@@ -79,7 +79,14 @@ export const TemplateDefinitionSchema = z.strictObject({
   parametros_schema: z.record(z.string(), z.unknown()),
   sources: z.array(TemplateSourceSchema).min(1).max(30),
   partner_runs: z
-    .strictObject({ template_id: z.string().min(1), max_partners: z.number().int().min(1).max(20) })
+    .strictObject({
+      template_id: z.string().min(1),
+      max_partners: z.number().int().min(1).max(20),
+      require_full_cpf: z.boolean().optional().meta({
+        description:
+          "A partner known only by a masked CPF (the open CNPJ data masks every partner's) is screened on the lists; `true`: the partner template's checks that need the full CPF, not run for it, put the company on `hold`. Default false.",
+      }),
+    })
     .nullable()
     .default(null),
   thresholds: z

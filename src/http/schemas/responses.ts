@@ -148,7 +148,11 @@ const TriggeredRule = z.object({
 });
 
 const PartnerRun = z.object({
-  run_id: z.string(),
+  run_id: z.string().nullable().meta({ description: "The partner's own run; null for a partner screened on the lists (`screened_by: lists`)." }),
+  screened_by: z.enum(["run", "lists"]).meta({
+    description:
+      "`run`: a partner run by CPF. `lists`: a person the source gives only a masked CPF for (live runs), screened by the company's run on the lists that back the partner template's list-backed sources — by name, the six visible CPF digits and the birth years of the age band.",
+  }),
   name: z.string(),
   document: z.string().meta({ description: "Masked." }),
   qualificacao: z.string(),
@@ -156,7 +160,27 @@ const PartnerRun = z.object({
   decision: orNull(Decision),
   operative_decision: orNull(OperativeDecision),
   risk_band: orNull(RiskBand),
-  reason: z.string().optional().meta({ description: "Why the partner was left unscreened (its company is then on hold)." }),
+  reason: z.string().optional().meta({ description: "Why the partner was left unscreened or its screening is incomplete (its company is then on hold)." }),
+  sources: z
+    .array(z.object({ source: SourceKey, status: SourceStatus, possible_match: z.boolean().optional(), reason: z.string().optional() }))
+    .optional()
+    .meta({ description: "`lists` only: each list-backed source of the partner template as the lists answered." }),
+  lists: z
+    .array(z.record(z.string(), z.unknown()))
+    .optional()
+    .meta({ description: "`lists` only: the list versions searched (`id`, `sha256`, `fetched_at`)." }),
+  matches: z
+    .array(z.record(z.string(), z.unknown()))
+    .optional()
+    .meta({ description: "`lists` only: the listed records found (at most 5), as the list sources' data shows them (`lista`, `nome`, `correspondencia`, `explicacao` …) with the source (`fonte`)." }),
+  cleared: z
+    .array(z.record(z.string(), z.unknown()))
+    .optional()
+    .meta({ description: "`lists` only: homonyms the evidence ruled out (at most 5: `lista`, `entity_id`, `nome_correspondente`, `motivo`, `detalhe`, `fonte`)." }),
+  checks_not_run: z
+    .array(SourceKey)
+    .optional()
+    .meta({ description: "`lists` only: the partner template's sources that need the full CPF, not run for this partner." }),
 });
 
 const UnscreenedPartner = z.object({
@@ -180,7 +204,7 @@ const runFields = {
   partner_runs: z.array(PartnerRun).meta({ description: "QSA partner runs of a PJ run." }),
   unscreened_partners: z
     .array(UnscreenedPartner)
-    .meta({ description: "QSA entries that got no partner run (company partners, masked CPFs, partners over the template's cap); each is also a finding." }),
+    .meta({ description: "QSA entries that got no partner run nor list screening (company partners, foreign partners without CPF, masked CPFs in sandbox runs, partners over the template's cap); each is also a finding." }),
   parent_run_id: z.string().nullable(),
   credits_used: z.number().int(),
   external_id: z.string().nullable(),
@@ -306,9 +330,18 @@ export const RunDetail = component(
         raw: z.string().nullable().meta({ description: "The payload as received, size-capped." }),
       }),
     ),
-    calls: z.array(z.object({ source: z.string(), attempt: z.number().int(), at: timestamp })).meta({
-      description: "Every adapter call, in order (who was called, when, which attempt).",
-    }),
+    calls: z
+      .array(
+        z.object({
+          source: z.string(),
+          attempt: z.number().int(),
+          at: timestamp,
+          partner: z.string().optional().meta({ description: "A list search for a partner known only by a masked CPF: that partner's masked CPF." }),
+        }),
+      )
+      .meta({
+        description: "Every adapter call, in order (who was called, when, which attempt): the run's own sources, then the list searches of its partners screened on the lists.",
+      }),
     key_id: z.string().nullable().meta({
       description: "The API key (`key_…`) that created the run, for the audit trail; a partner run carries its company's. Null for runs created before it was recorded.",
     }),
@@ -362,9 +395,12 @@ export const PublicTemplate = component(
       .array(z.object({ source: SourceKey, phase: Phase, on_hit: OnHit, tier: z.number().int().min(1).max(3) }))
       .meta({ description: "The data sources a run queries, in order: `critical` ones one at a time (an INVALID with `on_hit: block` stops the run), then `important` and `additional` together." }),
     partner_runs: z
-      .object({ template_id: z.string(), max_partners: z.number().int() })
+      .object({ template_id: z.string(), max_partners: z.number().int(), require_full_cpf: z.boolean() })
       .nullable()
-      .meta({ description: "A company template: the template each PF partner of the QSA is run with, and how many at most." }),
+      .meta({
+        description:
+          "A company template: the template each PF partner of the QSA is run with, and how many at most. A partner known only by a masked CPF is screened on the lists instead; `require_full_cpf: true` puts the company on hold for the checks that need the full CPF.",
+      }),
     global: z.boolean().meta({ description: "true: a standard template every tenant can run; false: your own." }),
     published_at: timestamp,
   }),
@@ -433,7 +469,7 @@ export const Template = component(
         timeout_ms: z.number().int(),
       }),
     ),
-    partner_runs: z.object({ template_id: z.string(), max_partners: z.number().int() }).nullable(),
+    partner_runs: z.object({ template_id: z.string(), max_partners: z.number().int(), require_full_cpf: z.boolean() }).nullable(),
     thresholds: z.object({ medio: z.number(), alto: z.number() }),
     created_at: timestamp,
     published_at: nullableTimestamp,

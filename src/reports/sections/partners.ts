@@ -5,14 +5,18 @@ import { SOURCE_CATALOG } from "../../sources/catalog";
 import { fmtInt, fmtMs } from "../format";
 import { C } from "../layout";
 import { bandLabel, bandTone, chip, decisionLabel, decisionTone, lookup, RUN_STATUS, sourceLabel, statusCode, statusTone } from "../labels";
+import type { PartnerRunSummary } from "../../domain/types";
+import { fmtValue } from "../format";
 import type { Ctx } from "./common";
 import { FINDING_COLUMNS, findingRow, severitySorted } from "./findings";
 
-/** One page (or more, if it must) per partner run. */
-export function partnerPages({ L, input }: Ctx): void {
+/** One page (or more, if it must) per partner run, or per partner screened on the lists. */
+export function partnerPages(ctx: Ctx): void {
+  const { L, input } = ctx;
   const n = input.partners.length;
   input.partners.forEach((p, i) => {
     const s = p.summary;
+    if (s.screened_by === "lists") return listedPartnerPage(ctx, s, i, n);
     const a = p.analysis;
     const results = p.results ?? [];
     L.newPage();
@@ -23,7 +27,7 @@ export function partnerPages({ L, input }: Ctx): void {
     L.keyValue2(
       [
         ["Decisão", chip(decisionLabel(dec), decisionTone(dec))],
-        ["Execução", s.run_id],
+        ["Execução", s.run_id ?? "—"],
         ["Decisão operacional", chip(decisionLabel(op), decisionTone(op))],
         ["Documento", s.document],
         ["Faixa de risco", chip(a ? `${bandLabel(band)} · score ${fmtInt(a.score)}` : bandLabel(band), bandTone(band))],
@@ -83,4 +87,82 @@ export function partnerPages({ L, input }: Ctx): void {
     else if (!findings.length) L.paragraph("Nenhum achado para este sócio.", { size: 8.5, color: C.muted });
     else L.table(FINDING_COLUMNS, findings.map((f) => findingRow(f, false)), { size: 7.8, maxLines: 6 });
   });
+}
+
+const str = (v: unknown): string => (typeof v === "string" ? v : v == null ? "" : fmtValue(v));
+
+/**
+ * A partner known only by a masked CPF: no run of its own, screened by the
+ * company's run on the lists — what each list-backed source answered, the
+ * matches with their evidence in words, the homonyms cleared, and the checks
+ * that need the full CPF and did not run.
+ */
+function listedPartnerPage({ L }: Ctx, s: PartnerRunSummary, i: number, n: number): void {
+  L.newPage();
+  L.heading(`Sócio ${i + 1} de ${n}: ${s.name} (triado nas listas)`, 1);
+  const op = s.operative_decision ?? s.decision;
+  L.keyValue2(
+    [
+      ["Decisão", chip(decisionLabel(s.decision), decisionTone(s.decision))],
+      ["Triagem", "Listas de triagem (CPF mascarado na fonte)"],
+      ["Decisão operacional", chip(decisionLabel(op), decisionTone(op))],
+      ["Documento", s.document],
+      ["Faixa de risco", chip(bandLabel(s.risk_band), bandTone(s.risk_band))],
+      ["Qualificação", s.qualificacao],
+      ["Status", lookup(RUN_STATUS, s.status)],
+      ["Listas", `${(s.lists ?? []).length} versão(ões) consultada(s)`],
+    ],
+    88,
+    { size: 8.5 },
+  );
+  L.paragraph(
+    "O sócio é conhecido só pelo CPF mascarado: foi triado nas listas pelo nome, pelos seis dígitos visíveis do CPF e pelos anos de nascimento da faixa etária.",
+    { size: 8.5, color: C.muted, after: 6 },
+  );
+  if (s.reason) L.paragraph(`Retido (hold): ${s.reason}.`, { size: 8.5, color: C.orange, after: 6 });
+  L.heading("Fontes de listas", 3, 60);
+  L.table(
+    [
+      { header: "Fonte", width: 0 },
+      { header: "Status", width: 60 },
+      { header: "Observação", width: 200 },
+    ],
+    (s.sources ?? []).map((r) => [
+      { text: sourceLabel(r.source), size: 7.5 },
+      chip(statusCode(r.status), statusTone(r.status)),
+      { text: r.reason ?? (r.possible_match ? "correspondência possível" : "—"), size: 7 },
+    ]),
+    { size: 7.5, maxLines: 4 },
+  );
+  L.heading("Correspondências", 3, 50);
+  if (!(s.matches ?? []).length) L.paragraph("Nenhuma correspondência nas listas.", { size: 8.5, color: C.muted });
+  else
+    L.table(
+      [
+        { header: "Fonte", width: 120 },
+        { header: "Registro", width: 0 },
+        { header: "Correspondência", width: 80 },
+      ],
+      (s.matches ?? []).map((m) => [
+        { text: sourceLabel(str(m.fonte)), size: 7.5 },
+        { text: str(m.nome), sub: str(m.explicacao) },
+        str(m.correspondencia),
+      ]),
+      { size: 7.5, maxLines: 5 },
+    );
+  if ((s.cleared ?? []).length) {
+    L.heading("Homônimos descartados", 3, 50);
+    L.table(
+      [
+        { header: "Fonte", width: 120 },
+        { header: "Registro", width: 0 },
+      ],
+      (s.cleared ?? []).map((c) => [{ text: sourceLabel(str(c.fonte)), size: 7.5 }, { text: str(c.nome_correspondente), sub: str(c.detalhe) }]),
+      { size: 7.5, maxLines: 4 },
+    );
+  }
+  if ((s.checks_not_run ?? []).length) {
+    L.heading("Verificações não executadas (exigem CPF completo)", 3, 40);
+    L.paragraph((s.checks_not_run ?? []).map(sourceLabel).join("; "), { size: 8.5 });
+  }
 }

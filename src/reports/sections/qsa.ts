@@ -2,6 +2,7 @@
 // their own partner runs, a count by decision and one table row per member.
 // The join (qsaMembers) is shared with the QSA graph of the completo.
 import { C } from "../layout";
+import { nameKey } from "../../domain/partners";
 import { bandLabel, chip, decisionLabel, decisionTone } from "../labels";
 import type { ReportInput, ReportPartner } from "../types";
 import type { Ctx } from "./common";
@@ -14,21 +15,28 @@ export interface QsaMember {
   partner?: ReportPartner;
 }
 
-/** QSA members from the profile joined with their partner runs; partner runs missing from the profile are appended. */
+/**
+ * QSA members from the profile joined with their partner runs (a partner
+ * screened on the lists, which has no run, by its masked CPF and name);
+ * partners missing from the profile are appended.
+ */
 export const qsaMembers = (input: ReportInput): QsaMember[] => {
   const p = input.analysis.subject_profile;
-  const byRun = new Map(input.partners.map((x) => [x.summary.run_id, x]));
-  const used = new Set<string>();
+  const byRun = new Map(input.partners.filter((x) => x.summary.run_id).map((x) => [x.summary.run_id, x]));
+  const listed = input.partners.filter((x) => !x.summary.run_id);
+  const used = new Set<ReportPartner>();
   const out: QsaMember[] = [];
   if (p.type === "pj") {
     for (const m of p.qsa ?? []) {
-      const partner = m.run_id ? byRun.get(m.run_id) : undefined;
-      if (partner) used.add(partner.summary.run_id);
+      const partner = m.run_id
+        ? byRun.get(m.run_id)
+        : listed.find((x) => !used.has(x) && x.summary.document === m.documento && nameKey(x.summary.name) === nameKey(m.nome));
+      if (partner) used.add(partner);
       out.push({ ...m, partner });
     }
   }
   for (const x of input.partners) {
-    if (used.has(x.summary.run_id)) continue;
+    if (used.has(x)) continue;
     out.push({
       nome: x.summary.name,
       documento: x.summary.document,
@@ -75,7 +83,7 @@ export function qsaSummary({ L, input }: Ctx): void {
       const s = m.partner?.summary;
       const d = partnerOperative(m);
       return [
-        { text: m.nome, sub: m.run_id ?? "sem execução própria" },
+        { text: m.nome, sub: m.run_id ?? (s?.screened_by === "lists" ? "triado nas listas (CPF mascarado)" : "sem execução própria") },
         m.documento,
         m.qualificacao,
         s ? chip(decisionLabel(d), decisionTone(d)) : "—",

@@ -23,7 +23,10 @@ export function templateSection({ L, input }: Ctx): void {
       [
         "Execuções de sócios",
         t.partner_runs
-          ? `Cada sócio pessoa física do QSA, com o template ${t.partner_runs.template_id} (no máximo ${t.partner_runs.max_partners})`
+          ? `Cada sócio pessoa física do QSA, com o template ${t.partner_runs.template_id} (no máximo ${t.partner_runs.max_partners})` +
+            (t.partner_runs.require_full_cpf
+              ? "; um sócio com CPF mascarado, triado só nas listas, deixa a empresa retida (hold) sem as verificações que exigem o CPF completo"
+              : "")
           : "Não",
       ],
     ],
