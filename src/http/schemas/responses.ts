@@ -571,7 +571,7 @@ export const ScreeningResult = component(
           }),
           reasons: z.array(z.string()).meta({
             description:
-              "What matched, what corroborated, what was missing. Name: exact, normalized, token_order, missing_middle, extra_tokens, initial, initials, typo, phonetic, nickname, transliteration, joined_tokens, particle, suffix, title, legal_form, alias, weak_alias. Evidence: cpf_match, cnpj_match, cnpj_root_match, document_match (a foreign identity document), masked_cpf_match, birth_date_match, birth_month_match, birth_year_match, nationality_match, nationality_conflict, gender_match, gender_conflict. Missing: document_not_given, document_not_listed, birth_date_not_given, birth_date_not_listed.",
+              "What matched, what corroborated, what was missing. Name: exact, normalized, token_order, missing_middle, extra_tokens, initial, initials, typo, phonetic, nickname, transliteration, joined_tokens, particle, suffix, title, legal_form, alias, weak_alias. Evidence: cpf_match, cnpj_match, cnpj_root_match, document_match (a foreign identity document), masked_cpf_match, birth_date_match, birth_month_match, birth_year_match, birth_years_within_age_band, nationality_match, nationality_conflict, gender_match, gender_conflict. Missing: document_not_given, document_not_listed, birth_date_not_given, birth_date_not_listed.",
           }),
           programs: z.array(z.string()),
           listed_on: z.string().nullable(),

@@ -89,8 +89,11 @@ describe("birth dates", () => {
   it("an age band bounds the year (with a year of slack) and never corroborates", () => {
     const band = { birth_years: { from: 1985, to: 1995 } };
     expect(weighEvidence(band, listed({ birth_dates: ["1968"] })).contradiction).toMatchObject({ kind: "birth_years", from: 1985, to: 1995 });
-    expect(weighEvidence(band, listed({ birth_dates: ["1984"] }))).toMatchObject({ birth_date: null, contradiction: null });
-    expect(weighEvidence(band, listed({ birth_dates: ["1990"] }))).toMatchObject({ birth_date: null, contradiction: null });
+    expect(weighEvidence(band, listed({ birth_dates: ["1984"] }))).toMatchObject({ birth_date: null, contradiction: null, birth_years_within: true });
+    expect(weighEvidence(band, listed({ birth_dates: ["1990"] }))).toMatchObject({ birth_date: null, contradiction: null, birth_years_within: true });
+    // A band is no birth date "not given": the reasons say what it did.
+    expect(weighEvidence(band, listed({ birth_dates: ["1990"] })).missing).not.toContain("birth_date_not_given");
+    expect(weighEvidence(band, listed()).missing).toEqual(["birth_date_not_listed"]);
   });
 
   it("says which birth dates were missing", () => {

@@ -79,6 +79,8 @@ export interface Evidence {
   contradiction: Contradiction | null;
   /** Identifiers that could not be compared: the query lacks them, or the list does. */
   missing: ("document_not_given" | "document_not_listed" | "birth_date_not_given" | "birth_date_not_listed")[];
+  /** An age band's birth years that the listed ones fall within (neither corroboration nor contradiction: said, for the analyst). */
+  birth_years_within: boolean;
   nationality: "match" | "conflict" | "unknown";
   gender: "match" | "conflict" | "unknown";
 }
@@ -197,7 +199,7 @@ export function listedGender(listed: ListedFacts): Gender | null {
 
 /** Weighs what the query knows against what the list knows about one candidate. */
 export function weighEvidence(subject: SubjectFacts, listed: ListedFacts): Evidence {
-  const out: Evidence = { document: null, birth_date: null, contradiction: null, missing: [], nationality: "unknown", gender: "unknown" };
+  const out: Evidence = { document: null, birth_date: null, contradiction: null, missing: [], birth_years_within: false, nationality: "unknown", gender: "unknown" };
 
   const qDocs = subject.documents ?? [];
   const docs = weighDocuments(qDocs, listed.documents);
@@ -211,12 +213,13 @@ export function weighEvidence(subject: SubjectFacts, listed: ListedFacts): Evide
     out.birth_date = bd.agree;
     if (bd.contradicted) out.contradiction ??= { kind: "birth_date", query: subject.birth_date, listed: listed.birth_dates };
     if (!bd.comparable) out.missing.push("birth_date_not_listed");
-  } else {
-    if (subject.birth_years && outsideYears(subject.birth_years, listed.birth_dates)) {
+  } else if (subject.birth_years) {
+    // An age band bounds the year: outside it contradicts; inside it says little (a decade of people), never corroborates.
+    if (outsideYears(subject.birth_years, listed.birth_dates)) {
       out.contradiction ??= { kind: "birth_years", from: subject.birth_years.from, to: subject.birth_years.to, listed: listed.birth_dates };
-    }
-    out.missing.push("birth_date_not_given");
-  }
+    } else if (listed.birth_dates.length > 0) out.birth_years_within = true;
+    else out.missing.push("birth_date_not_listed");
+  } else out.missing.push("birth_date_not_given");
 
   if (subject.type && !typesCompatible(subject.type, listed.entity_type)) {
     out.contradiction ??= { kind: "entity_type", query: subject.type, listed: listed.entity_type };

@@ -55,6 +55,7 @@ const EVIDENCE_TEXT: Partial<Record<SearchReason, string>> = {
   birth_date_match: "data de nascimento confere",
   birth_month_match: "mês e ano de nascimento conferem",
   birth_year_match: "ano de nascimento confere",
+  birth_years_within_age_band: "ano de nascimento listado dentro da faixa etária",
   nationality_match: "nacionalidade confere",
   nationality_conflict: "nacionalidade diverge",
   gender_match: "sexo confere",

@@ -38,6 +38,7 @@ export type EvidenceReason =
   | "birth_date_match"
   | "birth_month_match"
   | "birth_year_match"
+  | "birth_years_within_age_band"
   | "nationality_match"
   | "nationality_conflict"
   | "gender_match"
@@ -161,6 +162,7 @@ function evidenceReasons(ev: Evidence): EvidenceReason[] {
   const out: EvidenceReason[] = [];
   if (ev.document) out.push(DOCUMENT_REASON[ev.document]);
   if (ev.birth_date) out.push(DATE_REASON[ev.birth_date]);
+  if (ev.birth_years_within) out.push("birth_years_within_age_band");
   if (ev.nationality !== "unknown") out.push(ev.nationality === "match" ? "nationality_match" : "nationality_conflict");
   if (ev.gender !== "unknown") out.push(ev.gender === "match" ? "gender_match" : "gender_conflict");
   out.push(...ev.missing);
