@@ -8,7 +8,7 @@ import { ListIngest as ProductionListIngest, RunObject as ProductionRunObject, W
 import { LISTS_TRANSPORT } from "../src/screening/ingest";
 import { LIVE_TRANSPORT } from "../src/sources/resolve";
 import { WEBHOOK_TRANSPORT } from "../src/webhooks/transport";
-import { listIngestStates, listsTransport, liveTransport, webhookOverrides, withListsStorageFaults } from "./helpers/transports";
+import { listIngestStates, listsTransport, liveTransport, webhookOverrides, withListsDbFaults, withListsStorageFaults } from "./helpers/transports";
 
 export { default, RateLimiter } from "../src/index";
 // The ENGINE binding's entrypoint (kycert-edge-engine in production): vitest.config.ts binds
@@ -34,7 +34,7 @@ export class WebhookDelivery extends ProductionWebhookDelivery {
 
 export class ListIngest extends ProductionListIngest {
   constructor(ctx: DurableObjectState, env: Env) {
-    super(ctx, { ...withTestTransports(env), REPORTS: withListsStorageFaults(env.REPORTS) });
+    super(ctx, { ...withTestTransports(env), REPORTS: withListsStorageFaults(env.REPORTS), DB: withListsDbFaults(env.DB, ctx) });
     listIngestStates.set(ctx.id.toString(), ctx);
   }
 }

@@ -85,6 +85,7 @@ export const ERROR_CODES = {
   // screening (contract §14)
   invalid_screening_query: invalid("Consulta de triagem inválida."),
   list_not_ready: spec(503, "api_error", "A lista pedida ainda não está carregada; tente novamente mais tarde."),
+  list_version_gone: spec(409, "invalid_request_error", "A versão pedida da lista não está mais guardada."),
   // admin plane
   tenant_not_found: spec(404, "not_found_error", "Tenant não encontrado."),
   tenant_slug_taken: spec(409, "invalid_request_error", "Já existe um tenant com este slug."),

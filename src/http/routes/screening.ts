@@ -16,14 +16,14 @@ const search = defineRoute(
     tag: "Screening",
     summary: "Screen a name against the sanctions, PEP and Brazilian lists",
     description:
-      "Searches the service's own copy of the official lists (OFAC SDN and consolidated, UN, EU, UK, CGU CEIS / CNEP / PEP, MTE Cadastro de Empregadores): candidates from a trigram index, then careful name scoring (token order, missing middle names, initials, particles, legal forms, transliteration), then weighed against what the query knows. The same CPF, or a CNPJ of the same 8-character root (a branch), identifies the subject whatever the name; the visible digits 4–9 of a masked CPF (CEIS persons, PEP) or a birth date agreeing at the precision both sides have corroborate a name match (`strong`). Another CPF, another CNPJ root, other masked digits, birth years more than one apart or a person against an organisation contradict: the candidate is a homonym, left out of `matches` and listed under `cleared` with its reason. A name alone is at most `possible`. A different nationality or gender lowers the score a little and never clears alone. Ended sanctions and PEPs past their 5-year grace period never match. A requested list with no loaded version → 503 list_not_ready: an empty `matches` always means screened, nothing found. Sandbox and live keys search the same lists; nothing is charged.",
+      "Searches the service's own copy of the official lists (OFAC SDN and consolidated, UN, EU, UK, CGU CEIS / CNEP / PEP, MTE Cadastro de Empregadores): candidates from a trigram index, then careful name scoring (token order, missing middle names, initials, particles, legal forms, transliteration), then weighed against what the query knows. The same CPF, or a CNPJ of the same 8-character root (a branch), identifies the subject whatever the name; the visible digits 4–9 of a masked CPF (CEIS persons, PEP) or a birth date agreeing at the precision both sides have corroborate a name match (`strong`). Another CPF, another CNPJ root, other masked digits, birth years more than one apart or a person against an organisation contradict: the candidate is a homonym, left out of `matches` and listed under `cleared` with its reason. A name alone is at most `possible`. A different nationality or gender lowers the score a little and never clears alone. Ended sanctions and PEPs past their 5-year grace period never match. A requested list with no loaded version → 503 list_not_ready: an empty `matches` always means screened, nothing found. `versions` pins list versions (`{ \"un_sc\": \"<sha256>\" }`, as `lists[].sha256` or a run's `data.listas` recorded them) to replay a screening against what the lists said then; a version no longer kept → 409 list_version_gone. Sandbox and live keys search the same lists; nothing is charged.",
     auth: "api_key",
     scope: "screening:read",
     request: {
       body: jsonRequest(ScreeningSearchSchema, { name: "Abdul Hai Salek", type: "pf", birth_date: "1968", nationality: "AF", lists: ["ofac_sdn", "un_sc"] }),
     },
     responses: { 200: ok("The matches, best score first, and the list versions searched.", ScreeningResult) },
-    errors: ["invalid_screening_query", "list_not_ready"],
+    errors: ["invalid_screening_query", "list_version_gone", "list_not_ready"],
   }),
   async (c) => {
     const q = c.req.valid("json");
