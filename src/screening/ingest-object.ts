@@ -862,6 +862,11 @@ export class ListIngest extends DurableObject<Env> {
         console.log(JSON.stringify({ level: "info", event: "list_same_entities", list: job.list, file_sha256: sha256, serving: d.base }));
         await endRefresh(db, job.list, job.loadingSince, null, new Date().toISOString());
         this.remember(job, d.base, sha256);
+        // A later publication date on the same entities is the date the next file is held to (a stale mirror stays refused).
+        const serving = this.meta<Serving>("serving");
+        if (job.publishedAt && serving?.sha256 === d.base && (!serving.publishedAt || Date.parse(job.publishedAt) > Date.parse(serving.publishedAt))) {
+          this.setMeta("serving", { ...serving, publishedAt: job.publishedAt } satisfies Serving);
+        }
         this.finish(job, 0);
         return;
       }
