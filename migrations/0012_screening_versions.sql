@@ -34,11 +34,12 @@ CREATE TABLE `screening_records` (
 CREATE TABLE `screening_version_changes` (
 	`list_id` text NOT NULL,
 	`sha256` text NOT NULL,
+	`previous_sha256` text NOT NULL,
 	`entity_id` text NOT NULL,
 	`change` text NOT NULL,
 	`record_hash` text,
 	`previous_record_hash` text,
-	PRIMARY KEY(`list_id`, `sha256`, `entity_id`)
+	PRIMARY KEY(`list_id`, `sha256`, `previous_sha256`, `entity_id`)
 );
 --> statement-breakpoint
 CREATE TABLE `screening_version_members` (

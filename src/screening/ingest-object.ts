@@ -133,7 +133,7 @@ const JOB_LAYOUT = 2;
 interface JobDelta {
   /** The version serving when the delta started: the switch lands only if it still serves. */
   base: string | null;
-  /** Rows a previous attempt left for this version are gone. */
+  /** Rows an earlier attempt left for this version against the same base are gone (a day later, the same file may give other records). */
   cleared: boolean;
   /** Where the next chunk starts; null once both walks are done. */
   cursor: DeltaCursor | null;
@@ -821,9 +821,9 @@ export class ListIngest extends DurableObject<Env> {
     const row = await getListState(db, job.list);
     let d: JobDelta = job.delta ?? { base: row?.current_sha256 ?? null, cleared: false, cursor: { walk: "new", after: null }, counts: null };
     if (!job.delta) job = this.saveJob({ ...job, delta: d });
-    if (!d.cleared) {
-      // Changes an earlier attempt wrote against another base (or a kept version's own, now recomputed).
-      while ((await deleteVersionChanges(db, job.list, sha256, limits.deleteRows)) > 0) {
+    if (!d.cleared && d.base !== null) {
+      // Changes an earlier attempt wrote against the same base (a kept version's own delta, against its previous, is keyed apart and stays).
+      while ((await deleteVersionChanges(db, job.list, sha256, limits.deleteRows, d.base)) > 0) {
         if (Date.now() > deadline) return;
       }
       d = { ...d, cleared: true };
@@ -839,7 +839,7 @@ export class ListIngest extends DurableObject<Env> {
         job = this.saveJob({ ...job, delta: d });
         if (d.cursor && Date.now() > deadline) return;
       }
-      d = { ...d, counts: await deltaCounts(db, job.list, sha256) };
+      d = { ...d, counts: await deltaCounts(db, job.list, sha256, base) };
     }
     job = this.saveJob({ ...job, delta: d });
     const counts = d.counts!;

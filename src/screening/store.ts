@@ -228,11 +228,14 @@ export async function deleteVersionMembers(db: D1Database, list: ListId, sha256:
   return results.length;
 }
 
-/** Deletes up to `limit` rows of one version's delta; returns how many went. */
-export async function deleteVersionChanges(db: D1Database, list: ListId, sha256: string, limit: number): Promise<number> {
+/** Deletes up to `limit` rows of one version's deltas (only its delta against `previous`, when given); returns how many went. */
+export async function deleteVersionChanges(db: D1Database, list: ListId, sha256: string, limit: number, previous?: string): Promise<number> {
   const r = await db
-    .prepare("DELETE FROM screening_version_changes WHERE rowid IN (SELECT rowid FROM screening_version_changes WHERE list_id = ?1 AND sha256 = ?2 LIMIT ?3)")
-    .bind(list, sha256, limit)
+    .prepare(
+      `DELETE FROM screening_version_changes WHERE rowid IN (
+         SELECT rowid FROM screening_version_changes WHERE list_id = ?1 AND sha256 = ?2 AND (?4 IS NULL OR previous_sha256 = ?4) LIMIT ?3)`,
+    )
+    .bind(list, sha256, limit, previous ?? null)
     .run();
   return r.meta.changes ?? 0;
 }

@@ -4,7 +4,8 @@
 // becomes current, its delta against the version serving is computed here as
 // set differences of the two member sets — added (an id only the new one has),
 // modified (same id, another record hash), removed (an id only the old one
-// has) — and stored with it (screening_version_changes, counts on its row).
+// has) — and stored with it (screening_version_changes, keyed by both
+// versions; counts on its row).
 //
 // Seams for monitoring (src/monitoring/): after a switch, the ingest calls
 // `onListVersionCurrent(env, { list, sha256, previous_sha256 })`
@@ -142,9 +143,9 @@ export async function versionChanges(db: D1Reader, list: ListId, sha256: string,
         .prepare(
           `SELECT c.entity_id, c.change, c.record_hash, c.previous_record_hash, r.data
              FROM screening_version_changes c LEFT JOIN screening_records r ON r.record_hash = coalesce(c.record_hash, c.previous_record_hash)
-            WHERE c.list_id = ?1 AND c.sha256 = ?2 AND c.entity_id > ?3 ORDER BY c.entity_id LIMIT ?4`,
+            WHERE c.list_id = ?1 AND c.sha256 = ?2 AND c.previous_sha256 = ?5 AND c.entity_id > ?3 ORDER BY c.entity_id LIMIT ?4`,
         )
-        .bind(list, sha256, after, n + 1)
+        .bind(list, sha256, after, n + 1, version.previous_sha256)
         .all<Row>()
     : await db
         .prepare(
@@ -208,8 +209,8 @@ export async function deltaChunk(db: D1Database, list: ListId, sha256: string, p
     at.walk === "new"
       ? db
           .prepare(
-            `INSERT OR REPLACE INTO screening_version_changes (list_id, sha256, entity_id, change, record_hash, previous_record_hash)
-             SELECT n.list_id, n.sha256, n.entity_id, CASE WHEN o.record_hash IS NULL THEN 'added' ELSE 'modified' END, n.record_hash, o.record_hash
+            `INSERT OR REPLACE INTO screening_version_changes (list_id, sha256, previous_sha256, entity_id, change, record_hash, previous_record_hash)
+             SELECT n.list_id, n.sha256, ?4, n.entity_id, CASE WHEN o.record_hash IS NULL THEN 'added' ELSE 'modified' END, n.record_hash, o.record_hash
                FROM screening_version_members n
                LEFT JOIN screening_version_members o ON o.list_id = n.list_id AND o.sha256 = ?4 AND o.entity_id = n.entity_id
               WHERE n.list_id = ?1 AND n.sha256 = ?2 AND n.entity_id > ?3 AND n.entity_id <= ${upTo}
@@ -218,8 +219,8 @@ export async function deltaChunk(db: D1Database, list: ListId, sha256: string, p
           .bind(list, walked, after, other, chunk - 1)
       : db
           .prepare(
-            `INSERT OR REPLACE INTO screening_version_changes (list_id, sha256, entity_id, change, record_hash, previous_record_hash)
-             SELECT o.list_id, ?4, o.entity_id, 'removed', NULL, o.record_hash
+            `INSERT OR REPLACE INTO screening_version_changes (list_id, sha256, previous_sha256, entity_id, change, record_hash, previous_record_hash)
+             SELECT o.list_id, ?4, o.sha256, o.entity_id, 'removed', NULL, o.record_hash
                FROM screening_version_members o
               WHERE o.list_id = ?1 AND o.sha256 = ?2 AND o.entity_id > ?3 AND o.entity_id <= ${upTo}
                 AND NOT EXISTS (SELECT 1 FROM screening_version_members n WHERE n.list_id = ?1 AND n.sha256 = ?4 AND n.entity_id = o.entity_id)`,
@@ -231,11 +232,11 @@ export async function deltaChunk(db: D1Database, list: ListId, sha256: string, p
   return at.walk === "new" ? { walk: "old", after: null } : null;
 }
 
-/** The delta's counts once every chunk is written. */
-export async function deltaCounts(db: D1Database, list: ListId, sha256: string): Promise<DeltaCounts> {
+/** The counts of the delta of `sha256` against `previous`, once every chunk is written. */
+export async function deltaCounts(db: D1Database, list: ListId, sha256: string, previous: string): Promise<DeltaCounts> {
   const { results } = await db
-    .prepare("SELECT change, count(*) AS n FROM screening_version_changes WHERE list_id = ?1 AND sha256 = ?2 GROUP BY change")
-    .bind(list, sha256)
+    .prepare("SELECT change, count(*) AS n FROM screening_version_changes WHERE list_id = ?1 AND sha256 = ?2 AND previous_sha256 = ?3 GROUP BY change")
+    .bind(list, sha256, previous)
     .all<{ change: ChangeKind; n: number }>();
   const out: DeltaCounts = { added: 0, modified: 0, removed: 0 };
   for (const r of results) out[r.change] = r.n;

@@ -45,7 +45,7 @@ export async function seedList(id: ListId, entities: ListEntity[], fetchedAt = "
   let counts = { added: entities.length, modified: 0, removed: 0 };
   if (base) {
     for (let at: DeltaCursor | null = { walk: "new", after: null }; at; ) at = await deltaChunk(env.DB, id, sha256, base, at, 500);
-    counts = await deltaCounts(env.DB, id, sha256);
+    counts = await deltaCounts(env.DB, id, sha256, base);
   }
   await markLoading(env.DB, id, now);
   const switched = await switchVersion(env.DB, id, now, {

@@ -138,20 +138,25 @@ export const screeningVersionMembers = sqliteTable(
 );
 
 /**
- * A version's delta against the version it replaced (`previous_sha256`), one
- * row per entity that changed: added (record_hash set), modified (both set),
- * removed (previous_record_hash set). Not written for a list's first version:
- * every member is then added.
+ * The delta of a version against another (the one it replaced when it became
+ * current: screening_versions.previous_sha256), one row per entity that changed:
+ * added (record_hash set), modified (both set), removed (previous_record_hash
+ * set). Keyed by both versions, so computing a kept version's delta against a
+ * new predecessor (it becomes current again) leaves the one it had untouched
+ * until it switches. Not written for a list's first version: every member is
+ * then added.
  */
 export const screeningVersionChanges = sqliteTable(
   "screening_version_changes",
   {
     listId: text("list_id").notNull(),
     sha256: text("sha256").notNull(),
+    /** The version the delta is against. */
+    previousSha256: text("previous_sha256").notNull(),
     entityId: text("entity_id").notNull(),
     change: text("change", { enum: ["added", "modified", "removed"] }).notNull(),
     recordHash: text("record_hash"),
     previousRecordHash: text("previous_record_hash"),
   },
-  (t) => [primaryKey({ columns: [t.listId, t.sha256, t.entityId] })],
+  (t) => [primaryKey({ columns: [t.listId, t.sha256, t.previousSha256, t.entityId] })],
 );
