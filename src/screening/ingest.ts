@@ -338,7 +338,7 @@ export async function stageBatch(db: D1Database, list: ListId, sha256: string, b
     db,
     batch.map((b) => b.recordHash),
   );
-  const fresh: StagedEntity[] = [];
+  const records = { fresh: [] as StagedEntity[], stale: [] as StagedEntity[] };
   let names = 0;
   for (const b of batch) {
     const k = known.get(b.recordHash);
@@ -347,12 +347,12 @@ export async function stageBatch(db: D1Database, list: ListId, sha256: string, b
       continue;
     }
     const staged = await stageEntity(b.entity, engine);
-    fresh.push(staged);
+    (k ? records.stale : records.fresh).push(staged);
     names += staged.names.length;
   }
   const members = batch.map((b) => ({ entityId: b.entity.entity_id, recordHash: b.recordHash }));
-  await db.batch(stageStatements(db, list, sha256, members, fresh, INDEX_TEXT_VERSION));
-  return { names, stored: fresh.length };
+  await db.batch(stageStatements(db, list, sha256, members, records, INDEX_TEXT_VERSION));
+  return { names, stored: records.fresh.length + records.stale.length };
 }
 
 // ---- schedule (Cron Triggers) --------------------------------------------------------

@@ -112,53 +112,54 @@ export async function knownRecords(db: D1Database, hashes: readonly string[]): P
 
 /**
  * Statements staging a batch of one version: every entity becomes a member of
- * (list, sha256); the records in `fresh` — not stored yet, or stored with names
- * of an older index text — are written with their names (replacing older ones)
- * and, when new, their documents. Records stored already are not written again:
- * an unchanged entity costs one member row per version. Each statement binds at
- * most 3 parameters (D1 caps bound parameters at 100 per statement, not their
- * size); callers keep a batch's JSON well under D1's 2 MB value limit
- * (ingest.ts: batchBytes). One db.batch: a transaction, so a record never exists
- * without its names and documents.
+ * (list, sha256); records no version has yet (`fresh`) are written with their
+ * names and documents; records stored with names of an older index text
+ * (`stale`) get their names replaced. Records stored already are not written
+ * again: an unchanged entity costs one member row per version. Each statement
+ * binds at most 3 parameters (D1 caps bound parameters at 100 per statement,
+ * not their size); callers keep a batch's JSON well under D1's 2 MB value limit
+ * (ingest.ts: batchBytes). One db.batch: a transaction, so a record never
+ * exists without its names and documents.
  */
 export function stageStatements(
   db: D1Database,
   list: ListId,
   sha256: string,
   members: readonly Member[],
-  fresh: readonly StagedEntity[],
+  records: { fresh: readonly StagedEntity[]; stale: readonly StagedEntity[] },
   namesVersion: number,
 ): D1PreparedStatement[] {
   const out: D1PreparedStatement[] = [];
-  if (fresh.length > 0) {
-    const hashes = JSON.stringify(fresh.map((s) => s.recordHash));
-    const records = fresh.map((s) => [s.recordHash, s.entity.entity_id, s.entity.entity_type, s.entity.name, JSON.stringify(s.entity), s.names.length]);
-    const names = fresh.flatMap((s) => s.names.map((n) => [s.recordHash, s.entity.entity_id, n.name, n.norm, n.weak ? 1 : 0]));
-    const documents = fresh.flatMap((s) => s.entity.documents.map((d) => [s.recordHash, s.entity.entity_id, d.kind, d.value, d.country ?? null]));
+  const written = [...records.fresh, ...records.stale];
+  if (records.stale.length > 0) {
     // Names derived under an older index text give way to the new ones (the FTS triggers follow).
-    out.push(db.prepare("DELETE FROM screening_record_names WHERE record_hash IN (SELECT value FROM json_each(?1))").bind(hashes));
-    if (names.length > 0) {
-      out.push(
-        db
-          .prepare(
-            `INSERT INTO screening_record_names (record_hash, list_id, entity_id, name, norm, weak)
-             SELECT j.value->>'$[0]', ?1, j.value->>'$[1]', j.value->>'$[2]', j.value->>'$[3]', j.value->>'$[4]' FROM json_each(?2) j`,
-          )
-          .bind(list, JSON.stringify(names)),
-      );
-    }
-    if (documents.length > 0) {
-      // Documents are a function of the record alone: a record stored already keeps its own.
-      out.push(
-        db
-          .prepare(
-            `INSERT INTO screening_record_documents (record_hash, list_id, entity_id, kind, value, country)
-             SELECT j.value->>'$[0]', ?1, j.value->>'$[1]', j.value->>'$[2]', j.value->>'$[3]', j.value->>'$[4]' FROM json_each(?2) j
-              WHERE NOT EXISTS (SELECT 1 FROM screening_records r WHERE r.record_hash = j.value->>'$[0]')`,
-          )
-          .bind(list, JSON.stringify(documents)),
-      );
-    }
+    out.push(db.prepare("DELETE FROM screening_record_names WHERE record_hash IN (SELECT value FROM json_each(?1))").bind(JSON.stringify(records.stale.map((s) => s.recordHash))));
+  }
+  const names = written.flatMap((s) => s.names.map((n) => [s.recordHash, s.entity.entity_id, n.name, n.norm, n.weak ? 1 : 0]));
+  if (names.length > 0) {
+    out.push(
+      db
+        .prepare(
+          `INSERT INTO screening_record_names (record_hash, list_id, entity_id, name, norm, weak)
+           SELECT j.value->>'$[0]', ?1, j.value->>'$[1]', j.value->>'$[2]', j.value->>'$[3]', j.value->>'$[4]' FROM json_each(?2) j`,
+        )
+        .bind(list, JSON.stringify(names)),
+    );
+  }
+  // Documents are a function of the record alone: a stale record keeps its own.
+  const documents = records.fresh.flatMap((s) => s.entity.documents.map((d) => [s.recordHash, s.entity.entity_id, d.kind, d.value, d.country ?? null]));
+  if (documents.length > 0) {
+    out.push(
+      db
+        .prepare(
+          `INSERT INTO screening_record_documents (record_hash, list_id, entity_id, kind, value, country)
+           SELECT j.value->>'$[0]', ?1, j.value->>'$[1]', j.value->>'$[2]', j.value->>'$[3]', j.value->>'$[4]' FROM json_each(?2) j`,
+        )
+        .bind(list, JSON.stringify(documents)),
+    );
+  }
+  if (written.length > 0) {
+    const rows = written.map((s) => [s.recordHash, s.entity.entity_id, s.entity.entity_type, s.entity.name, JSON.stringify(s.entity), s.names.length]);
     out.push(
       db
         .prepare(
@@ -166,7 +167,7 @@ export function stageStatements(
            SELECT j.value->>'$[0]', ?1, j.value->>'$[1]', j.value->>'$[2]', j.value->>'$[3]', j.value->>'$[4]', j.value->>'$[5]', ?2 FROM json_each(?3) j WHERE true
            ON CONFLICT (record_hash) DO UPDATE SET name_count = excluded.name_count, names_version = excluded.names_version`,
         )
-        .bind(list, namesVersion, JSON.stringify(records)),
+        .bind(list, namesVersion, JSON.stringify(rows)),
     );
   }
   if (members.length > 0) {
