@@ -80,12 +80,22 @@ try {
   const { key } = (await req("POST", `/admin/v1/tenants/${tenant.id}/api-keys`, { name: "e2e", environment: "live", scopes }, admin)).body;
   const headers = { "X-API-Key": key, "content-type": "application/json" };
 
-  // 2. The search endpoint.
-  const OFAC_NAME = "Manuel Antonio Noriega"; // "NORIEGA, Manuel Antonio" in the SDN fixture
+  // 2. The search endpoint: a name alone is at most possible; an agreeing birth date makes it strong; a contradicting one clears it.
+  const OFAC_NAME = "Manuel Antonio Noriega"; // "NORIEGA, Manuel Antonio" in the SDN fixture, no birth date listed
   const found = await req("POST", "/api/v1/screening/search", { name: OFAC_NAME, type: "pf" }, headers);
   const top = found.body.matches?.[0];
-  if (found.status !== 200 || top?.list !== "ofac_sdn" || top.strength !== "strong" || found.body.lists.length !== LIST_IDS.length) {
+  if (found.status !== 200 || top?.list !== "ofac_sdn" || top.strength !== "possible" || found.body.lists.length !== LIST_IDS.length) {
     await fail(`search: ${found.status} ${JSON.stringify(found.body).slice(0, 600)}`);
+  }
+  const DATED_NAME = "Ayman Al Zawahiri"; // "AL ZAWAHIRI, Dr. Ayman", DOB 19 Jun 1951 in the SDN fixture
+  const dated = await req("POST", "/api/v1/screening/search", { name: DATED_NAME, type: "pf", birth_date: "1951-06-19" }, headers);
+  const hit = dated.body.matches?.[0];
+  if (dated.status !== 200 || hit?.entity_id !== "2676" || hit.strength !== "strong" || !hit.reasons.includes("birth_date_match")) {
+    await fail(`search with the listed birth date: ${dated.status} ${JSON.stringify(dated.body).slice(0, 600)}`);
+  }
+  const homonym = await req("POST", "/api/v1/screening/search", { name: DATED_NAME, type: "pf", birth_date: "1985-03-02", lists: ["ofac_sdn"] }, headers);
+  if (homonym.body.matches?.length !== 0 || homonym.body.cleared?.[0]?.reason !== "birth_date_conflict") {
+    await fail(`homonym search: ${homonym.status} ${JSON.stringify(homonym.body).slice(0, 600)}`);
   }
 
   // 3. Live runs.
@@ -102,10 +112,13 @@ try {
   const detail = async (id) => (await req("GET", `/api/v1/bureau/runs/${id}/detail`, undefined, headers)).body;
   const src = (r, s) => r.sources.find((x) => x.source === s);
 
-  const listed = await run({ cpf: "111.444.777-35", nome: OFAC_NAME });
+  const listed = await run({ cpf: "111.444.777-35", nome: DATED_NAME, data_nascimento: "1951-06-19" });
   if (listed.decision !== "rejected" || src(listed, "ofac_sdn")?.status !== "INVALID" || listed.triggered_rules[0]?.effect !== "block") {
-    await fail(`listed name: ${listed.status}/${listed.decision} ${JSON.stringify(listed.triggered_rules)}`);
+    await fail(`listed name and birth date: ${listed.status}/${listed.decision} ${JSON.stringify(listed.triggered_rules)}`);
   }
+  // A name alone never rejects: review, with a case.
+  const nameAlone = await run({ cpf: "111.444.777-35", nome: OFAC_NAME });
+  if (nameAlone.decision !== "review" || !nameAlone.case_id) await fail(`name alone: ${nameAlone.status}/${nameAlone.decision} case ${nameAlone.case_id}`);
   const recorded = (await detail(listed.id)).sources.find((s) => s.source === "ofac_sdn").data.listas;
   if (JSON.stringify(recorded) !== JSON.stringify([version.ofac_sdn, version.ofac_cons])) {
     await fail(`versions on /detail ${JSON.stringify(recorded)} differ from /admin/v1/lists`);
@@ -119,11 +132,11 @@ try {
     await fail(`versions of ofac_sdn: ${kept.status} ${JSON.stringify(kept.body).slice(0, 600)}`);
   }
   const pins = Object.fromEntries(recorded.map((l) => [l.id, l.sha256]));
-  const replay = await req("POST", "/api/v1/screening/search", { name: OFAC_NAME, type: "pf", lists: recorded.map((l) => l.id), versions: pins }, headers);
-  if (replay.status !== 200 || JSON.stringify(replay.body.lists) !== JSON.stringify(recorded) || replay.body.matches?.[0]?.entity_id !== top.entity_id) {
+  const replay = await req("POST", "/api/v1/screening/search", { name: DATED_NAME, type: "pf", birth_date: "1951-06-19", lists: recorded.map((l) => l.id), versions: pins }, headers);
+  if (replay.status !== 200 || JSON.stringify(replay.body.lists) !== JSON.stringify(recorded) || replay.body.matches?.[0]?.entity_id !== hit.entity_id) {
     await fail(`replay pinned to ${JSON.stringify(pins)}: ${replay.status} ${JSON.stringify(replay.body).slice(0, 600)}`);
   }
-  const gone = await req("POST", "/api/v1/screening/search", { name: OFAC_NAME, versions: { ofac_sdn: "0".repeat(64) } }, headers);
+  const gone = await req("POST", "/api/v1/screening/search", { name: DATED_NAME, versions: { ofac_sdn: "0".repeat(64) } }, headers);
   if (gone.status !== 409 || gone.body.error?.code !== "list_version_gone" || gone.body.error?.param !== "versions.ofac_sdn") {
     await fail(`a version never kept: ${gone.status} ${JSON.stringify(gone.body)}`);
   }
@@ -143,8 +156,8 @@ try {
   const providerHitsOnLists = Object.keys(LIST_BACKED).filter((s) => (stats.calls?.[s] ?? 0) > 0);
   if (providerHitsOnLists.length > 0) await fail(`the fake provider was called for list-backed sources: ${providerHitsOnLists}`);
   console.log(
-    `e2e lists passed: ${LIST_IDS.length} lists loaded through the admin plane; search "${OFAC_NAME}" → ${top.list} ${top.entity_id} (${top.strength}, ${top.score}); ` +
-      `live runs: listed name → ${listed.decision} by ofac_sdn, PEP → ${pepRun.decision}, clean → ${clean.decision}; versions on /detail match the admin plane; ` +
+    `e2e lists passed: ${LIST_IDS.length} lists loaded through the admin plane; search "${OFAC_NAME}" → ${top.list} ${top.entity_id} (${top.strength}, ${top.score}), "${DATED_NAME}" born 1951-06-19 → ${hit.strength}, born 1985 → cleared; ` +
+      `live runs: listed name + birth date → ${listed.decision} by ofac_sdn, name alone → ${nameAlone.decision}, PEP → ${pepRun.decision}, clean → ${clean.decision}; versions on /detail match the admin plane; ` +
       `the run replayed on its versions finds ${replay.body.matches[0].entity_id} again; an unknown version → 409`,
   );
 } finally {
