@@ -1,6 +1,6 @@
-// The move to content-addressed screening storage (migrations 0012–0014): the
+// The move to content-addressed screening storage (migrations 0012–0015): the
 // versions serving when it runs are carried over — each record once, its
-// names (with the FTS index and its vocabulary rebuilt over them), documents,
+// names (the FTS index and its vocabulary filled through its trigger), documents,
 // the version's members and its row — and the per-version tables and their
 // index are gone. Replayed in SQLite (node:sqlite, FTS5 as in D1) on rows
 // written the way the per-version ingest wrote them.
