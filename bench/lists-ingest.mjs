@@ -5,7 +5,10 @@
 // staging into local D1 in alarm steps, then switching. Measured on the workerd
 // process from outside (/proc): its CPU time and resident memory, per step and in
 // total, plus the wall time until the version serves. A second refresh of the
-// same bytes shows what a scheduled check of an unchanged list costs.
+// same bytes shows what a scheduled check of an unchanged list costs; a third,
+// of the file with one listed record changed, what a typical new version costs
+// (its unchanged records are stored already: only members are written, then the
+// delta is computed against the serving version).
 //
 //   npm run bench:lists            (BENCH_LISTS=ofac_sdn,cgu_pep to pick lists)
 //
@@ -18,7 +21,8 @@
 // itself uses — in production D1's writes run on D1's servers, not against the
 // Worker's CPU time or its 128 MB.
 import { execFileSync, spawn } from "node:child_process";
-import { existsSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync, symlinkSync } from "node:fs";
+import { existsSync, lstatSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, readlinkSync, rmSync, symlinkSync, unlinkSync, writeFileSync } from "node:fs";
+import { unzipSync, zipSync } from "fflate";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { freePort, machine, root, sleep } from "./lib.mjs";
@@ -28,12 +32,39 @@ const OUT = join(root, "bench", "out", "lists-ingest");
 const SHARED_UN = join(root, "..", "shared", "lists", "un", "consolidated.xml");
 const TICK = 100; // clock ticks per second of /proc/<pid>/stat (USER_HZ)
 
+const latin1 = (b) => Buffer.from(b).toString("latin1");
+/** Each case's primary file and how to change one listed record in it (the first one's name). */
 const CASES = [
-  { id: "ofac_sdn", name: "OFAC SDN, synthetic 20k entries / 30k aliases" },
-  { id: "cgu_pep", name: "CGU PEP, synthetic ZIP of 70k rows" },
-  { id: "eu_fsf", name: "EU FSF 1.1, synthetic 6,000 subjects" },
-  { id: "un_sc", name: "UN consolidated, real (2026-02-27)" },
+  { id: "ofac_sdn", name: "OFAC SDN, synthetic 20k entries / 30k aliases", file: ["ofac-sdn", "SDN.CSV"], change: (b) => Buffer.from(latin1(b).replace(/^(\d+,"[^"]*)"/m, '$1 II"'), "latin1") },
+  {
+    id: "cgu_pep",
+    name: "CGU PEP, synthetic ZIP of 70k rows",
+    file: ["br", "pep.zip"],
+    change: (b) => {
+      const [[inner, csv]] = Object.entries(unzipSync(new Uint8Array(b)));
+      // The level of the first office (the entity id hashes the name, office, organ and start date: those would make it another entity).
+      return zipSync({ [inner]: Buffer.from(latin1(csv).replace(/\r\n((?:"[^"]*";){4})"[^"]*"/, '\r\n$1"9"'), "latin1") });
+    },
+  },
+  { id: "eu_fsf", name: "EU FSF 1.1, synthetic 6,000 subjects", file: ["eu", "eu-fsf.xml"], change: (b) => Buffer.from(latin1(b).replace(/wholeName="([^"]*)"/, 'wholeName="$1 II"'), "latin1") },
+  { id: "un_sc", name: "UN consolidated, real (2026-02-27)", file: ["un", "consolidated.xml"], change: (b) => Buffer.from(latin1(b).replace(/<FIRST_NAME>([^<]*)</, "<FIRST_NAME>$1 II<"), "latin1") },
 ].filter((c) => !process.env.BENCH_LISTS || process.env.BENCH_LISTS.split(",").includes(c.id));
+
+/** Replaces a served file by its changed copy; returns a function putting the original back (a symlink stays a symlink). */
+function changeFile(c) {
+  const path = join(OUT, ...c.file);
+  const link = lstatSync(path).isSymbolicLink() ? readlinkSync(path) : null;
+  const original = readFileSync(path);
+  const changed = c.change(original);
+  if (Buffer.compare(Buffer.from(changed), original) === 0) throw new Error(`${c.id}: the change changed nothing`);
+  unlinkSync(path);
+  writeFileSync(path, changed);
+  return () => {
+    unlinkSync(path);
+    if (link) symlinkSync(link, path);
+    else writeFileSync(path, original);
+  };
+}
 
 // ---- inputs -----------------------------------------------------------------------
 
@@ -167,12 +198,22 @@ try {
     const first = await measure(c.id);
     const same = await measure(c.id);
     if (same.view.version.sha256 !== first.view.version.sha256) throw new Error(`${c.id}: same bytes gave a new version`);
+    const restore = changeFile(c);
+    let changed;
+    try {
+      changed = await measure(c.id);
+    } finally {
+      restore();
+    }
+    const [v2] = (await (await fetch(`${base}/admin/v1/lists/${c.id}/versions`, { headers })).json()).data;
+    if (v2.sha256 !== changed.view.version.sha256 || v2.modified !== 1 || v2.added + v2.removed !== 0) throw new Error(`${c.id}: the changed file gave ${JSON.stringify(v2)}`);
     const stage = first.steps.filter((s) => s.phase === "stage");
     const maxStepCpu = Math.max(...first.steps.map((s) => s.cpu_ms));
     rows.push(
-      `| ${c.name} | ${first.view.version.entities} | ${first.view.version.names} | ${(first.wall_ms / 1000).toFixed(1)} | ${(first.cpu_ms / 1000).toFixed(1)} | ${first.steps.length} (${stage.length} staging) | ${Math.round(maxStepCpu)} | ${first.rss0.toFixed(0)} → ${first.peak.toFixed(0)} (+${(first.peak - first.rss0).toFixed(0)}) | ${(same.wall_ms / 1000).toFixed(1)} s / ${Math.round(same.cpu_ms)} ms |`,
+      `| ${c.name} | ${first.view.version.entities} | ${first.view.version.names} | ${(first.wall_ms / 1000).toFixed(1)} | ${(first.cpu_ms / 1000).toFixed(1)} | ${first.steps.length} (${stage.length} staging) | ${Math.round(maxStepCpu)} | ${first.rss0.toFixed(0)} → ${first.peak.toFixed(0)} (+${(first.peak - first.rss0).toFixed(0)}) | ${(same.wall_ms / 1000).toFixed(1)} s / ${Math.round(same.cpu_ms)} ms | ${(changed.wall_ms / 1000).toFixed(1)} s / ${(changed.cpu_ms / 1000).toFixed(1)} s, ${changed.steps.length} steps |`,
     );
     stepRows.push(`${c.id}: ${first.steps.map((s) => `${s.phase}→${s.next} ${Math.round(s.cpu_ms)} ms CPU / ${s.ms} ms`).join("; ")}`);
+    stepRows.push(`${c.id}, one record changed: ${changed.steps.map((s) => `${s.phase}→${s.next} ${Math.round(s.cpu_ms)} ms CPU / ${s.ms} ms`).join("; ")}`);
   }
 } finally {
   stop();
@@ -184,8 +225,8 @@ console.log("Command: npm run bench:lists");
 console.log(`Date: ${new Date().toISOString()}`);
 console.log(`Machine: ${machine()}; workerd processes measured: ${workerds.length}`);
 console.log("");
-console.log("| list | entities | names | wall s | workerd CPU s | steps | max CPU per step ms | workerd RSS MB (before → peak) | same bytes again (wall / CPU) |");
-console.log("|---|---:|---:|---:|---:|---|---:|---|---|");
+console.log("| list | entities | names | wall s | workerd CPU s | steps | max CPU per step ms | workerd RSS MB (before → peak) | same bytes again (wall / CPU) | one record changed (wall / CPU) |");
+console.log("|---|---:|---:|---:|---:|---|---:|---|---|---|");
 for (const r of rows) console.log(r);
 console.log("");
 console.log("Steps (phase → next, workerd CPU / wall per alarm invocation):");

@@ -41,8 +41,10 @@ const typo = (w: string) => {
 
 const un = db
   .prepare(
-    `SELECT n.id, n.name FROM screening_names n JOIN screening_lists l ON l.id = n.list_id AND l.current_sha256 = n.sha256
-      WHERE n.list_id = 'un_sc' ORDER BY n.id`,
+    `SELECT n.id, n.name FROM screening_record_names n
+       JOIN screening_version_members m ON m.record_hash = n.record_hash
+       JOIN screening_lists l ON l.id = m.list_id AND l.current_sha256 = m.sha256
+      WHERE m.list_id = 'un_sc' ORDER BY n.id`,
   )
   .all() as { id: number; name: string }[];
 const sample = un.filter((_, i) => i % Math.max(1, Math.floor(un.length / 300)) === 0).slice(0, 300);
@@ -59,8 +61,8 @@ const negatives = readFileSync(join(root, "..", "shared", "matching", "negatives
   .map((l) => l.split(",")[0])
   .filter(Boolean);
 
-const vocab = db.prepare("SELECT term, doc FROM screening_names_vocab WHERE term IN (SELECT value FROM json_each(?))");
-const fts = db.prepare("SELECT rowid FROM screening_names_fts WHERE screening_names_fts MATCH ? ORDER BY rank LIMIT ?");
+const vocab = db.prepare("SELECT term, doc FROM screening_record_names_vocab WHERE term IN (SELECT value FROM json_each(?))");
+const fts = db.prepare("SELECT rowid FROM screening_record_names_fts WHERE screening_record_names_fts MATCH ? ORDER BY rank LIMIT ?");
 const counts = (name: string) => new Map((vocab.all(JSON.stringify(planVocabulary(name))) as { term: string; doc: number }[]).map((x) => [x.term, x.doc]));
 
 function measure(make: (name: string) => string | null, queries: { id?: number; query: string }[]) {

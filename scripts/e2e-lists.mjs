@@ -10,7 +10,10 @@
 //    its /detail records the versions GET /admin/v1/lists reports;
 //  - a live PF run of a listed PEP (CPF + name, the list prints the CPF masked)
 //    ends `review` with pep_coaf INVALID;
-//  - a clean name ends `approved`, every list-backed source VALID.
+//  - a clean name ends `approved`, every list-backed source VALID;
+//  - GET /admin/v1/lists/ofac_sdn/versions lists the version kept, and a search
+//    pinned to the versions the run recorded (`versions`) finds what the run
+//    found; a version never kept → 409 list_version_gone.
 import { readFileSync } from "node:fs";
 import { join } from "node:path";
 import { CATALOG, startFakeProvider } from "./fake-provider.mjs";
@@ -121,6 +124,23 @@ try {
     await fail(`versions on /detail ${JSON.stringify(recorded)} differ from /admin/v1/lists`);
   }
 
+  // 4. The versions kept (contract §17), and the run replayed: a search pinned to the versions it recorded.
+  const kept = await req("GET", "/admin/v1/lists/ofac_sdn/versions", undefined, admin);
+  const first = kept.body.data?.[0];
+  const entities = state.find((l) => l.id === "ofac_sdn").version.entities;
+  if (kept.status !== 200 || kept.body.data.length !== 1 || first.sha256 !== version.ofac_sdn.sha256 || !first.current || first.added !== entities || first.previous_sha256 !== null) {
+    await fail(`versions of ofac_sdn: ${kept.status} ${JSON.stringify(kept.body).slice(0, 600)}`);
+  }
+  const pins = Object.fromEntries(recorded.map((l) => [l.id, l.sha256]));
+  const replay = await req("POST", "/api/v1/screening/search", { name: DATED_NAME, type: "pf", birth_date: "1951-06-19", lists: recorded.map((l) => l.id), versions: pins }, headers);
+  if (replay.status !== 200 || JSON.stringify(replay.body.lists) !== JSON.stringify(recorded) || replay.body.matches?.[0]?.entity_id !== hit.entity_id) {
+    await fail(`replay pinned to ${JSON.stringify(pins)}: ${replay.status} ${JSON.stringify(replay.body).slice(0, 600)}`);
+  }
+  const gone = await req("POST", "/api/v1/screening/search", { name: DATED_NAME, versions: { ofac_sdn: "0".repeat(64) } }, headers);
+  if (gone.status !== 409 || gone.body.error?.code !== "list_version_gone" || gone.body.error?.param !== "versions.ofac_sdn") {
+    await fail(`a version never kept: ${gone.status} ${JSON.stringify(gone.body)}`);
+  }
+
   const truth = JSON.parse(readFileSync(join(DEFAULT_LISTS_DIR, "br", "truth.json"), "utf8"));
   const pep = truth.pep.find((p) => !p.ended);
   const pepRun = await run({ cpf: pep.document, nome: pep.name });
@@ -137,7 +157,8 @@ try {
   if (providerHitsOnLists.length > 0) await fail(`the fake provider was called for list-backed sources: ${providerHitsOnLists}`);
   console.log(
     `e2e lists passed: ${LIST_IDS.length} lists loaded through the admin plane; search "${OFAC_NAME}" → ${top.list} ${top.entity_id} (${top.strength}, ${top.score}), "${DATED_NAME}" born 1951-06-19 → ${hit.strength}, born 1985 → cleared; ` +
-      `live runs: listed name + birth date → ${listed.decision} by ofac_sdn, name alone → ${nameAlone.decision}, PEP → ${pepRun.decision}, clean → ${clean.decision}; versions on /detail match the admin plane`,
+      `live runs: listed name + birth date → ${listed.decision} by ofac_sdn, name alone → ${nameAlone.decision}, PEP → ${pepRun.decision}, clean → ${clean.decision}; versions on /detail match the admin plane; ` +
+      `the run replayed on its versions finds ${replay.body.matches[0].entity_id} again; an unknown version → 409`,
   );
 } finally {
   await stop();

@@ -10,7 +10,7 @@ import { WorkerEntrypoint } from "cloudflare:workers";
 import { DomainError } from "./domain/errors";
 import { renderReport } from "./reports/render";
 import type { RenderedReport, ReportInput } from "./reports/types";
-import type { EngineSearchAnswer, EngineSearchOptions, SearchQuery } from "./screening/client";
+import { SEARCH_REFUSALS, type EngineSearchAnswer, type EngineSearchOptions, type SearchQuery, type SearchRefusal } from "./screening/client";
 import { normalizeName } from "./screening/match/normalize";
 import { searchLists } from "./screening/service";
 
@@ -26,8 +26,8 @@ export class Engine extends WorkerEntrypoint<Env> {
     try {
       return { ok: true, outcome: await searchLists(db, q, { today: opts.today }) };
     } catch (err) {
-      if (err instanceof DomainError && err.code === "list_not_ready") {
-        return { ok: false, error: { code: err.code, message: err.message, param: err.param } };
+      if (err instanceof DomainError && (SEARCH_REFUSALS as readonly string[]).includes(err.code)) {
+        return { ok: false, error: { code: err.code as SearchRefusal, message: err.message, param: err.param } };
       }
       throw err;
     }

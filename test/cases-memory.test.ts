@@ -178,9 +178,7 @@ describe("evidence at approval", () => {
   }
 
   async function putEntity(entityId: string, version: string, recordHash: string) {
-    await env.DB.prepare(
-      "INSERT OR REPLACE INTO screening_entities (list_id, sha256, entity_id, entity_type, name, data, record_hash) VALUES ('ofac_sdn', ?, ?, 'person', 'FULANO', '{}', ?)",
-    )
+    await env.DB.prepare("INSERT OR REPLACE INTO screening_version_members (list_id, sha256, entity_id, record_hash) VALUES ('ofac_sdn', ?, ?, ?)")
       .bind(version, entityId, recordHash)
       .run();
     await env.DB.prepare("UPDATE screening_lists SET current_sha256 = ?, status = 'ready' WHERE id = 'ofac_sdn'").bind(version).run();

@@ -370,6 +370,9 @@ describe("real responses conform to the document", () => {
     expect(found.matches).toHaveLength(1);
     await conform("post", P, await call("POST", P, { key, body: { name: "Abdul Hai Salek", document: "529.982.247-25", lists: ["un_sc"] } }));
     await conform("post", P, await call("POST", P, { key, body: { name: "Abdul Hai Salek", lists: ["ofac_sdn"] } })); // 503 list_not_ready
+    const pinned = await conform("post", P, await call("POST", P, { key, body: { name: "Abdul Hai Salek", lists: ["un_sc"], versions: { un_sc: found.lists[0].sha256 } } }));
+    expect(pinned.matches).toHaveLength(1);
+    await conform("post", P, await call("POST", P, { key, body: { name: "Abdul Hai Salek", versions: { un_sc: "0".repeat(64) } } })); // 409 list_version_gone
     await conform("post", P, await call("POST", P, { key, body: { name: "" } })); // 400
     await conform("post", P, await call("POST", P, { key: await createKey(tenant.id, "test", ["runs:read"]), body: { name: "X" } })); // 403
   });
@@ -397,6 +400,10 @@ describe("real responses conform to the document", () => {
     await conform("get", A, await admin("GET", "/lists"));
     await conform("get", `${A}/{id}`, await admin("GET", "/lists/cgu_pep"));
     await conform("get", `${A}/{id}`, await admin("GET", "/lists/nope")); // 404
+    await seedList("ofac_cons", [listed({ list: "ofac_cons", entity_id: "c-1", entity_type: "organization", name: "SALEK TRADING COMPANY LLC" })]);
+    const versions = await conform("get", `${A}/{id}/versions`, await admin("GET", "/lists/ofac_cons/versions"));
+    expect(versions.data[0]).toMatchObject({ current: true, entities: 1, added: 1 });
+    await conform("get", `${A}/{id}/versions`, await admin("GET", "/lists/nope/versions")); // 404
     await conform("post", `${A}/{id}/refresh`, await admin("POST", "/lists/cgu_pep/refresh")); // 202 (the download fails later: no network in tests)
     await conform("post", `${A}/{id}/refresh`, await admin("POST", "/lists/nope/refresh")); // 404
     await conform("get", A, await call("GET", A)); // 401

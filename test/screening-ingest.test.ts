@@ -12,6 +12,7 @@ import worker from "../src/index";
 import { SWEEP_CRON } from "../src/runs/sweeper";
 import { LIST_CRONS, listViewOf, maxDropOf, RefreshFailure, resolveFiles } from "../src/screening/ingest";
 import { getListState } from "../src/screening/store";
+import { keptVersions } from "../src/screening/versions";
 import { currentVersions, entitiesByDocument, entitiesByRefs, namesOfEntities, searchNames } from "./helpers/screening-store";
 import { LIST_IDS, type ListId } from "../src/screening/types";
 import {
@@ -29,11 +30,27 @@ import {
   step,
   useTestLimits,
 } from "./helpers/lists";
-import { listsStorageFaults, listsTransport } from "./helpers/transports";
+import { listsDbFaults, listsStorageFaults, listsTransport } from "./helpers/transports";
 import { zipBomb } from "./helpers/zip-bomb";
 
 const sha256 = async (b: Uint8Array) =>
   [...new Uint8Array(await crypto.subtle.digest("SHA-256", b))].map((x) => x.toString(16).padStart(2, "0")).join("");
+
+/** The versions of a list kept (served at some time, not retired), newest first. */
+const keptShas = async (id: ListId) => (await keptVersions(env.DB, id)).map((v) => v.sha256);
+
+/**
+ * Other bytes and one listed record changed (a UN individual's first name, an
+ * EU subject's first name): a new version to refresh to. (A file that lists the
+ * same entities, say with a comment added, makes no new version.)
+ */
+function withChange(id: "un_sc" | "eu_fsf", b: Uint8Array, note: string): Uint8Array {
+  const text = new TextDecoder().decode(b);
+  const tag = note.toUpperCase().replace(/[^A-Z]+/g, " ").trim();
+  const out = id === "un_sc" ? text.replace(/<FIRST_NAME>([^<]*)<\/FIRST_NAME>/, `<FIRST_NAME>$1 ${tag}</FIRST_NAME>`) : text.replace(/wholeName="([^"]*)"/, `wholeName="$1 ${tag}"`);
+  if (out === text) throw new Error(`withChange(${id}): nothing to change`);
+  return new TextEncoder().encode(out);
+}
 
 /** The list's view once its fixture version serves (loaded by the first describe, or now). */
 async function loaded(id: ListId) {
@@ -47,6 +64,7 @@ async function loaded(id: ListId) {
 beforeEach(() => {
   useTestLimits();
   fetched.length = 0;
+  delete listsTransport.onVersionCurrent;
 });
 
 describe("first load of each list", () => {
@@ -123,7 +141,7 @@ describe("refreshing a loaded list", () => {
     expect(after.version).toEqual(before.version);
     expect(after.last_error!.message).toBe("HTTP 500 ao baixar https://scsanctions.un.org/resources/xml/en/consolidated.xml");
     expect(Date.parse(after.last_error!.at)).toBeGreaterThan(Date.parse(before.version!.fetched_at));
-    expect(Object.keys(await rowCounts(id))).toEqual([before.version!.sha256]);
+    expect(Object.keys(await rowCounts(id)).sort()).toEqual((await keptShas(id)).sort());
     // The next refresh that works (here: the same bytes) clears it.
     serveLists(officialUrls(id));
     await refreshNow(id);
@@ -141,7 +159,7 @@ describe("refreshing a loaded list", () => {
     expect(after.version).toEqual(before.version);
     expect(after.status).toBe("ready");
     expect(after.last_error!.message).toMatch(/^erro ao ler o arquivo da lista: /);
-    expect(Object.keys(await rowCounts(id))).toEqual([before.version!.sha256]);
+    expect(Object.keys(await rowCounts(id)).sort()).toEqual((await keptShas(id)).sort());
   });
 
   it("fewer than half the current entities is suspicious: the previous version keeps serving", async () => {
@@ -159,7 +177,7 @@ describe("refreshing a loaded list", () => {
     expect(after.last_error!.message).toBe(
       `atualização suspeita: ${kept} entidades, menos da metade das ${before.version!.entities} da versão atual; a versão anterior continua valendo`,
     );
-    expect(Object.keys(await rowCounts(id))).toEqual([before.version!.sha256]);
+    expect(Object.keys(await rowCounts(id)).sort()).toEqual((await keptShas(id)).sort());
   });
 
   it("a file without entities keeps the previous version", async () => {
@@ -171,15 +189,15 @@ describe("refreshing a loaded list", () => {
     expect(after.status).toBe("ready");
     expect(after.version).toEqual(before.version);
     expect(after.last_error!.message).toBe("o arquivo não trouxe nenhuma entidade; a versão anterior continua valendo");
-    expect(Object.keys(await rowCounts(id))).toEqual([before.version!.sha256]);
+    expect(Object.keys(await rowCounts(id)).sort()).toEqual((await keptShas(id)).sort());
   });
 });
 
 describe("staging in steps", () => {
-  /** Entities of the list's serving version, read the way searches read (joined on current_sha256). */
+  /** Entities of the list's serving version, read the way searches read (the members of current_sha256). */
   const visibleEntities = async (id: ListId) =>
     (await env.DB.prepare(
-      "SELECT count(*) AS n FROM screening_entities e JOIN screening_lists l ON l.id = e.list_id AND l.current_sha256 = e.sha256 WHERE e.list_id = ?",
+      "SELECT count(*) AS n FROM screening_version_members m JOIN screening_lists l ON l.id = m.list_id AND l.current_sha256 = m.sha256 WHERE m.list_id = ?",
     )
       .bind(id)
       .first<{ n: number }>())!.n;
@@ -218,7 +236,7 @@ describe("staging in steps", () => {
     }
     expect(midway).toBeGreaterThan(2);
 
-    // Switched in one step: v2 serves whole; v1's rows wait for the cleanup step.
+    // Switched in one step: v2 serves whole; v1 is kept (for replays), its unchanged records shared with v2.
     const view = await listViewOf(env, id);
     expect(view.version!.sha256).toBe(v2);
     expect(view.loading_since).toBeNull();
@@ -226,18 +244,23 @@ describe("staging in steps", () => {
     const [current] = await currentVersions(env.DB, [id]);
     expect((await searchNames(env.DB, [current], '"zztest quartz"', 10)).length).toBe(1);
     expect(Object.keys(await rowCounts(id)).sort()).toEqual([v1.version!.sha256, v2].sort());
-    // A search that pinned v1 before the switch still reads it until the cleanup.
+    // A search that pins v1 still reads v1: the old name, not the new one.
     const pinnedV1 = { list: id, sha256: v1.version!.sha256 };
     expect((await searchNames(env.DB, [pinnedV1], '"zztest quartz"', 10)).length).toBe(0);
+    const firstId = /^(\d+),"/m.exec(text)![1];
+    const [oldName] = await namesOfEntities(env.DB, [{ list: id, sha256: v1.version!.sha256, entity_id: firstId }]);
+    expect(oldName.name).toBe(firstName);
+    expect((await searchNames(env.DB, [pinnedV1], `"${oldName.norm.split(" | ")[0]}"`, 10)).map((n) => n.entity_id)).toContain(firstId);
+    expect((await searchNames(env.DB, [current], `"${oldName.norm.split(" | ")[0]}"`, 10)).map((n) => n.entity_id)).not.toContain(firstId);
     await driveToIdle(id);
-    expect(Object.keys(await rowCounts(id))).toEqual([v2]);
+    expect(Object.keys(await rowCounts(id)).sort()).toEqual([v1.version!.sha256, v2].sort());
   });
 
   it("a batch that reached D1 without its checkpoint is undone when the step resumes", async () => {
     const id: ListId = "eu_fsf";
     await loaded(id);
-    // Force a new version (same entities, other bytes) staged two entities at a time.
-    const v2Bytes = new Uint8Array([...FIXTURES.eu_fsf.primary!, ...new TextEncoder().encode("\n<!-- v2 -->\n")]);
+    // Force a new version (one subject renamed) staged two entities at a time.
+    const v2Bytes = withChange(id, FIXTURES.eu_fsf.primary!, "checkpoint lost");
     serveLists(officialUrls(id, { primary: v2Bytes }));
     useTestLimits({ batchEntities: 2, stepEntities: 2 });
     const expected = await parsedEntities(id, { primary: v2Bytes });
@@ -260,6 +283,7 @@ describe("staging in steps", () => {
     });
     await driveToIdle(id);
     const view = await listViewOf(env, id);
+    expect(view.version!.sha256).toBe(await sha256(v2Bytes));
     const counts = (await rowCounts(id))[view.version!.sha256];
     expect(view.version!.entities).toBe(expected.length);
     expect(counts.entities).toBe(expected.length);
@@ -355,7 +379,7 @@ describe("failures on the way", () => {
   it("a staged file lost from R2 is retried, then the refresh gives up with last_error; the version keeps serving", async () => {
     const id: ListId = "un_sc";
     const before = await loaded(id);
-    const v2 = new Uint8Array([...FIXTURES.un_sc.primary!, ...new TextEncoder().encode("\n<!-- v2 -->\n")]);
+    const v2 = withChange(id, FIXTURES.un_sc.primary!, "lost file");
     serveLists(officialUrls(id, { primary: v2 }));
     useTestLimits({ maxFailures: 2 });
     await ingestStub(id).refresh(id, new Date().toISOString());
@@ -374,7 +398,7 @@ describe("failures on the way", () => {
     expect(after.loading_since).toBeNull();
     expect(after.last_error!.message).toMatch(/^falha interna ao atualizar a lista \(TransientError\): arquivo baixado não encontrado no R2: lists\/un_sc\//);
     await driveToIdle(id);
-    expect(Object.keys(await rowCounts(id))).toEqual([before.version!.sha256]);
+    expect(Object.keys(await rowCounts(id)).sort()).toEqual((await keptShas(id)).sort());
   });
 
   it("a refresh stuck past maxRefreshMs is given up when the next one is asked for", async () => {
@@ -401,8 +425,6 @@ describe("ingest that cannot be knocked over", () => {
   const bytes = (s: string) => new TextEncoder().encode(s);
   const latin1Text = (b: Uint8Array) => String.fromCharCode(...b);
   const latin1Bytes = (s: string) => Uint8Array.from(s, (c) => c.charCodeAt(0));
-  /** Other bytes, same entities: a new version to refresh to. */
-  const withComment = (b: Uint8Array, note: string) => new Uint8Array([...b, ...bytes(`\n<!-- ${note} -->\n`)]);
 
   /** After a refused refresh: the version that served before still serves, whole, with last_error set and no rows of the refused one left. */
   async function refusedKeepingServing(id: ListId, before: Awaited<ReturnType<typeof loaded>>): Promise<string> {
@@ -410,7 +432,7 @@ describe("ingest that cannot be knocked over", () => {
     expect(after.status).toBe("ready");
     expect(after.version).toEqual(before.version);
     expect(after.loading_since).toBeNull();
-    expect(Object.keys(await rowCounts(id))).toEqual([before.version!.sha256]);
+    expect(Object.keys(await rowCounts(id)).sort()).toEqual((await keptShas(id)).sort());
     expect(after.last_error).not.toBeNull();
     return after.last_error!.message;
   }
@@ -453,7 +475,9 @@ describe("ingest that cannot be knocked over", () => {
     const view = await listViewOf(env, id);
     expect(view.last_error).toBeNull();
     expect(view.version!.sha256).toBe(await sha256(utf8File));
-    const { results } = await env.DB.prepare("SELECT name FROM screening_entities WHERE list_id = ? AND sha256 = ? AND name LIKE 'PATR%'")
+    const { results } = await env.DB.prepare(
+      "SELECT r.name FROM screening_version_members m JOIN screening_records r ON r.record_hash = m.record_hash WHERE m.list_id = ? AND m.sha256 = ? AND r.name LIKE 'PATR%'",
+    )
       .bind(id, view.version!.sha256)
       .all<{ name: string }>();
     expect(results.map((r) => r.name)).toEqual(["PATRÍCIA LETÍCIA CARDOSO NASCIMENTO"]);
@@ -570,12 +594,12 @@ describe("ingest that cannot be knocked over", () => {
     }
     // A later EU file is a new version, and its date is the one the next refresh is held to.
     const eu = text(FIXTURES.eu_fsf.primary!);
-    const later = bytes(eu.replace(/generationDate="[^"]+"/, 'generationDate="2026-12-01T08:00:00.000+01:00"'));
+    const later = withChange("eu_fsf", bytes(eu.replace(/generationDate="[^"]+"/, 'generationDate="2026-12-01T08:00:00.000+01:00"')), "later");
     serveLists(officialUrls("eu_fsf", { primary: later }));
     await refreshNow("eu_fsf");
     const switched = await listViewOf(env, "eu_fsf");
     expect(switched).toMatchObject({ last_error: null, version: { sha256: await sha256(later) } });
-    serveLists(officialUrls("eu_fsf", { primary: bytes(eu.replace(/generationDate="[^"]+"/, 'generationDate="2026-11-30T08:00:00.000+01:00"')) }));
+    serveLists(officialUrls("eu_fsf", { primary: withChange("eu_fsf", bytes(eu.replace(/generationDate="[^"]+"/, 'generationDate="2026-11-30T08:00:00.000+01:00"')), "between") }));
     await refreshNow("eu_fsf");
     expect(await refusedKeepingServing("eu_fsf", switched)).toBe(
       "o arquivo foi gerado em 2026-11-30T08:00:00.000+01:00, antes da versão em uso (gerada em 2026-12-01T08:00:00.000+01:00): uma cópia desatualizada não volta a lista no tempo; a versão anterior continua valendo",
@@ -585,7 +609,7 @@ describe("ingest that cannot be knocked over", () => {
   it("a switch that does not land is a failure with last_error, not a success; the previous version keeps serving", async () => {
     const id: ListId = "un_sc";
     const before = await loaded(id);
-    serveLists(officialUrls(id, { primary: withComment(FIXTURES.un_sc.primary!, "lost switch") }));
+    serveLists(officialUrls(id, { primary: withChange(id, FIXTURES.un_sc.primary!, "lost switch") }));
     await ingestStub(id).refresh(id, new Date().toISOString());
     await step(id); // download
     await step(id); // inspect
@@ -597,32 +621,36 @@ describe("ingest that cannot be knocked over", () => {
     );
   });
 
-  it("a switch retried after it landed (the isolate died before recording it) ends as the success it was", async () => {
+  it("a switch retried after it landed (the isolate died before recording it) ends as the success it was, the monitoring hook called once", async () => {
     const id: ListId = "un_sc";
-    await loaded(id);
-    serveLists(officialUrls(id, { primary: withComment(FIXTURES.un_sc.primary!, "landed switch") }));
+    const before = await loaded(id);
+    const calls: unknown[] = [];
+    listsTransport.onVersionCurrent = async (_env, v) => {
+      calls.push(v);
+    };
+    const next = withChange(id, FIXTURES.un_sc.primary!, "landed switch");
+    serveLists(officialUrls(id, { primary: next }));
     await ingestStub(id).refresh(id, new Date().toISOString());
     await step(id); // download
     await step(id); // inspect
-    const staging = (await ingestStub(id).progress()).job!;
+    listsDbFaults.dieAfterSwitch = true;
+    // Stage, delta, switch: the switch lands in D1, then the isolate dies before the object records it.
+    await expect(step(id)).rejects.toThrow("injected: the isolate died after the switch");
+    const landed = await listViewOf(env, id);
+    expect(landed.version!.sha256).toBe(await sha256(next));
+    expect((await ingestStub(id).progress()).job).toMatchObject({ phase: "switch" });
+    expect(calls).toEqual([]);
     await driveToIdle(id);
-    const switched = await listViewOf(env, id);
-    expect(switched).toMatchObject({ last_error: null, version: { sha256: staging.sha256 } });
-    // Back to the moment after the UPDATE, before the object recorded it: its job at the switch, the staged ids still there.
-    await runInDurableObject(ingestStub(id), async (_o, state) => {
-      const sql = state.storage.sql;
-      sql.exec("INSERT INTO seen (id) SELECT id FROM serving_ids");
-      sql.exec("INSERT INTO meta (k, v) VALUES ('job', ?)", JSON.stringify({ ...staging, phase: "switch", entities: switched.version!.entities, names: switched.version!.names }));
-      await state.storage.setAlarm(Date.now() + 3_600_000);
-    });
-    await driveToIdle(id);
-    expect(await listViewOf(env, id)).toEqual(switched);
+    const after = await listViewOf(env, id);
+    expect(after).toMatchObject({ last_error: null, loading_since: null, version: { sha256: await sha256(next) } });
+    expect(calls).toEqual([{ list: id, sha256: await sha256(next), previous_sha256: before.version!.sha256 }]);
+    expect((await keptVersions(env.DB, id))[0]).toMatchObject({ sha256: await sha256(next), previous_sha256: before.version!.sha256, added: 0, modified: 1, removed: 0 });
   });
 
   it("an R2 read that breaks off mid-file is retried, and the refresh goes through", async () => {
     const id: ListId = "un_sc";
     const before = await loaded(id);
-    const v3 = withComment(FIXTURES.un_sc.primary!, "transient");
+    const v3 = withChange(id, FIXTURES.un_sc.primary!, "transient");
     serveLists(officialUrls(id, { primary: v3 }));
     await ingestStub(id).refresh(id, new Date().toISOString());
     await step(id); // download

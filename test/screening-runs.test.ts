@@ -316,3 +316,32 @@ describe("live runs screened against the lists", () => {
     expect(fits.partner.decision).toBe("review");
   });
 });
+
+// Last in the file: it moves ofac_sdn to a new version.
+describe("a run replayed against its list versions", () => {
+  it("after the list changed, a search pinned to the versions the run recorded finds what the run found; the serving versions no longer do", async () => {
+    const { key, run } = await livePf("Abdulhai Salek", CPF_B, { data_nascimento: "1968-03-02" });
+    expect(run.decision).toBe("rejected");
+    const data = detailOf(await get(key, `/api/v1/bureau/runs/${run.id}/detail`), "ofac_sdn").data;
+    expect(data.listas).toEqual(versionsOf("ofac_sdn", "ofac_cons"));
+    expect(data.matches[0]).toMatchObject({ entity_id: "7281", correspondencia: "forte" });
+
+    // SALEK is delisted: ofac_sdn moves to a new version.
+    await seedList("ofac_sdn", [listed({ list: "ofac_sdn", entity_id: "9647", name: "BOUT, Viktor Anatolijevitch", programs: ["SDGT"] })]);
+    const tenant = await createTenant();
+    const screener = await createKey(tenant.id, "live", ["screening:read"]);
+    const query = { name: "Abdulhai Salek", type: "pf", document: CPF_B, birth_date: "1968-03-02", lists: data.listas.map((l: { id: string }) => l.id) };
+    const search = async (body: unknown) => {
+      const res = await call("POST", "/api/v1/screening/search", { key: screener, body });
+      expect(res.status).toBe(200);
+      return res.json<any>();
+    };
+    const today = await search(query);
+    expect(today.lists.find((l: { id: string }) => l.id === "ofac_sdn").sha256).not.toBe(versions.ofac_sdn.sha256);
+    expect(today.matches).toEqual([]);
+    const replay = await search({ ...query, versions: Object.fromEntries(data.listas.map((l: { id: string; sha256: string }) => [l.id, l.sha256])) });
+    expect(replay.lists).toEqual(data.listas);
+    expect(replay.matches).toHaveLength(1);
+    expect(replay.matches[0]).toMatchObject({ list: "ofac_sdn", entity_id: "7281", name: "SALEK, Abdulhai", strength: "strong", reasons: expect.arrayContaining(["birth_year_match"]) });
+  });
+});

@@ -15,6 +15,7 @@ import {
   runObjectStates,
   webhookOverrides,
   withEngineSearchHook,
+  withListsDbFaults,
   withListsStorageFaults,
 } from "./helpers/transports";
 
@@ -43,7 +44,7 @@ export class WebhookDelivery extends ProductionWebhookDelivery {
 
 export class ListIngest extends ProductionListIngest {
   constructor(ctx: DurableObjectState, env: Env) {
-    super(ctx, { ...withTestTransports(env), REPORTS: withListsStorageFaults(env.REPORTS) });
+    super(ctx, { ...withTestTransports(env), REPORTS: withListsStorageFaults(env.REPORTS), DB: withListsDbFaults(env.DB, ctx) });
     listIngestStates.set(ctx.id.toString(), ctx);
   }
 }

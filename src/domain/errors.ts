@@ -20,8 +20,9 @@ export type DomainErrorCode =
   | "run_already_terminal"
   | "partner_run_not_cancellable"
   | "invalid_cursor"
-  // screening (contract §14)
+  // screening (contract §14, §17)
   | "list_not_ready"
+  | "list_version_gone"
   // company registry (contract §18)
   | "registry_not_ready"
   | "company_not_found"

@@ -85,6 +85,7 @@ export const ERROR_CODES = {
   // screening (contract §14)
   invalid_screening_query: invalid("Consulta de triagem inválida."),
   list_not_ready: spec(503, "api_error", "A lista pedida ainda não está carregada; tente novamente mais tarde."),
+  list_version_gone: spec(409, "invalid_request_error", "A versão pedida da lista não está mais guardada."),
   // company registry (contract §18)
   registry_not_ready: spec(503, "api_error", "O cadastro de CNPJ ainda não tem um mês carregado; tente novamente mais tarde."),
   company_not_found: spec(404, "not_found_error", "CNPJ não encontrado no cadastro do mês em uso."),

@@ -20,12 +20,16 @@ export interface EngineSearchOptions {
   today?: string;
 }
 
-/** A DomainError does not survive RPC as itself: the engine answers list_not_ready as data. */
+/** The search's own refusals, which the engine answers as data. */
+export const SEARCH_REFUSALS = ["list_not_ready", "list_version_gone"] as const;
+export type SearchRefusal = (typeof SEARCH_REFUSALS)[number];
+
+/** A DomainError does not survive RPC as itself: the engine answers list_not_ready and list_version_gone as data. */
 export type EngineSearchAnswer =
   | { ok: true; outcome: SearchOutcome }
-  | { ok: false; error: { code: "list_not_ready"; message: string; param?: string } };
+  | { ok: false; error: { code: SearchRefusal; message: string; param?: string } };
 
-/** Screens `q` in kycert-edge-engine; throws DomainError list_not_ready as searchLists does. */
+/** Screens `q` in kycert-edge-engine; throws DomainError list_not_ready or list_version_gone as searchLists does. */
 export async function searchListsInEngine(env: Pick<Env, "ENGINE">, q: SearchQuery, opts: EngineSearchOptions = {}): Promise<SearchOutcome> {
   const answer = await env.ENGINE.searchLists(q, opts);
   if (!answer.ok) throw new DomainError(answer.error.code, answer.error.message, answer.error.param);

@@ -3,25 +3,42 @@
 // phases, in order (IngestJob.phase):
 //
 //   download  each file streamed from its URL into R2 (lists/<id>/<refresh>/…),
-//             sha256 computed on the way; never a whole file in memory. Same
-//             sha256 as the version serving → the refresh ends, no new rows.
+//             sha256 computed on the way; never a whole file in memory. A
+//             conditional GET when the object remembers the serving version's
+//             validators (ETag / Last-Modified): every file 304 → the refresh
+//             ends, nothing downloaded. Same sha256 as the version serving (or
+//             as a file already found to list the same entities) → the refresh
+//             ends, no new rows. The sha256 of a version kept (it served before)
+//             → that version becomes current again, without staging.
 //   inspect   each stored file read ahead of the parse (ingest.ts inspectFile):
 //             a CSV whole, for the one encoding that reads all of it (a zip
 //             bomb, a field past its cap or a file in two encodings is refused
 //             here, before any row is staged); an XML file up to its root, for
 //             its publication date — older than the serving version's → refused.
-//   stage     the files streamed from R2 through the list's parser; entities
-//             written to D1 under (list, sha256) in batches. Each step stages up
-//             to a budget, checkpoints how many parser outputs it consumed, and
-//             re-arms; the next step re-parses up to the checkpoint (parsing is
-//             cheap next to the writes) and goes on. Rows of an unfinished
-//             version are invisible: readers only see current_sha256.
-//   switch    counts checked (none; under half the current version's; more of
-//             its entities dropped than the list allows, by id → failure), then
-//             ONE UPDATE makes the version current (atomic); a switch that does
-//             not land (the refresh no longer holds the list) is a failure.
-//   cleanup   rows of other versions deleted in bounded steps, after a grace
-//             period (a search that pinned the old version finishes on it).
+//   stage     the files streamed from R2 through the list's parser; each entity
+//             a member of the version (list, sha256), its record stored only if
+//             no version has it yet (content-addressed, store.ts). Each step
+//             stages up to a budget, checkpoints how many parser outputs it
+//             consumed, and re-arms; the next step re-parses up to the
+//             checkpoint (parsing is cheap next to the writes) and goes on. A
+//             staged version is invisible: readers pin current_sha256 (or a kept
+//             version they ask for).
+//   delta     the version against the one serving, as set differences of their
+//             members (versions.ts deltaChunk), in bounded chunks, stored; then
+//             the guards: no entities, under half the current count, more of the
+//             serving entities removed than the list allows → failure. No change
+//             at all (the same entities, another file: reordered, re-dated) → no
+//             new version, nobody alerted; the refresh ends like same bytes.
+//   switch    ONE D1 batch makes the version current (atomic) and records its
+//             delta; a switch that does not land (the refresh no longer holds
+//             the list, or another version serves) is a failure.
+//   notify    the monitoring hook (src/monitoring/rescreen.ts
+//             onListVersionCurrent), once per switch; its failure is logged,
+//             never the refresh's.
+//   cleanup   after a grace period: the retention of versions (the last 30,
+//             and every one that served in the last 90 days, contract §17) —
+//             older ones and staging leftovers deleted with the records no
+//             version lists any more, in bounded steps — and the staged files.
 //
 // A failed refresh (network, HTTP status, parse error, refused file, no
 // entities, suspicious count or drop, older publication date, bad URL) ends at
@@ -36,11 +53,14 @@
 // is recorded before its work, so one that keeps killing its isolate (memory,
 // CPU) fails the refresh after maxStepDeaths instead of running forever.
 //
-// The object remembers the version it last switched to (meta `serving`, its
-// entity ids in `serving_ids`): the drop guard compares ids, the publication
-// guard dates.
+// The object remembers the version it last switched to (meta `serving`: the
+// publication guard's date) and what the serving version's files looked like
+// (meta `unchanged`: their validators for conditional GETs, and a file found to
+// list exactly the serving entities).
 import { DurableObject } from "cloudflare:workers";
+import { versionsToDelete } from "../domain/list-retention";
 import { redactForLog } from "../domain/redaction";
+import { onListVersionCurrent } from "../monitoring/rescreen";
 import { sha256Hex, toHex } from "../lib/crypto";
 import {
   fetchOrFail,
@@ -50,43 +70,79 @@ import {
   maxDropOf,
   parseList,
   readFailure,
+  recordHashOf,
   RefreshFailure,
   resolveFiles,
+  stageBatch,
   stagedSize,
-  stageEntity,
+  validatorsOf,
   type FileFacts,
+  type HashedEntity,
   type IngestLimits,
   type ListFile,
+  type Validators,
 } from "./ingest";
 import {
-  deleteEntitiesStatements,
-  deleteOtherVersions,
-  deleteVersionRows,
+  deleteMembersStatements,
+  deleteVersionChanges,
+  deleteVersionMembers,
+  deleteVersionRow,
   endRefresh,
   getListState,
-  insertEntitiesStatements,
   markLoading,
+  openStagingVersion,
+  retireVersion,
   switchVersion,
-  type StagedEntity,
 } from "./store";
 import type { ByteSource, ListEntity, ListId, TextEncoding } from "./types";
+import { deltaChunk, deltaCounts, versionRow, versionRows, type DeltaCounts, type DeltaCursor } from "./versions";
 
 interface JobFile extends ListFile {
-  /** R2 key once downloaded. */
+  /** R2 key once downloaded (null: an optional file the source lacks, or one answered 304). */
   key: string | null;
   bytes: number | null;
   sha256: string | null;
   /** What the inspect phase read in it; null until then. */
   facts: FileFacts | null;
+  /** The response's ETag / Last-Modified, remembered for the next conditional GET once its bytes serve. */
+  validators?: Validators | null;
+  /** The server answered 304 to a conditional GET: the bytes of the version serving. */
+  notModified?: boolean;
 }
 
-type Phase = "download" | "inspect" | "stage" | "switch";
+type Phase = "download" | "inspect" | "stage" | "delta" | "switch" | "notify";
 
 /** The phases as last_error names them. */
-const PHASE_NAMES: Record<Phase, string> = { download: "download", inspect: "leitura prévia", stage: "carga", switch: "troca de versão" };
+const PHASE_NAMES: Record<Phase, string> = {
+  download: "download",
+  inspect: "leitura prévia",
+  stage: "carga",
+  delta: "comparação com a versão anterior",
+  switch: "troca de versão",
+  notify: "aviso da nova versão",
+};
+
+/**
+ * The shape of the job below. A job recorded under another layout (a refresh in
+ * flight when the storage changed: its staged rows are gone) starts over from
+ * its download.
+ */
+const JOB_LAYOUT = 2;
+
+/** The delta's computation, checkpointed. */
+interface JobDelta {
+  /** The version serving when the delta started: the switch lands only if it still serves. */
+  base: string | null;
+  /** Rows an earlier attempt left for this version against the same base are gone (a day later, the same file may give other records). */
+  cleared: boolean;
+  /** Where the next chunk starts; null once both walks are done. */
+  cursor: DeltaCursor | null;
+  counts: DeltaCounts | null;
+}
 
 /** The refresh in progress, persisted after every step (the checkpoint). */
 export interface IngestJob {
+  layout: number;
   list: ListId;
   /** When the refresh started; also its identity (D1 loading_since). */
   loadingSince: string;
@@ -101,7 +157,9 @@ export interface IngestJob {
   fetchedAt: string | null;
   /** The primary file's publication date (inspect phase), kept with the version once it serves. */
   publishedAt: string | null;
-  /** Leftover rows of this sha256 (an earlier refresh that died) are gone. */
+  /** The file is a version kept (it served before): it becomes current again without staging. */
+  reuse: boolean;
+  /** Leftover rows of this sha256 (an earlier refresh that died) are gone, and its version row is open. */
   purged: boolean;
   /** Parser outputs consumed (staged or skipped as duplicates): the staging checkpoint. */
   consumed: number;
@@ -109,6 +167,9 @@ export interface IngestJob {
   names: number;
   duplicates: number;
   steps: number;
+  delta: JobDelta | null;
+  /** When the version becomes current: fixed before the switch, so a retried switch writes the same. */
+  switchAt: string | null;
   /** Consecutive steps that failed on D1/R2. */
   failures: number;
   /** Set once the refresh is known to fail; recorded in D1 by the next step if that write failed. */
@@ -121,6 +182,33 @@ export interface IngestJob {
   inFlight: { at: string; deaths: number } | null;
 }
 
+/** A new refresh's job. */
+const newJob = (list: ListId, loadingSince: string, marked: boolean): IngestJob => ({
+  layout: JOB_LAYOUT,
+  list,
+  loadingSince,
+  asOf: loadingSince.slice(0, 10),
+  phase: "download",
+  marked,
+  sourceUrl: null,
+  files: null,
+  sha256: null,
+  fetchedAt: null,
+  publishedAt: null,
+  reuse: false,
+  purged: false,
+  consumed: 0,
+  entities: 0,
+  names: 0,
+  duplicates: 0,
+  steps: 0,
+  delta: null,
+  switchAt: null,
+  failures: 0,
+  failedWith: null,
+  inFlight: null,
+});
+
 /** Where a step starts from: two steps with the same checkpoint would redo the same work. */
 const checkpointOf = (job: IngestJob): string =>
   [
@@ -129,12 +217,25 @@ const checkpointOf = (job: IngestJob): string =>
     job.files?.filter((f) => f.facts !== null && f.facts !== undefined).length ?? 0,
     job.purged ? 1 : 0,
     job.consumed,
+    job.delta ? `${job.delta.cleared ? 1 : 0}:${job.delta.cursor?.walk ?? "done"}:${job.delta.cursor?.after ?? ""}` : "",
   ].join(":");
 
-/** The version this object last switched to (its entity ids are in serving_ids). */
+/** The version this object last switched to. */
 interface Serving {
   sha256: string;
   publishedAt: string | null;
+}
+
+/**
+ * What the serving version's files looked like, valid while `current` serves:
+ * each file's validators (for a conditional GET) and sha256, and the sha256 of
+ * a download found to list exactly the serving entities (`equivalent`: the
+ * same file again ends the refresh after its download).
+ */
+interface Unchanged {
+  current: string;
+  equivalent: string | null;
+  files: Record<string, { validators: Validators; sha256: string }>;
 }
 
 interface Cleanup {
@@ -191,7 +292,7 @@ export class ListIngest extends DurableObject<Env> {
     this.sql.exec(`
       CREATE TABLE IF NOT EXISTS meta (k TEXT PRIMARY KEY, v TEXT NOT NULL);
       CREATE TABLE IF NOT EXISTS seen (id TEXT PRIMARY KEY);
-      CREATE TABLE IF NOT EXISTS serving_ids (id TEXT PRIMARY KEY);
+      DROP TABLE IF EXISTS serving_ids;
     `);
   }
 
@@ -208,27 +309,7 @@ export class ListIngest extends DurableObject<Env> {
       // Steps are bounded and failures counted, so this should not happen; if it does, the list must not stay stuck.
       await this.fail(running, "atualização abandonada: passou do tempo máximo sem terminar; a versão anterior continua valendo");
     }
-    const job: IngestJob = {
-      list,
-      loadingSince: now,
-      asOf: now.slice(0, 10),
-      phase: "download",
-      marked: false,
-      sourceUrl: null,
-      files: null,
-      sha256: null,
-      fetchedAt: null,
-      publishedAt: null,
-      purged: false,
-      consumed: 0,
-      entities: 0,
-      names: 0,
-      duplicates: 0,
-      steps: 0,
-      failures: 0,
-      failedWith: null,
-      inFlight: null,
-    };
+    const job = newJob(list, now, false);
     this.ctx.storage.transactionSync(() => {
       this.sql.exec("DELETE FROM seen");
       this.sql.exec("DELETE FROM meta WHERE k = 'inflight'");
@@ -270,6 +351,16 @@ export class ListIngest extends DurableObject<Env> {
     await this.ctx.storage.setAlarm(Date.now() + limits.watchdogMs);
     const startedAt = Date.now();
     try {
+      if (job && job.layout !== JOB_LAYOUT) {
+        // Recorded before the storage it staged into changed: start over from the download.
+        const restarted = newJob(job.list, job.loadingSince, job.marked);
+        this.ctx.storage.transactionSync(() => {
+          this.sql.exec("DELETE FROM seen");
+          this.deleteMeta("inflight");
+          this.saveJob(restarted);
+        });
+        job = restarted;
+      }
       if (job) {
         job = await this.beginStep(job, limits);
         let ended = false;
@@ -366,7 +457,11 @@ export class ListIngest extends DurableObject<Env> {
   }
 
   private async step(job: IngestJob, limits: IngestLimits): Promise<void> {
-    if (job.failedWith) return this.fail(job, job.failedWith);
+    if (job.failedWith) {
+      // The version already serves: a hook that keeps killing its isolate is given up, the refresh is not.
+      if (job.phase === "notify") return this.notified(job, limits, job.failedWith);
+      return this.fail(job, job.failedWith);
+    }
     if (!job.marked) {
       await markLoading(this.env.DB, job.list, job.loadingSince);
       job = this.saveJob({ ...job, marked: true });
@@ -374,7 +469,9 @@ export class ListIngest extends DurableObject<Env> {
     if (job.phase === "download") await this.download(job, limits);
     else if (job.phase === "inspect") await this.inspect(job);
     else if (job.phase === "stage") await this.stage(job, limits);
-    else await this.switch(job, limits);
+    else if (job.phase === "delta") await this.delta(job, limits);
+    else if (job.phase === "switch") await this.switch(job, limits);
+    else await this.notify(job, limits);
   }
 
   // ---- download ------------------------------------------------------------
@@ -392,24 +489,44 @@ export class ListIngest extends DurableObject<Env> {
       });
     }
     const prefix = `${this.stagingPrefix(job.list)}${job.loadingSince.replace(/[^0-9]/g, "")}/`;
-    for (let i = 0; i < job.files!.length; i++) {
-      const file = job.files![i];
-      if (file.sha256) continue;
-      const got = await this.downloadFile(file, `${prefix}${file.name}`, transport.fetch, limits);
-      const files = job.files!.map((f, j) => (j === i ? { ...f, ...got } : f));
-      job = this.saveJob({ ...job, files });
+    const row = await getListState(this.env.DB, job.list);
+    // The serving version's files as last seen: their validators make each GET conditional.
+    const remembered = this.meta<Unchanged>("unchanged");
+    const known = remembered && remembered.current === row?.current_sha256 ? remembered : null;
+    for (let pass = 0; ; pass++) {
+      for (let i = 0; i < job.files!.length; i++) {
+        const file = job.files![i];
+        if (file.sha256 !== null) continue;
+        // A second pass (some files changed, some did not) fetches every file whole: staging needs all their bytes.
+        const seen = pass === 0 ? known?.files[file.url] : undefined;
+        const got = await this.downloadFile(file, `${prefix}${file.name}`, transport.fetch, limits, seen ?? null);
+        const files = job.files!.map((f, j) => (j === i ? { ...f, ...got } : f));
+        job = this.saveJob({ ...job, files });
+      }
+      const notModified = job.files!.filter((f) => f.notModified);
+      if (notModified.length === 0) break;
+      if (job.files!.every((f) => f.notModified || (!f.required && f.key === null))) {
+        // 304 for every file: the version serving is the publisher's latest; nothing downloaded.
+        await endRefresh(this.env.DB, job.list, job.loadingSince, null, new Date().toISOString());
+        this.finish(job, 0);
+        return;
+      }
+      job = this.saveJob({ ...job, files: job.files!.map((f) => (f.notModified ? { ...f, notModified: false, sha256: null, key: null, bytes: null } : f)) });
     }
     const files = job.files!.filter((f) => f.key !== null);
     // One file: its own sha256 (what `sha256sum` prints). Several (OFAC): the sha256 of their names and hashes.
     const sha256 = files.length === 1 ? files[0].sha256! : await sha256Hex(files.map((f) => `${f.name} ${f.sha256}\n`).join(""));
-    const row = await getListState(this.env.DB, job.list);
-    if (row?.current_sha256 === sha256) {
-      // Same bytes → same version: nothing new to write.
+    if (row?.current_sha256 === sha256 || (known?.equivalent === sha256 && row?.current_sha256)) {
+      // Same bytes → same version (or the same file as one found to list exactly the serving entities): nothing new to write.
       await endRefresh(this.env.DB, job.list, job.loadingSince, null, new Date().toISOString());
+      this.remember(job, row.current_sha256, known?.equivalent === sha256 ? sha256 : null);
       this.finish(job, 0);
       return;
     }
-    this.saveJob({ ...job, sha256, fetchedAt: new Date().toISOString(), phase: "inspect" });
+    // The bytes of a version kept (it served before, the retention still has it): it becomes current again as it was.
+    const kept = await versionRow(this.env.DB, job.list, sha256);
+    const reuse = !!kept && kept.became_current_at !== null && kept.retired_at === null;
+    this.saveJob({ ...job, sha256, fetchedAt: new Date().toISOString(), reuse, phase: "inspect" });
   }
 
   /**
@@ -421,15 +538,19 @@ export class ListIngest extends DurableObject<Env> {
     key: string,
     fetcher: typeof fetch,
     limits: IngestLimits,
-  ): Promise<{ key: string | null; bytes: number; sha256: string }> {
+    seen: { validators: Validators; sha256: string } | null,
+  ): Promise<Pick<JobFile, "key" | "bytes" | "sha256" | "validators" | "notModified">> {
     let res: Response;
     try {
-      res = await fetchOrFail(fetcher, file.url, limits.fetchTimeoutMs);
+      res = await fetchOrFail(fetcher, file.url, limits.fetchTimeoutMs, seen?.validators);
     } catch (err) {
       // An optional file (OFAC comments: spill-over remarks) the source does not have.
-      if (!file.required && err instanceof RefreshFailure && /^HTTP 404 /.test(err.message)) return { key: null, bytes: 0, sha256: "" };
+      if (!file.required && err instanceof RefreshFailure && /^HTTP 404 /.test(err.message)) return { key: null, bytes: 0, sha256: "", validators: null };
       throw err;
     }
+    // 304 Not Modified: the bytes of the serving version, which the object remembers the sha256 of.
+    if (res.status === 304 && seen) return { key: null, bytes: null, sha256: seen.sha256, validators: seen.validators, notModified: true };
+    const validators = validatorsOf(res);
     const digest = new crypto.DigestStream("SHA-256");
     const hash = digest.getWriter();
     const bucket = this.env.REPORTS;
@@ -496,7 +617,7 @@ export class ListIngest extends DurableObject<Env> {
       } else {
         await r2(() => bucket.put(key, rest));
       }
-      return { key, bytes: total, sha256: toHex(await digest.digest) };
+      return { key, bytes: total, sha256: toHex(await digest.digest), validators };
     } catch (err) {
       const u: R2MultipartUpload | null = upload;
       if (u) await u.abort().catch(() => undefined);
@@ -552,17 +673,30 @@ export class ListIngest extends DurableObject<Env> {
     const db = this.env.DB;
     const deadline = Date.now() + limits.stepBudgetMs;
     const sha256 = job.sha256!;
+    if (job.reuse) {
+      // A version kept: its members are stored; it is compared with the serving one and switched to as it is.
+      const kept = await versionRow(db, job.list, sha256);
+      if (!kept || kept.became_current_at === null || kept.retired_at !== null) {
+        // The retention took it meanwhile: stage the file like any new one.
+        this.saveJob({ ...job, reuse: false });
+        return;
+      }
+      job = this.saveJob({ ...job, entities: kept.entities, names: kept.names, phase: "delta" });
+      await this.checkCounts(job);
+      return this.delta(job, limits);
+    }
     if (!job.purged) {
-      // Rows of this very version left by a refresh that died: gone before staging starts over.
-      while ((await deleteVersionRows(db, job.list, sha256, limits.deleteRows)) > 0) {
+      // Members of this very version left by a refresh that died (or by one the retention is deleting): gone before staging starts over.
+      while ((await deleteVersionMembers(db, job.list, sha256, limits.deleteRows)) > 0) {
         if (Date.now() > deadline) return;
       }
+      await openStagingVersion(db, job.list, sha256, job.fetchedAt!, new Date().toISOString());
       job = this.saveJob({ ...job, purged: true });
     }
     const inflight = this.meta<string[]>("inflight");
     if (inflight) {
       // A batch reached D1 but its checkpoint did not: undo it, the parser will give it again.
-      await db.batch(deleteEntitiesStatements(db, job.list, sha256, inflight));
+      await db.batch(deleteMembersStatements(db, job.list, sha256, inflight));
       this.deleteMeta("inflight");
     }
 
@@ -577,7 +711,7 @@ export class ListIngest extends DurableObject<Env> {
     const entities = parseList(job.list, open, { asOf: job.asOf, encodings })[Symbol.asyncIterator]();
     let ordinal = 0;
     let staged = 0;
-    let batch: StagedEntity[] = [];
+    let batch: HashedEntity[] = [];
     let batchIds = new Set<string>();
     let batchBytes = 0;
     let duplicates = 0;
@@ -603,10 +737,9 @@ export class ListIngest extends DurableObject<Env> {
           duplicates++;
           continue;
         }
-        const s = await stageEntity(entity, (names) => this.env.ENGINE.normalizeNames(names));
-        batch.push(s);
+        batch.push({ entity, recordHash: await recordHashOf(entity) });
         batchIds.add(entity.entity_id);
-        batchBytes += stagedSize(s);
+        batchBytes += stagedSize(entity);
         staged++;
         if (batch.length >= limits.batchEntities || batchBytes >= limits.batchBytes) {
           job = await this.flush(job, batch, ordinal, duplicates);
@@ -624,17 +757,11 @@ export class ListIngest extends DurableObject<Env> {
     if (!exhausted) return;
     job = await this.flush(job, batch, ordinal, duplicates);
     await this.checkCounts(job);
-    job = this.saveJob({ ...job, phase: "switch" });
-    await this.switch(job, limits);
+    job = this.saveJob({ ...job, phase: "delta" });
+    await this.delta(job, limits);
   }
 
-  /**
-   * The staged version against the serving one (CONTRACT §14): no entities,
-   * fewer than half, or more of the serving version's entities dropped than
-   * the list allows → refused. Dropped = serving ids the new version lacks
-   * (serving_ids, kept by the switch); for a version this object did not
-   * stage, the fall in the count.
-   */
+  /** The staged version's count (CONTRACT §14): no entities, or fewer than half the serving version's → refused. */
   private async checkCounts(job: IngestJob): Promise<void> {
     if (job.entities === 0) throw new RefreshFailure("o arquivo não trouxe nenhuma entidade; a versão anterior continua valendo");
     const row = await getListState(this.env.DB, job.list);
@@ -644,30 +771,18 @@ export class ListIngest extends DurableObject<Env> {
         `atualização suspeita: ${job.entities} entidades, menos da metade das ${current} da versão atual; a versão anterior continua valendo`,
       );
     }
-    if (current === 0) return;
-    const maxDrop = maxDropOf(this.env, job.list);
-    const byId = this.meta<Serving>("serving")?.sha256 === row!.current_sha256;
-    const dropped = byId
-      ? this.sql.exec<{ n: number }>("SELECT count(*) AS n FROM serving_ids s WHERE NOT EXISTS (SELECT 1 FROM seen WHERE seen.id = s.id)").one().n
-      : Math.max(0, current - job.entities);
-    if (dropped > current * maxDrop) {
-      throw new RefreshFailure(
-        `atualização suspeita: a nova versão retira ${dropped} das ${current} entidades da versão atual (${share(dropped / current)}), ` +
-          `mais que os ${share(maxDrop)} permitidos (LIST_MAX_DROP_${job.list.toUpperCase()}); a versão anterior continua valendo`,
-      );
-    }
   }
 
-  /** Writes a batch, then records the checkpoint in one synchronous (atomic) block of the object's storage. */
-  private async flush(job: IngestJob, batch: StagedEntity[], ordinal: number, duplicates: number): Promise<IngestJob> {
+  /** Writes a batch (its members, and the records no version has yet), then records the checkpoint in one synchronous (atomic) block of the object's storage. */
+  private async flush(job: IngestJob, batch: HashedEntity[], ordinal: number, duplicates: number): Promise<IngestJob> {
+    let names = 0;
     if (batch.length > 0) {
-      const db = this.env.DB;
       this.setMeta(
         "inflight",
         batch.map((s) => s.entity.entity_id),
       );
       try {
-        await db.batch(insertEntitiesStatements(db, job.list, job.sha256!, batch));
+        names = (await stageBatch(this.env.DB, job.list, job.sha256!, batch, (n) => this.env.ENGINE.normalizeNames(n))).names;
       } catch (err) {
         throw new TransientError(`D1: ${(err as Error).message ?? err}`);
       }
@@ -679,7 +794,7 @@ export class ListIngest extends DurableObject<Env> {
         ...job,
         consumed: ordinal,
         entities: job.entities + batch.length,
-        names: job.names + batch.reduce((n, s) => n + s.names.length, 0),
+        names: job.names + names,
         duplicates: job.duplicates + duplicates,
         steps: job.steps + 1,
         failures: 0,
@@ -689,17 +804,92 @@ export class ListIngest extends DurableObject<Env> {
     return out;
   }
 
-  // ---- switch, failure, cleanup ------------------------------------------------
+  // ---- delta, switch, notify ------------------------------------------------------
+
+  /**
+   * The staged version against the one serving now, as set differences of their
+   * members, in bounded chunks (versions.ts deltaChunk), then the drop guard
+   * (CONTRACT §14: more of the serving version's entities removed than the list
+   * allows → refused; counted by id, so a file that swaps designations for
+   * others is refused even with the same count). No change at all → no new
+   * version: the serving one stays, nobody is alerted.
+   */
+  private async delta(job: IngestJob, limits: IngestLimits): Promise<void> {
+    const db = this.env.DB;
+    const deadline = Date.now() + limits.stepBudgetMs;
+    const sha256 = job.sha256!;
+    const row = await getListState(db, job.list);
+    let d: JobDelta = job.delta ?? { base: row?.current_sha256 ?? null, cleared: false, cursor: { walk: "new", after: null }, counts: null };
+    if (!job.delta) job = this.saveJob({ ...job, delta: d });
+    if (!d.cleared && d.base !== null) {
+      // Changes an earlier attempt wrote against the same base (a kept version's own delta, against its previous, is keyed apart and stays).
+      while ((await deleteVersionChanges(db, job.list, sha256, limits.deleteRows, d.base)) > 0) {
+        if (Date.now() > deadline) return;
+      }
+      d = { ...d, cleared: true };
+      job = this.saveJob({ ...job, delta: d });
+    }
+    if (d.base === null) {
+      // The list's first version: every entity is added; the members say which (no change rows).
+      d = { ...d, cursor: null, counts: { added: job.entities, modified: 0, removed: 0 } };
+    } else {
+      const base = d.base;
+      while (d.cursor) {
+        d = { ...d, cursor: await deltaChunk(db, job.list, sha256, base, d.cursor, limits.deltaChunk) };
+        job = this.saveJob({ ...job, delta: d });
+        if (d.cursor && Date.now() > deadline) return;
+      }
+      d = { ...d, counts: await deltaCounts(db, job.list, sha256, base) };
+    }
+    job = this.saveJob({ ...job, delta: d });
+    const counts = d.counts!;
+    if (d.base !== null) {
+      if (row?.current_sha256 !== d.base) {
+        throw new RefreshFailure(
+          "a troca de versão não foi aplicada: a versão em uso mudou durante a comparação (outra atualização a substituiu); a versão anterior continua valendo",
+        );
+      }
+      const current = row.current_entities ?? 0;
+      const maxDrop = maxDropOf(this.env, job.list);
+      if (current > 0 && counts.removed > current * maxDrop) {
+        throw new RefreshFailure(
+          `atualização suspeita: a nova versão retira ${counts.removed} das ${current} entidades da versão atual (${share(counts.removed / current)}), ` +
+            `mais que os ${share(maxDrop)} permitidos (LIST_MAX_DROP_${job.list.toUpperCase()}); a versão anterior continua valendo`,
+        );
+      }
+      if (counts.added + counts.modified + counts.removed === 0) {
+        // The same entities, each with the same record (another order, another date in the file): the serving version stays.
+        console.log(JSON.stringify({ level: "info", event: "list_same_entities", list: job.list, file_sha256: sha256, serving: d.base }));
+        await endRefresh(db, job.list, job.loadingSince, null, new Date().toISOString());
+        this.remember(job, d.base, sha256);
+        // A later publication date on the same entities is the date the next file is held to (a stale mirror stays refused).
+        const serving = this.meta<Serving>("serving");
+        if (job.publishedAt && serving?.sha256 === d.base && (!serving.publishedAt || Date.parse(job.publishedAt) > Date.parse(serving.publishedAt))) {
+          this.setMeta("serving", { ...serving, publishedAt: job.publishedAt } satisfies Serving);
+        }
+        this.finish(job, 0);
+        return;
+      }
+    }
+    job = this.saveJob({ ...job, switchAt: new Date().toISOString(), phase: "switch" });
+    // Durable before the switch is sent: a retry after it landed must find its base and its moment, not compute a delta against itself.
+    await this.ctx.storage.sync();
+    await this.switch(job, limits);
+  }
 
   private async switch(job: IngestJob, limits: IngestLimits): Promise<void> {
-    const now = new Date().toISOString();
-    const switched = await switchVersion(
-      this.env.DB,
-      job.list,
-      job.loadingSince,
-      { sha256: job.sha256!, fetchedAt: job.fetchedAt!, entities: job.entities, names: job.names, sourceUrl: job.sourceUrl ?? "" },
-      now,
-    );
+    const d = job.delta!;
+    const switched = await switchVersion(this.env.DB, job.list, job.loadingSince, {
+      sha256: job.sha256!,
+      fetchedAt: job.fetchedAt!,
+      publishedAt: job.publishedAt,
+      entities: job.entities,
+      names: job.names,
+      sourceUrl: job.sourceUrl ?? "",
+      previous: d.base,
+      ...d.counts!,
+      at: job.switchAt!,
+    });
     // Not switched: this refresh no longer holds the list — unless this is the retry of a switch that landed before its isolate died.
     if (!switched && (await getListState(this.env.DB, job.list))?.current_sha256 !== job.sha256) {
       throw new RefreshFailure(
@@ -707,8 +897,36 @@ export class ListIngest extends DurableObject<Env> {
       );
     }
     if (job.duplicates > 0) console.log(JSON.stringify({ level: "info", list: job.list, duplicates: job.duplicates }));
+    console.log(JSON.stringify({ level: "info", event: "list_version_current", list: job.list, sha256: job.sha256, previous: d.base, ...d.counts }));
+    // Recorded before the hook runs: a retry of this step (the switch landed, the isolate died) goes to the hook once.
+    job = this.saveJob({ ...job, phase: "notify" });
+    await this.ctx.storage.sync();
+    await this.notify(job, limits);
+  }
+
+  /**
+   * The monitoring hook (src/monitoring/rescreen.ts), once per switch. Its
+   * failure is logged and never fails the refresh: the version already serves,
+   * and the re-screen has its own retries.
+   */
+  private async notify(job: IngestJob, limits: IngestLimits): Promise<void> {
+    const hook = listsTransportOf(this.env).onVersionCurrent ?? onListVersionCurrent;
+    try {
+      await hook(this.env, { list: job.list, sha256: job.sha256!, previous_sha256: job.delta!.base });
+    } catch (err) {
+      console.error(JSON.stringify({ level: "error", event: "list_version_hook_failed", list: job.list, sha256: job.sha256, error: redactForLog(String((err as Error).message ?? err)).slice(0, 300) }));
+    }
+    this.notified(job, limits, null);
+  }
+
+  /** The switched refresh is over (the hook called, or given up after killing its isolate `gaveUp` times). */
+  private notified(job: IngestJob, limits: IngestLimits, gaveUp: string | null): void {
+    if (gaveUp) console.error(JSON.stringify({ level: "error", event: "list_version_hook_given_up", list: job.list, sha256: job.sha256, reason: gaveUp.slice(0, 300) }));
+    this.remember(job, job.sha256!, null);
     this.finish(job, limits.cleanupGraceMs, { sha256: job.sha256!, publishedAt: job.publishedAt ?? null });
   }
+
+  // ---- failure, cleanup --------------------------------------------------------
 
   /** Records the failure in D1 (previous version kept), then leaves the staged rows and files to the cleanup. */
   private async fail(job: IngestJob, message: string): Promise<void> {
@@ -718,17 +936,24 @@ export class ListIngest extends DurableObject<Env> {
   }
 
   /**
-   * The refresh is over: forget it, and have the rows of other versions and the
-   * staged files deleted after `graceMs`. `served`: it switched — its ids
-   * (`seen`) become the serving version's, for the next refresh's guards.
+   * What the serving version's files looked like, for the next refresh: the
+   * validators of this refresh's files (a conditional GET next time) and,
+   * when the file listed exactly the serving entities, its sha256.
+   */
+  private remember(job: IngestJob, current: string, equivalent: string | null): void {
+    const files: Unchanged["files"] = {};
+    for (const f of job.files ?? []) if (f.validators && f.sha256) files[f.url] = { validators: f.validators, sha256: f.sha256 };
+    this.setMeta("unchanged", { current, equivalent, files } satisfies Unchanged);
+  }
+
+  /**
+   * The refresh is over: forget it, and have the retention and the staged
+   * files run after `graceMs`. `served`: it switched — its publication date is
+   * the next refresh's guard.
    */
   private finish(job: IngestJob, graceMs: number, served?: Serving): void {
     this.ctx.storage.transactionSync(() => {
-      if (served) {
-        this.sql.exec("DELETE FROM serving_ids");
-        this.sql.exec("INSERT INTO serving_ids (id) SELECT id FROM seen");
-        this.setMeta("serving", served);
-      }
+      if (served) this.setMeta("serving", served);
       this.deleteMeta("job");
       this.deleteMeta("inflight");
       this.sql.exec("DELETE FROM seen");
@@ -737,18 +962,27 @@ export class ListIngest extends DurableObject<Env> {
     });
   }
 
+  /**
+   * The retention (contract §17, src/domain/list-retention.ts) and the staged
+   * files, in bounded steps: each version to delete is first retired (no
+   * longer kept: pins answer list_version_gone), then its delta and members go
+   * a chunk at a time with the records no other version lists, then its row.
+   */
   private async cleanupStep(cleanup: Cleanup, limits: IngestLimits): Promise<void> {
     const db = this.env.DB;
     const deadline = Date.now() + limits.stepBudgetMs;
     const row = await getListState(db, cleanup.list);
-    const keep = () => {
-      // Never the version serving, nor one a refresh started meanwhile is staging.
-      const job = this.job();
-      return [row?.current_sha256, job?.sha256].filter((s): s is string => !!s);
-    };
-    for (;;) {
-      const n = await deleteOtherVersions(db, cleanup.list, keep(), limits.deleteRows);
-      if (n === 0) break;
+    const staging = this.job()?.sha256 ?? null;
+    const doomed = versionsToDelete(await versionRows(db, cleanup.list), new Date(), staging).filter((sha) => sha !== row?.current_sha256);
+    for (const sha256 of doomed) {
+      await retireVersion(db, cleanup.list, sha256, new Date().toISOString());
+      while ((await deleteVersionChanges(db, cleanup.list, sha256, limits.deleteRows)) > 0) {
+        if (Date.now() > deadline) return;
+      }
+      while ((await deleteVersionMembers(db, cleanup.list, sha256, limits.deleteRows)) > 0) {
+        if (Date.now() > deadline) return;
+      }
+      await deleteVersionRow(db, cleanup.list, sha256);
       if (Date.now() > deadline) return;
     }
     const active = this.job();

@@ -5,11 +5,12 @@
 // The refresh itself (fetch → R2 → parse → stage → switch) runs in
 // ListIngest (ingest-object.ts), one object per list.
 import { canonicalJson, sha256Hex } from "../lib/crypto";
-import { indexTextOfNormalized } from "./match/index-keys";
+import { onListVersionCurrent } from "../monitoring/rescreen";
+import { INDEX_TEXT_VERSION, indexTextOfNormalized } from "./match/index-keys";
 import { normalizeNameByTable } from "./match/normalize-text";
 import { cguFileUrl, LIST_PARSERS, LISTS, type ListFileRole, type ListFiles, type ListFormat } from "./lists";
 import { FileRefused, textEncodingOf, unzipIfZip, xmlRoot } from "./parsers/stream";
-import { getListState, getListStates, type ListStateRow, type StagedEntity } from "./store";
+import { getListState, getListStates, knownRecords, stageStatements, type ListStateRow, type StagedEntity } from "./store";
 import { LIST_IDS, type ByteSource, type ListEntity, type ListId, type ParseOptions, type TextEncoding } from "./types";
 
 // ---- transport --------------------------------------------------------------
@@ -18,6 +19,11 @@ import { LIST_IDS, type ByteSource, type ListEntity, type ListId, type ParseOpti
 export interface ListsTransport {
   fetch: typeof fetch;
   limits?: Partial<IngestLimits>;
+  /**
+   * Stands in for src/monitoring/rescreen.ts `onListVersionCurrent` (tests
+   * count its calls or make it throw); a deployed Worker always calls the real one.
+   */
+  onVersionCurrent?: typeof onListVersionCurrent;
 }
 
 /**
@@ -52,9 +58,11 @@ export interface IngestLimits {
   fetchTimeoutMs: number;
   /** Rows per table one cleanup statement deletes. */
   deleteRows: number;
+  /** Members of a version one statement of the delta's computation walks. */
+  deltaChunk: number;
   /** Delay before each next step (0 in production; tests set an hour and drive the alarms themselves). */
   stepGapMs: number;
-  /** Superseded rows are deleted this long after a switch, so a search that pinned the old version finishes on it. */
+  /** The cleanup (staged files, the retention of versions) runs this long after a refresh ends. */
   cleanupGraceMs: number;
   /** Consecutive failed steps (D1/R2 unavailable) before the refresh gives up and records last_error. */
   maxFailures: number;
@@ -77,6 +85,7 @@ export const DEFAULT_LIMITS: IngestLimits = {
   maxFileBytes: 256 * 1024 * 1024,
   fetchTimeoutMs: 180_000,
   deleteRows: 4_000,
+  deltaChunk: 5_000,
   stepGapMs: 0,
   cleanupGraceMs: 60_000,
   maxFailures: 5,
@@ -176,13 +185,37 @@ export async function resolveFiles(env: Env, id: ListId, fetcher: typeof fetch, 
   return { sourceUrl, files: [{ role: "primary", name: last.replace(/[^A-Za-z0-9._-]/g, "_"), url: url.toString(), required: true }] };
 }
 
-/** GET with a timeout; a network error or a non-2xx status is a RefreshFailure. */
-export async function fetchOrFail(fetcher: typeof fetch, url: string, timeoutMs: number): Promise<Response> {
+/** What a server said identifies a file's bytes, for the next conditional GET (RFC 9110 §13.1). */
+export interface Validators {
+  etag: string | null;
+  last_modified: string | null;
+}
+
+/** A response's validators, or null when it gives none. */
+export function validatorsOf(res: Response): Validators | null {
+  const etag = res.headers.get("etag");
+  const lastModified = res.headers.get("last-modified");
+  return etag || lastModified ? { etag, last_modified: lastModified } : null;
+}
+
+/**
+ * GET with a timeout; a network error or a non-2xx status is a RefreshFailure.
+ * With `validators`, a conditional GET (If-None-Match / If-Modified-Since): then
+ * a 304 Not Modified is an answer too, returned for the caller to read.
+ */
+export async function fetchOrFail(fetcher: typeof fetch, url: string, timeoutMs: number, validators?: Validators | null): Promise<Response> {
+  const headers: Record<string, string> = {};
+  if (validators?.etag) headers["if-none-match"] = validators.etag;
+  if (validators?.last_modified) headers["if-modified-since"] = validators.last_modified;
   let res: Response;
   try {
-    res = await fetcher(url, { redirect: "follow", signal: AbortSignal.timeout(timeoutMs) });
+    res = await fetcher(url, { redirect: "follow", signal: AbortSignal.timeout(timeoutMs), ...(validators ? { headers } : {}) });
   } catch (err) {
     throw new RefreshFailure(`falha de rede ao baixar ${url}: ${(err as Error).message ?? err}`.slice(0, 500));
+  }
+  if (res.status === 304 && validators) {
+    await res.body?.cancel().catch(() => undefined);
+    return res;
   }
   if (!res.ok) {
     await res.body?.cancel().catch(() => undefined);
@@ -272,22 +305,67 @@ export async function stageEntity(entity: ListEntity, engine: EngineNormalizer):
     names.push({ name, norm: indexTextOfNormalized(norm), weak });
   };
   all.forEach((n, i) => add(n.name, n.weak, norms[i]));
-  return { entity, names, recordHash: await sha256Hex(canonicalJson(entity)) };
+  return { entity, names, recordHash: await recordHashOf(entity) };
 }
 
-/** Bytes a staged entity adds to its batch's JSON parameters (entity JSON twice escaped, names, documents). */
-export const stagedSize = (s: StagedEntity): number =>
-  JSON.stringify(s.entity).length * 1.2 + 64 + s.names.reduce((n, x) => n + x.name.length + x.norm.length + 24, 0) + s.entity.documents.length * 48;
+/** The record hash of an entity: sha256 of its canonical JSON (it holds the list and the id: one list's entity). */
+export const recordHashOf = (entity: ListEntity): Promise<string> => sha256Hex(canonicalJson(entity));
+
+/**
+ * Bytes an entity may add to its batch's JSON parameters, from the entity alone
+ * (its names are derived later, only if its record is new): the entity JSON
+ * escaped, each name as listed and its index text (normalised, spaced and glued
+ * words: about three times the name), documents.
+ */
+export const stagedSize = (e: ListEntity): number =>
+  JSON.stringify(e).length * 1.2 + 64 + (e.name.length + e.aliases.reduce((n, a) => n + a.name.length, 0)) * 4 + (1 + e.aliases.length) * 24 + e.documents.length * 48;
+
+/** One entity of a version being staged, with its record hash. */
+export interface HashedEntity {
+  entity: ListEntity;
+  recordHash: string;
+}
+
+/**
+ * Stages a batch of one version (src/screening/store.ts stageStatements): every
+ * entity a member; only records not stored yet — or stored with names of an
+ * older index text — have their names derived (the transliteration, the engine
+ * for CJK) and written. Returns how many names the batch's entities have,
+ * stored now or before.
+ */
+export async function stageBatch(db: D1Database, list: ListId, sha256: string, batch: readonly HashedEntity[], engine: EngineNormalizer): Promise<{ names: number; stored: number }> {
+  const known = await knownRecords(
+    db,
+    batch.map((b) => b.recordHash),
+  );
+  const records = { fresh: [] as StagedEntity[], stale: [] as StagedEntity[] };
+  let names = 0;
+  for (const b of batch) {
+    const k = known.get(b.recordHash);
+    if (k && k.namesVersion >= INDEX_TEXT_VERSION) {
+      names += k.nameCount;
+      continue;
+    }
+    const staged = await stageEntity(b.entity, engine);
+    (k ? records.stale : records.fresh).push(staged);
+    names += staged.names.length;
+  }
+  const members = batch.map((b) => ({ entityId: b.entity.entity_id, recordHash: b.recordHash }));
+  await db.batch(stageStatements(db, list, sha256, members, records, INDEX_TEXT_VERSION));
+  return { names, stored: records.fresh.length + records.stale.length };
+}
 
 // ---- schedule (Cron Triggers) --------------------------------------------------------
 
 /**
  * Cron Triggers by refresh interval (lists.ts `refresh_hours`, from the cadences
- * of reference/lists.md). Checking often is cheap: unchanged bytes end the
- * refresh after the download, with no new rows. wrangler.toml lists these
+ * of reference/lists.md; UN every 15 minutes, contract §17 "Timeliness").
+ * Checking often is cheap: a conditional GET answered 304, or unchanged bytes,
+ * end the refresh after the download, with no new rows. wrangler.toml lists these
  * expressions (default and production; Previews accept no cron triggers).
  */
 export const CRON_BY_REFRESH_HOURS: Record<number, string> = {
+  0.25: "*/15 * * * *",
   6: "17 */6 * * *",
   12: "47 */12 * * *",
   24: "41 9 * * *",

@@ -107,7 +107,9 @@ export const LISTS: Record<ListId, ListMeta> = {
     format: "un_xml",
     url: "https://scsanctions.un.org/resources/xml/en/consolidated.xml",
     cadence: "irregular",
-    refresh_hours: 6,
+    // Polled every 15 minutes with a conditional GET (contract §17 "Timeliness":
+    // UN designations are executable at once in Brazil, Lei 13.810/2019).
+    refresh_hours: 0.25,
     env_var: "LIST_URL_UN_SC",
     max_drop: SANCTIONS_MAX_DROP,
     published: { root: "CONSOLIDATED_LIST", attr: "dateGenerated" },

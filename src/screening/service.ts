@@ -3,7 +3,8 @@
 // console's search and the list-backed sources of live runs (src/sources/lists.ts).
 //
 // How a search goes:
-//  1. Pin the serving version of every requested list;
+//  1. Pin the serving version of every requested list, or the version the
+//     query pins (`versions`, a replay; one no longer kept → list_version_gone);
 //     a requested list without one → list_not_ready: an empty result must
 //     always mean "screened, nothing found".
 //  2. Candidate entities, cheaply, in one D1 round trip: the FTS5 trigram index
@@ -44,82 +45,105 @@ import {
   type EntityBudget,
   type SearchReason,
 } from "./match";
-import type { ListStateRow, ListVersion, StoredEntity } from "./store";
+import type { D1Reader, ListStateRow, ListVersion, StoredEntity } from "./store";
+import { keptVersionsStatement, versionGone, type KeptVersionRow } from "./versions";
 import { DEFAULT_SEARCH_LIMIT, LIST_IDS, MAX_SEARCH_LIMIT, type EntityType, type ListEntity, type ListId } from "./types";
 
 export { COMMON_TRIGRAM_NAMES } from "./match/retrieval";
 
-/** What the search reads through: the database, or a request's D1 session (a read replica near the caller). */
-export type D1Reader = Pick<D1Database, "prepare" | "batch">;
+export type { D1Reader };
 
-type EntityRow = { list_id: ListId; sha256: string; data: string; record_hash: string };
+type EntityRow = { list_id: ListId; data: string; record_hash: string };
 
-/** Pins as "list:sha256": an uncorrelated IN list SQLite builds once, not a JSON walk per matched row. */
-const pinsJson = (pins: readonly Pick<ListVersion, "list" | "sha256">[]) => JSON.stringify(pins.map((v) => `${v.list}:${v.sha256}`));
+/** A pinned version: the list and its sha256. */
+type Pin = Pick<ListVersion, "list" | "sha256">;
+
+/**
+ * SQL testing that the record of a row of `alias` (record_hash, list_id columns)
+ * is a member of its list's pinned version — one primary-key probe of the
+ * members' (record_hash, sha256) index a row — and its parameters, numbered
+ * from `from`. A list not pinned gives NULL: never a member.
+ */
+function memberOfPinned(alias: string, pins: readonly Pin[], from: number): { sql: string; params: string[] } {
+  const whens = pins.map((_, i) => `WHEN ?${from + 2 * i} THEN ?${from + 2 * i + 1}`).join(" ");
+  return {
+    sql: `EXISTS (SELECT 1 FROM screening_version_members m WHERE m.record_hash = ${alias}.record_hash AND m.sha256 = CASE ${alias}.list_id ${whens} END)`,
+    params: pins.flatMap((p) => [p.list, p.sha256]),
+  };
+}
 
 /**
  * The best `limit` names a MATCH expression retrieves in the pinned versions
- * (kind 'n': entity, name, weak, rank), and the records of their entities (kind
- * 'e'), in one statement: FTS5's `ORDER BY rank LIMIT` keeps the ranking cheap;
- * the entity cut (match/retrieval.ts cutToEntities) runs on the rows.
+ * (kind 'n': entity, name, weak, rank), and their records (kind 'e'), in one
+ * statement: FTS5's `ORDER BY rank LIMIT` keeps the ranking cheap; the entity
+ * cut (match/retrieval.ts cutToEntities) runs on the rows. Names hang off
+ * records, which kept versions share: the pinned version's members decide
+ * which records count.
  */
-const namesStatement = (db: D1Reader, pins: readonly Pick<ListVersion, "list" | "sha256">[], match: string, limit: number) =>
-  db
+function namesStatement(db: D1Reader, pins: readonly Pin[], match: string, limit: number) {
+  const member = memberOfPinned("n", pins, 3);
+  return db
     .prepare(
       `WITH top AS MATERIALIZED (
-         SELECT n.id, n.list_id, n.sha256, n.entity_id, n.name, n.weak, f.rank
-           FROM screening_names_fts f JOIN screening_names n ON n.id = f.rowid
-          WHERE screening_names_fts MATCH ?1 AND n.list_id || ':' || n.sha256 IN (SELECT value FROM json_each(?2))
-          ORDER BY f.rank LIMIT ?3)
-       SELECT 'n' AS kind, list_id, sha256, entity_id, name AS text, weak AS extra, rank, id FROM top
+         SELECT n.id, n.list_id, n.entity_id, n.record_hash, n.name, n.weak, f.rank
+           FROM screening_record_names_fts f JOIN screening_record_names n ON n.id = f.rowid
+          WHERE screening_record_names_fts MATCH ?1 AND ${member.sql}
+          ORDER BY f.rank LIMIT ?2)
+       SELECT 'n' AS kind, list_id, entity_id, name AS text, weak AS extra, rank, id FROM top
        UNION ALL
-       SELECT 'e', e.list_id, e.sha256, e.entity_id, e.data, e.record_hash, NULL, NULL
-         FROM (SELECT DISTINCT list_id, sha256, entity_id FROM top) t
-         JOIN screening_entities e ON e.list_id = t.list_id AND e.sha256 = t.sha256 AND e.entity_id = t.entity_id`,
+       SELECT 'e', r.list_id, r.entity_id, r.data, r.record_hash, NULL, NULL
+         FROM (SELECT DISTINCT record_hash FROM top) t JOIN screening_records r ON r.record_hash = t.record_hash`,
     )
-    .bind(match, pinsJson(pins), limit);
+    .bind(match, limit, ...member.params);
+}
 
-type NameOrEntityRow = { kind: "n" | "e"; list_id: ListId; sha256: string; entity_id: string; text: string; extra: number | string; rank: number | null; id: number | null };
-
-const rowKey = (r: { list_id: ListId; sha256: string; entity_id: string }) => refKey({ list: r.list_id, sha256: r.sha256, entity_id: r.entity_id });
+type NameOrEntityRow = { kind: "n" | "e"; list_id: ListId; entity_id: string; text: string; extra: number | string; rank: number | null; id: number | null };
 
 /**
- * Entities of the pinned versions listing the query's documents, in one
+ * Records of the pinned versions listing the query's documents, in one
  * statement: an exact CPF; the CNPJs sharing a CNPJ's 8-character root (its
  * branches: `value` between the root and the root followed by the highest
  * characters, a range the (kind, value) index serves); the masked CPFs showing a
  * CPF's digits 4–9, or a masked query's own six.
  */
-function documentsStatement(db: D1Reader, pins: readonly Pick<ListVersion, "list" | "sha256">[], documents: readonly QueryDocument[]) {
+function documentsStatement(db: D1Reader, pins: readonly Pin[], documents: readonly QueryDocument[]) {
   const cpf = documents.find((d) => d.kind === "cpf")?.value ?? null;
   const cnpjRoot = documents.find((d) => d.kind === "cnpj")?.value.slice(0, 8) ?? null;
   const masked = cpf ? cpfVisibleDigits(cpf) : (documents.find((d) => d.kind === "cpf_masked")?.value ?? null);
+  const member = memberOfPinned("d", pins, 4);
   return db
     .prepare(
-      `SELECT e.list_id, e.sha256, e.data, e.record_hash
-         FROM screening_documents d
-         JOIN screening_entities e ON e.list_id = d.list_id AND e.sha256 = d.sha256 AND e.entity_id = d.entity_id
+      `SELECT r.list_id, r.data, r.record_hash
+         FROM screening_record_documents d
+         JOIN screening_records r ON r.record_hash = d.record_hash
         WHERE ((d.kind = 'cpf' AND d.value = ?1)
             OR (d.kind = 'cnpj' AND d.value >= ?2 AND d.value <= ?2 || 'ZZZZZZ')
             OR (d.kind = 'cpf_masked' AND d.value = ?3))
-          AND d.list_id || ':' || d.sha256 IN (SELECT value FROM json_each(?4))
-        GROUP BY e.list_id, e.sha256, e.entity_id`,
+          AND ${member.sql}
+        GROUP BY r.record_hash`,
     )
-    .bind(cpf, cnpjRoot, masked, pinsJson(pins));
+    .bind(cpf, cnpjRoot, masked, ...member.params);
 }
 
 /**
- * The lists' states and how many listed names (all versions) hold each of
- * `terms` (the index's own vocabulary), in one D1 round trip.
+ * The lists' states, how many listed names (every record kept) hold each of
+ * `terms` (the index's own vocabulary), and the kept versions among `pinned`
+ * ("list:sha256"), in one D1 round trip.
  */
-async function statesAndCounts(db: D1Reader, terms: readonly string[]): Promise<{ states: ListStateRow[]; counts: Map<string, number> }> {
-  const [states, counts] = await db.batch<Record<string, unknown>>([
+async function statesAndCounts(
+  db: D1Reader,
+  terms: readonly string[],
+  pinned: readonly string[],
+): Promise<{ states: ListStateRow[]; counts: Map<string, number>; kept: KeptVersionRow[] }> {
+  const [states, counts, kept] = await db.batch<Record<string, unknown>>([
     db.prepare("SELECT id, status, current_sha256, current_fetched_at, current_entities, current_names FROM screening_lists"),
-    db.prepare("SELECT term, doc FROM screening_names_vocab WHERE term IN (SELECT value FROM json_each(?))").bind(JSON.stringify(terms)),
+    db.prepare("SELECT term, doc FROM screening_record_names_vocab WHERE term IN (SELECT value FROM json_each(?))").bind(JSON.stringify(terms)),
+    ...(pinned.length > 0 ? [keptVersionsStatement(db, pinned)] : []),
   ]);
   return {
     states: states.results as unknown as ListStateRow[],
     counts: new Map((counts.results as { term: string; doc: number }[]).map((r) => [r.term, r.doc])),
+    kept: (kept?.results ?? []) as unknown as KeptVersionRow[],
   };
 }
 
@@ -140,6 +164,12 @@ export interface SearchQuery {
   masked_cpf?: string;
   /** Default: every list. */
   lists?: readonly ListId[];
+  /**
+   * Versions to search instead of the serving ones ("<list id>": "<sha256>"), to
+   * replay what was screened then; a version no longer kept → list_version_gone.
+   * A pinned list is searched even while it has no serving version.
+   */
+  versions?: Readonly<Partial<Record<ListId, string>>>;
   /** 0..1; default DEFAULT_THRESHOLD. */
   threshold?: number;
   /** 1..MAX_SEARCH_LIMIT; default DEFAULT_SEARCH_LIMIT. */
@@ -295,8 +325,9 @@ const clearedMatch = (stored: StoredEntity, c: ClearedCandidate<ListEntity>): Cl
 });
 
 /**
- * Screens `q` against the serving versions of the requested lists. Throws
- * DomainError list_not_ready (param = the first list without a version).
+ * Screens `q` against the serving versions of the requested lists (or the
+ * versions it pins). Throws DomainError list_not_ready (param = the first list
+ * without a version) or list_version_gone (param = `versions.<list>`).
  */
 export async function searchLists(db: D1Reader, q: SearchQuery, opts: SearchOptions = {}): Promise<SearchOutcome> {
   const now = opts.now ?? Date.now;
@@ -307,16 +338,26 @@ export async function searchLists(db: D1Reader, q: SearchQuery, opts: SearchOpti
   const limit = Math.min(Math.max(1, q.limit ?? DEFAULT_SEARCH_LIMIT), MAX_SEARCH_LIMIT);
 
   const name = q.name?.trim() ? q.name : undefined;
-  const { states, counts } = await statesAndCounts(db, name ? planVocabulary(name) : []);
-  // The version each list serves now: pinned for every later query of this search.
+  const asked = lists.flatMap((id) => (q.versions?.[id] ? [`${id}:${q.versions[id]}`] : []));
+  const { states, counts, kept } = await statesAndCounts(db, name ? planVocabulary(name) : [], asked);
+  // The version each list serves now, or the one the query pins: pinned for every later query of this search.
   const byList = new Map<ListId, ListVersion>();
   for (const r of states) {
     if (r.current_sha256 === null) continue;
     byList.set(r.id, { list: r.id, sha256: r.current_sha256, fetched_at: r.current_fetched_at!, entities: r.current_entities ?? 0, names: r.current_names ?? 0 });
   }
+  for (const id of lists) {
+    const sha256 = q.versions?.[id];
+    if (!sha256) continue;
+    const v = kept.find((k) => k.list_id === id && k.sha256 === sha256);
+    if (!v) throw versionGone(id, sha256);
+    byList.set(id, { list: id, sha256, fetched_at: v.fetched_at, entities: v.entities, names: v.names });
+  }
   const missing = lists.filter((id) => !byList.has(id));
   if (missing.length > 0) throw notReadyError(new Map(states.map((r) => [r.id, r.status])), missing);
   const pins = lists.map((id) => byList.get(id)!);
+  const pinOf = new Map(pins.map((p) => [p.list, p.sha256]));
+  const rowKey = (r: { list_id: ListId; entity_id: string }) => refKey({ list: r.list_id, sha256: pinOf.get(r.list_id)!, entity_id: r.entity_id });
 
   const plan = name ? retrievalPlan(name, (t) => counts.get(t) ?? 0) : null;
   const documents = queryDocuments(q);
@@ -331,12 +372,12 @@ export async function searchLists(db: D1Reader, q: SearchQuery, opts: SearchOpti
 
   // By name: the entity cut over the ranked names (bm25 is negated in FTS5: lower is better), each entity with its best names.
   const records = new Map<string, EntityRow>();
-  for (const r of nameRows) if (r.kind === "e") records.set(rowKey(r), { list_id: r.list_id, sha256: r.sha256, data: r.text, record_hash: String(r.extra) });
+  for (const r of nameRows) if (r.kind === "e") records.set(rowKey(r), { list_id: r.list_id, data: r.text, record_hash: String(r.extra) });
   const ranked: RankedName<{ name: string; weak: boolean }>[] = nameRows
     .filter((r) => r.kind === "n")
     .map((r) => ({ entity: rowKey(r), list: r.list_id, score: -(r.rank ?? 0), order: r.id ?? 0, name: { name: r.text, weak: r.extra === 1 } }));
   const candidates = new Map<string, StoredEntity & { names?: { name: string; weak: boolean }[] }>();
-  const stored = (r: EntityRow): StoredEntity => ({ list: r.list_id, sha256: r.sha256, entity: JSON.parse(r.data) as ListEntity, record_hash: r.record_hash });
+  const stored = (r: EntityRow): StoredEntity => ({ list: r.list_id, sha256: pinOf.get(r.list_id)!, entity: JSON.parse(r.data) as ListEntity, record_hash: r.record_hash });
   for (const { entity, names } of cutToEntities(ranked, budget)) {
     const r = records.get(entity);
     if (r) candidates.set(entity, { ...stored(r), names });
@@ -344,7 +385,7 @@ export async function searchLists(db: D1Reader, q: SearchQuery, opts: SearchOpti
   // By document: every name of the entities listing the query's documents (the name that matters may not be one the index ranked).
   for (const r of documentRows) {
     const s = stored(r);
-    candidates.set(refKey({ list: r.list_id, sha256: r.sha256, entity_id: s.entity.entity_id }), s);
+    candidates.set(refKey({ list: r.list_id, sha256: s.sha256, entity_id: s.entity.entity_id }), s);
   }
 
   const query = new PreparedQuery({

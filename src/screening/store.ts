@@ -1,18 +1,23 @@
 // D1 access for the screening lists (schema: src/db/schema/screening.ts).
 //
-// A list's rows are keyed by (list_id, sha256): a version is visible iff its
-// sha256 is the list's `current_sha256`. Writers (the ListIngest object) stage a
-// new version's rows under its sha256, then switch with ONE UPDATE of
-// screening_lists — atomic: a reader sees the old version or the new one, never
-// a mix. The search (src/screening/service.ts) pins versions first and passes
-// the pins to every later query, so one search reads one consistent version per
-// list even if a switch lands between its queries (superseded rows are deleted
-// only after a grace period, see ingest-object.ts).
+// Content-addressed: a listed entity's record is stored once, under its record
+// hash, with its names (and their FTS index) and documents; a version is the set
+// of its members (entity id → record hash), so an entity unchanged across 30
+// kept versions is one record and 30 member rows. A version is visible iff its
+// sha256 is the list's `current_sha256`, or a search pins it while it is kept
+// (src/screening/versions.ts). Writers (the ListIngest object) stage a new
+// version's members under its sha256, compute its delta, then switch with ONE
+// D1 batch — atomic: a reader sees the old version or the new one, never a mix.
+// The search (src/screening/service.ts) pins versions first and passes the pins
+// to every later query, so one search reads one consistent version per list.
 //
 // Raw D1 (prepared statements) rather than drizzle: the bulk inserts use
 // json_each to carry hundreds of rows in one statement within D1's limit of 100
 // bound parameters, and the FTS5 MATCH queries have no drizzle form.
 import type { ListEntity, ListId } from "./types";
+
+/** What reads go through: the database, or a request's D1 session (a read replica near the caller). */
+export type D1Reader = Pick<D1Database, "prepare" | "batch">;
 
 /** The row of screening_lists, as stored. */
 export interface ListStateRow {
@@ -49,7 +54,7 @@ export interface StoredEntity {
 
 /** One name row (primary or alias) of a pinned version. */
 export interface StoredName {
-  /** screening_names.id = the FTS rowid. */
+  /** screening_record_names.id = the FTS rowid. */
   id: number;
   list: ListId;
   sha256: string;
@@ -75,85 +80,193 @@ export async function getListState(db: D1Database, id: ListId): Promise<ListStat
 
 // ---- writes (the ListIngest object only) ------------------------------------
 
-/** Rows of one entity as staged: the entity, its names, its documents. */
+/** A record to store with its rows: the entity, its record hash, its names. */
 export interface StagedEntity {
   entity: ListEntity;
   recordHash: string;
   names: { name: string; norm: string; weak: boolean }[];
 }
 
+/** One entity of a version: which record it has there. */
+export interface Member {
+  entityId: string;
+  recordHash: string;
+}
+
+/** What staging needs to know of a record already stored. */
+export interface KnownRecord {
+  nameCount: number;
+  /** The index text version its names were derived with (match/index-keys.ts INDEX_TEXT_VERSION). */
+  namesVersion: number;
+}
+
+/** The records among `hashes` already stored (any version, kept or not), in one statement. */
+export async function knownRecords(db: D1Database, hashes: readonly string[]): Promise<Map<string, KnownRecord>> {
+  if (hashes.length === 0) return new Map();
+  const { results } = await db
+    .prepare("SELECT record_hash, name_count, names_version FROM screening_records WHERE record_hash IN (SELECT value FROM json_each(?1))")
+    .bind(JSON.stringify(hashes))
+    .all<{ record_hash: string; name_count: number; names_version: number }>();
+  return new Map(results.map((r) => [r.record_hash, { nameCount: r.name_count, namesVersion: r.names_version }]));
+}
+
 /**
- * Statements inserting a batch of entities of one version. Each statement binds
- * at most 3 parameters (list, sha256 and a JSON array of rows): D1 caps bound
- * parameters at 100 per statement, not their size. Callers keep a batch's JSON
- * well under D1's 2 MB value limit (ingest.ts: MAX_BATCH_BYTES).
+ * Statements staging a batch of one version: every entity becomes a member of
+ * (list, sha256); records no version has yet (`fresh`) are written with their
+ * names and documents; records stored with names of an older index text
+ * (`stale`) get their names replaced. Records stored already are not written
+ * again: an unchanged entity costs one member row per version. Each statement
+ * binds at most 3 parameters (D1 caps bound parameters at 100 per statement,
+ * not their size); callers keep a batch's JSON well under D1's 2 MB value limit
+ * (ingest.ts: batchBytes). One db.batch: a transaction, so a record never
+ * exists without its names and documents.
  */
-export function insertEntitiesStatements(db: D1Database, list: ListId, sha256: string, batch: readonly StagedEntity[]): D1PreparedStatement[] {
-  const entities = batch.map((s) => [s.entity.entity_id, s.entity.entity_type, s.entity.name, JSON.stringify(s.entity), s.recordHash]);
-  const names = batch.flatMap((s) => s.names.map((n) => [s.entity.entity_id, n.name, n.norm, n.weak ? 1 : 0]));
-  const documents = batch.flatMap((s) => s.entity.documents.map((d) => [s.entity.entity_id, d.kind, d.value, d.country ?? null]));
-  const out = [
-    db
-      .prepare(
-        `INSERT OR IGNORE INTO screening_entities (list_id, sha256, entity_id, entity_type, name, data, record_hash)
-         SELECT ?1, ?2, j.value->>'$[0]', j.value->>'$[1]', j.value->>'$[2]', j.value->>'$[3]', j.value->>'$[4]' FROM json_each(?3) j`,
-      )
-      .bind(list, sha256, JSON.stringify(entities)),
-  ];
+export function stageStatements(
+  db: D1Database,
+  list: ListId,
+  sha256: string,
+  members: readonly Member[],
+  records: { fresh: readonly StagedEntity[]; stale: readonly StagedEntity[] },
+  namesVersion: number,
+): D1PreparedStatement[] {
+  const out: D1PreparedStatement[] = [];
+  const written = [...records.fresh, ...records.stale];
+  if (records.stale.length > 0) {
+    // Names derived under an older index text give way to the new ones (the FTS triggers follow).
+    out.push(db.prepare("DELETE FROM screening_record_names WHERE record_hash IN (SELECT value FROM json_each(?1))").bind(JSON.stringify(records.stale.map((s) => s.recordHash))));
+  }
+  const names = written.flatMap((s) => s.names.map((n) => [s.recordHash, s.entity.entity_id, n.name, n.norm, n.weak ? 1 : 0]));
   if (names.length > 0) {
     out.push(
       db
         .prepare(
-          `INSERT INTO screening_names (list_id, sha256, entity_id, name, norm, weak)
-           SELECT ?1, ?2, j.value->>'$[0]', j.value->>'$[1]', j.value->>'$[2]', j.value->>'$[3]' FROM json_each(?3) j`,
+          `INSERT INTO screening_record_names (record_hash, list_id, entity_id, name, norm, weak)
+           SELECT j.value->>'$[0]', ?1, j.value->>'$[1]', j.value->>'$[2]', j.value->>'$[3]', j.value->>'$[4]' FROM json_each(?2) j`,
         )
-        .bind(list, sha256, JSON.stringify(names)),
+        .bind(list, JSON.stringify(names)),
     );
   }
+  // Documents are a function of the record alone: a stale record keeps its own.
+  const documents = records.fresh.flatMap((s) => s.entity.documents.map((d) => [s.recordHash, s.entity.entity_id, d.kind, d.value, d.country ?? null]));
   if (documents.length > 0) {
     out.push(
       db
         .prepare(
-          `INSERT INTO screening_documents (list_id, sha256, entity_id, kind, value, country)
-           SELECT ?1, ?2, j.value->>'$[0]', j.value->>'$[1]', j.value->>'$[2]', j.value->>'$[3]' FROM json_each(?3) j`,
+          `INSERT INTO screening_record_documents (record_hash, list_id, entity_id, kind, value, country)
+           SELECT j.value->>'$[0]', ?1, j.value->>'$[1]', j.value->>'$[2]', j.value->>'$[3]', j.value->>'$[4]' FROM json_each(?2) j`,
         )
-        .bind(list, sha256, JSON.stringify(documents)),
+        .bind(list, JSON.stringify(documents)),
+    );
+  }
+  if (written.length > 0) {
+    const rows = written.map((s) => [s.recordHash, s.entity.entity_id, s.entity.entity_type, s.entity.name, JSON.stringify(s.entity), s.names.length]);
+    out.push(
+      db
+        .prepare(
+          `INSERT INTO screening_records (record_hash, list_id, entity_id, entity_type, name, data, name_count, names_version)
+           SELECT j.value->>'$[0]', ?1, j.value->>'$[1]', j.value->>'$[2]', j.value->>'$[3]', j.value->>'$[4]', j.value->>'$[5]', ?2 FROM json_each(?3) j WHERE true
+           ON CONFLICT (record_hash) DO UPDATE SET name_count = excluded.name_count, names_version = excluded.names_version`,
+        )
+        .bind(list, namesVersion, JSON.stringify(rows)),
+    );
+  }
+  if (members.length > 0) {
+    out.push(
+      db
+        .prepare(
+          `INSERT OR IGNORE INTO screening_version_members (list_id, sha256, entity_id, record_hash)
+           SELECT ?1, ?2, j.value->>'$[0]', j.value->>'$[1]' FROM json_each(?3) j`,
+        )
+        .bind(list, sha256, JSON.stringify(members.map((m) => [m.entityId, m.recordHash]))),
     );
   }
   return out;
 }
 
-/** Statements removing the rows of some entities of one version (undoing a batch whose checkpoint was lost). */
-export function deleteEntitiesStatements(db: D1Database, list: ListId, sha256: string, entityIds: readonly string[]): D1PreparedStatement[] {
-  const ids = JSON.stringify(entityIds);
-  return ["screening_names", "screening_documents", "screening_entities"].map((table) =>
-    db.prepare(`DELETE FROM ${table} WHERE list_id = ?1 AND sha256 = ?2 AND entity_id IN (SELECT value FROM json_each(?3))`).bind(list, sha256, ids),
-  );
-}
-
-/** Deletes up to `limit` rows per table matching `where` (over list_id ?1, ?2); returns how many went. */
-async function deleteRowsWhere(db: D1Database, where: string, list: ListId, arg: string, limit: number): Promise<number> {
-  const results = await db.batch([
-    db.prepare(`DELETE FROM screening_names WHERE id IN (SELECT id FROM screening_names WHERE ${where} LIMIT ?3)`).bind(list, arg, limit),
-    db.prepare(`DELETE FROM screening_documents WHERE rowid IN (SELECT rowid FROM screening_documents WHERE ${where} LIMIT ?3)`).bind(list, arg, limit),
-    db.prepare(`DELETE FROM screening_entities WHERE rowid IN (SELECT rowid FROM screening_entities WHERE ${where} LIMIT ?3)`).bind(list, arg, limit),
-  ]);
-  return results.reduce((n, r) => n + (r.meta.changes ?? 0), 0);
+/** Statements removing some entities from one version (undoing a batch whose checkpoint was lost); their records stay, found stored when the batch comes again. */
+export function deleteMembersStatements(db: D1Database, list: ListId, sha256: string, entityIds: readonly string[]): D1PreparedStatement[] {
+  return [
+    db
+      .prepare("DELETE FROM screening_version_members WHERE list_id = ?1 AND sha256 = ?2 AND entity_id IN (SELECT value FROM json_each(?3))")
+      .bind(list, sha256, JSON.stringify(entityIds)),
+  ];
 }
 
 /**
- * Deletes up to `limit` rows per table of the list's versions not in `keep`
- * (superseded versions, staging leftovers of a failed refresh). Returns how many
- * rows went; 0 means nothing is left. Bounded so one call fits an invocation:
- * every deleted name also updates the FTS index through its trigger.
+ * Statements deleting, among `hashes`, the records no version lists any more,
+ * with their names (the FTS index follows through its trigger) and documents.
+ * Names and documents go first: their statements look for the record's members.
  */
-export function deleteOtherVersions(db: D1Database, list: ListId, keep: readonly string[], limit: number): Promise<number> {
-  return deleteRowsWhere(db, "list_id = ?1 AND sha256 NOT IN (SELECT value FROM json_each(?2))", list, JSON.stringify(keep), limit);
+function orphanRecordStatements(db: D1Database, hashes: string): D1PreparedStatement[] {
+  const orphans = "SELECT value FROM json_each(?1) h WHERE NOT EXISTS (SELECT 1 FROM screening_version_members m WHERE m.record_hash = h.value)";
+  return ["screening_record_names", "screening_record_documents", "screening_records"].map((table) =>
+    db.prepare(`DELETE FROM ${table} WHERE record_hash IN (${orphans})`).bind(hashes),
+  );
 }
 
-/** Deletes up to `limit` rows per table of one version (a refresh clears its sha256's leftovers before staging). */
-export function deleteVersionRows(db: D1Database, list: ListId, sha256: string, limit: number): Promise<number> {
-  return deleteRowsWhere(db, "list_id = ?1 AND sha256 = ?2", list, sha256, limit);
+/**
+ * Takes up to `limit` entities out of one version, and deletes those of their
+ * records no other version lists. Returns how many members went; 0 means the
+ * version has none left. Bounded so one call is a few short statements: D1 runs
+ * one statement at a time for every tenant, and every deleted name also
+ * updates the FTS index.
+ */
+export async function deleteVersionMembers(db: D1Database, list: ListId, sha256: string, limit: number): Promise<number> {
+  const { results } = await db
+    .prepare("SELECT entity_id, record_hash FROM screening_version_members WHERE list_id = ?1 AND sha256 = ?2 LIMIT ?3")
+    .bind(list, sha256, limit)
+    .all<{ entity_id: string; record_hash: string }>();
+  if (results.length === 0) return 0;
+  await db.batch([
+    ...deleteMembersStatements(
+      db,
+      list,
+      sha256,
+      results.map((r) => r.entity_id),
+    ),
+    ...orphanRecordStatements(db, JSON.stringify([...new Set(results.map((r) => r.record_hash))])),
+  ]);
+  return results.length;
+}
+
+/** Deletes up to `limit` rows of one version's deltas (only its delta against `previous`, when given); returns how many went. */
+export async function deleteVersionChanges(db: D1Database, list: ListId, sha256: string, limit: number, previous?: string): Promise<number> {
+  const r = await db
+    .prepare(
+      `DELETE FROM screening_version_changes WHERE rowid IN (
+         SELECT rowid FROM screening_version_changes WHERE list_id = ?1 AND sha256 = ?2 AND (?4 IS NULL OR previous_sha256 = ?4) LIMIT ?3)`,
+    )
+    .bind(list, sha256, limit, previous ?? null)
+    .run();
+  return r.meta.changes ?? 0;
+}
+
+/**
+ * The version row a refresh stages under: created, or reset when it is left
+ * over from a refresh that did not switch (or a retired version whose rows the
+ * retention is deleting). Never called for a version kept (ingest-object.ts
+ * reuses those).
+ */
+export async function openStagingVersion(db: D1Database, list: ListId, sha256: string, fetchedAt: string, now: string): Promise<void> {
+  await db
+    .prepare(
+      `INSERT INTO screening_versions (list_id, sha256, fetched_at, created_at) VALUES (?1, ?2, ?3, ?4)
+       ON CONFLICT (list_id, sha256) DO UPDATE SET fetched_at = excluded.fetched_at, created_at = excluded.created_at,
+         became_current_at = NULL, superseded_at = NULL, retired_at = NULL, previous_sha256 = NULL, added = 0, modified = 0, removed = 0,
+         entities = 0, names = 0, published_at = NULL`,
+    )
+    .bind(list, sha256, fetchedAt, now)
+    .run();
+}
+
+/** Marks a version as no longer kept (the retention is about to delete it): pins answer list_version_gone from now on. */
+export async function retireVersion(db: D1Database, list: ListId, sha256: string, now: string): Promise<void> {
+  await db.prepare("UPDATE screening_versions SET retired_at = coalesce(retired_at, ?3) WHERE list_id = ?1 AND sha256 = ?2").bind(list, sha256, now).run();
+}
+
+/** Deletes a version's row, once its members and delta are gone. */
+export async function deleteVersionRow(db: D1Database, list: ListId, sha256: string): Promise<void> {
+  await db.prepare("DELETE FROM screening_versions WHERE list_id = ?1 AND sha256 = ?2").bind(list, sha256).run();
 }
 
 /** Marks a refresh as running (status `loading` unless a version serves: then it stays `ready`). */
@@ -168,28 +281,56 @@ export async function markLoading(db: D1Database, list: ListId, since: string): 
     .run();
 }
 
+/** A staged version as it becomes current: its counts and its delta against `previous` (the version serving when the delta was computed). */
+export interface SwitchTo {
+  sha256: string;
+  fetchedAt: string;
+  publishedAt: string | null;
+  entities: number;
+  names: number;
+  sourceUrl: string;
+  previous: string | null;
+  added: number;
+  modified: number;
+  removed: number;
+  /** The moment it becomes current, fixed by the refresh before the switch (a retried switch writes the same). */
+  at: string;
+}
+
 /**
- * The version switch: one UPDATE, atomic; a successful refresh clears
- * last_error. Conditional on the refresh that staged it still being the one
- * running (`loading_since`), so a late retry of a finished refresh never
- * switches back.
+ * The version switch, atomic (one D1 batch, a transaction): the list's row
+ * points at the new version — conditional on the refresh that staged it still
+ * being the one running (`loading_since`, so a late retry of a finished refresh
+ * never switches back) and on the version its delta was computed against
+ * still serving; the new version's row records when it became current and its
+ * delta; the one it replaced, when it stopped serving. The version rows change
+ * only if the list's row now points at the new version, so a switch that does
+ * not land changes nothing, and a retry of one that landed writes the same
+ * values again. A successful refresh clears last_error. Returns whether this
+ * call moved the list's row.
  */
-export async function switchVersion(
-  db: D1Database,
-  list: ListId,
-  loadingSince: string,
-  v: { sha256: string; fetchedAt: string; entities: number; names: number; sourceUrl: string },
-  now: string,
-): Promise<boolean> {
-  const r = await db
-    .prepare(
-      `UPDATE screening_lists SET status = 'ready', current_sha256 = ?3, current_fetched_at = ?4, current_entities = ?5,
-         current_names = ?6, source_url = ?7, loading_since = NULL, last_error_at = NULL, last_error_message = NULL, updated_at = ?8
-       WHERE id = ?1 AND loading_since = ?2`,
-    )
-    .bind(list, loadingSince, v.sha256, v.fetchedAt, v.entities, v.names, v.sourceUrl, now)
-    .run();
-  return (r.meta.changes ?? 0) > 0;
+export async function switchVersion(db: D1Database, list: ListId, loadingSince: string, v: SwitchTo): Promise<boolean> {
+  const landed = "(SELECT current_sha256 FROM screening_lists WHERE id = ?1) = ?2";
+  const [moved] = await db.batch([
+    db
+      .prepare(
+        `UPDATE screening_lists SET status = 'ready', current_sha256 = ?2, current_fetched_at = ?3, current_entities = ?4,
+           current_names = ?5, source_url = ?6, loading_since = NULL, last_error_at = NULL, last_error_message = NULL, updated_at = ?7
+         WHERE id = ?1 AND loading_since = ?8 AND current_sha256 IS ?9`,
+      )
+      .bind(list, v.sha256, v.fetchedAt, v.entities, v.names, v.sourceUrl, v.at, loadingSince, v.previous),
+    db
+      .prepare(
+        `UPDATE screening_versions SET became_current_at = ?3, superseded_at = NULL, retired_at = NULL, fetched_at = ?4, published_at = ?5,
+           entities = ?6, names = ?7, previous_sha256 = ?8, added = ?9, modified = ?10, removed = ?11
+         WHERE list_id = ?1 AND sha256 = ?2 AND ${landed}`,
+      )
+      .bind(list, v.sha256, v.at, v.fetchedAt, v.publishedAt, v.entities, v.names, v.previous, v.added, v.modified, v.removed),
+    db
+      .prepare(`UPDATE screening_versions SET superseded_at = ?3 WHERE list_id = ?1 AND sha256 = ?4 AND ${landed}`)
+      .bind(list, v.sha256, v.at, v.previous),
+  ]);
+  return (moved.meta.changes ?? 0) > 0;
 }
 
 /**

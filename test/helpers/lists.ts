@@ -148,14 +148,21 @@ export async function parsedEntities(id: ListId, files = FIXTURES[id], asOf = ne
   return out;
 }
 
-/** Rows of a list in D1 by version (every version, serving or not). */
+/** A list's rows in D1 by version (every version with members, serving or not): its members, and its records' names and documents. */
 export async function rowCounts(id: ListId): Promise<Record<string, { entities: number; names: number; documents: number }>> {
-  const out: Record<string, { entities: number; names: number; documents: number }> = {};
-  for (const table of ["entities", "names", "documents"] as const) {
-    const { results } = await env.DB.prepare(`SELECT sha256, count(*) AS n FROM screening_${table} WHERE list_id = ? GROUP BY sha256`)
-      .bind(id)
-      .all<{ sha256: string; n: number }>();
-    for (const r of results) (out[r.sha256] ??= { entities: 0, names: 0, documents: 0 })[table] = r.n;
-  }
-  return out;
+  const { results } = await env.DB.prepare(
+    `SELECT m.sha256, count(*) AS entities,
+            sum((SELECT count(*) FROM screening_record_names n WHERE n.record_hash = m.record_hash)) AS names,
+            sum((SELECT count(*) FROM screening_record_documents d WHERE d.record_hash = m.record_hash)) AS documents
+       FROM screening_version_members m WHERE m.list_id = ? GROUP BY m.sha256`,
+  )
+    .bind(id)
+    .all<{ sha256: string; entities: number; names: number; documents: number }>();
+  return Object.fromEntries(results.map((r) => [r.sha256, { entities: r.entities, names: r.names, documents: r.documents }]));
+}
+
+/** Rows stored for a list whatever the version: records, their names and documents (content-addressed, each once). */
+export async function storedRecords(id: ListId): Promise<{ records: number; names: number; documents: number }> {
+  const one = async (table: string) => (await env.DB.prepare(`SELECT count(*) AS n FROM ${table} WHERE list_id = ?`).bind(id).first<{ n: number }>())!.n;
+  return { records: await one("screening_records"), names: await one("screening_record_names"), documents: await one("screening_record_documents") };
 }

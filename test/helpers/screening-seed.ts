@@ -1,12 +1,13 @@
 // Hand-made screening lists for search and run tests: a version of a list
-// written straight into D1 through the ingest's own staging (stageEntity → the
-// store's insert statements) and switched in with one UPDATE of
-// screening_lists, as the ListIngest object does — without fetching or parsing
-// a file (test/helpers/lists.ts drives the real ingestion of fixture files).
+// written straight into D1 through the ingest's own staging (stageBatch), its
+// delta computed and switched in as the ListIngest object does (versions.ts
+// deltaChunk, store.ts switchVersion) — without fetching or parsing a file
+// (test/helpers/lists.ts drives the real ingestion of fixture files).
 import { env } from "cloudflare:workers";
-import { stageEntity } from "../../src/screening/ingest";
-import { insertEntitiesStatements } from "../../src/screening/store";
+import { recordHashOf, stageBatch } from "../../src/screening/ingest";
+import { getListState, markLoading, openStagingVersion, switchVersion } from "../../src/screening/store";
 import type { ListEntity, ListId } from "../../src/screening/types";
+import { deltaChunk, deltaCounts, type DeltaCursor } from "../../src/screening/versions";
 
 /** A listed entity with empty defaults for whatever the test does not care about. */
 export const listed = (e: Pick<ListEntity, "list" | "entity_id" | "name"> & Partial<ListEntity>): ListEntity => ({
@@ -33,17 +34,32 @@ export interface LoadedVersion {
 /** Loads `entities` as the serving version of `id` (a new version each call). */
 export async function seedList(id: ListId, entities: ListEntity[], fetchedAt = "2026-11-30T03:00:00.000Z"): Promise<LoadedVersion> {
   const sha256 = hex(crypto.getRandomValues(new Uint8Array(32)));
-  const staged = await Promise.all(entities.map((e) => stageEntity({ ...e, list: id }, (names) => env.ENGINE.normalizeNames(names))));
-  const statements = [];
-  for (let i = 0; i < staged.length; i += 50) statements.push(...insertEntitiesStatements(env.DB, id, sha256, staged.slice(i, i + 50)));
-  if (statements.length > 0) await env.DB.batch(statements);
-  const names = staged.reduce((n, s) => n + s.names.length, 0);
-  await env.DB.prepare(
-    `UPDATE screening_lists SET status = 'ready', current_sha256 = ?2, current_fetched_at = ?3, current_entities = ?4,
-       current_names = ?5, source_url = ?6, loading_since = NULL, updated_at = ?3 WHERE id = ?1`,
-  )
-    .bind(id, sha256, fetchedAt, entities.length, names, `https://lists.example.test/${id}`)
-    .run();
+  const now = new Date().toISOString();
+  const base = (await getListState(env.DB, id))?.current_sha256 ?? null;
+  await openStagingVersion(env.DB, id, sha256, fetchedAt, now);
+  const hashed = await Promise.all(entities.map(async (e) => ({ entity: { ...e, list: id }, recordHash: await recordHashOf({ ...e, list: id }) })));
+  let names = 0;
+  for (let i = 0; i < hashed.length; i += 50) {
+    names += (await stageBatch(env.DB, id, sha256, hashed.slice(i, i + 50), (n) => env.ENGINE.normalizeNames(n))).names;
+  }
+  let counts = { added: entities.length, modified: 0, removed: 0 };
+  if (base) {
+    for (let at: DeltaCursor | null = { walk: "new", after: null }; at; ) at = await deltaChunk(env.DB, id, sha256, base, at, 500);
+    counts = await deltaCounts(env.DB, id, sha256, base);
+  }
+  await markLoading(env.DB, id, now);
+  const switched = await switchVersion(env.DB, id, now, {
+    sha256,
+    fetchedAt,
+    publishedAt: null,
+    entities: entities.length,
+    names,
+    sourceUrl: `https://lists.example.test/${id}`,
+    previous: base,
+    ...counts,
+    at: now,
+  });
+  if (!switched) throw new Error(`seedList(${id}): the switch did not land`);
   return { id, sha256, fetched_at: fetchedAt };
 }
 

@@ -44,7 +44,9 @@ export const listsTransport: ListsTransport = { fetch: networkDisabled("list dow
 export function resetListsTransport(): void {
   listsTransport.fetch = networkDisabled("list download");
   delete listsTransport.limits;
+  delete listsTransport.onVersionCurrent;
   listsStorageFaults.readErrors = 0;
+  listsDbFaults.dieAfterSwitch = false;
 }
 
 /**
@@ -130,6 +132,47 @@ export function withEngineSearchHook(engine: Env["ENGINE"]): Env["ENGINE"] {
       }
       // Every other method goes to the real binding as it is (an RPC stub has no `bind` of its own).
       return (...args: unknown[]) => (target as unknown as Record<PropertyKey, (...a: unknown[]) => unknown>)[prop](...args);
+    },
+  });
+}
+
+/**
+ * Faults in the ListIngest objects' D1 writes: with `dieAfterSwitch` set, the
+ * isolate dies right after a version switch lands in D1 (the batch committed,
+ * the object never learns it), the way an eviction or a crash would.
+ */
+export const listsDbFaults = { dieAfterSwitch: false };
+
+/** The D1 binding as ListIngest objects see it in tests: the real one, with `listsDbFaults` applied to the version switch. */
+export function withListsDbFaults(db: D1Database, state: DurableObjectState): D1Database {
+  const sqlOf = new WeakMap<object, string>();
+  // A statement's SQL, remembered through bind() (which returns a new statement).
+  const prepare = (sql: string) => {
+    const stmt = db.prepare(sql);
+    const bind = stmt.bind;
+    stmt.bind = (...values: unknown[]) => {
+      const bound = bind.apply(stmt, values);
+      sqlOf.set(bound, sql);
+      return bound;
+    };
+    sqlOf.set(stmt, sql);
+    return stmt;
+  };
+  const batch = async <T>(statements: D1PreparedStatement[]) => {
+    const out = await db.batch<T>(statements);
+    const switching = statements.some((st) => /^\s*UPDATE screening_lists SET status = 'ready', current_sha256/.test(sqlOf.get(st) ?? ""));
+    if (switching && listsDbFaults.dieAfterSwitch) {
+      listsDbFaults.dieAfterSwitch = false;
+      state.abort("injected: the isolate died after the switch");
+    }
+    return out;
+  };
+  return new Proxy(db, {
+    get(target, prop) {
+      if (prop === "prepare") return prepare;
+      if (prop === "batch") return batch;
+      const value = Reflect.get(target, prop);
+      return typeof value === "function" ? value.bind(target) : value;
     },
   });
 }

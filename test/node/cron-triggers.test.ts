@@ -24,4 +24,10 @@ describe("wrangler.toml cron triggers", () => {
     }
     expect(Object.values(LIST_CRONS).flat().sort()).toEqual([...LIST_IDS].sort());
   });
+
+  it("the UN list is polled every 15 minutes (contract §17 Timeliness), by its own cron", () => {
+    expect(LIST_CRONS["*/15 * * * *"]).toEqual(["un_sc"]);
+    expect(crons()).toContain("*/15 * * * *");
+    expect(crons("production")).toContain("*/15 * * * *");
+  });
 });

@@ -5,7 +5,7 @@ import type { BatchItem } from "drizzle-orm/batch";
 import type { Db } from "../client";
 import { isUniqueViolation, literalRow } from "./sql";
 import { insertWebhookEventStatement, type NewWebhookEvent } from "./webhooks";
-import { auditAnchorChains, auditAnchors, caseEvents, cases, falsePositives, runs, screeningEntities, screeningLists, webhookEvents } from "../schema";
+import { auditAnchorChains, auditAnchors, caseEvents, cases, falsePositives, runs, screeningLists, screeningVersionMembers, webhookEvents } from "../schema";
 
 export type CaseRow = typeof cases.$inferSelect;
 export type NewCase = typeof cases.$inferInsert;
@@ -205,10 +205,10 @@ export async function currentRecordHashes(db: Db, entities: { list: string; enti
   for (let i = 0; i < wanted.length; i += 40) {
     const chunk = wanted.slice(i, i + 40);
     const rows = await db
-      .select({ listId: screeningEntities.listId, entityId: screeningEntities.entityId, recordHash: screeningEntities.recordHash })
-      .from(screeningEntities)
-      .innerJoin(screeningLists, and(eq(screeningLists.id, screeningEntities.listId), eq(screeningLists.currentSha256, screeningEntities.sha256)))
-      .where(or(...chunk.map((e) => and(eq(screeningEntities.listId, e.list), eq(screeningEntities.entityId, e.entityId)))))
+      .select({ listId: screeningVersionMembers.listId, entityId: screeningVersionMembers.entityId, recordHash: screeningVersionMembers.recordHash })
+      .from(screeningVersionMembers)
+      .innerJoin(screeningLists, and(eq(screeningLists.id, screeningVersionMembers.listId), eq(screeningLists.currentSha256, screeningVersionMembers.sha256)))
+      .where(or(...chunk.map((e) => and(eq(screeningVersionMembers.listId, e.list), eq(screeningVersionMembers.entityId, e.entityId)))))
       .all();
     for (const r of rows) out.set(`${r.listId}|${r.entityId}`, r.recordHash);
   }

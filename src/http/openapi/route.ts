@@ -61,11 +61,11 @@ function responseHeaders(auth: Auth, versioned: boolean, status: number, extra: 
   return headerRefs([...names, ...extra]);
 }
 
-/** A success response: a JSON body of `schema` (a response component), or none. Extra header names come from components.headers. */
-export const ok = <S extends z.ZodType>(description: string, schema?: S, headers: string[] = []) =>
+/** A success response: a JSON body of `schema` (a response component, with an example for the reference), or none. Extra header names come from components.headers. */
+export const ok = <S extends z.ZodType>(description: string, schema?: S, headers: string[] = [], example?: z.infer<S>) =>
   ({
     description,
-    ...(schema ? { content: { "application/json": { schema } } } : {}),
+    ...(schema ? { content: { "application/json": { schema, ...(example === undefined ? {} : { example }) } } } : {}),
     ...(headers.length ? { "x-headers": headers } : {}),
   }) as { description: string; content: { "application/json": { schema: S } } };
 

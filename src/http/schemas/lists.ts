@@ -41,3 +41,30 @@ export const ScreeningListCollection = component(
   z.strictObject({ object: z.literal("list"), data: z.array(ScreeningList) }),
   "Every screening list, in a fixed order.",
 );
+
+const sha256 = z.string().regex(/^[0-9a-f]{64}$/);
+
+export const ScreeningListVersion = component(
+  "ScreeningListVersion",
+  z.strictObject({
+    sha256: sha256.meta({ description: "The version's identity: sha256 of its file (OFAC: of the file names and their sha256s). Pin it in a search (`versions`) to replay what was screened then." }),
+    fetched_at: timestamp.meta({ description: "When its file was fetched (the last time, for a version that became current again)." }),
+    published_at: z.string().nullable().meta({ description: "When the file says it was generated (UN `dateGenerated`, EU `generationDate`), as written; null when the list or the file gives none." }),
+    became_current_at: timestamp,
+    superseded_at: timestamp.nullable().meta({ description: "When a later version replaced it; null while it serves." }),
+    current: z.boolean().meta({ description: "true for the version serving." }),
+    entities: z.number().int(),
+    names: z.number().int().meta({ description: "Names indexed: primary names and aliases." }),
+    previous_sha256: sha256.nullable().meta({ description: "The version it replaced, which its delta is against; null for the list's first version (every entity added)." }),
+    added: z.number().int().meta({ description: "Entities (by the list's own id) it has and the previous version did not." }),
+    modified: z.number().int().meta({ description: "Entities whose listed record changed (another record hash)." }),
+    removed: z.number().int().meta({ description: "Entities of the previous version it no longer has." }),
+  }),
+  "A version of a list kept for replays: its counts and its delta against the version it replaced.",
+);
+
+export const ScreeningListVersionCollection = component(
+  "ScreeningListVersionCollection",
+  z.strictObject({ object: z.literal("list"), list: z.enum(LIST_IDS as [ListId, ...ListId[]]), data: z.array(ScreeningListVersion) }),
+  "The versions of a list kept (at least the last 30, and every version that served in the last 90 days), newest first.",
+);

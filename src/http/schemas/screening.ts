@@ -74,6 +74,19 @@ export const ScreeningSearchSchema = z
       .max(LIST_IDS.length * 2)
       .optional()
       .meta({ description: `List ids to search (default: all; by document alone: ${DOCUMENT_LISTS.join(", ")}). Known ids: ${LIST_IDS.join(", ")}.` }),
+    versions: z
+      .partialRecord(
+        LIST_ID_ENUM,
+        z
+          .string()
+          .regex(/^[0-9a-fA-F]{64}$/, "informe o sha256 da versão (64 caracteres hexadecimais), como em lists[].sha256 de uma busca ou em data.listas de uma fonte")
+          .transform((v) => v.toLowerCase()),
+      )
+      .optional()
+      .meta({
+        description:
+          "Versions to search instead of the serving ones, by list id: `{ \"un_sc\": \"<sha256>\" }`, as a search answered them (`lists[].sha256`) or a run's list-backed source recorded them (`data.listas`), to replay what was screened then. Lists not pinned are searched in their serving version. A version no longer kept (`GET /admin/v1/lists/{id}/versions`: the last 30, and every version that served in the last 90 days) → 409 list_version_gone. With `lists`, every pinned list must be one of them.",
+      }),
     threshold: z
       .number()
       .min(0)
@@ -93,6 +106,12 @@ export const ScreeningSearchSchema = z
           path: ["lists"],
           message: `${nameOnly.join(", ")} não ${nameOnly.length === 1 ? "registra" : "registram"} CPF/CNPJ: informe name para ${nameOnly.length === 1 ? "buscá-la" : "buscá-las"} (por documento: ${DOCUMENT_LISTS.join(", ")})`,
         });
+      }
+    }
+    // A version pinned for a list the query leaves out would be silently ignored: a replay must say what it searched.
+    for (const id of Object.keys(q.versions ?? {}) as ListId[]) {
+      if (q.lists && !q.lists.includes(id)) {
+        ctx.addIssue({ code: "custom", path: ["versions", id], message: `a lista ${id} não está em lists: inclua-a ou tire a versão` });
       }
     }
     // A CNPJ for a person (or a CPF for a company) can only be a mistake.

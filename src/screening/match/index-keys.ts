@@ -27,7 +27,15 @@ export function indexKeysOfNormalized(normalized: string): string[] {
  */
 export const KEY_SEPARATOR = " | ";
 
-/** The one text indexed per listed name, in D1 (`screening_names.norm`) and in memory alike. */
+/**
+ * The version of the index text below: bumped whenever what indexTextOfNormalized
+ * returns changes, so records stored under an older one get their names derived
+ * again when a list version lists them next (screening_records.names_version;
+ * 1 was the normalised name alone, 2 added the canonical words spaced and glued).
+ */
+export const INDEX_TEXT_VERSION = 2;
+
+/** The one text indexed per listed name, in D1 (`screening_record_names.norm`) and in memory alike. */
 export const indexTextOfNormalized = (normalized: string): string => indexKeysOfNormalized(normalized).join(KEY_SEPARATOR);
 
 const identity = (s: string) => s;

@@ -13,7 +13,7 @@ import { PARTICLES } from "./tables";
  * evaluates the same plan with FTS5's BM25, for the evaluation, the benchmark and
  * the re-screening of monitored subjects. A query's plan depends on how many
  * listed names hold each of its trigrams (the index's own vocabulary: D1's
- * `screening_names_vocab`, TrigramIndex.count), so both pick the same terms.
+ * `screening_record_names_vocab`, TrigramIndex.count), so both pick the same terms.
  */
 
 /** The most trigrams a query is cut into: enough to find a long name, few enough to stay cheap. */
