@@ -17,6 +17,7 @@ import { adminRoutes } from "./http/routes/admin";
 import { adminAuditRoutes } from "./http/routes/admin-audit";
 import { adminListRoutes } from "./http/routes/admin-lists";
 import { casesRoutes } from "./http/routes/cases";
+import { monitoringRoutes } from "./http/routes/monitoring";
 import { docsRoutes } from "./http/routes/docs";
 import { eventsRoutes } from "./http/routes/events";
 import { healthRoutes } from "./http/routes/health";
@@ -70,6 +71,7 @@ export function createApp(options: AppOptions = {}) {
   app.route("/api/v1/bureau", eventsRoutes);
   app.route("/api/v1/bureau", casesRoutes);
   app.route("/api/v1/screening", screeningRoutes);
+  app.route("/api/v1/monitoring", monitoringRoutes);
   app.route("/", downloadRoutes);
   // Every /admin/v1 request, known route or not, needs the admin token.
   app.use("/admin/v1/*", adminAuth);

@@ -4,27 +4,34 @@ import { AUDIT_ANCHOR_CRON, anchorChangedChains } from "./cases/anchors";
 import { sweepStalledRuns } from "./runs/sweeper";
 import { sweepOutbox } from "./webhooks/outbox";
 import { LIST_CRONS, refreshScheduledLists } from "./screening/ingest";
+import { startPepGraceCheck, sweepMonitoring } from "./monitoring/maintenance";
+import type { MonitoringMessage } from "./monitoring/messages";
+import { consumeMonitoringBatch } from "./monitoring/queue";
 
 const app = createApp();
 
 export default {
   fetch: app.fetch,
-  // wrangler.toml [triggers]: every minute, re-drive or fail stranded runs (src/runs/sweeper.ts) and sweep the webhook outbox.
+  // wrangler.toml [triggers]: every minute, re-drive or fail stranded runs (src/runs/sweeper.ts), sweep the outboxes.
   async scheduled(controller, env) {
     // The list crons (src/screening/ingest.ts LIST_CRONS) start refreshes; each list's object does the work.
     if (Object.hasOwn(LIST_CRONS, controller.cron)) {
       console.log(`lists: ${JSON.stringify(await refreshScheduledLists(env, controller.cron, new Date(controller.scheduledTime)))}`);
       return;
     }
-    // Daily: the heads of every case chain changed since the last anchor, to write-once R2 (src/cases/anchors.ts).
+    // Daily: the heads of every case chain changed since the last anchor, to write-once R2 (src/cases/anchors.ts),
+    // and the monitoring alerts on PEPs whose grace period ended (src/monitoring/maintenance.ts).
     if (controller.cron === AUDIT_ANCHOR_CRON) {
-      const run = await anchorChangedChains(env, new Date(controller.scheduledTime));
+      const when = new Date(controller.scheduledTime);
+      const [run] = await Promise.all([anchorChangedChains(env, when), startPepGraceCheck(env, when)]);
       console.log(`audit anchor: ${run.anchors.length} objects, ${run.anchors.reduce((n, a) => n + a.chains, 0)} chains`);
       return;
     }
     const now = new Date(controller.scheduledTime);
-    // Every minute: stranded runs, and webhook events whose hand-over failed after their change committed (the outbox).
-    const [swept, outbox] = await Promise.all([sweepStalledRuns(env, now), sweepOutbox(env, now)]);
+    // Every minute: stranded runs, webhook events whose hand-over failed after their change committed (the outbox),
+    // and monitoring's own stragglers and erasures.
+    const [swept, outbox, monitoring] = await Promise.all([sweepStalledRuns(env, now), sweepOutbox(env, now), sweepMonitoring(env, now)]);
+    if (monitoring.sent + monitoring.erased > 0) console.log(`monitoring: ${monitoring.sent} messages sent again, ${monitoring.erased} subjects erased`);
     if (swept.length > 0) {
       const count = (a: string) => swept.filter((s) => s.action === a).length;
       console.log(`sweeper: ${swept.length} runs (${count("redriven")} re-driven, ${count("failed")} failed, ${count("error")} errors)`);
@@ -32,6 +39,10 @@ export default {
     if (outbox.dispatched.length + outbox.failed.length > 0) {
       console.log(`outbox: ${outbox.dispatched.length} events handed over, ${outbox.failed.length} failed`);
     }
+  },
+  // The monitoring queue (contract §17): re-screens, imports, first screenings (src/monitoring/queue.ts).
+  async queue(batch, env) {
+    await consumeMonitoringBatch(batch as MessageBatch<MonitoringMessage>, env);
   },
 } satisfies ExportedHandler<Env>;
 

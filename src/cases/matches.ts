@@ -11,14 +11,14 @@ import {
   type HashedMatch,
 } from "../domain/cases";
 import type { SourceResult, Subject } from "../domain/types";
-import { keyedHash, sha256Hex } from "../lib/crypto";
+import { sha256Hex, subjectDocumentHash } from "../lib/crypto";
 
 /**
  * Keyed hash of a subject's document (purpose "subject-document"): what the
  * false-positive memory and a case remember of the subject, never the clear CPF/CNPJ.
  */
 export const subjectHash = (serverSecret: string, subject: Pick<Subject, "type" | "document">): Promise<string> =>
-  keyedHash(serverSecret, "subject-document", `${subject.type}:${subject.document}`);
+  subjectDocumentHash(serverSecret, subject.type, subject.document);
 
 /** The match candidates of these results, each with its record hash (given by the source, or sha256 of the record). */
 export async function hashedMatches(results: readonly SourceResult[]): Promise<HashedMatch[]> {

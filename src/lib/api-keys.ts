@@ -6,7 +6,19 @@ export type Environment = "live" | "test";
 // cases:read / cases:write: review cases (contract §15); granted on request, not by default.
 // cases:approve: approve or return a pending proposal (four eyes); cases:write does not imply it.
 // screening:read: POST /api/v1/screening/search (contract §14); granted on request, not by default.
-export const SCOPES = ["runs:write", "runs:read", "detail:read", "reports:write", "screening:read", "cases:read", "cases:write", "cases:approve"] as const;
+// monitoring:read / monitoring:write: ongoing monitoring (contract §17); granted on request, not by default.
+export const SCOPES = [
+  "runs:write",
+  "runs:read",
+  "detail:read",
+  "reports:write",
+  "screening:read",
+  "cases:read",
+  "cases:write",
+  "cases:approve",
+  "monitoring:read",
+  "monitoring:write",
+] as const;
 export type Scope = (typeof SCOPES)[number];
 
 /**

@@ -40,6 +40,7 @@
 // entity ids in `serving_ids`): the drop guard compares ids, the publication
 // guard dates.
 import { DurableObject } from "cloudflare:workers";
+import { onListVersionCurrent } from "../monitoring/rescreen";
 import { redactForLog } from "../domain/redaction";
 import { sha256Hex, toHex } from "../lib/crypto";
 import {
@@ -693,6 +694,10 @@ export class ListIngest extends DurableObject<Env> {
 
   private async switch(job: IngestJob, limits: IngestLimits): Promise<void> {
     const now = new Date().toISOString();
+    // The version this one replaces, for monitoring's delta: the one serving now, or — on the retry of a
+    // switch that landed before its isolate died — the one this object last switched to.
+    const before = (await getListState(this.env.DB, job.list))?.current_sha256 ?? null;
+    const previous = before !== job.sha256 ? before : (this.meta<Serving>("serving")?.sha256 ?? null);
     const switched = await switchVersion(
       this.env.DB,
       job.list,
@@ -707,6 +712,9 @@ export class ListIngest extends DurableObject<Env> {
       );
     }
     if (job.duplicates > 0) console.log(JSON.stringify({ level: "info", list: job.list, duplicates: job.duplicates }));
+    // Monitoring re-screens every active subject against the new version (contract §17); this only queues the work.
+    // A failure here retries the step, which finds the switch landed and calls again (idempotent).
+    await onListVersionCurrent(this.env, { list: job.list, sha256: job.sha256!, previous_sha256: previous });
     this.finish(job, limits.cleanupGraceMs, { sha256: job.sha256!, publishedAt: job.publishedAt ?? null });
   }
 

@@ -5,3 +5,5 @@ export * from "./webhooks";
 export * from "./screening";
 export * from "./cases";
 export * from "./users";
+export * from "./version-deltas-standin";
+export * from "./monitoring";

@@ -29,8 +29,13 @@ export interface DocumentOptions {
 const TAGS: { name: Tag; description: string }[] = [
   { name: "Runs", description: "Create, poll, list and cancel bureau runs; read their analysis and raw detail." },
   { name: "Reports", description: "PDF reports stored once per (run, mode), downloaded through signed URLs." },
-  { name: "Events", description: "Webhook events (run.completed, run.failed, case.opened, case.resolved): their delivery log, and re-sending them." },
+  { name: "Events", description: "Webhook events (run.completed, run.failed, case.opened, case.resolved, monitoring.alert): their delivery log, and re-sending them." },
   { name: "Screening", description: "Names and documents screened against the service's own copy of the official sanctions, PEP and Brazilian lists." },
+  {
+    name: "Monitoring",
+    description:
+      "Ongoing monitoring (contract §17): monitored customers, bulk enrolment from a CSV, and the alerts raised when a new version of a list names one of them (or stops naming them).",
+  },
   { name: "Cases", description: "Review cases (contract §15): one per run that ends `review` or on `hold`; assignment, resolution with four-eyes approval, a hash-chained event log." },
   { name: "Meta", description: "This document, the API reference page and liveness." },
   { name: "Admin", description: "The operator's plane (`Authorization: Bearer <ADMIN_TOKEN>`): tenants, API keys, templates, webhook endpoints. Not versioned, not rate limited." },

@@ -334,18 +334,21 @@ export const Report = component(
 // ---- webhook events ------------------------------------------------------------
 
 /** The case of a case.* event (the Case component of schemas/cases.ts has the full description). */
-const CaseEventObject = z.looseObject({ id: z.string(), object: z.literal("case"), run_id: z.string(), status: z.string() });
+const CaseEventObject = z.looseObject({ id: z.string(), object: z.literal("case"), run_id: z.union([z.string(), z.null()]), status: z.string() });
+
+/** The alert of a monitoring.alert event (the MonitoringAlert component of schemas/monitoring.ts has the full description). */
+const AlertEventObject = z.looseObject({ id: z.string(), object: z.literal("monitoring_alert"), subject_id: z.string(), kind: z.string() });
 
 const eventEnvelopeFields = {
   id: z.string().meta({ description: "evt_…, stable across retries: use it to deduplicate." }),
   object: z.literal("event"),
   event: z.enum(WEBHOOK_EVENT_TYPES),
-  created: z.number().int().meta({ description: "Unix seconds: when the run became terminal." }),
+  created: z.number().int().meta({ description: "Unix seconds: when the run became terminal (the case changed, the alert was raised)." }),
   livemode: z.boolean(),
   data: z.object({
     object: z
-      .union([Run.extend({ failed_at: nullableTimestamp.optional().meta({ description: "run.failed only." }) }), CaseEventObject])
-      .meta({ description: "The run (run.* events) or the case (case.* events)." }),
+      .union([Run.extend({ failed_at: nullableTimestamp.optional().meta({ description: "run.failed only." }) }), CaseEventObject, AlertEventObject])
+      .meta({ description: "The run (run.* events), the case (case.* events) or the monitoring alert (monitoring.alert)." }),
   }),
 };
 
@@ -359,7 +362,7 @@ export const EventObject = component(
   "Event",
   z.object({
     ...eventEnvelopeFields,
-    run_id: z.string(),
+    run_id: z.union([z.string(), z.null()]).meta({ description: "The run the event is about; null for monitoring.alert." }),
     targets: z.array(
       z.object({
         endpoint_id: z.string().nullable().meta({ description: "null for the run's own webhook_url." }),
@@ -410,6 +413,7 @@ export const Tenant = component(
     status: z.enum(["active", "suspended"]),
     credits: z.number().int(),
     case_sla_hours: z.number().int().meta({ description: "Review-case SLA in hours (contract §15); default 48." }),
+    monitoring_retention_days: z.number().int().meta({ description: "Days a stopped monitored subject's personal data is kept before it is erased (contract §17); default 30." }),
     created_at: timestamp,
   }),
   "A customer account.",
