@@ -213,7 +213,13 @@ export async function enrolSubject(s: Services, input: SubjectInput): Promise<{ 
   const checked = checkSubject(input, { today: now.toISOString().slice(0, 10), allowSandbox: !s.auth.livemode, knownLists });
   if (!checked.ok) {
     const first = checked.problems[0];
-    throw new DomainError("invalid_request", `${first.field}: ${first.reason}`, first.field, checked.problems.map((p) => ({ name: p.field, reason: p.reason })));
+    // A bad document is `invalid_document`, as in runs (contract §3); any other field `invalid_request`.
+    throw new DomainError(
+      first.field === "document" ? "invalid_document" : "invalid_request",
+      `${first.field}: ${first.reason}`,
+      first.field,
+      checked.problems.map((p) => ({ name: p.field, reason: p.reason })),
+    );
   }
   const [row] = await enrolmentRows(s.env.SERVER_SECRET, [checked.subject], now.getTime());
   const at = now.toISOString();

@@ -8,6 +8,7 @@ import { handleMonitoringMessage } from "../../src/monitoring/queue";
 import { MONITORING_TRANSPORT, type MonitoringMessage } from "../../src/monitoring/messages";
 import { onListVersionCurrent } from "../../src/monitoring/rescreen";
 import type { ListEntity, ListId } from "../../src/screening/types";
+import { cpfCheckDigits } from "../../src/domain/documents";
 import { admin, call, createKey, createTenant } from "./api";
 import { ALL_SCOPES } from "./cases";
 import { seedList, type LoadedVersion } from "./screening-seed";
@@ -73,4 +74,10 @@ export async function alertsOf(key: string, query = ""): Promise<Record<string, 
   const text = await res.text();
   expect(res.status, text).toBe(200);
   return (JSON.parse(text) as { data: Record<string, any>[] }).data;
+}
+
+/** A valid CPF no other test uses (random base, real check digits). */
+export function freshCpf(): string {
+  const base = Array.from(crypto.getRandomValues(new Uint8Array(9)), (b) => b % 10).join("");
+  return base + cpfCheckDigits(base);
 }
