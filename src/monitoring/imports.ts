@@ -262,7 +262,7 @@ export async function createImport(s: Services, contentType: string | undefined,
     checkpoint_line: r.dataLine,
   };
   const first: OutboxMessage = { id: `import:${id}:${r.dataOffset}`, body: { t: "import", import_id: id, offset: r.dataOffset } };
-  await s.primary.batch([
+  await runBatch(s.primary, [
     s.primary.run(sql`INSERT INTO monitoring_imports (id, tenant_id, livemode, status, object_key, bytes, sha256, encoding, delimiter, columns, rows_total,
         checkpoint, checkpoint_line, key_id, created_at, updated_at, completed_at)
       VALUES (${row.id}, ${row.tenant_id}, ${row.livemode}, ${row.status}, ${row.object_key}, ${row.bytes}, ${row.sha256}, ${row.encoding}, ${row.delimiter},
