@@ -32,7 +32,7 @@ const subjectCount = async (tenantId: string) =>
   (await env.DB.prepare("SELECT count(*) AS n FROM monitored_subjects WHERE tenant_id = ?").bind(tenantId).first<{ n: number }>())!.n;
 
 /** A stream of `chunk` repeated `times` times (never the whole body in memory). */
-const repeated = (chunk: Uint8Array, times: number, head = new Uint8Array(0)) => {
+const repeated = (chunk: Uint8Array, times: number, head: Uint8Array = new Uint8Array(0)) => {
   let i = -1;
   return new ReadableStream<Uint8Array>({
     pull(c) {
