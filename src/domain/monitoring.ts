@@ -246,6 +246,8 @@ const COLUMN_ALIASES: Record<string, ImportColumn> = {
   nome: "name",
   birth_date: "birth_date",
   data_nascimento: "birth_date",
+  data_de_nascimento: "birth_date",
+  nascimento: "birth_date",
   nationality: "nationality",
   nacionalidade: "nationality",
   gender: "gender",
