@@ -12,7 +12,7 @@ import worker from "./worker";
 import { monitoringFaults, monitoringSent } from "./helpers/transports";
 
 /** The minute Cron Trigger as of `at`, through the test Worker's handler (queue sends recorded). */
-const minute = (at: Date) => worker.scheduled(createScheduledController({ cron: "* * * * *", scheduledTime: at }), env as Env, {} as ExecutionContext);
+const minute = (at: Date) => worker.scheduled(createScheduledController({ cron: "* * * * *", scheduledTime: at }), env as Env);
 
 describe("retention (LGPD)", () => {
   it("a stopped subject's personal data is erased once the tenant's retention ran out; the subject, its alerts and cases stay", async () => {

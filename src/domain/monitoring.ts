@@ -89,7 +89,8 @@ export interface SubjectInput {
   name: string;
   birth_date?: string | null;
   nationality?: string | null;
-  gender?: "M" | "F" | null;
+  /** M / F (Masculino, Feminino… as spreadsheets write them). */
+  gender?: string | null;
   external_id?: string | null;
   lists?: readonly string[] | null;
 }
@@ -287,7 +288,7 @@ export function importRow(fields: readonly string[], columns: Partial<Record<Imp
     name: get("name"),
     birth_date: get("birth_date") || null,
     nationality: get("nationality") || null,
-    gender: (get("gender") || null) as SubjectInput["gender"],
+    gender: get("gender") || null,
     external_id: get("external_id") || null,
   };
 }
