@@ -82,7 +82,7 @@ const README_USERS = [
 const sql = [
   `INSERT OR IGNORE INTO tenants (id, name, slug, status, credits, created_at, updated_at) VALUES ('${creds.tenant_id}', 'Dev tenant', 'dev', 'active', 1000, '${now}', '${now}');`,
   // The hash depends on SERVER_SECRET: keep it current if .dev.vars was recreated.
-  `INSERT INTO api_keys (id, tenant_id, name, environment, scopes, key_hash, key_prefix, created_at) VALUES ('${creds.key_id}', '${creds.tenant_id}', 'Dev sandbox key', 'test', '["runs:write","runs:read","detail:read","reports:write","screening:read","cases:read","cases:write","cases:approve","webhooks:write","registry:read"]', '${keyHash}', '${creds.api_key.slice(0, 12)}', '${now}') ON CONFLICT (id) DO UPDATE SET key_hash = excluded.key_hash, scopes = excluded.scopes, revoked_at = NULL;`,
+  `INSERT INTO api_keys (id, tenant_id, name, environment, scopes, key_hash, key_prefix, created_at) VALUES ('${creds.key_id}', '${creds.tenant_id}', 'Dev sandbox key', 'test', '["runs:write","runs:read","detail:read","reports:write","screening:read","cases:read","cases:write","cases:approve","webhooks:write","registry:read","monitoring:read","monitoring:write"]', '${keyHash}', '${creds.api_key.slice(0, 12)}', '${now}') ON CONFLICT (id) DO UPDATE SET key_hash = excluded.key_hash, scopes = excluded.scopes, revoked_at = NULL;`,
   // Case actors must be users of the tenant (contract §15): the README's walk-through
   // proposes as the analyst and approves as the approver (four eyes).
   ...README_USERS.map(

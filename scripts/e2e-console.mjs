@@ -5,8 +5,11 @@
 // An analyst logs in with the one-time link `npm run dev` prints, opens a
 // `review` run (sandbox PEP fixture), proposes a rejection; an approver logs
 // in with their own link and approves it (four eyes); the timeline and the
-// final decision show. Screenshots go to artifacts/console/ (CONSOLE_ARTIFACTS
-// overrides; CI keeps the folder as its artifacts).
+// final decision show. Then monitoring: with the UN list loaded (served on
+// loopback) and a customer base imported, the "Monitoramento" page shows the
+// customers, an open alert linked to its review case, and the import's rejected
+// rows. Screenshots go to artifacts/console/ (CONSOLE_ARTIFACTS overrides; CI
+// keeps the folder as its artifacts).
 import { execFileSync, spawn } from "node:child_process";
 import { existsSync, mkdirSync, mkdtempSync, readFileSync, rmSync } from "node:fs";
 import { createServer } from "node:net";
@@ -14,6 +17,7 @@ import { tmpdir } from "node:os";
 import { dirname, join, resolve } from "node:path";
 import { fileURLToPath } from "node:url";
 import { chromium } from "playwright-core";
+import { DEFAULT_LISTS_DIR, startListServer, varArgs } from "./serve-lists.mjs";
 
 const root = resolve(dirname(fileURLToPath(import.meta.url)), "..");
 const CHROMIUM = process.env.CHROMIUM_PATH ?? "/usr/bin/chromium";
@@ -36,8 +40,11 @@ const profile = mkdtempSync(join(tmpdir(), "kycert-chromium-"));
 const base = `http://127.0.0.1:${port}`;
 const devEnv = { ...process.env, PORT: port, DEV_STATE_DIR: state };
 
+// The UN list on loopback, for the monitoring part.
+const lists = await startListServer({ dir: DEFAULT_LISTS_DIR, port: 0, fallback: null });
+
 // The analyst's link comes from the server's own start-up output, as a developer sees it.
-const server = spawn(process.execPath, [join(root, "scripts", "dev.mjs")], {
+const server = spawn(process.execPath, [join(root, "scripts", "dev.mjs"), "--", ...varArgs({ LIST_URL_UN_SC: lists.vars.LIST_URL_UN_SC })], {
   cwd: root,
   env: { ...devEnv, DEV_USER_EMAIL: ANALYST, DEV_USER_ROLE: "analyst" },
   stdio: ["ignore", "pipe", "pipe"],
@@ -53,6 +60,7 @@ const stop = async () => {
   try {
     process.kill(-server.pid, "SIGTERM");
   } catch {}
+  await lists.close();
   rmSync(state, { recursive: true, force: true });
   rmSync(profile, { recursive: true, force: true });
 };
@@ -191,6 +199,42 @@ await shot(page, "06-run-final-decision");
 await page.getByRole("link", { name: "Triagem" }).click();
 await expectText(page, "Lista não carregada", "screening without lists");
 await shot(page, "07-screening-no-lists");
+
+// 3. Monitoring: the UN list loads; a customer base is imported (one row is bad, one customer is listed).
+const ADMIN = log.match(/admin token\s+(\S+)/)?.[1];
+const refresh = await fetch(`${base}/admin/v1/lists/un_sc/refresh`, { method: "POST", headers: { Authorization: `Bearer ${ADMIN}` } });
+if (refresh.status !== 202) await fail(`UN refresh: HTTP ${refresh.status}`);
+for (let i = 0; ; i++) {
+  const l = await (await fetch(`${base}/admin/v1/lists/un_sc`, { headers: { Authorization: `Bearer ${ADMIN}` } })).json();
+  if (l.version && !l.loading_since) break;
+  if (l.last_error || i > 240) await fail(`UN list did not load: ${JSON.stringify(l.last_error)}`);
+  await sleep(250);
+}
+const csv = "document,name,birth_date,external_id\n529.982.247-25,Eric Badege,1971-03-04,cliente-un\n111.444.777-35,Helena Prado Soares,1990-01-01,cliente-ok\n111.444.777-36,Documento Errado,,cliente-ruim\n";
+const imported = await fetch(`${base}/api/v1/monitoring/imports`, { method: "POST", headers: { "X-API-Key": KEY, "content-type": "text/csv" }, body: csv });
+if (imported.status !== 202) await fail(`import: HTTP ${imported.status} ${await imported.text()}`);
+const { id: importId } = await imported.json();
+let alert;
+for (let i = 0; i < 240 && !alert; i++) {
+  const imp = await (await fetch(`${base}/api/v1/monitoring/imports/${importId}`, { headers: { "X-API-Key": KEY } })).json();
+  const alerts = (await (await fetch(`${base}/api/v1/monitoring/alerts`, { headers: { "X-API-Key": KEY } })).json()).data;
+  if (imp.status === "completed" && alerts.length > 0) alert = alerts[0];
+  else await sleep(250);
+}
+if (!alert?.case_id) await fail("the listed customer got no alert with a case in 60 s");
+await page.getByRole("link", { name: "Monitoramento" }).click();
+await expectText(page, "Eric Badege", "monitoring: customers");
+await expectText(page, "Helena Prado Soares", "monitoring: customers");
+await expectText(page, alert.case_id, "monitoring: open alert with its case");
+await expectText(page, importId, "monitoring: imports");
+await page.getByText("Linhas recusadas").click();
+await expectText(page, "CPF com dígitos verificadores inválidos.", "monitoring: rejected rows");
+await shot(page, "08-monitoring");
+await page.getByRole("link", { name: alert.case_id }).click();
+await expectText(page, "Alerta de monitoramento", "monitoring case");
+await expectText(page, "Cliente monitorado", "monitoring case: the customer");
+await expectText(page, "Evidência: o alerta", "monitoring case: the alert");
+await shot(page, "09-monitoring-case");
 await page.close();
 
 // The API agrees with what the pages showed.
@@ -198,6 +242,8 @@ const after = await (await fetch(`${base}/api/v1/bureau/runs/${runId}`, { header
 if (after.final_decision !== "rejected" || after.decision !== "review") await fail(`API run after approval: ${after.decision} / ${after.final_decision}`);
 if (problems.length > 0) await fail(`browser errors:\n${problems.join("\n")}`);
 
-console.log(`e2e console passed: run ${runId} review → case ${run.case_id} rejected with four eyes; ${shots.length} screenshots in ${artifacts}`);
+console.log(
+  `e2e console passed: run ${runId} review → case ${run.case_id} rejected with four eyes; Monitoramento shows the customers, alert ${alert.id} with case ${alert.case_id} and the import's rejected row; ${shots.length} screenshots in ${artifacts}`,
+);
 await stop();
 process.exit(0);

@@ -19,6 +19,7 @@ import { adminListRoutes } from "./http/routes/admin-lists";
 import { adminRegistryRoutes } from "./http/routes/admin-registry";
 import { casesRoutes } from "./http/routes/cases";
 import { companiesRoutes } from "./http/routes/companies";
+import { monitoringRoutes } from "./http/routes/monitoring";
 import { docsRoutes } from "./http/routes/docs";
 import { eventsRoutes } from "./http/routes/events";
 import { healthRoutes } from "./http/routes/health";
@@ -78,6 +79,7 @@ export function createApp(options: AppOptions = {}) {
   app.route("/api/v1/screening", screeningRoutes);
   app.route("/api/v1", webhookEndpointRoutes);
   app.route("/api/v1", companiesRoutes);
+  app.route("/api/v1/monitoring", monitoringRoutes);
   app.route("/", downloadRoutes);
   // Every /admin/v1 request, known route or not, needs the admin token.
   app.use("/admin/v1/*", adminAuth);

@@ -475,6 +475,48 @@ describe("real responses conform to the document", () => {
     await conform("delete", `${U}/{user_id}`, await admin("DELETE", `/tenants/${tenant.id}/users/${user.id}`)); // 404
   });
 
+  it("monitoring: subjects, imports, alerts and their errors", async () => {
+    const tenant = await createTenant();
+    const key = await createKey(tenant.id, "test", ["monitoring:read", "monitoring:write", "cases:read"]);
+    const reader = await createKey(tenant.id, "test", ["monitoring:read"]);
+    const S = "/api/v1/monitoring/subjects";
+    const I = "/api/v1/monitoring/imports";
+    const AL = "/api/v1/monitoring/alerts";
+    await seedList("un_sc", [listed({ list: "un_sc", entity_id: "M1", name: "Hassan Ali Jaber", birth_dates: ["1966"] })]);
+    const created = await conform("post", S, await call("POST", S, { key, body: { document: "529.982.247-25", name: "Hassan Ali Jaber", birth_date: "1966-01-01" } }));
+    await conform("post", S, await call("POST", S, { key, body: { document: "529.982.247-25", name: "Hassan Ali Jaber", birth_date: "1966-01-01" } })); // 200
+    await conform("post", S, await call("POST", S, { key, body: { document: "529.982.247-24", name: "X" } })); // 400 invalid_document
+    await conform("post", S, await call("POST", S, { key, body: { name: "X" } })); // 400 missing_document
+    await conform("post", S, await call("POST", S, { key: reader, body: { document: "529.982.247-25", name: "X" } })); // 403
+    await conform("get", S, await call("GET", S, { key }));
+    await conform("get", S, await call("GET", `${S}?limit=0`, { key }));
+    await conform("get", `${S}/{id}`, await call("GET", `${S}/${created.id}`, { key }));
+    await conform("get", `${S}/{id}`, await call("GET", `${S}/mon_nope`, { key }));
+    const csv = "document,name,birth_date\n111.444.777-35,Rafael Lima,1990\n123,Linha Ruim,\n";
+    const imp = await conform("post", I, await call("POST", I, { key, rawBody: csv, headers: { "content-type": "text/csv" } }));
+    await conform("post", I, await call("POST", I, { key, rawBody: "a;b\n1;2\n", headers: { "content-type": "text/csv" } })); // 400 invalid_import
+    // The queue's work, as its consumer does it (tests record messages instead of delivering them).
+    const { handleMonitoringMessage } = await import("../src/monitoring/queue");
+    const { monitoringSent } = await import("./helpers/transports");
+    const { monitoringEnv } = await import("./helpers/monitoring");
+    while (monitoringSent.length) await handleMonitoringMessage(monitoringEnv(), monitoringSent.shift()!);
+    await conform("get", I, await call("GET", I, { key }));
+    await conform("get", I, await call("GET", `${I}?cursor=abc`, { key }));
+    await conform("get", `${I}/{id}`, await call("GET", `${I}/${imp.id}`, { key }));
+    await conform("get", `${I}/{id}`, await call("GET", `${I}/imp_nope`, { key }));
+    await conform("get", `${I}/{id}/errors`, await call("GET", `${I}/${imp.id}/errors`, { key }));
+    await conform("get", `${I}/{id}/errors`, await call("GET", `${I}/imp_nope/errors`, { key }));
+    const alerts = await conform("get", AL, await call("GET", AL, { key }));
+    expect(alerts.data).toHaveLength(1);
+    await conform("get", AL, await call("GET", `${AL}?kind=match_created&status=open&list=un_sc`, { key }));
+    await conform("get", AL, await call("GET", `${AL}?kind=nope`, { key }));
+    await conform("get", `${AL}/{id}`, await call("GET", `${AL}/${alerts.data[0].id}`, { key }));
+    await conform("get", `${AL}/{id}`, await call("GET", `${AL}/alr_nope`, { key }));
+    await conform("get", "/api/v1/bureau/cases/{id}", await call("GET", `/api/v1/bureau/cases/${alerts.data[0].case_id}`, { key }));
+    await conform("delete", `${S}/{id}`, await call("DELETE", `${S}/${created.id}`, { key }));
+    await conform("delete", `${S}/{id}`, await call("DELETE", `${S}/mon_nope`, { key }));
+  });
+
   it("every operation had at least one documented success response checked against a real one", () => {
     for (const item of Object.values<Json>(doc.paths)) {
       for (const op of Object.values<Json>(item)) {

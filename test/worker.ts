@@ -4,7 +4,8 @@
 // reads them from. Production code has no setter and no mutable export: a
 // deployed Worker's env can only hold string-keyed bindings, so it always gets
 // the global fetch.
-import { ListIngest as ProductionListIngest, RunObject as ProductionRunObject, WebhookDelivery as ProductionWebhookDelivery } from "../src/index";
+import production, { ListIngest as ProductionListIngest, RunObject as ProductionRunObject, WebhookDelivery as ProductionWebhookDelivery } from "../src/index";
+import { MONITORING_TRANSPORT } from "../src/monitoring/messages";
 import { LISTS_TRANSPORT } from "../src/screening/ingest";
 import { LIVE_TRANSPORT } from "../src/sources/resolve";
 import { WEBHOOK_TRANSPORT } from "../src/webhooks/transport";
@@ -12,6 +13,7 @@ import {
   listIngestStates,
   listsTransport,
   liveTransport,
+  monitoringTransport,
   runObjectStates,
   webhookOverrides,
   withEngineSearchHook,
@@ -19,15 +21,33 @@ import {
   withListsStorageFaults,
 } from "./helpers/transports";
 
-export { default, RateLimiter } from "../src/index";
+export { RateLimiter } from "../src/index";
 // The ENGINE binding's entrypoint (kycert-edge-engine in production): vitest.config.ts binds
 // ENGINE to this Worker's own export, so tests go through the same RPC as deployed code.
 export { Engine } from "../src/engine";
 
 const withTestTransports = (env: Env): Env => {
-  const injected = { ...env, [LIVE_TRANSPORT]: liveTransport, [WEBHOOK_TRANSPORT]: webhookOverrides, [LISTS_TRANSPORT]: listsTransport };
+  const injected = {
+    ...env,
+    [LIVE_TRANSPORT]: liveTransport,
+    [WEBHOOK_TRANSPORT]: webhookOverrides,
+    [LISTS_TRANSPORT]: listsTransport,
+    [MONITORING_TRANSPORT]: monitoringTransport,
+  };
   return injected;
 };
+
+/**
+ * The Worker's handlers on the env with the test transports, so requests and
+ * cron runs record monitoring messages instead of sending them. The queue
+ * handler gets the real env: test/monitoring-queue.test.ts delivers through the
+ * real queue, whose consumer must send for real too.
+ */
+export default {
+  fetch: (request, env, ctx) => production.fetch(request, withTestTransports(env), ctx),
+  scheduled: (controller, env) => production.scheduled(controller, withTestTransports(env)),
+  queue: (batch, env) => production.queue(batch, env),
+} satisfies ExportedHandler<Env>;
 
 export class RunObject extends ProductionRunObject {
   constructor(ctx: DurableObjectState, env: Env) {

@@ -20,6 +20,7 @@ import { newId } from "../lib/ids";
 import { SOURCE_CATALOG } from "../sources/catalog";
 import { PHASE_WEIGHT } from "../domain/standard-templates";
 import { DEFAULT_CASE_SLA_HOURS } from "../domain/cases";
+import { DEFAULT_RETENTION_DAYS } from "../domain/monitoring";
 
 export const tenantView = (t: TenantRow) => ({
   id: t.id,
@@ -29,6 +30,7 @@ export const tenantView = (t: TenantRow) => ({
   status: t.status,
   credits: t.credits,
   case_sla_hours: t.caseSlaHours,
+  monitoring_retention_days: t.monitoringRetentionDays,
   created_at: t.createdAt,
 });
 
@@ -39,6 +41,7 @@ export async function createTenant(db: Db, input: { name: string; slug: string; 
     ...input,
     status: "active",
     caseSlaHours: DEFAULT_CASE_SLA_HOURS,
+    monitoringRetentionDays: DEFAULT_RETENTION_DAYS,
     createdAt: at,
     updatedAt: at,
   };
@@ -60,13 +63,19 @@ export async function requireTenant(db: Db, id: string): Promise<TenantRow> {
 export async function patchTenant(
   db: Db,
   id: string,
-  patch: { status?: "active" | "suspended"; credits?: number; credits_delta?: number; case_sla_hours?: number },
+  patch: { status?: "active" | "suspended"; credits?: number; credits_delta?: number; case_sla_hours?: number; monitoring_retention_days?: number },
   now: Date,
 ) {
   const t = await updateTenant(
     db,
     id,
-    { status: patch.status, credits: patch.credits, creditsDelta: patch.credits_delta, caseSlaHours: patch.case_sla_hours },
+    {
+      status: patch.status,
+      credits: patch.credits,
+      creditsDelta: patch.credits_delta,
+      caseSlaHours: patch.case_sla_hours,
+      monitoringRetentionDays: patch.monitoring_retention_days,
+    },
     now.toISOString(),
   );
   if (t) return tenantView(t);

@@ -13,14 +13,14 @@ import {
 } from "../domain/cases";
 import type { SourceResult, Subject } from "../domain/types";
 import { LISTS_BY_SOURCE } from "../sources/lists";
-import { keyedHash, sha256Hex } from "../lib/crypto";
+import { keyedHash, sha256Hex, subjectDocumentHash } from "../lib/crypto";
 
 /**
  * Keyed hash of a subject's document (purpose "subject-document"): what the
  * false-positive memory and a case remember of the subject, never the clear CPF/CNPJ.
  */
 export const subjectHash = (serverSecret: string, subject: Pick<Subject, "type" | "document">): Promise<string> =>
-  keyedHash(serverSecret, "subject-document", `${subject.type}:${subject.document}`);
+  subjectDocumentHash(serverSecret, subject.type, subject.document);
 
 /** The subject's name as Receita returned it (the identity sources' `nome`), if a run has it. */
 function identityName(results: readonly SourceResult[]): string | null {

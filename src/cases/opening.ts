@@ -21,8 +21,11 @@ export interface NewCaseInput {
   id: string;
   tenantId: string;
   livemode: boolean;
-  /** The run the case reviews. */
-  runId: string;
+  /** The run the case reviews; null for a monitoring case, which reviews an alert. */
+  runId: string | null;
+  /** A monitoring case's alert and subject (contract §17). */
+  alertId?: string | null;
+  subjectId?: string | null;
   reason: CaseReason;
   /** Keyed hash of the subject's document (false-positive memory); null when unknown. */
   subjectHash: string | null;
@@ -59,6 +62,8 @@ export async function caseOpening(env: Env, db: Db, c: NewCaseInput): Promise<Ca
     tenantId: c.tenantId,
     livemode: c.livemode,
     runId: c.runId,
+    alertId: c.alertId ?? null,
+    subjectId: c.subjectId ?? null,
     status: "open",
     reason: c.reason,
     subjectHash: c.subjectHash,

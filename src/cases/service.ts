@@ -44,6 +44,9 @@ import { dispatchEvent } from "../webhooks/events";
 import { latestAnchor } from "./anchors";
 import { chainEvent, chainEventOf, checkCaseRecord, eventRowOf } from "./chain";
 import { caseEvidence, hashedMatches } from "./matches";
+import { alertRow, SOURCE_OF_LIST, type AlertRow } from "../monitoring/alerts";
+import { isSanctionsList } from "../domain/monitoring";
+import { canonicalJson } from "../lib/crypto";
 import { caseState, caseView, parseProposal, parseResolution, type Case, type CaseChainView } from "./views";
 import { caseWebhookRow } from "./webhooks";
 
@@ -162,11 +165,64 @@ const recordedState = (row: CaseRow) => ({
   resolution: parseResolution(row),
 });
 
-/** A case row with its events, its run's match candidates and its record check, and the run row it reviews. */
+/**
+ * What a case reviews: a run (contract §15) or a monitoring alert (§17). Both
+ * give the case its match candidates, the evidence an approval compares with
+ * the proposal's, and whether a sanctions hit is in it (four eyes).
+ */
+interface Review {
+  run: RunRow | undefined;
+  alert: AlertRow | undefined;
+  matches: () => Promise<HashedMatch[]>;
+  /** What `evidence_sha256` hashes: the run's stored result, or the alert's record of its match. */
+  evidenceText: () => string;
+  sanctionsOrWarrant: () => Promise<boolean>;
+  webhookUrl: string | null;
+}
+
+async function reviewOf(db: Db, row: CaseRow): Promise<Review> {
+  if (row.alertId) {
+    const alert = await alertRow(db, row.tenantId, row.livemode, row.alertId);
+    return {
+      run: undefined,
+      alert,
+      matches: async () => (alert ? [alertMatch(alert)] : []),
+      evidenceText: () => alertEvidence(alert),
+      sanctionsOrWarrant: async () => !!alert && isSanctionsList(alert.list_id),
+      webhookUrl: null,
+    };
+  }
+  const run = row.runId ? await getRunById(db, row.runId) : undefined;
+  return {
+    run,
+    alert: undefined,
+    matches: () => runMatches(run),
+    evidenceText: () => run?.result ?? "",
+    sanctionsOrWarrant: async () => !!run && sanctionsOrWarrantInReview(db, run, storedOf(run)),
+    webhookUrl: run?.webhookUrl ?? null,
+  };
+}
+
+/** A monitoring case's one match: the alert's listed entity and record. */
+const alertMatch = (a: AlertRow): HashedMatch => ({
+  source: (SOURCE_OF_LIST[a.list_id] ?? a.list_id) as HashedMatch["source"],
+  list: a.list_id,
+  entity_id: a.entity_id,
+  name: a.matched_name,
+  score: a.score,
+  index: null,
+  record_hash: a.record_hash,
+});
+
+/** The alert's record of its match (what never changes on it: not its status). */
+const alertEvidence = (a: AlertRow | undefined): string =>
+  a ? canonicalJson({ id: a.id, kind: a.kind, list: a.list_id, entity_id: a.entity_id, record_hash: a.record_hash, matched_name: a.matched_name, score: a.score, strength: a.strength, reasons: a.reasons }) : "";
+
+/** A case row with its events, its match candidates and its record check, and the run row it reviews (none for a monitoring case). */
 async function withRun(ctx: CaseContext, row: CaseRow, reads: Db): Promise<{ case: Case; run: RunRow | undefined }> {
-  const [events, run] = await Promise.all([caseEventsOf(reads, [row.id]), getRunById(reads, row.runId)]);
-  const chain = await chainOf(ctx, row, events, run, reads);
-  return { case: { ...caseView(row, events, await runMatches(run)), chain }, run };
+  const [events, review] = await Promise.all([caseEventsOf(reads, [row.id]), reviewOf(reads, row)]);
+  const chain = await chainOf(ctx, row, events, review.run, reads);
+  return { case: { ...caseView(row, events, await review.matches()), chain }, run: review.run };
 }
 
 /**
@@ -213,13 +269,12 @@ export interface ResolveCaseInput {
  * once the case resolves.
  */
 export async function resolveCase(ctx: CaseContext, id: string, input: ResolveCaseInput): Promise<Case> {
-  return change(ctx, id, { actor: input.actor }, async (row, run) => {
-    const stored = storedOf(run);
-    const matches = await hashedMatches(stored.results);
+  return change(ctx, id, { actor: input.actor }, async (row, review) => {
+    const matches = await review.matches();
     const resolutions = checkResolutions(input.match_resolutions ?? [], matches);
-    const { evidence, resultSha256 } = await caseEvidence(ctx.primary, run.result!, matches);
+    const { evidence, resultSha256 } = await caseEvidence(ctx.primary, review.evidenceText(), matches);
     const transition = planResolve(caseState(row), { ...input, match_resolutions: resolutions }, {
-      sanctionsOrWarrant: await sanctionsOrWarrantInReview(ctx.primary, run, stored),
+      sanctionsOrWarrant: await review.sanctionsOrWarrant(),
       evidence,
       evidenceSha256: resultSha256,
       now: ctx.now.toISOString(),
@@ -230,9 +285,9 @@ export async function resolveCase(ctx: CaseContext, id: string, input: ResolveCa
 
 /** The second person approves the pending proposal (an approver or admin; refused to its proposer, and when the evidence changed since). */
 export async function approveCase(ctx: CaseContext, id: string, input: { actor: string }): Promise<Case> {
-  return change(ctx, id, { actor: input.actor, role: "approver" }, async (row, run) => {
-    const matches = await hashedMatches(storedOf(run).results);
-    const { evidence, resultSha256 } = await caseEvidence(ctx.primary, run.result!, matches);
+  return change(ctx, id, { actor: input.actor, role: "approver" }, async (row, review) => {
+    const matches = await review.matches();
+    const { evidence, resultSha256 } = await caseEvidence(ctx.primary, review.evidenceText(), matches);
     return { transition: planApprove(caseState(row), input, { evidence, evidenceSha256: resultSha256, now: ctx.now.toISOString() }), matches };
   });
 }
@@ -335,7 +390,7 @@ function checkResolutions(input: MatchResolution[], matches: HashedMatch[]): Mat
   });
 }
 
-type Plan = (row: CaseRow, run: RunRow) => Promise<{ transition: CaseTransition; matches?: HashedMatch[] }>;
+type Plan = (row: CaseRow, review: Review) => Promise<{ transition: CaseTransition; matches?: HashedMatch[] }>;
 
 /** How many times a change is re-planned when another writer moved the case in between. */
 const MAX_ATTEMPTS = 3;
@@ -363,10 +418,10 @@ async function change(ctx: CaseContext, id: string, who: Acting, plan: Plan): Pr
       await requireActor(ctx, who.actor, who.role);
       if (who.assignee !== undefined) await requireUser(ctx, who.assignee, "assignee");
     }
-    const [run, events] = await Promise.all([getRunById(ctx.primary, row.runId), caseEventsOf(ctx.primary, [row.id])]);
-    if (!run) throw new Error(`case ${row.id}: run ${row.runId} is missing`);
+    const [review, events] = await Promise.all([reviewOf(ctx.primary, row), caseEventsOf(ctx.primary, [row.id])]);
+    if (!review.run && !review.alert) throw new Error(`case ${row.id}: what it reviews (${row.runId ?? row.alertId}) is missing`);
     await refuseRewrittenRecord(ctx, row, events);
-    const { transition: t, matches = [] } = await plan(row, run);
+    const { transition: t, matches = [] } = await plan(row, review);
     const at = ctx.now.toISOString();
     const event = await chainEvent(
       ctx.env.SERVER_SECRET,
@@ -386,13 +441,14 @@ async function change(ctx: CaseContext, id: string, who: Acting, plan: Plan): Pr
     const allEvents = [...events, eventRow];
     const write: CaseWrite = { caseId: row.id, runId: row.runId, fromVersion: row.version, event: eventRow, set };
     if (t.resolution) {
-      write.finalDecision = t.resolution.outcome;
+      // A run keeps its decision and gains the resolution; a monitoring case has no run to write it on.
+      if (row.runId) write.finalDecision = t.resolution.outcome;
       Object.assign(write, memoryWrites(ctx, row, t, matches, at));
-      write.webhook = await caseWebhookRow(ctx.primary, updated, allEvents, "case.resolved", run.webhookUrl);
+      write.webhook = await caseWebhookRow(ctx.primary, updated, allEvents, "case.resolved", review.webhookUrl);
     }
     if (await writeCaseChange(ctx.db, write)) {
       if (write.webhook) await handOver(ctx, write.webhook);
-      return caseView(updated, allEvents, matches.length ? matches : await runMatches(run));
+      return caseView(updated, allEvents, matches.length ? matches : await review.matches());
     }
     if (attempt >= MAX_ATTEMPTS) throw new Error(`case ${id}: too many concurrent changes`);
   }

@@ -45,7 +45,10 @@ export interface CaseChainView {
 export interface Case {
   id: string;
   object: "case";
-  run_id: string;
+  /** The run the case reviews; null for a monitoring case (reason `monitoring`), which reviews `alert_id`. */
+  run_id: string | null;
+  alert_id: string | null;
+  subject_id: string | null;
   status: CaseStatus;
   reason: CaseReason;
   opened_at: string;
@@ -91,6 +94,8 @@ export function caseView(row: CaseRow, events: CaseEventRow[], matches?: HashedM
     id: row.id,
     object: "case",
     run_id: row.runId,
+    alert_id: row.alertId,
+    subject_id: row.subjectId,
     status: row.status as CaseStatus,
     reason: row.reason as CaseReason,
     opened_at: row.openedAt,

@@ -43,7 +43,26 @@ export const CASE_STATUS_LABELS: Record<string, string> = {
   resolved: "Resolvido",
 };
 
-export const CASE_REASON_LABELS: Record<string, string> = { review: "Decisão em revisão", hold: "Decisão retida (fonte crítica sem resposta)" };
+export const CASE_REASON_LABELS: Record<string, string> = {
+  review: "Decisão em revisão",
+  hold: "Decisão retida (fonte crítica sem resposta)",
+  monitoring: "Monitoramento: cliente encontrado em nova versão de lista",
+};
+
+export const ALERT_KIND_LABELS: Record<string, string> = {
+  match_created: "Nova correspondência",
+  match_updated: "Registro listado alterado",
+  entity_delisted: "Retirado da lista",
+  pep_grace_ended: "Fim do período de PEP",
+};
+
+export const ALERT_STATUS_LABELS: Record<string, string> = { open: "Aberto", closed: "Fechado" };
+
+export const SUBJECT_STATUS_LABELS: Record<string, string> = { active: "Ativo", stopped: "Encerrado" };
+
+export const IMPORT_STATUS_LABELS: Record<string, string> = { processing: "Processando", completed: "Concluída", failed: "Falhou" };
+
+export const STRENGTH_LABELS: Record<string, string> = { strong: "Forte", possible: "Possível" };
 
 export const CASE_EVENT_LABELS: Record<string, string> = {
   opened: "Caso aberto",

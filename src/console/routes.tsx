@@ -25,7 +25,12 @@ import { extractMatches } from "../domain/cases";
 import { listViews } from "../screening/ingest";
 import { hasRole } from "./context";
 import { ROLE_LABELS } from "./format";
-import { CASE_QUEUES, CaseDetailPage, CasesPage, type CaseQueue } from "./pages/cases";
+import { CASE_QUEUES, CaseDetailPage, CasesPage, type CaseQueue, type MonitoringReview } from "./pages/cases";
+import { MonitoringPage, type RejectedRow } from "./pages/monitoring";
+import { getAlert, listAlerts } from "../monitoring/alerts";
+import { importErrors, listImports } from "../monitoring/imports";
+import { getSubject, listSubjects } from "../monitoring/subjects";
+import { decoderFor, readCsvChunk } from "../monitoring/csv";
 import { ListsPage, ScreeningPage, type ScreeningForm } from "./pages/screening";
 import { ScreeningSearchSchema } from "../http/schemas/screening";
 import { publicCleared, publicMatch, searchListsInEngine } from "../screening/client";
@@ -209,13 +214,56 @@ async function casePage(c: Context<ConsoleEnv>, id: string, extra: { flash?: str
   }));
   // The same record check as GET /api/v1/bureau/cases/{id} (`chain`).
   const chain = found.chain!;
+  // A monitoring case reviews an alert on a monitored customer, not a run.
+  const monitored = found.alert_id ? await monitoringReview(c, found.alert_id, found.subject_id) : null;
   return c.html(
-    renderPage(<CaseDetailPage ctx={ctxOf(c)} c={found} stored={stored} candidates={candidates} chain={chain} now={now} flash={extra.flash} error={extra.error} />),
+    renderPage(
+      <CaseDetailPage ctx={ctxOf(c)} c={found} stored={stored} candidates={candidates} chain={chain} now={now} flash={extra.flash} error={extra.error} monitored={monitored} />,
+    ),
     extra.status ?? 200,
   );
 }
 
 consoleRoutes.get("/cases/:id", (c) => casePage(c, c.req.param("id"), { flash: c.req.query("ok") ?? null }));
+
+async function monitoringReview(c: Context<ConsoleEnv>, alertId: string, subjectId: string | null): Promise<MonitoringReview> {
+  const s = consoleServices(c);
+  const [alert, subject] = await Promise.all([
+    getAlert(s, alertId).catch(() => null),
+    subjectId ? getSubject(s, subjectId).catch(() => null) : Promise.resolve(null),
+  ]);
+  return { alert, subject };
+}
+
+// ---- monitoring -------------------------------------------------------------------------
+
+/** Rejected rows shown per import on the page (the CSV download has them all). */
+const REJECTED_SHOWN = 50;
+
+async function rejectedRows(c: Context<ConsoleEnv>, id: string): Promise<RejectedRow[]> {
+  const text = await new Response(await importErrors(consoleServices(c), id)).arrayBuffer();
+  const { records } = readCsvChunk(new Uint8Array(text), { delimiter: 0x2c, line: 1, final: true, decode: decoderFor("utf-8") });
+  return records.slice(1, 1 + REJECTED_SHOWN).map(({ fields: [line = "", external_id = "", document = "", reason = ""] }) => ({ line, external_id, document, reason }));
+}
+
+consoleRoutes.get("/monitoring", async (c) => {
+  const s = consoleServices(c);
+  const subjectId = c.req.query("subject") || undefined;
+  const subject = subjectId ? await getSubject(s, subjectId).catch(() => null) : null;
+  const cursor = c.req.query("cursor") || undefined;
+  const [subjects, alerts, imports] = await Promise.all([
+    listSubjects(s, { limit: 50, cursor }).catch(() => listSubjects(s, { limit: 50 })),
+    listAlerts(s, { limit: 50, status: "open", ...(subject ? { subject_id: subject.id } : {}) }),
+    listImports(s, { limit: 10 }),
+  ]);
+  const withErrors = await Promise.all(imports.data.map(async (i) => ({ import: i, rejected: i.rows_rejected > 0 ? await rejectedRows(c, i.id) : [] })));
+  return c.html(renderPage(<MonitoringPage ctx={ctxOf(c)} subject={subject} subjects={subjects} alerts={alerts} imports={withErrors} />));
+});
+
+consoleRoutes.get("/monitoring/imports/:id/errors", async (c) => {
+  const body = await importErrors(consoleServices(c), c.req.param("id"));
+  return c.body(body, 200, { "Content-Type": "text/csv; charset=utf-8", "Content-Disposition": `attachment; filename="${c.req.param("id")}-recusadas.csv"` });
+});
 
 /** Runs a case change; a refusal the analyst can act on (short note, already pending, four eyes…) re-renders the case with it. */
 async function caseAction(

@@ -5,7 +5,7 @@ import type { Child, FC, PropsWithChildren } from "hono/jsx";
 import type { ConsoleContext } from "./context";
 import { ROLE_LABELS } from "./format";
 
-export type Section = "runs" | "cases" | "screening" | "lists" | null;
+export type Section = "runs" | "cases" | "monitoring" | "screening" | "lists" | null;
 
 export const Csrf: FC<{ token: string }> = ({ token }) => <input type="hidden" name="_csrf" value={token} />;
 
@@ -28,6 +28,7 @@ export const Notice: FC<PropsWithChildren<{ kind: "ok" | "bad" | "warn" | "info"
 const NAV: { id: Exclude<Section, null>; href: string; label: string; admin?: boolean }[] = [
   { id: "runs", href: "/console/runs", label: "Execuções" },
   { id: "cases", href: "/console/cases", label: "Casos" },
+  { id: "monitoring", href: "/console/monitoring", label: "Monitoramento" },
   { id: "screening", href: "/console/screening", label: "Triagem" },
   { id: "lists", href: "/console/lists", label: "Listas", admin: true },
 ];

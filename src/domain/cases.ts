@@ -10,7 +10,8 @@ import type { BureauRunAnalysis, Finding, OperativeDecision, Decision, SourceKey
 export const CASE_STATUSES = ["open", "in_review", "pending_approval", "resolved"] as const;
 export type CaseStatus = (typeof CASE_STATUSES)[number];
 
-export type CaseReason = "review" | "hold";
+/** review | hold: a run's (contract §15); monitoring: a monitoring alert's (contract §17). */
+export type CaseReason = "review" | "hold" | "monitoring";
 export const CASE_OUTCOMES = ["approved", "rejected"] as const;
 export type CaseOutcome = (typeof CASE_OUTCOMES)[number];
 

@@ -55,7 +55,13 @@ export type DomainErrorCode =
   | "case_record_invalid"
   // console users
   | "user_not_found"
-  | "user_email_taken";
+  | "user_email_taken"
+  // ongoing monitoring (contract §17)
+  | "monitored_subject_not_found"
+  | "monitoring_alert_not_found"
+  | "monitoring_import_not_found"
+  | "invalid_import"
+  | "import_too_large";
 
 /** One problem of a request field (listed in `invalid_params`). */
 export interface InvalidParam {

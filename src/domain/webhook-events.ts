@@ -2,13 +2,13 @@
 // it (contract §11). Pure: ids and time come from the caller.
 import type { RunBody, RunStatus } from "./types";
 
-export const WEBHOOK_EVENT_TYPES = ["run.completed", "run.failed", "case.opened", "case.resolved"] as const;
+export const WEBHOOK_EVENT_TYPES = ["run.completed", "run.failed", "case.opened", "case.resolved", "monitoring.alert"] as const;
 export type WebhookEventType = (typeof WEBHOOK_EVENT_TYPES)[number];
 
 /**
  * What an endpoint created without `events` receives: the run events. Review-case
- * events (contract §15) are opted into, so an integration written before cases
- * existed never meets an event type it does not know.
+ * events (contract §15) and monitoring alerts (§17) are opted into, so an
+ * integration written before they existed never meets an event type it does not know.
  */
 export const DEFAULT_ENDPOINT_EVENTS: readonly WebhookEventType[] = ["run.completed", "run.failed"];
 

@@ -112,6 +112,12 @@ export const ERROR_CODES = {
   evidence_changed: spec(409, "invalid_request_error", "A evidência mudou desde a proposta: devolva o caso para nova análise."),
   actor_not_allowed: spec(403, "permission_error", "Quem age no caso deve ser um usuário desta conta com o papel exigido."),
   case_record_invalid: spec(409, "invalid_request_error", "O registro do caso não confere com sua cadeia de eventos: nenhuma mudança é aceita até a auditoria."),
+  // ongoing monitoring (contract §17)
+  monitored_subject_not_found: spec(404, "not_found_error", "Titular monitorado não encontrado."),
+  monitoring_alert_not_found: spec(404, "not_found_error", "Alerta de monitoramento não encontrado."),
+  monitoring_import_not_found: spec(404, "not_found_error", "Importação não encontrada."),
+  invalid_import: invalid("O corpo não é um CSV de cadastro (cabeçalho com document e name; UTF-8 ou ISO-8859-1; `,` ou `;`)."),
+  import_too_large: spec(413, "invalid_request_error", "A importação passa dos limites: 100 MiB e 1.000.000 de linhas."),
   // everything else
   internal_error: spec(500, "api_error", "Erro interno. Tente novamente; se persistir, informe o request_id."),
 } as const satisfies Record<string, CodeSpec>;

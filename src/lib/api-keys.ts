@@ -8,7 +8,8 @@ export type Environment = "live" | "test";
 // screening:read: POST /api/v1/screening/search (contract §14); granted on request, not by default.
 // webhooks:write: the tenant's own webhook endpoints (contract §19); granted on request, not by default.
 // registry:read: GET /api/v1/companies/{cnpj} (contract §18); granted on request, not by default.
-export const SCOPES = ["runs:write", "runs:read", "detail:read", "reports:write", "screening:read", "cases:read", "cases:write", "cases:approve", "webhooks:write", "registry:read"] as const;
+// monitoring:read / monitoring:write: ongoing monitoring (contract §17); granted on request, not by default.
+export const SCOPES = ["runs:write", "runs:read", "detail:read", "reports:write", "screening:read", "cases:read", "cases:write", "cases:approve", "webhooks:write", "registry:read", "monitoring:read", "monitoring:write"] as const;
 export type Scope = (typeof SCOPES)[number];
 
 /**

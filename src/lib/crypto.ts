@@ -34,6 +34,15 @@ export function keyedHash(serverSecret: string, purpose: string, message: string
   return hmacHex(serverSecret, `${purpose}\u0000${message}`);
 }
 
+/**
+ * Keyed hash of a subject's document (purpose "subject-document"): what review
+ * cases, the false-positive memory and monitored subjects keep of a CPF or
+ * CNPJ, never the document itself. Listed CPFs are mapped to the same hash to be
+ * compared with a monitored subject's.
+ */
+export const subjectDocumentHash = (serverSecret: string, type: "pf" | "pj", document: string): Promise<string> =>
+  keyedHash(serverSecret, "subject-document", `${type}:${document}`);
+
 /** Constant-time string comparison (length leaks, content does not). */
 export function timingSafeEqual(a: string, b: string): boolean {
   const ab = enc.encode(a);

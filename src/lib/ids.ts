@@ -13,7 +13,7 @@ const CROCKFORD = "0123456789ABCDEFGHJKMNPQRSTVWXYZ";
 // which workerd forbids at global scope.
 const mintUlid = monotonicFactory();
 
-export type IdPrefix = "run" | "req" | "key" | "ten" | "tpl" | "evt" | "whe" | "usr" | "anc" | "bld";
+export type IdPrefix = "run" | "req" | "key" | "ten" | "tpl" | "evt" | "whe" | "usr" | "anc" | "bld" | "mon" | "alr" | "imp" | "rsc";
 
 /** Time-ordered id: `run_01JD…` (26 chars after the prefix). */
 export function newId(prefix: IdPrefix, nowMs: number = Date.now()): string {

@@ -49,6 +49,7 @@ import type { RunInit, StoredResult } from "./types";
 import { buildRunBody } from "./views";
 import { clearRememberedMatches, subjectHash } from "../cases/matches";
 import { afterCaseOpening, caseOpeningFor } from "../cases/opening";
+import { enrolFromRun } from "../monitoring/enrol-run";
 import { withClearedMatchFindings, type ClearedMatch } from "../domain/cases";
 
 type PartnerRow = {
@@ -425,7 +426,7 @@ export class RunObject extends DurableObject<Env> {
     const template = this.meta<TemplateSnapshot>("partner_template");
     for (const p of unfinished) {
       const row = children.find((c) => c.id === p.run_id);
-      if (template && row) await this.partnerStub(p).start(runInitFor(row, template, this.partnerSubject(p, init)));
+      if (template && row) await this.partnerStub(p).start({ ...runInitFor(row, template, this.partnerSubject(p, init)), monitor: init.monitor });
     }
     return waitUntil;
   }
@@ -551,7 +552,8 @@ export class RunObject extends DurableObject<Env> {
     }
     // If the company was cancelled during the reservation, the partner's start
     // sees it terminal and ends cancelled at once (its reservation returned).
-    await this.partnerStub(p).start(runInitFor(row, template, this.partnerSubject(p, init)));
+    // A company monitored when it completes has its screened partners monitored too.
+    await this.partnerStub(p).start({ ...runInitFor(row, template, this.partnerSubject(p, init)), monitor: init.monitor });
     this.sql.exec("UPDATE partners SET started = 1 WHERE run_id = ?", p.run_id);
     // A cancel that landed during the start found this partner not started yet: cancel it now.
     if (isTerminal(this.status())) await this.partnerStub(p).cancel();
@@ -627,6 +629,11 @@ export class RunObject extends DurableObject<Env> {
         risk_band: body.risk_band,
         operative_decision: body.operative_decision,
       });
+    }
+    // `"monitor": true`: the subject enrolled while the clear document is still here (it is dropped right after).
+    if (init.monitor && !this.meta<boolean>("monitor_enrolled")) {
+      await enrolFromRun(this.env, init, stored);
+      this.setMeta("monitor_enrolled", true);
     }
     this.setMeta("mirrored", true);
     this.forgetClearDocuments(init);

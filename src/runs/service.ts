@@ -28,6 +28,8 @@ export interface CreateRunBody {
   external_id?: string;
   metadata?: Record<string, string>;
   webhook_url?: string;
+  /** Enrol the subject in monitoring when the run completes (contract §17). */
+  monitor?: boolean;
 }
 
 export interface Services {
@@ -172,7 +174,7 @@ function prepareWith(s: Services, body: CreateRunBody, template: TemplateSnapsho
     if (problem) throw new DomainError("invalid_webhook_url", problem, "webhook_url");
   }
   const name = typeof parametros.nome === "string" ? parametros.nome : typeof parametros.razao_social === "string" ? parametros.razao_social : undefined;
-  return { template, document, name, ...subjectFactsOf(parametros) };
+  return { template, document, name, monitor: body.monitor === true, ...subjectFactsOf(parametros) };
 }
 
 /**
@@ -360,7 +362,7 @@ const subjectOf = (prepared: PreparedRun): Subject => ({
 });
 
 async function startRun(env: Env, row: RunRow, prepared: PreparedRun): Promise<void> {
-  await env.RUN.get(env.RUN.idFromName(row.id)).start(runInitFor(row, prepared.template, subjectOf(prepared)));
+  await env.RUN.get(env.RUN.idFromName(row.id)).start({ ...runInitFor(row, prepared.template, subjectOf(prepared)), monitor: prepared.monitor });
 }
 
 /**

@@ -26,6 +26,11 @@ export interface RunInit {
   webhookUrl: string | null;
   /** The API key that created the run (partner runs carry their company's); absent in inits stored before it existed. */
   keyId?: string | null;
+  /**
+   * `"monitor": true` (contract §17): when the run completes, its subject is
+   * enrolled in monitoring — a company's partner runs carry their company's.
+   */
+  monitor?: boolean;
 }
 
 /** What a terminal run stores (D1 `runs.result`): the body plus what analysis, detail and reports need. */

@@ -62,7 +62,8 @@ export interface EventToSend {
   at: string;
   tenantId: string;
   livemode: boolean;
-  runId: string;
+  /** The run the event is about (a case's run); null for monitoring events. */
+  runId: string | null;
   /** The run's own `webhook_url`: its only target when set. */
   webhookUrl: string | null;
   envelope: (eventId: string) => unknown;

@@ -6,6 +6,7 @@ import type { EngineSearchOptions, SearchQuery } from "../../src/screening/clien
 import type { ListsTransport } from "../../src/screening/ingest";
 import type { LiveTransport } from "../../src/sources/resolve";
 import type { WebhookTransport } from "../../src/webhooks/transport";
+import type { MonitoringMessage, MonitoringTransport } from "../../src/monitoring/messages";
 
 /** A fetch that fails like a dead network: tests never reach the real one. */
 export const networkDisabled = (what: string): typeof fetch =>
@@ -176,3 +177,22 @@ export function withListsDbFaults(db: D1Database, state: DurableObjectState): D1
     },
   });
 }
+
+/**
+ * Monitoring queue messages sent in the test Worker (src/monitoring/messages.ts
+ * MONITORING_TRANSPORT): recorded, not delivered, so a test hands each to the
+ * consumer itself (test/helpers/monitoring.ts drainMonitoring) and no consumer
+ * runs in the background of another test. test/monitoring-queue.test.ts goes
+ * through the real queue instead.
+ */
+export const monitoringSent: MonitoringMessage[] = [];
+export const monitoringTransport: MonitoringTransport = {
+  async sendBatch(messages) {
+    if (monitoringFaults.sendFails > 0) {
+      monitoringFaults.sendFails--;
+      throw new Error("injected: queue send failed");
+    }
+    monitoringSent.push(...messages.map((m) => m.body));
+  },
+};
+export const monitoringFaults = { sendFails: 0 };

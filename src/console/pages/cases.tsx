@@ -10,6 +10,9 @@ import { hasRole, type ConsoleContext } from "../context";
 import { BAND_LABELS, CASE_EVENT_LABELS, CASE_REASON_LABELS, CASE_STATUS_LABELS, DECISION_LABELS, fmtDateTime, shortHash, sourceLabel } from "../format";
 import { Badge, Csrf, Kv, Layout, Notice } from "../ui";
 import { DecisionBadge, FindingsList } from "./runs";
+import { AlertEvidence } from "./monitoring";
+import type { AlertView } from "../../monitoring/alerts";
+import type { SubjectView } from "../../monitoring/subjects";
 
 export const CASE_QUEUES = {
   open: "Abertos",
@@ -19,6 +22,24 @@ export const CASE_QUEUES = {
   all: "Todos",
 } as const;
 export type CaseQueue = keyof typeof CASE_QUEUES;
+
+/** What a case reviews: its run, or a monitoring alert's subject (contract §17). */
+const ReviewedLink: FC<{ c: Case }> = ({ c }) =>
+  c.run_id ? (
+    <a class="mono" href={`/console/runs/${c.run_id}`}>
+      {c.run_id}
+    </a>
+  ) : (
+    <a class="mono" href={`/console/monitoring?subject=${c.subject_id}`}>
+      {c.alert_id}
+    </a>
+  );
+
+/** A monitoring case's subject and alert, shown where a run's case shows its run. */
+export interface MonitoringReview {
+  subject: SubjectView | null;
+  alert: AlertView | null;
+}
 
 const CaseStatusBadge: FC<{ status: string }> = ({ status }) => <Badge kind={status} label={CASE_STATUS_LABELS[status] ?? status} />;
 
@@ -74,11 +95,9 @@ export const CasesPage: FC<{
                 </a>
               </td>
               <td>
-                <a class="mono" href={`/console/runs/${c.run_id}`}>
-                  {c.run_id}
-                </a>
+                <ReviewedLink c={c} />
               </td>
-              <td>{DECISION_LABELS[c.reason]}</td>
+              <td>{DECISION_LABELS[c.reason] ?? (c.reason === "monitoring" ? "Monitoramento" : c.reason)}</td>
               <td>
                 <CaseStatusBadge status={c.status} />
                 {c.resolution && (
@@ -152,7 +171,25 @@ function recordFields(candidate: MatchCandidate | undefined): [string, string][]
   }
 }
 
-const SubjectSide: FC<{ stored: StoredResult | null }> = ({ stored }) => {
+const SubjectSide: FC<{ stored: StoredResult | null; monitored?: MonitoringReview | null }> = ({ stored, monitored }) => {
+  if (monitored) {
+    const s = monitored.subject;
+    return (
+      <div>
+        <strong>Cliente monitorado</strong>
+        <dl>
+          <dt>Documento</dt>
+          <dd>{s?.document ?? "—"}</dd>
+          <dt>Nome</dt>
+          <dd>{s?.name ?? "(dados apagados)"}</dd>
+          <dt>Nascimento</dt>
+          <dd>{s?.birth_date ?? "—"}</dd>
+          <dt>Nacionalidade</dt>
+          <dd>{s?.nationality ?? "—"}</dd>
+        </dl>
+      </div>
+    );
+  }
   const body = stored?.body;
   const profile = stored?.analysis?.subject_profile;
   const rows: [string, string][] = [["Documento", body ? `${body.subject.type.toUpperCase()} ${body.subject.document}` : "—"]];
@@ -183,9 +220,15 @@ export interface CandidateView {
   record: MatchCandidate | undefined;
 }
 
-const CandidateCard: FC<{ i: number; cand: CandidateView; stored: StoredResult | null; editable: boolean }> = ({ i, cand, stored, editable }) => (
+const CandidateCard: FC<{ i: number; cand: CandidateView; stored: StoredResult | null; editable: boolean; monitored?: MonitoringReview | null }> = ({
+  i,
+  cand,
+  stored,
+  editable,
+  monitored,
+}) => (
   <div class="side">
-    <SubjectSide stored={stored} />
+    <SubjectSide stored={stored} monitored={monitored} />
     <div>
       <strong>Candidato {i + 1}</strong> · {sourceLabel(cand.match.source)}
       {cand.match.list && <span class="muted"> · lista {cand.match.list}</span>}
@@ -294,7 +337,13 @@ const Timeline: FC<{ c: Case; chain: CaseChainView }> = ({ c, chain }) => (
   </>
 );
 
-const ResolveForm: FC<{ c: Case; ctx: ConsoleContext; candidates: CandidateView[]; stored: StoredResult | null }> = ({ c, ctx, candidates, stored }) => (
+const ResolveForm: FC<{ c: Case; ctx: ConsoleContext; candidates: CandidateView[]; stored: StoredResult | null; monitored?: MonitoringReview | null }> = ({
+  c,
+  ctx,
+  candidates,
+  stored,
+  monitored,
+}) => (
   <form method="post" action={`/console/cases/${c.id}/resolve`} class="card">
     <Csrf token={ctx.csrf} />
     <h2>Resolver</h2>
@@ -302,7 +351,7 @@ const ResolveForm: FC<{ c: Case; ctx: ConsoleContext; candidates: CandidateView[
       <>
         <h3>Candidatos lado a lado com o titular</h3>
         {candidates.map((cand, i) => (
-          <CandidateCard i={i} cand={cand} stored={stored} editable />
+          <CandidateCard i={i} cand={cand} stored={stored} editable monitored={monitored} />
         ))}
         <input type="hidden" name="matches" value={String(candidates.length)} />
       </>
@@ -384,7 +433,8 @@ export const CaseDetailPage: FC<{
   now: Date;
   flash?: string | null;
   error?: string | null;
-}> = ({ ctx, c, stored, candidates, chain, now, flash, error }) => {
+  monitored?: MonitoringReview | null;
+}> = ({ ctx, c, stored, candidates, chain, now, flash, error, monitored }) => {
   const body = stored?.body;
   const open = c.status === "open" || c.status === "in_review";
   return (
@@ -412,10 +462,7 @@ export const CaseDetailPage: FC<{
       </div>
       <div class="card actions">
         <span>
-          Execução{" "}
-          <a class="mono" href={`/console/runs/${c.run_id}`}>
-            {c.run_id}
-          </a>
+          {c.run_id ? "Execução" : "Alerta de monitoramento"} <ReviewedLink c={c} />
         </span>
         {body && (
           <>
@@ -456,18 +503,27 @@ export const CaseDetailPage: FC<{
         </div>
       )}
       {c.status === "pending_approval" && c.proposal && <PendingBox c={c} ctx={ctx} />}
-      {open && <ResolveForm c={c} ctx={ctx} candidates={candidates} stored={stored} />}
+      {open && <ResolveForm c={c} ctx={ctx} candidates={candidates} stored={stored} monitored={monitored} />}
       {!open && candidates.length > 0 && (
         <>
           <h2>Candidatos lado a lado com o titular</h2>
           {candidates.map((cand, i) => (
-            <CandidateCard i={i} cand={cand} stored={stored} editable={false} />
+            <CandidateCard i={i} cand={cand} stored={stored} editable={false} monitored={monitored} />
           ))}
         </>
       )}
 
-      <h2>Evidência: achados da execução</h2>
-      <FindingsList analysis={stored?.analysis ?? null} />
+      {monitored?.alert ? (
+        <>
+          <h2>Evidência: o alerta</h2>
+          <AlertEvidence alert={monitored.alert} />
+        </>
+      ) : (
+        <>
+          <h2>Evidência: achados da execução</h2>
+          <FindingsList analysis={stored?.analysis ?? null} />
+        </>
+      )}
 
       <Timeline c={c} chain={chain} />
     </Layout>

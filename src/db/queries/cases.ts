@@ -104,19 +104,22 @@ export function openCaseStatements(db: Db, o: CaseOpeningRows, onlyIf: SQL = sql
  * run row now says `review` or `hold`; then the run row points at its case.
  */
 export function openRunCaseStatements(db: Db, o: CaseOpeningRows): BatchItem<"sqlite">[] {
-  const runWantsCase = sql`exists (select 1 from ${runs} where ${runs.id} = ${o.row.runId} and (${runs.decision} = 'review' or ${runs.operativeDecision} = 'hold'))`;
+  const runId = o.row.runId;
+  if (!runId) throw new Error(`case ${o.row.id} has no run to open with`);
+  const runWantsCase = sql`exists (select 1 from ${runs} where ${runs.id} = ${runId} and (${runs.decision} = 'review' or ${runs.operativeDecision} = 'hold'))`;
   return [
     ...openCaseStatements(db, o, runWantsCase),
     db
       .update(runs)
       .set({ caseId: o.row.id })
-      .where(and(eq(runs.id, o.row.runId), sql`exists (select 1 from ${cases} where ${cases.id} = ${o.row.id})`)),
+      .where(and(eq(runs.id, runId), sql`exists (select 1 from ${cases} where ${cases.id} = ${o.row.id})`)),
   ];
 }
 
 export interface CaseWrite {
   caseId: string;
-  runId: string;
+  /** The case's run (null: a monitoring case). */
+  runId: string | null;
   /** The version read; the write applies only if nobody moved the case since. */
   fromVersion: number;
   event: NewCaseEvent;
@@ -146,7 +149,7 @@ export async function writeCaseChange(db: Db, w: CaseWrite): Promise<boolean> {
       .set({ ...w.set, version: w.fromVersion + 1 })
       .where(and(eq(cases.id, w.caseId), eq(cases.version, w.fromVersion))),
   ];
-  if (w.finalDecision) stmts.push(db.update(runs).set({ finalDecision: w.finalDecision }).where(eq(runs.id, w.runId)));
+  if (w.finalDecision && w.runId) stmts.push(db.update(runs).set({ finalDecision: w.finalDecision }).where(eq(runs.id, w.runId)));
   if (w.webhook) stmts.push(insertWebhookEventStatement(db, w.webhook));
   for (const f of w.forget ?? []) {
     stmts.push(

@@ -22,7 +22,7 @@ export const getTenantBySlug = (db: Db, slug: string) => db.select().from(tenant
 export async function updateTenant(
   db: Db,
   id: string,
-  patch: { status?: "active" | "suspended"; credits?: number; creditsDelta?: number; caseSlaHours?: number },
+  patch: { status?: "active" | "suspended"; credits?: number; creditsDelta?: number; caseSlaHours?: number; monitoringRetentionDays?: number },
   now: string,
 ): Promise<TenantRow | undefined> {
   const delta = patch.creditsDelta;
@@ -33,6 +33,7 @@ export async function updateTenant(
       ...(patch.credits !== undefined ? { credits: patch.credits } : {}),
       ...(delta !== undefined ? { credits: sql`${tenants.credits} + ${delta}` } : {}),
       ...(patch.caseSlaHours !== undefined ? { caseSlaHours: patch.caseSlaHours } : {}),
+      ...(patch.monitoringRetentionDays !== undefined ? { monitoringRetentionDays: patch.monitoringRetentionDays } : {}),
       updatedAt: now,
     })
     .where(and(eq(tenants.id, id), delta !== undefined ? sql`${tenants.credits} + ${delta} >= 0` : undefined))

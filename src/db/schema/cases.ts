@@ -15,10 +15,14 @@ export const cases = sqliteTable(
     id: text("id").primaryKey(),
     tenantId: text("tenant_id").notNull(),
     livemode: integer("livemode", { mode: "boolean" }).notNull(),
-    runId: text("run_id").notNull(),
+    /** The run the case reviews; null for a monitoring case (contract §17), which reviews an alert. */
+    runId: text("run_id"),
+    /** A monitoring case's alert (`alr_…`) and monitored subject (`mon_…`); null for a run's case. */
+    alertId: text("alert_id"),
+    subjectId: text("subject_id"),
     /** open | in_review | pending_approval | resolved */
     status: text("status").notNull(),
-    /** review | hold: why the case opened. */
+    /** review | hold | monitoring: why the case opened. */
     reason: text("reason").notNull(),
     /** Keyed hash (purpose "subject-document") of the subject's document; the clear document is never stored. Null when unknown. */
     subjectHash: text("subject_hash"),
@@ -42,6 +46,7 @@ export const cases = sqliteTable(
   },
   (t) => [
     uniqueIndex("cases_run_unique").on(t.runId),
+    uniqueIndex("cases_alert_unique").on(t.alertId),
     index("cases_unanchored_idx").on(t.id).where(sql`${t.version} > ${t.anchoredLength}`),
     index("cases_list_idx").on(t.tenantId, t.livemode, t.openedAt, t.id),
     index("cases_status_due_idx").on(t.tenantId, t.livemode, t.status, t.dueAt),

@@ -6,3 +6,4 @@ export * from "./screening";
 export * from "./cases";
 export * from "./users";
 export * from "./registry";
+export * from "./monitoring";

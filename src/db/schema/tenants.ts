@@ -11,6 +11,12 @@ export const tenants = sqliteTable(
     credits: integer("credits").notNull().default(0),
     /** Review-case SLA: a case is due this many hours after it opens (contract §15). */
     caseSlaHours: integer("case_sla_hours").notNull().default(48),
+    /**
+     * Days a stopped monitored subject's personal data is kept before it is
+     * erased (contract §17, LGPD): the tenant's choice, 0–3650; the alerts and
+     * cases keep their own record.
+     */
+    monitoringRetentionDays: integer("monitoring_retention_days").notNull().default(30),
     createdAt: text("created_at").notNull(),
     updatedAt: text("updated_at").notNull(),
   },

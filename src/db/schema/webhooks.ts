@@ -32,7 +32,8 @@ export const webhookEvents = sqliteTable(
     id: text("id").primaryKey(),
     tenantId: text("tenant_id").notNull(),
     livemode: integer("livemode", { mode: "boolean" }).notNull(),
-    runId: text("run_id").notNull(),
+    /** The run the event is about (a case's run); null for monitoring events, which are about an alert. */
+    runId: text("run_id"),
     type: text("type").notNull(),
     /** The envelope, byte for byte as delivered. */
     payload: text("payload").notNull(),

@@ -128,11 +128,32 @@ const RESOLVED_CASE = {
   },
 };
 
+const ALERT = {
+  id: "alr_01JDQ3M8X2V7R4T9K5N1B6C3D8",
+  object: "monitoring_alert",
+  subject_id: "mon_01JDQ2F4H7K9M2P5R8T1V4X7Z0",
+  kind: "match_created",
+  list: "un_sc",
+  entity_id: "QDi.431",
+  entity_name: "JOAO CARLOS PEREIRA DA SILVA",
+  matched_name: "JOAO CARLOS PEREIRA DA SILVA",
+  score: 0.97,
+  strength: "strong",
+  reasons: ["nome confere", "data de nascimento confere (1971-05-09)"],
+  list_version: { sha256: "5f2a9c1e7b3d8f04a6c2e9b1d7f3a5c8e0b4d6f2a8c1e3b5d7f9a2c4e6b8d0f1", fetched_at: "2026-11-26T20:30:00.000Z" },
+  status: "open",
+  case_id: "case_01JDQ3M8X2V7R4T9K5N1B6C3D8",
+  created_at: "2026-11-26T20:30:41.118Z",
+  closed_at: null,
+  livemode: false,
+};
+
 const PAYLOADS: Record<WebhookEventType, { object: unknown; at: string }> = {
   "run.completed": { object: RUN, at: COMPLETED },
   "run.failed": { object: FAILED_RUN, at: COMPLETED },
   "case.opened": { object: CASE, at: COMPLETED },
   "case.resolved": { object: RESOLVED_CASE, at: "2026-11-27T13:05:09.000Z" },
+  "monitoring.alert": { object: ALERT, at: ALERT.created_at },
 };
 
 /** The body POSTed for one event type. */

@@ -37,6 +37,10 @@ const TAGS: { name: Tag; description: string }[] = [
   { name: "Events", description: `Webhook events (${WEBHOOK_EVENT_TYPES.join(", ")}): list them, read one with its delivery log, re-send it.` },
   { name: "Webhook endpoints", description: "Your own webhook endpoints (scope `webhooks:write`): register, list, disable, rotate the signing secret." },
   { name: "Screening", description: "Names and documents screened against the service's own copy of the official sanctions, PEP and Brazilian lists." },
+  {
+    name: "Monitoring",
+    description: "Ongoing monitoring: monitored customers, bulk enrolment from a CSV, and the alerts raised when a new version of a list names one of them (or stops naming them).",
+  },
   { name: "Companies", description: "Company lookups in the service's own copy of the Receita Federal's monthly open CNPJ data." },
   { name: "Cases", description: "Review cases: one per run that ends `review` or on `hold`; assignment, resolution with four-eyes approval, a hash-chained event log." },
   { name: "Meta", description: "This document, the API reference page and liveness." },

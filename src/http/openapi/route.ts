@@ -17,7 +17,7 @@ import { API_VERSION_HEADER } from "../versioning";
 import { issuePath, issuesToParams, jsonBody } from "../validate";
 
 export type Auth = "api_key" | "admin" | "none";
-export type Tag = "Runs" | "Templates" | "Reports" | "Events" | "Webhook endpoints" | "Cases" | "Screening" | "Companies" | "Admin" | "Meta";
+export type Tag = "Runs" | "Templates" | "Reports" | "Events" | "Webhook endpoints" | "Cases" | "Screening" | "Monitoring" | "Companies" | "Admin" | "Meta";
 type ResponseConfig = RouteConfig["responses"][string];
 
 /** Codes not tied to one operation: any request can get them. */
@@ -38,6 +38,9 @@ export interface RouteSpec extends Omit<RouteConfig, "responses" | "security" | 
   parameters?: { name: string; in: "header"; required: boolean; description: string; schema: object }[];
 }
 
+/** A JSON request body (every body but a CSV import's, which its handler streams). */
+const hasJsonBody = (spec: Pick<RouteSpec, "request">): boolean => !!spec.request?.body?.content?.["application/json"];
+
 /** Codes any route of a kind can answer, added to its own list. */
 function commonErrors(spec: RouteSpec, versioned: boolean): ErrorCode[] {
   const out: ErrorCode[] = [];
@@ -45,7 +48,7 @@ function commonErrors(spec: RouteSpec, versioned: boolean): ErrorCode[] {
   if (spec.auth === "api_key") out.push("missing_api_key", "invalid_api_key", "rate_limit_exceeded");
   if (spec.auth === "admin") out.push("invalid_admin_token");
   if (spec.scope) out.push("insufficient_scope");
-  if (spec.request?.body) out.push("invalid_json", "json_too_deep", "payload_too_large", "unsupported_media_type");
+  if (hasJsonBody(spec)) out.push("invalid_json", "json_too_deep", "payload_too_large", "unsupported_media_type");
   out.push("internal_error");
   return out;
 }
@@ -117,7 +120,7 @@ export function route<const S extends RouteSpec>(spec: S) {
   const versioned = v ?? auth === "api_key";
   const middleware: MiddlewareHandler<AppEnv>[] = [];
   if (scope) middleware.push(requireScope(scope));
-  if (spec.request?.body) middleware.push(jsonBody);
+  if (hasJsonBody(spec)) middleware.push(jsonBody);
   const successes = Object.fromEntries(
     Object.entries(responses).map(([status, r]) => {
       const { "x-headers": extra, ...res } = r as ResponseConfig & { "x-headers"?: string[] };

@@ -63,7 +63,12 @@ const create = defineRoute(
   async (c) => {
     const key = c.req.header("idempotency-key") ?? null;
     if (key !== null && !IDEMPOTENCY_KEY.test(key)) throw new ApiError("invalid_idempotency_key", undefined, "Idempotency-Key");
-    const created = await createRun(services(c), c.req.valid("json"), key);
+    const body = c.req.valid("json");
+    // Enrolling in monitoring is monitoring:write's, whoever asks for it.
+    if (body.monitor && !c.get("auth").scopes.includes("monitoring:write")) {
+      throw new ApiError("insufficient_scope", "A chave de API não tem o escopo necessário: monitoring:write.", "monitor");
+    }
+    const created = await createRun(services(c), body, key);
     if (created.replayed) c.header("Idempotent-Replayed", "true");
     return c.json(created.body, 202);
   },

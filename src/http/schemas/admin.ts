@@ -39,10 +39,21 @@ export const PatchTenantSchema = z
       .max(8760)
       .optional()
       .meta({ description: "Review-case SLA in hours: a case is due this long after it opens (default 48). Applies to cases opened from now on." }),
+    monitoring_retention_days: z
+      .number()
+      .int()
+      .min(0)
+      .max(3650)
+      .optional()
+      .meta({
+        description:
+          "Days a stopped monitored subject's personal data is kept before it is erased (default 30; 0 erases it within the minute). Applies to subjects stopped from now on; alerts and cases keep their own record.",
+      }),
   })
   .refine(
-    (p) => p.status !== undefined || p.credits !== undefined || p.credits_delta !== undefined || p.case_sla_hours !== undefined,
-    "informe status, credits, credits_delta ou case_sla_hours",
+    (p) =>
+      p.status !== undefined || p.credits !== undefined || p.credits_delta !== undefined || p.case_sla_hours !== undefined || p.monitoring_retention_days !== undefined,
+    "informe status, credits, credits_delta, case_sla_hours ou monitoring_retention_days",
   )
   .refine((p) => p.credits === undefined || p.credits_delta === undefined, "informe credits (valor absoluto) ou credits_delta (ajuste), não os dois");
 

@@ -128,9 +128,13 @@ export const CaseObject = component(
   z.object({
     id: z.string().meta({ description: "case_…" }),
     object: z.literal("case"),
-    run_id: z.string(),
+    run_id: z.union([z.string(), z.null()]).meta({ description: "The run the case reviews; null for a monitoring case." }),
+    alert_id: z.union([z.string(), z.null()]).meta({ description: "A monitoring case's alert (`alr_…`, contract §17); null for a run's case." }),
+    subject_id: z.union([z.string(), z.null()]).meta({ description: "A monitoring case's monitored subject (`mon_…`); null for a run's case." }),
     status: z.enum(CASE_STATUSES),
-    reason: z.enum(["review", "hold"]).meta({ description: "Why it opened: the run's decision `review`, or `operative_decision: hold` (hold wins)." }),
+    reason: z.enum(["review", "hold", "monitoring"]).meta({
+      description: "Why it opened: the run's decision `review`, or `operative_decision: hold` (hold wins); `monitoring`: a monitoring alert (match_created or match_updated).",
+    }),
     opened_at: timestamp,
     due_at: timestamp.meta({ description: "opened_at + the tenant's case SLA (default 48 h)." }),
     assignee: z.string().nullable(),

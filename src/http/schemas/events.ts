@@ -6,6 +6,7 @@
 import { z } from "zod";
 import { WEBHOOK_EVENT_TYPES, type WebhookEventType } from "../../domain/webhook-events";
 import { CaseObject } from "./cases";
+import { MonitoringAlert } from "./monitoring";
 import { component, listPage, Run } from "./responses";
 import { createdRangeFields, pageQueryFields } from "./runs";
 
@@ -41,6 +42,11 @@ export const EVENT_PAYLOADS: Record<WebhookEventType, EventPayload> = {
     summary: "A review case was resolved",
     description: "`data.object` is the resolved case (its `resolution`). Endpoints receive it only when they list it in `events`; a run's own `webhook_url` always does.",
   },
+  "monitoring.alert": {
+    schema: MonitoringAlert,
+    summary: "A monitored customer was named, changed or dropped by a new list version",
+    description: "`data.object` is the alert as `GET /api/v1/monitoring/alerts/{id}` returns it. Endpoints receive it only when they list it in `events`.",
+  },
 };
 
 const envelopeFields = (event: z.ZodType, object: z.ZodType) => ({
@@ -73,7 +79,7 @@ const Target = z.object({
 
 const eventFields = {
   ...envelopeFields(z.enum(WEBHOOK_EVENT_TYPES), anyPayload),
-  run_id: z.string().meta({ description: "The run the event is about (a case event: the case's run)." }),
+  run_id: z.string().nullable().meta({ description: "The run the event is about (a case event: the case's run); null for monitoring.alert and a monitoring case's events." }),
   delivery_status: z.enum(["no_targets", "pending", "retrying", "delivered", "failed"]).meta({
     description:
       "`no_targets`: no endpoint was subscribed when it happened; `pending` / `retrying`: a target still waits for an attempt or a retry; `delivered`: every target answered 2xx; `failed`: a target gave up after its retries (about 3 days) or was disabled. Re-send with `POST /api/v1/bureau/events/{id}/redeliver`.",

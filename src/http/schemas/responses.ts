@@ -421,6 +421,7 @@ export const Tenant = component(
     status: z.enum(["active", "suspended"]),
     credits: z.number().int(),
     case_sla_hours: z.number().int().meta({ description: "Review-case SLA in hours; default 48." }),
+    monitoring_retention_days: z.number().int().meta({ description: "Days a stopped monitored subject's personal data is kept before it is erased; default 30." }),
     created_at: timestamp,
   }),
   "A customer account.",

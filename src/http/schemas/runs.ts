@@ -42,6 +42,14 @@ export const CreateRunSchema = z.strictObject({
     .max(2048)
     .optional()
     .meta(doc("This run's events go here instead of the tenant's endpoints. https only with live keys; no credentials, IP literals or internal names.")),
+  monitor: z
+    .boolean()
+    .optional()
+    .meta(
+      doc(
+        "`true`: when the run completes, its subject is enrolled in ongoing monitoring (name and birth date from the run; a company also its screened partners). Needs the scope `monitoring:write` too.",
+      ),
+    ),
 });
 
 /** The contract code for the first problem in a create-run body. */

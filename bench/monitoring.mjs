@@ -1,0 +1,285 @@
+#!/usr/bin/env node
+// Ongoing monitoring at size, end to end through `wrangler dev` (contract §17 targets):
+//  1. every list of ../shared/lists loaded through the admin plane (OFAC SDN and
+//     consolidated, UN: real; CGU/MTE: synthetic; EU and UK: the samples of
+//     test/fixtures/lists, which the folder lacks);
+//  2. an import of BENCH_SUBJECTS customers (default 100,000; a generated CSV),
+//     timed from the POST to `completed` — every row enrolled AND screened;
+//  3. a new UN version that designates 20 of them (the real file + 20 records, a
+//     later dateGenerated), timed from the moment it serves to the 20th alert,
+//     then watched BENCH_QUIET_S more seconds for any other alert;
+//  4. memory: each Worker's isolate (the API, and kycert-edge-engine where the
+//     matching runs) sampled through workerd's inspector (V8 heap used and
+//     committed) every 250 ms, and the workerd process's RSS from /proc.
+//
+//   npm run bench:monitoring        (BENCH_SUBJECTS=10000 for a quick run)
+import { execFileSync, spawn } from "node:child_process";
+import { mkdtempSync, mkdirSync, readFileSync, readdirSync, rmSync, writeFileSync } from "node:fs";
+import { tmpdir } from "node:os";
+import { join } from "node:path";
+import { freePort, machine, root, sleep } from "./lib.mjs";
+import { customerBase, designations, withDesignations } from "../scripts/monitoring-fixtures.mjs";
+import { DEFAULT_LISTS_DIR, startListServer, varArgs } from "../scripts/serve-lists.mjs";
+
+const N = Number(process.env.BENCH_SUBJECTS ?? 100_000);
+const QUIET_S = Number(process.env.BENCH_QUIET_S ?? 20);
+const SHARED = join(root, "..", "shared", "lists");
+
+// ---- inputs: the shared lists, with a UN file we can change -------------------------
+const folder = mkdtempSync(join(tmpdir(), "kycert-bench-monitoring-"));
+for (const d of readdirSync(SHARED)) {
+  if (d === "README.md") continue;
+  mkdirSync(join(folder, d), { recursive: true });
+  for (const f of readdirSync(join(SHARED, d))) writeFileSync(join(folder, d, f), readFileSync(join(SHARED, d, f)));
+}
+const unFile = join(folder, "un", "consolidated.xml");
+const unOriginal = readFileSync(unFile, "utf8");
+const base = customerBase(N);
+
+// ---- /proc and the inspector ------------------------------------------------------------
+const stat = (pid) => readFileSync(`/proc/${pid}/stat`, "utf8");
+const parentOf = (pid) => Number(stat(pid).slice(stat(pid).lastIndexOf(")") + 2).split(" ")[1]);
+const rssMb = (pid) => Number(/VmRSS:\s+(\d+) kB/.exec(readFileSync(`/proc/${pid}/status`, "utf8"))[1]) / 1024;
+function workerdsUnder(ancestor) {
+  const out = [];
+  for (const d of readdirSync("/proc")) {
+    if (!/^\d+$/.test(d)) continue;
+    try {
+      if (!readFileSync(`/proc/${d}/comm`, "utf8").startsWith("workerd")) continue;
+      for (let p = Number(d); p > 1; p = parentOf(p)) if (p === ancestor) out.push(Number(d));
+    } catch {}
+  }
+  return out;
+}
+/** Ports a process listens on (loopback TCP), from /proc/net/tcp and its socket inodes. */
+function listeningPorts(pid) {
+  const inodes = new Set();
+  for (const fd of readdirSync(`/proc/${pid}/fd`)) {
+    try {
+      const m = /socket:\[(\d+)\]/.exec(execFileSync("readlink", [`/proc/${pid}/fd/${fd}`], { encoding: "utf8" }));
+      if (m) inodes.add(m[1]);
+    } catch {}
+  }
+  const ports = [];
+  for (const line of readFileSync("/proc/net/tcp", "utf8").split("\n").slice(1)) {
+    const f = line.trim().split(/\s+/);
+    if (f[3] === "0A" && inodes.has(f[9])) ports.push(parseInt(f[1].split(":")[1], 16));
+  }
+  return ports;
+}
+
+/** Inspector sessions on every Worker isolate of the workerd that runs them: name → getHeapUsage(). */
+async function isolates(workerds) {
+  for (const pid of workerds) {
+    for (const port of listeningPorts(pid)) {
+      let targets;
+      try {
+        targets = await (await fetch(`http://127.0.0.1:${port}/json/list`)).json();
+      } catch {
+        continue;
+      }
+      if (!Array.isArray(targets)) continue;
+      const out = {};
+      for (const t of targets.filter((t) => /^core:user:kycert-edge/.test(t.id ?? ""))) {
+        const ws = new WebSocket(t.webSocketDebuggerUrl ?? `ws://127.0.0.1:${port}/${t.id}`);
+        await new Promise((ok, ko) => ((ws.onopen = ok), (ws.onerror = ko)));
+        let seq = 0;
+        const pending = new Map();
+        ws.onmessage = (e) => {
+          const m = JSON.parse(e.data);
+          pending.get(m.id)?.(m.result);
+          pending.delete(m.id);
+        };
+        // workerd answers inspector messages when the isolate next runs: an idle one may not answer at all.
+        const call = (method, params = {}) =>
+          Promise.race([
+            new Promise((ok) => {
+              const id = ++seq;
+              pending.set(id, ok);
+              ws.send(JSON.stringify({ id, method, params }));
+            }),
+            sleep(1000).then(() => null),
+          ]);
+        out[t.id.replace(/^core:user:/, "")] = { heap: () => call("Runtime.getHeapUsage"), close: () => ws.close() };
+      }
+      if (Object.keys(out).length > 0) return out;
+    }
+  }
+  return {};
+}
+
+// ---- the server ---------------------------------------------------------------------------
+const lists = await startListServer({ dir: folder, port: 0, fallback: DEFAULT_LISTS_DIR });
+const port = String(await freePort());
+const state = mkdtempSync(join(tmpdir(), "kycert-bench-monitoring-state-"));
+const child = spawn(process.execPath, [join(root, "scripts", "dev.mjs"), "--", ...varArgs(lists.vars), "--inspector-port", String(await freePort())], {
+  cwd: root,
+  env: { ...process.env, PORT: port, DEV_STATE_DIR: state },
+  stdio: ["ignore", "pipe", "pipe"],
+  detached: true,
+});
+let log = "";
+child.stdout.on("data", (d) => (log += d));
+child.stderr.on("data", (d) => (log += d));
+const url = `http://127.0.0.1:${port}`;
+const stop = async () => {
+  try {
+    process.kill(-child.pid, "SIGTERM");
+  } catch {}
+  await lists.close();
+  await sleep(500);
+  rmSync(state, { recursive: true, force: true });
+  rmSync(folder, { recursive: true, force: true });
+};
+const fail = async (msg) => {
+  console.error(`bench monitoring FAILED: ${msg}\n--- server log ---\n${log.slice(-4000)}`);
+  await stop();
+  process.exit(1);
+};
+for (const sig of ["SIGINT", "SIGTERM"]) process.on(sig, () => fail(`interrupted (${sig})`));
+const progress = (msg) => console.error(`[${new Date().toISOString().slice(11, 19)}] ${msg}`);
+for (const deadline = Date.now() + 120_000; ; ) {
+  if (Date.now() > deadline) await fail("server not ready");
+  try {
+    if ((await fetch(`${url}/health`)).ok) break;
+  } catch {}
+  await sleep(300);
+}
+const ADMIN = /admin token\s+(\S+)/.exec(log)[1];
+const KEY = JSON.parse(readFileSync(join(state, "dev-credentials.json"), "utf8")).api_key;
+const admin = { Authorization: `Bearer ${ADMIN}` };
+const api = { "X-API-Key": KEY };
+const get = async (path, headers) => (await fetch(`${url}${path}`, { headers })).json();
+
+const workerds = workerdsUnder(child.pid);
+const probes = await isolates(workerds);
+if (Object.keys(probes).length === 0) await fail("no Worker isolate found through workerd's inspector");
+const peak = { rss: 0, heap: {}, samples: 0 };
+let sampling = true;
+const sampler = (async () => {
+  while (sampling) {
+    for (const pid of workerds) peak.rss = Math.max(peak.rss, rssMb(pid));
+    for (const [name, p] of Object.entries(probes)) {
+      const h = await p.heap();
+      if (!h) continue;
+      const cur = peak.heap[name] ?? { used: 0, total: 0 };
+      peak.heap[name] = {
+        used: Math.max(cur.used, h.usedSize / 2 ** 20),
+        total: Math.max(cur.total, h.totalSize / 2 ** 20),
+        samples: (cur.samples ?? 0) + 1,
+      };
+    }
+    await sleep(250);
+  }
+})();
+const phasePeak = () => JSON.parse(JSON.stringify(peak));
+const rssNow = () => workerds.reduce((m, pid) => Math.max(m, rssMb(pid)), 0);
+const resetPeak = () => {
+  peak.rss = 0;
+  peak.heap = {};
+  return rssNow();
+};
+
+try {
+  // 1. Every list.
+  const ids = Object.keys(lists.vars).map((k) => k.replace("LIST_URL_", "").toLowerCase());
+  for (const id of ids) await fetch(`${url}/admin/v1/lists/${id}/refresh`, { method: "POST", headers: admin });
+  let listed;
+  for (const deadline = Date.now() + 300_000; ; ) {
+    listed = (await get("/admin/v1/lists", admin)).data;
+    if (listed.every((l) => l.version && !l.loading_since)) break;
+    if (listed.some((l) => l.status === "error")) await fail(`a list failed: ${JSON.stringify(listed.filter((l) => l.status === "error"))}`);
+    if (Date.now() > deadline) await fail("lists not loaded in 300 s");
+    await sleep(500);
+  }
+  const entities = listed.reduce((n, l) => n + l.version.entities, 0);
+  progress(`lists loaded: ${entities} entities`);
+  await sleep(5000); // the first versions' re-screens (no subject yet) settle
+  const rssBeforeImport = resetPeak();
+
+  // 2. The import.
+  const t0 = Date.now();
+  const created = await (await fetch(`${url}/api/v1/monitoring/imports`, { method: "POST", headers: { ...api, "content-type": "text/csv" }, body: base.csv })).json();
+  const posted = Date.now() - t0;
+  progress(`import posted in ${posted} ms: ${JSON.stringify(created).slice(0, 200)}`);
+  let imp;
+  for (let tick = 0; ; tick++) {
+    imp = await get(`/api/v1/monitoring/imports/${created.id}`, api);
+    if (imp.status !== "processing") break;
+    if (tick % 15 === 0) progress(`import: ${JSON.stringify(imp)}`);
+    if (Date.now() - t0 > 1_800_000) await fail(`import not done in 30 min: ${JSON.stringify(imp)}`);
+    await sleep(1000);
+  }
+  const importS = (Date.now() - t0) / 1000;
+  if (imp.status !== "completed" || imp.rows_enrolled !== N) await fail(`import: ${JSON.stringify(imp)}`);
+  const importPeak = phasePeak();
+  progress(`import done in ${importS} s; heap peaks ${JSON.stringify(importPeak)}`);
+  const firstAlerts = imp.alerts_opened;
+  await sleep(3000);
+  const rssBeforeRescreen = resetPeak();
+
+  // 3. A UN version designating 20 of them.
+  const chosen = Array.from({ length: 20 }, (_, i) => base.rows[Math.floor(((i + 0.5) * N) / 20)]);
+  writeFileSync(unFile, withDesignations(unOriginal, designations(chosen), "2026-11-30T12:00:00.000Z"));
+  const before = (await get("/admin/v1/lists/un_sc", admin)).version.sha256;
+  await fetch(`${url}/admin/v1/lists/un_sc/refresh`, { method: "POST", headers: admin });
+  let current;
+  for (;;) {
+    const l = await get("/admin/v1/lists/un_sc", admin);
+    if (l.version.sha256 !== before) {
+      current = Date.now();
+      break;
+    }
+    if (l.last_error) await fail(`UN refresh: ${JSON.stringify(l.last_error)}`);
+    await sleep(50);
+  }
+  const alertsNow = async () => (await get(`/api/v1/monitoring/alerts?limit=100&list=un_sc&kind=match_created`, api)).data.filter((a) => a.created_at >= new Date(current - 60_000).toISOString());
+  progress("UN version serving; waiting for the alerts");
+  let twenty;
+  for (;;) {
+    const a = await alertsNow();
+    if (a.length >= 20) {
+      twenty = (Date.now() - current) / 1000;
+      break;
+    }
+    if (Date.now() - current > 300_000) await fail(`only ${a.length} alerts after 300 s`);
+    await sleep(100);
+  }
+  await sleep(QUIET_S * 1000);
+  const alerts = await alertsNow();
+  const externalOf = new Map();
+  for (const a of alerts) externalOf.set(a.id, (await get(`/api/v1/monitoring/subjects/${a.subject_id}`, api)).external_id);
+  const expected = new Set(chosen.map((c) => c.external_id));
+  const others = alerts.filter((a) => !expected.has(externalOf.get(a.id)));
+  const rescreenPeak = phasePeak();
+  sampling = false;
+  await sampler;
+
+  const mb = (x) => x.toFixed(1);
+  const heapLine = (p) =>
+    Object.entries(p.heap)
+      .map(([k, v]) => `${k} ${mb(v.used)} used / ${mb(v.total)} committed (${v.samples} samples)`)
+      .join("; ") || "no sample answered";
+  console.log(`
+Command: npm run bench:monitoring${process.env.BENCH_SUBJECTS ? ` (BENCH_SUBJECTS=${N})` : ""}
+Date: ${new Date().toISOString()}
+Machine: ${machine()}
+Lists: ${listed.map((l) => `${l.id} ${l.version.entities}`).join(", ")} (${entities} entities)
+
+| measure | result | target |
+|---|---|---|
+| import of ${N.toLocaleString("en")} customers, POST (file to R2, rows counted) | ${(posted / 1000).toFixed(1)} s | |
+| import, POST → completed (every row enrolled and first-screened) | ${importS.toFixed(1)} s (${Math.round(N / importS)} customers/s) | ≤ 300 s |
+| alerts at the first screening | ${firstAlerts} | |
+| new UN version designating 20 customers: serving → 20th alert | ${twenty.toFixed(1)} s | ≤ 60 s |
+| other alerts in that re-screen (watched ${QUIET_S} s more) | ${others.length} | 0 |
+| peak V8 heap per isolate, import | ${heapLine(importPeak)} | ≤ 100 MB |
+| peak V8 heap per isolate, re-screen | ${heapLine(rescreenPeak)} | ≤ 100 MB |
+| RSS of the workerd process (every Worker, local D1, R2, queues): before → peak, import | ${mb(rssBeforeImport)} → ${mb(importPeak.rss)} MB (+${mb(importPeak.rss - rssBeforeImport)}) | |
+| same, re-screen | ${mb(rssBeforeRescreen)} → ${mb(rescreenPeak.rss)} MB (+${mb(rescreenPeak.rss - rssBeforeRescreen)}) | |
+`);
+  if (others.length > 0) console.log(`other alerts: ${JSON.stringify(others.slice(0, 5))}`);
+  for (const p of Object.values(probes)) p.close();
+} finally {
+  await stop();
+}

@@ -1,0 +1,92 @@
+// Monitoring's housekeeping, on the Cron Triggers (src/index.ts):
+//  - every minute: the queue outbox's stragglers, import chains that stopped,
+//    first screenings that never happened, and the erasure of stopped subjects
+//    whose retention ran out (LGPD; README "Monitoring and personal data");
+//  - daily: PEPs whose grace period ended (pep_grace_ended).
+import { sql } from "drizzle-orm";
+import type { BatchItem } from "drizzle-orm/batch";
+import { runBatch } from "../db/queries/sql";
+import { createDb, type Db } from "../db/client";
+import { getListState } from "../screening/store";
+import { closingAlertWrites, handOverAlertEvents, type AlertRow } from "./alerts";
+import { stalledImportMessages } from "./imports";
+import { outboxStatements, sendOutbox, sweepMonitoringOutbox, type MonitoringMessage, type OutboxMessage } from "./messages";
+import { todayOf } from "./screening";
+import { screenMessages } from "./subjects";
+
+/** A subject still unscreened this long after it changed lost its first screening's message for good: it is sent again. */
+const UNSCREENED_AFTER_MS = 5 * 60_000;
+/** Subjects erased per sweep (the next minute takes the rest). */
+const ERASE_LIMIT = 500;
+
+export interface MonitoringSweep {
+  sent: number;
+  erased: number;
+}
+
+export async function sweepMonitoring(env: Env, now: Date): Promise<MonitoringSweep> {
+  const db = createDb(env.DB);
+  const at = now.toISOString();
+  const before = new Date(now.getTime() - UNSCREENED_AFTER_MS).toISOString();
+  const unscreened = await db.all<{ id: string }>(
+    sql`SELECT id FROM monitored_subjects WHERE status = 'active' AND screened_versions IS NULL AND updated_at < ${before} ORDER BY updated_at LIMIT 1000`,
+  );
+  const again: OutboxMessage[] = [
+    ...(await stalledImportMessages(db, now)),
+    ...screenMessages(null, `sweep:${at}`, unscreened.map((r) => r.id)),
+  ];
+  const sent = await sweepMonitoringOutbox(env, db, now);
+  if (again.length > 0) {
+    await runBatch(db, outboxStatements(db, again, at));
+    await sendOutbox(env, db, again);
+  }
+  return { sent: sent + again.length, erased: await eraseExpired(db, at) };
+}
+
+/**
+ * Erases the personal data of stopped subjects whose retention ran out: name,
+ * birth date, nationality, gender, external id, document hash and visible
+ * digits (a CNPJ, a public registry id, stays). The row stays for the record,
+ * and so do its alerts and cases (which keep their own copy of what matched).
+ */
+export async function eraseExpired(db: Db, at: string): Promise<number> {
+  const r = await db.run(sql`
+    UPDATE monitored_subjects SET name = '', birth_date = NULL, nationality = NULL, gender = NULL, external_id = NULL, doc_hash = NULL,
+      cpf_visible = NULL, doc_masked = CASE WHEN doc_type = 'pf' THEN '***.***.***-**' ELSE doc_masked END, erased_at = ${at}, updated_at = ${at}
+     WHERE id IN (SELECT id FROM monitored_subjects WHERE erased_at IS NULL AND erase_after IS NOT NULL AND erase_after <= ${at} LIMIT ${ERASE_LIMIT})`);
+  return r.meta.changes ?? 0;
+}
+
+/** Open alerts handled per pep_grace message (the message queues the next until none is left). */
+const GRACE_BATCH = 200;
+
+/** The daily check, queued by the daily Cron Trigger. */
+export async function startPepGraceCheck(env: Env, now: Date): Promise<void> {
+  const db = createDb(env.DB);
+  const day = todayOf(now);
+  const message: OutboxMessage = { id: `pep_grace:${day}:0`, body: { t: "pep_grace", day } };
+  await runBatch(db, outboxStatements(db, [message], now.toISOString()));
+  await sendOutbox(env, db, [message]);
+}
+
+/**
+ * Open match alerts on PEPs whose grace period ended before `day` (the record's
+ * `fim_carencia`: five years after leaving office, COAF Res. 40/2021) get a
+ * pep_grace_ended alert that closes them.
+ */
+export async function handlePepGrace(env: Env, msg: Extract<MonitoringMessage, { t: "pep_grace" }>, now = new Date()): Promise<number> {
+  const db = createDb(env.DB);
+  const at = now.toISOString();
+  const open = await db.all<AlertRow>(sql`
+    SELECT * FROM monitoring_alerts WHERE status = 'open' AND ends_on IS NOT NULL AND ends_on < ${msg.day}
+       AND kind IN ('match_created', 'match_updated') ORDER BY ends_on LIMIT ${GRACE_BATCH}`);
+  if (open.length === 0) return 0;
+  const state = await getListState(env.DB, "cgu_pep");
+  const version = { sha256: state?.current_sha256 ?? open[0].list_sha256, fetched_at: state?.current_fetched_at ?? open[0].list_fetched_at };
+  const writes = await closingAlertWrites(db, "pep_grace_ended", open, version, at);
+  const more: OutboxMessage[] = open.length === GRACE_BATCH ? [{ id: `pep_grace:${msg.day}:${open.at(-1)!.id}`, body: msg }] : [];
+  await runBatch(db, [...writes.statements, ...outboxStatements(db, more, at)]);
+  await handOverAlertEvents(env, db, writes.webhookIds);
+  await sendOutbox(env, db, more);
+  return writes.alertIds.length;
+}

@@ -1,0 +1,91 @@
+// Monitoring's housekeeping (src/monitoring/maintenance.ts) through the minute
+// Cron Trigger: personal data erased after the tenant's retention, messages a
+// failed send left in the outbox, first screenings and import steps that never
+// happened — and one message through the real queue, consumer and all.
+import { createScheduledController } from "cloudflare:test";
+import { env, exports } from "cloudflare:workers";
+import { describe, expect, it } from "vitest";
+import { admin, call } from "./helpers/api";
+import { alertsOf, drainMonitoring, enrolOk, freshCpf, monitoringTenant, publishVersion, takeSent } from "./helpers/monitoring";
+import { listed } from "./helpers/screening-seed";
+import worker from "./worker";
+import { monitoringFaults, monitoringSent } from "./helpers/transports";
+
+/** The minute Cron Trigger as of `at`, through the test Worker's handler (queue sends recorded). */
+const minute = (at: Date) => worker.scheduled(createScheduledController({ cron: "* * * * *", scheduledTime: at }), env as Env);
+
+describe("retention (LGPD)", () => {
+  it("a stopped subject's personal data is erased once the tenant's retention ran out; the subject, its alerts and cases stay", async () => {
+    const { tenant, key } = await monitoringTenant();
+    expect(await (await admin("PATCH", `/tenants/${tenant.id}`, { monitoring_retention_days: 2 })).json()).toMatchObject({ monitoring_retention_days: 2 });
+    await publishVersion("un_sc", [listed({ list: "un_sc", entity_id: "UN-RET-1", name: "Adnan Fouad Khoury", birth_dates: ["1971"] })], null);
+    await drainMonitoring();
+    const s = await enrolOk(key, { document: freshCpf(), name: "Adnan Fouad Khoury", birth_date: "1971-02-02", external_id: "cli-77" });
+    await drainMonitoring();
+    const [alert] = await alertsOf(key);
+    expect((await call("DELETE", `/api/v1/monitoring/subjects/${s.id}`, { key })).status).toBe(200);
+
+    await minute(new Date(Date.now() + 86_400_000)); // one day later: still within the retention
+    expect(await (await call("GET", `/api/v1/monitoring/subjects/${s.id}`, { key })).json()).toMatchObject({ name: "Adnan Fouad Khoury", erased_at: null });
+    await minute(new Date(Date.now() + 3 * 86_400_000));
+    const erased = (await (await call("GET", `/api/v1/monitoring/subjects/${s.id}`, { key })).json()) as Record<string, any>;
+    expect(erased).toMatchObject({ id: s.id, status: "stopped", name: null, birth_date: null, external_id: null, document: "***.***.***-**" });
+    expect(erased.erased_at).toEqual(expect.any(String));
+    const row = await env.DB.prepare("SELECT doc_hash, cpf_visible, name FROM monitored_subjects WHERE id = ?").bind(s.id).first();
+    expect(row).toEqual({ doc_hash: null, cpf_visible: null, name: "" });
+    expect(await alertsOf(key)).toEqual([alert]);
+    expect((await call("GET", `/api/v1/bureau/cases/${alert.case_id}`, { key })).status).toBe(200);
+  });
+});
+
+describe("stragglers", () => {
+  it("a message whose send failed after its step committed is sent by the minute sweep", async () => {
+    const { key } = await monitoringTenant();
+    monitoringFaults.sendFails = 1;
+    const s = await enrolOk(key, { document: freshCpf(), name: "Lucas Prado Neto" });
+    expect(takeSent()).toEqual([]);
+    const pending = await env.DB.prepare("SELECT count(*) AS n FROM monitoring_outbox").first<{ n: number }>();
+    expect(pending!.n).toBeGreaterThanOrEqual(1);
+    await minute(new Date(Date.now() + 60_000));
+    expect(takeSent()).toEqual(expect.arrayContaining([{ t: "screen", job: null, batch: expect.any(String), subjects: [s.id] }]));
+  });
+
+  it("a first screening that never happened is queued again; an import whose next step was lost resumes", async () => {
+    const { tenant, key } = await monitoringTenant();
+    const s = await enrolOk(key, { document: freshCpf(), name: "Paula Mendes Teixeira" });
+    takeSent(); // the message is lost for good
+    const res = await exports.default.fetch(
+      new Request("https://api.kycert.test/api/v1/monitoring/imports", { method: "POST", headers: { "X-API-Key": key, "content-type": "text/csv" }, body: `document,name\n${freshCpf()},Rafael Costa Lima\n` }),
+    );
+    const imp = (await res.json()) as { id: string };
+    takeSent(); // its first step too
+    await minute(new Date(Date.now() + 10 * 60_000));
+    const again = takeSent();
+    expect(again).toEqual(
+      expect.arrayContaining([
+        { t: "screen", job: null, batch: expect.any(String), subjects: expect.arrayContaining([s.id]) },
+        { t: "import", import_id: imp.id, offset: expect.any(Number) },
+      ]),
+    );
+    monitoringSent.push(...again);
+    await drainMonitoring();
+    expect(await (await call("GET", `/api/v1/monitoring/imports/${imp.id}`, { key })).json()).toMatchObject({ status: "completed", rows_enrolled: 1 });
+    void tenant;
+  });
+});
+
+describe("the real queue", () => {
+  it("a message sent to MONITORING is consumed by the Worker's queue handler", async () => {
+    const { key } = await monitoringTenant();
+    const s = await enrolOk(key, { document: freshCpf(), name: "Fernanda Alves Rocha" });
+    takeSent();
+    await env.MONITORING.send({ t: "screen", job: null, batch: "real-queue", subjects: [s.id] });
+    const deadline = Date.now() + 20_000;
+    let screened: string | null = null;
+    while (!screened && Date.now() < deadline) {
+      await new Promise((r) => setTimeout(r, 200));
+      screened = (await env.DB.prepare("SELECT last_screened_at FROM monitored_subjects WHERE id = ?").bind(s.id).first<{ last_screened_at: string | null }>())!.last_screened_at;
+    }
+    expect(screened).not.toBeNull();
+  }, 30_000);
+});
