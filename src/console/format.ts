@@ -46,7 +46,7 @@ export const CASE_STATUS_LABELS: Record<string, string> = {
 export const CASE_REASON_LABELS: Record<string, string> = {
   review: "Decisão em revisão",
   hold: "Decisão retida (fonte crítica sem resposta)",
-  monitoring: "Monitoramento: cliente encontrado em nova versão de lista",
+  monitoring: "Monitoramento: cliente encontrado em nova versão de lista, ou cadastro da empresa alterado",
 };
 
 export const ALERT_KIND_LABELS: Record<string, string> = {
@@ -54,6 +54,8 @@ export const ALERT_KIND_LABELS: Record<string, string> = {
   match_updated: "Registro listado alterado",
   entity_delisted: "Retirado da lista",
   pep_grace_ended: "Fim do período de PEP",
+  company_status_changed: "Situação cadastral alterada",
+  qsa_changed: "Quadro societário alterado",
 };
 
 export const ALERT_STATUS_LABELS: Record<string, string> = { open: "Aberto", closed: "Fechado" };

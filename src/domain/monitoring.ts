@@ -2,16 +2,25 @@
 // monitored subject may be, how an import row is read, which alert a match
 // makes, how a subject is asked about in the matcher's terms, how a re-screen
 // splits the base. Pure: no I/O, no clock (time is passed in).
-import type { ListId } from "../screening/types";
+import { LIST_IDS, type ListId } from "../screening/types";
 import { isSandboxTestDocument, maskDocument, normalizeDocument, validateCnpj, validateCpf } from "./documents";
 
 export const SUBJECT_STATUSES = ["active", "stopped"] as const;
 export type SubjectStatus = (typeof SUBJECT_STATUSES)[number];
 
-export const ALERT_KINDS = ["match_created", "match_updated", "entity_delisted", "pep_grace_ended"] as const;
+export const ALERT_KINDS = ["match_created", "match_updated", "entity_delisted", "pep_grace_ended", "company_status_changed", "qsa_changed"] as const;
 export type AlertKind = (typeof ALERT_KINDS)[number];
 export const ALERT_STATUSES = ["open", "closed"] as const;
 export type AlertStatus = (typeof ALERT_STATUSES)[number];
+
+/**
+ * Where a company alert comes from: the company registry (the Receita's open
+ * CNPJ data), named as the run source it answers. An alert's `list` is a
+ * screening list or this.
+ */
+export const REGISTRY_ALERT_SOURCE = "receita_federal_cnpj";
+export const ALERT_SOURCES = [...LIST_IDS, REGISTRY_ALERT_SOURCE] as const;
+export type AlertSource = (typeof ALERT_SOURCES)[number];
 
 /** Lists whose records name people and companies by name (a re-screen streams every subject through their delta). */
 export const NAME_LISTS: readonly ListId[] = ["ofac_sdn", "ofac_cons", "un_sc", "eu_fsf", "uk_fcdo"];
@@ -309,6 +318,9 @@ export function maskedForErrors(raw: string): string {
 
 /** One alert per (subject, listed entity, record content): the unique key of monitoring_alerts. */
 export const matchAlertKey = (subjectId: string, list: string, entityId: string, recordHash: string) => `match|${subjectId}|${list}|${entityId}|${recordHash}`;
+/** A company alert (the registry's new month): one per (subject, kind, CNPJ, new state). */
+export const companyAlertKey = (subjectId: string, kind: "company_status_changed" | "qsa_changed", cnpj: string, recordHash: string) =>
+  `company|${subjectId}|${kind}|${cnpj}|${recordHash}`;
 /** A removal closes the pair's open alerts once per removed record. */
 export const delistedAlertKey = (subjectId: string, list: string, entityId: string, recordHash: string) => `delisted|${subjectId}|${list}|${entityId}|${recordHash}`;
 export const graceEndedAlertKey = (subjectId: string, list: string, entityId: string, recordHash: string) => `pep_grace|${subjectId}|${list}|${entityId}|${recordHash}`;

@@ -17,7 +17,20 @@ import { openCaseStatements } from "../db/queries/cases";
 import type { NewWebhookEvent, WebhookEventRow } from "../db/queries/webhooks";
 import { DEFAULT_CASE_SLA_HOURS } from "../domain/cases";
 import { DomainError } from "../domain/errors";
-import { ALERT_KINDS, ALERT_STATUSES, delistedAlertKey, graceEndedAlertKey, matchAlertKey, matchKind, type AlertKind, type AlertStatus } from "../domain/monitoring";
+import {
+  ALERT_KINDS,
+  ALERT_SOURCES,
+  ALERT_STATUSES,
+  companyAlertKey,
+  delistedAlertKey,
+  graceEndedAlertKey,
+  matchAlertKey,
+  matchKind,
+  REGISTRY_ALERT_SOURCE,
+  type AlertKind,
+  type AlertSource,
+  type AlertStatus,
+} from "../domain/monitoring";
 import { redactForLog } from "../domain/redaction";
 import { decodeCursor, encodeCursor } from "../lib/cursor";
 import { sha256Hex } from "../lib/crypto";
@@ -35,7 +48,8 @@ export interface AlertView {
   object: "monitoring_alert";
   subject_id: string;
   kind: AlertKind;
-  list: ListId;
+  /** The list that named the subject, or `receita_federal_cnpj` for a company alert. */
+  list: AlertSource;
   entity_id: string;
   entity_name: string;
   matched_name: string;
@@ -56,7 +70,7 @@ export interface AlertRow {
   livemode: number | boolean;
   subject_id: string;
   kind: AlertKind;
-  list_id: ListId;
+  list_id: AlertSource;
   entity_id: string;
   record_hash: string;
   dedupe_key: string;
@@ -244,35 +258,108 @@ export async function matchAlertWrites(env: Env, db: Db, items: readonly MatchIt
       created_at: now,
     };
     const tenantSla = sla.get(subject.tenant_id) ?? sla.set(subject.tenant_id, slaHoursOf(db, subject.tenant_id)).get(subject.tenant_id)!;
-    const opening = await caseOpening(env, db, {
-      id: row.case_id!,
-      tenantId: row.tenant_id,
-      livemode: !!row.livemode,
-      runId: null,
-      alertId: id,
-      subjectId: subject.id,
-      reason: "monitoring",
-      subjectHash: subject.doc_hash,
-      openedAt: now,
-      slaHours: await tenantSla,
-      data: { alert_id: id, subject_id: subject.id, kind, list: match.list, entity_id: match.entity_id, strength: match.strength },
-      webhookUrl: null,
-    });
-    const event = await alertEvent(db, row);
-    out.statements.push(
-      insertAlert(db, row),
-      ...openCaseStatements(db, opening, alertExists(id)),
-      // A newer record of the pair supersedes its older open alerts.
-      db.run(sql`UPDATE monitoring_alerts SET status = 'closed', closed_at = ${now}, closed_by = ${id}
-                 WHERE subject_id = ${subject.id} AND list_id = ${match.list} AND entity_id = ${match.entity_id} AND status = 'open' AND id <> ${id}
-                   AND kind IN ('match_created', 'match_updated') AND ${alertExists(id)}`),
-    );
-    if (event) {
-      out.statements.push(eventStatement(db, event, id));
-      out.webhookIds.push(event.id);
-    }
-    if (opening.webhook) out.webhookIds.push(opening.webhook.id);
-    out.alertIds.push(id);
+    await pushAlertWithCase(env, db, out, row, subject, await tenantSla, { strength: match.strength }, MATCH_KINDS);
+  }
+  return out;
+}
+
+const MATCH_KINDS = ["match_created", "match_updated"] as const satisfies readonly AlertKind[];
+
+/**
+ * Adds to `out` an alert a person must review (see the header): the alert,
+ * its case with the case's first event and outbox event, its
+ * `monitoring.alert` event, and the closing of its pair's older open alerts
+ * of the `supersedes` kinds — each going in only if the alert did.
+ */
+async function pushAlertWithCase(
+  env: Env,
+  db: Db,
+  out: AlertWrites,
+  row: AlertRow,
+  subject: Pick<SubjectRow, "id" | "doc_hash">,
+  slaHours: number,
+  caseData: Record<string, unknown>,
+  supersedes: readonly AlertKind[],
+): Promise<void> {
+  const opening = await caseOpening(env, db, {
+    id: row.case_id!,
+    tenantId: row.tenant_id,
+    livemode: !!row.livemode,
+    runId: null,
+    alertId: row.id,
+    subjectId: subject.id,
+    reason: "monitoring",
+    subjectHash: subject.doc_hash,
+    openedAt: row.created_at,
+    slaHours,
+    data: { alert_id: row.id, subject_id: subject.id, kind: row.kind, list: row.list_id, entity_id: row.entity_id, ...caseData },
+    webhookUrl: null,
+  });
+  const event = await alertEvent(db, row);
+  out.statements.push(
+    insertAlert(db, row),
+    ...openCaseStatements(db, opening, alertExists(row.id)),
+    // A newer record of the pair supersedes its older open alerts.
+    db.run(sql`UPDATE monitoring_alerts SET status = 'closed', closed_at = ${row.created_at}, closed_by = ${row.id}
+               WHERE subject_id = ${subject.id} AND list_id = ${row.list_id} AND entity_id = ${row.entity_id} AND status = 'open' AND id <> ${row.id}
+                 AND kind IN (SELECT value FROM json_each(${JSON.stringify(supersedes)})) AND ${alertExists(row.id)}`),
+  );
+  if (event) {
+    out.statements.push(eventStatement(db, event, row.id));
+    out.webhookIds.push(event.id);
+  }
+  if (opening.webhook) out.webhookIds.push(opening.webhook.id);
+  out.alertIds.push(row.id);
+}
+
+/** A change the company registry's new month made to a monitored CNPJ (src/registry/changes.ts). */
+export interface CompanyChangeItem {
+  subject: Pick<SubjectRow, "id" | "tenant_id" | "livemode" | "doc_hash">;
+  cnpj: string;
+  company_name: string;
+  change: { kind: "company_status_changed" | "qsa_changed"; record_hash: string; reasons: string[] };
+  /** The build that serves the new month, and when it began to (the alert's `list_version`). */
+  build: { id: string; published_at: string };
+}
+
+/**
+ * Company alerts (contract §18, "Monitoring"): each change opens a review case
+ * like a match does — a customer whose situação or partners changed needs its
+ * record reviewed (its new partners screened) — once per (subject, kind, CNPJ,
+ * new state), and supersedes the open alert of the same kind it replaces.
+ */
+export async function companyAlertWrites(env: Env, db: Db, items: readonly CompanyChangeItem[], now: string): Promise<AlertWrites> {
+  const out = empty();
+  const sla = new Map<string, number>();
+  for (const { subject, cnpj, company_name, change, build } of items) {
+    const key = companyAlertKey(subject.id, change.kind, cnpj, change.record_hash);
+    const id = await alertId(key, now);
+    const row: AlertRow = {
+      id,
+      tenant_id: subject.tenant_id,
+      livemode: subject.livemode,
+      subject_id: subject.id,
+      kind: change.kind,
+      list_id: REGISTRY_ALERT_SOURCE,
+      entity_id: cnpj,
+      record_hash: change.record_hash,
+      dedupe_key: key,
+      entity_name: company_name,
+      matched_name: company_name,
+      score: null,
+      strength: null,
+      reasons: JSON.stringify(change.reasons),
+      ends_on: null,
+      list_sha256: build.id,
+      list_fetched_at: build.published_at,
+      status: "open",
+      closed_at: null,
+      closed_by: null,
+      case_id: caseIdForAlert(id),
+      created_at: now,
+    };
+    if (!sla.has(subject.tenant_id)) sla.set(subject.tenant_id, await slaHoursOf(db, subject.tenant_id));
+    await pushAlertWithCase(env, db, out, row, subject, sla.get(subject.tenant_id)!, {}, [change.kind]);
   }
   return out;
 }
@@ -387,7 +474,7 @@ export interface ListAlertsQuery {
   subject_id?: string;
   status?: AlertStatus;
   kind?: AlertKind;
-  list?: ListId;
+  list?: AlertSource;
   cursor?: string;
   limit: number;
 }
@@ -398,7 +485,7 @@ export async function listAlerts(s: Services, q: ListAlertsQuery) {
   if (after === null) throw new DomainError("invalid_cursor", undefined, "cursor");
   if (q.status && !(ALERT_STATUSES as readonly string[]).includes(q.status)) throw new DomainError("invalid_request", "status desconhecido.", "status");
   if (q.kind && !(ALERT_KINDS as readonly string[]).includes(q.kind)) throw new DomainError("invalid_request", "kind desconhecido.", "kind");
-  if (q.list && !(LIST_IDS as readonly string[]).includes(q.list)) throw new DomainError("invalid_request", "lista desconhecida.", "list");
+  if (q.list && !(ALERT_SOURCES as readonly string[]).includes(q.list)) throw new DomainError("invalid_request", "lista desconhecida.", "list");
   const conds = [sql`tenant_id = ${owner.tenantId}`, sql`livemode = ${owner.livemode ? 1 : 0}`];
   if (q.subject_id) conds.push(sql`subject_id = ${q.subject_id}`);
   if (q.status) conds.push(sql`status = ${q.status}`);

@@ -20,6 +20,10 @@ export type MonitoringMessage =
   | { t: "import"; import_id: string; offset: number }
   /** First screenings of newly enrolled (or changed) subjects against the serving versions. */
   | { t: "screen"; job: string | null; batch: string; subjects: string[] }
+  /** A new month of the company registry began to serve: plan its comparison with the one it replaced (src/monitoring/registry.ts). */
+  | { t: "registry"; build: string; previous: string }
+  /** The active monitored CNPJs of a bucket range, compared between the two months. */
+  | { t: "registry_batch"; job: string; build: string; previous: string; lo: number; hi: number }
   /** The daily check of PEPs whose grace period ended (src/monitoring/maintenance.ts). */
   | { t: "pep_grace"; day: string };
 

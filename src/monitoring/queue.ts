@@ -8,6 +8,7 @@ import { redactForLog } from "../domain/redaction";
 import { completeImportIfDone, handleImport } from "./imports";
 import { handlePepGrace } from "./maintenance";
 import type { MonitoringMessage } from "./messages";
+import { handleRegistryBatch, handleRegistryMonth } from "./registry";
 import { handlePage, handleRescreen, handleVersion } from "./rescreen";
 import { handleScreen } from "./screening";
 
@@ -33,6 +34,12 @@ export async function handleMonitoringMessage(env: Env, body: MonitoringMessage,
       await handleScreen(env, body, now);
       // An import completes once its new subjects are all screened.
       if (body.job?.startsWith("imp_")) await completeImportIfDone(env, createDb(env.DB), body.job, now.toISOString());
+      return;
+    case "registry":
+      await handleRegistryMonth(env, body, now);
+      return;
+    case "registry_batch":
+      await handleRegistryBatch(env, body, now);
       return;
     case "pep_grace":
       await handlePepGrace(env, body, now);

@@ -129,7 +129,8 @@ const completeStatement = (db: Db, job: string, at: string) =>
   db.run(sql`UPDATE monitoring_rescreens SET status = 'completed', completed_at = ${at}
              WHERE id = ${job} AND completed_at IS NULL AND batches <= (SELECT count(*) FROM monitoring_batches WHERE job_id = ${job})`);
 
-async function finish(env: Env, db: Db, job: string, batch: string, outcome: BatchOutcome, writes: AlertWrites, at: string): Promise<BatchOutcome> {
+/** Records a batch done (with its alerts, in one D1 batch) and completes its re-screen when it was the last; then hands over the alerts' webhooks. */
+export async function finishBatch(env: Env, db: Db, job: string, batch: string, outcome: BatchOutcome, writes: AlertWrites, at: string): Promise<BatchOutcome> {
   await runBatch(db, [...writes.statements, recordBatchStatement(db, job, batch, outcome, at), completeStatement(db, job, at)]);
   await handOverAlertEvents(env, db, writes.webhookIds);
   return outcome;
@@ -189,7 +190,7 @@ export async function handlePage(env: Env, msg: Extract<MonitoringMessage, { t: 
     }
     outcome.alerts = writes.alertIds.length;
   }
-  return finish(env, db, msg.job, `page:${msg.cursor ?? ""}`, outcome, writes, at);
+  return finishBatch(env, db, msg.job, `page:${msg.cursor ?? ""}`, outcome, writes, at);
 }
 
 /**
@@ -223,5 +224,5 @@ export async function handleRescreen(env: Env, msg: Extract<MonitoringMessage, {
     if (rows.length < SUBJECT_PAGE) break;
   }
   outcome.alerts = writes.alertIds.length;
-  return finish(env, db, msg.job, `rescreen:${msg.cursor ?? ""}:${msg.lo}`, outcome, writes, at);
+  return finishBatch(env, db, msg.job, `rescreen:${msg.cursor ?? ""}:${msg.lo}`, outcome, writes, at);
 }

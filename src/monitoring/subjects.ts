@@ -9,7 +9,7 @@ import type { BatchItem } from "drizzle-orm/batch";
 import type { Db } from "../db/client";
 import { runBatch } from "../db/queries/sql";
 import { DomainError } from "../domain/errors";
-import { BUCKETS, checkSubject, SUBJECT_STATUSES, type CheckedSubject, type SubjectInput, type SubjectStatus } from "../domain/monitoring";
+import { BUCKETS, checkSubject, REGISTRY_ALERT_SOURCE, SUBJECT_STATUSES, type CheckedSubject, type SubjectInput, type SubjectStatus } from "../domain/monitoring";
 import { decodeCursor, encodeCursor } from "../lib/cursor";
 import { subjectDocumentHash } from "../lib/crypto";
 import { newId } from "../lib/ids";
@@ -66,12 +66,13 @@ export interface SubjectRow {
   erased_at: string | null;
 }
 
-/** Columns of a subject and what its view computes: open alerts, and the newest re-screen of one of its lists that covered it. */
+/** Columns of a subject and what its view computes: open alerts, and the newest re-screen that covered it (of one of its lists; for a CNPJ, also a registry month's comparison). */
 const SUBJECT_SELECT = sql.raw(`s.*,
   (SELECT count(*) FROM monitoring_alerts a WHERE a.subject_id = s.id AND a.status = 'open') AS open_alerts,
   (SELECT max(r.completed_at) FROM monitoring_rescreens r
     WHERE r.completed_at IS NOT NULL AND r.completed_at >= s.created_at AND r.completed_at <= coalesce(s.stopped_at, '9999')
-      AND (s.lists IS NULL OR r.list_id IN (SELECT value FROM json_each(s.lists)))) AS rescreened_at`);
+      AND CASE WHEN r.list_id = '${REGISTRY_ALERT_SOURCE}' THEN s.cnpj_root IS NOT NULL
+               ELSE s.lists IS NULL OR r.list_id IN (SELECT value FROM json_each(s.lists)) END) AS rescreened_at`);
 
 type SubjectRowView = SubjectRow & { open_alerts: number; rescreened_at: string | null };
 

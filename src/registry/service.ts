@@ -5,7 +5,7 @@
 // plausible, and reads it.
 import { and, desc, eq, inArray, isNotNull } from "drizzle-orm";
 import { createDb, type Db } from "../db/client";
-import { registryBuilds } from "../db/schema";
+import { monitoringOutbox, registryBuilds } from "../db/schema";
 import { DomainError } from "../domain/errors";
 import {
   DEFAULT_MAX_DROP,
@@ -16,6 +16,8 @@ import {
   type MonthCounts,
 } from "../domain/registry";
 import { newId } from "../lib/ids";
+import { sendOutbox, type OutboxMessage } from "../monitoring/messages";
+import { registryMonthMessage } from "../monitoring/registry";
 import { parseBaseUrl } from "../sources/live/config";
 import { blockKey, FAILED_KEY, MANIFEST_KEY, type BuildIndex, type BuildManifest } from "./build";
 import { readCompany, type ServingBuild } from "./reader";
@@ -132,7 +134,7 @@ async function missingBlocks(bucket: R2Bucket, row: BuildRow, blocks: number): P
   return missing;
 }
 
-export type PublishOutcome = { status: "ready"; manifest: BuildManifest } | { status: "error"; message: string } | { status: "pending" };
+export type PublishOutcome = { status: "ready"; manifest: BuildManifest; compare: OutboxMessage | null } | { status: "error"; message: string } | { status: "pending" };
 
 /**
  * Checks a build's delivery and, when it is complete and plausible, makes it
@@ -182,7 +184,10 @@ export async function publishBuild(
   const problem = implausibility(manifest.counts, previous, cfg.maxDrop, controls);
   if (problem) return fail(problem);
 
-  const switched = await db
+  // The switch and, when a month served before, the monitoring message that compares the two (contract §18,
+  // "Monitoring") commit together: a month that serves is always compared, even if this isolate dies next.
+  const compare = serving ? registryMonthMessage(row.id, serving.id) : null;
+  const switching = db
     .update(registryBuilds)
     .set({
       status: "ready",
@@ -198,9 +203,16 @@ export async function publishBuild(
     })
     .where(and(eq(registryBuilds.id, id), eq(registryBuilds.status, "building")))
     .returning({ id: registryBuilds.id });
+  const [switched] = compare
+    ? await db.batch([
+        switching,
+        // Written even if another check published this build first: the message is the same (its id too), and its handling is idempotent.
+        db.insert(monitoringOutbox).values({ id: compare.id, body: JSON.stringify(compare.body), createdAt: now.toISOString() }).onConflictDoNothing(),
+      ])
+    : [await switching];
   if (switched.length === 0) return { status: "error", message: `Build ${id} mudou de estado durante a verificação.` };
   forgetServing();
-  return { status: "ready", manifest };
+  return { status: "ready", manifest, compare };
 }
 
 /**
@@ -216,6 +228,8 @@ export async function checkBuilds(env: Env, now: Date): Promise<{ id: string; ou
   const out: { id: string; outcome: PublishOutcome["status"] }[] = [];
   for (const b of building) {
     let outcome = await publishBuild(db, env.REGISTRY, b.id, cfg, now);
+    // The comparison with the month it replaced, to the monitoring queue now (the outbox sweep sends it if this fails).
+    if (outcome.status === "ready" && outcome.compare) await sendOutbox(env, db, [outcome.compare]);
     if (outcome.status === "pending" && now.getTime() - Date.parse(b.startedAt) > BUILD_TIMEOUT_MS) {
       await failBuild(db, b.id, `Nenhuma entrega do build em ${BUILD_TIMEOUT_MS / 3600_000} h.`, now);
       outcome = { status: "error", message: "timeout" };

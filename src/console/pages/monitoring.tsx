@@ -5,6 +5,7 @@ import type { FC } from "hono/jsx";
 import type { AlertView } from "../../monitoring/alerts";
 import type { ImportView } from "../../monitoring/imports";
 import type { SubjectView } from "../../monitoring/subjects";
+import { REGISTRY_ALERT_SOURCE } from "../../domain/monitoring";
 import { explainReasons } from "../../screening/match/explain";
 import type { ConsoleContext } from "../context";
 import { ALERT_KIND_LABELS, ALERT_STATUS_LABELS, fmtDateTime, IMPORT_STATUS_LABELS, shortHash, STRENGTH_LABELS, SUBJECT_STATUS_LABELS } from "../format";
@@ -29,7 +30,7 @@ export const AlertEvidence: FC<{ alert: AlertView }> = ({ alert }) => (
   <div class="card">
     <div class="grid">
       <Kv k="Tipo" v={ALERT_KIND_LABELS[alert.kind] ?? alert.kind} />
-      <Kv k="Lista" v={alert.list} />
+      <Kv k="Lista" v={alert.list === REGISTRY_ALERT_SOURCE ? "Cadastro CNPJ (dados abertos da Receita)" : alert.list} />
       <Kv k="Registro listado" v={`${alert.entity_name} (${alert.entity_id})`} />
       <Kv k="Nome correspondente" v={alert.matched_name} />
       <Kv k="Força" v={alert.strength ? <Badge kind={alert.strength === "strong" ? "bad" : "warn"} label={STRENGTH_LABELS[alert.strength]} /> : "—"} />
@@ -37,7 +38,16 @@ export const AlertEvidence: FC<{ alert: AlertView }> = ({ alert }) => (
       <Kv k="Versão da lista" v={<span class="mono">{shortHash(alert.list_version.sha256)}</span>} />
       <Kv k="Alerta" v={<span class="mono">{alert.id}</span>} />
     </div>
-    {alert.reasons.length > 0 && <p>{explainReasons(alert.reasons as Parameters<typeof explainReasons>[0])}</p>}
+    {alert.list === REGISTRY_ALERT_SOURCE ? (
+      // A company alert's reasons are already sentences (what the registry's new month changed).
+      <ul>
+        {alert.reasons.map((r) => (
+          <li>{r}</li>
+        ))}
+      </ul>
+    ) : (
+      alert.reasons.length > 0 && <p>{explainReasons(alert.reasons as Parameters<typeof explainReasons>[0])}</p>
+    )}
   </div>
 );
 

@@ -2,7 +2,7 @@
 // with and the response components the OpenAPI document shows
 // (test/openapi.test.ts checks real responses against them).
 import { z } from "zod";
-import { ALERT_KINDS, ALERT_STATUSES, MAX_EXTERNAL_ID, MAX_SUBJECT_NAME, SUBJECT_STATUSES } from "../../domain/monitoring";
+import { ALERT_KINDS, ALERT_SOURCES, ALERT_STATUSES, MAX_EXTERNAL_ID, MAX_SUBJECT_NAME, SUBJECT_STATUSES } from "../../domain/monitoring";
 import { LIST_IDS } from "../../screening/types";
 import type { ErrorCode } from "../errors";
 import { component } from "./responses";
@@ -41,8 +41,8 @@ export const ListAlertsQuerySchema = z.strictObject({
   ...pageQueryFields,
   subject_id: z.string().min(1).max(64).optional().meta(doc("Only this subject's alerts.")),
   status: z.enum(ALERT_STATUSES).optional().meta(doc("`open` or `closed`.")),
-  kind: z.enum(ALERT_KINDS).optional().meta(doc("match_created, match_updated, entity_delisted or pep_grace_ended.")),
-  list: z.enum(LIST_IDS).optional().meta(doc("Only alerts on this list.")),
+  kind: z.enum(ALERT_KINDS).optional().meta(doc(`One of ${ALERT_KINDS.join(", ")}.`)),
+  list: z.enum(ALERT_SOURCES).optional().meta(doc("Only alerts on this list (`receita_federal_cnpj`: the company alerts).")),
 });
 
 export const ListImportsQuerySchema = z.strictObject({ ...pageQueryFields });
@@ -94,18 +94,22 @@ export const MonitoringAlert = component(
     object: z.literal("monitoring_alert"),
     subject_id: z.string(),
     kind: z.enum(ALERT_KINDS).meta(
-      doc("match_created (a new match), match_updated (the listed record changed and still matches), entity_delisted (the entity left the list: its open alerts close), pep_grace_ended (a PEP's five years after office ran out)."),
+      doc("match_created (a new match), match_updated (the listed record changed and still matches), entity_delisted (the entity left the list: its open alerts close), pep_grace_ended (a PEP's five years after office ran out); for a monitored CNPJ, from the company registry's new month: company_status_changed (its establishment's situação cadastral changed, or it left the data) and qsa_changed (partners came or went)."),
     ),
-    list: z.enum(LIST_IDS),
+    list: z.enum(ALERT_SOURCES).meta(doc("The list that named the subject; `receita_federal_cnpj` for company_status_changed and qsa_changed.")),
     entity_id: z.string(),
     entity_name: z.string().meta(doc("The listed entity's primary name.")),
     matched_name: z.string().meta(doc("The listed name (primary or alias) that matched.")),
     score: nullable(z.number()),
-    strength: nullable(z.enum(["strong", "possible"])).meta(doc("As in screening (contract §14); null on entity_delisted and pep_grace_ended.")),
-    reasons: z.array(z.string()),
-    list_version: z.object({ sha256: z.string(), fetched_at: timestamp }),
+    strength: nullable(z.enum(["strong", "possible"])).meta(doc("As in screening (contract §14); null on the kinds that are no match (entity_delisted, pep_grace_ended and the company alerts).")),
+    reasons: z
+      .array(z.string())
+      .meta(doc("A match's evidence codes, as screening gives them (contract §14); a company alert's changes in words (pt-BR), e.g. `situação cadastral: ATIVA (02) → BAIXADA (08) desde 2026-09-15`.")),
+    list_version: z
+      .object({ sha256: z.string(), fetched_at: timestamp })
+      .meta(doc("The list version the alert was found in; for a company alert, the registry build (`bld_…`) and when its month began to serve.")),
     status: z.enum(ALERT_STATUSES),
-    case_id: nullable(z.string()).meta(doc("The review case a match opened (reason `monitoring`, four eyes as §15).")),
+    case_id: nullable(z.string()).meta(doc("The review case a match or a company change opened (reason `monitoring`, four eyes as §15).")),
     created_at: timestamp,
     closed_at: nullable(timestamp),
     livemode: z.boolean(),

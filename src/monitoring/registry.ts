@@ -1,0 +1,120 @@
+// Company alerts from the registry (contract §18, "Monitoring"): when a new
+// month of the Receita's open CNPJ data starts to serve, every active
+// monitored CNPJ is compared with the month it replaced — its establishment's
+// situação cadastral (company_status_changed) and its company's QSA
+// (qsa_changed).
+//
+// The publish writes a "registry" message to the monitoring outbox in the
+// same D1 batch as the switch (src/registry/service.ts), so a month that
+// serves is always compared, even if its isolate dies right after. That
+// message plans the comparison once, as a re-screen: one "registry_batch" per
+// bucket range of the active CNPJs. A batch reads its subjects a page at a
+// time in CNPJ-root order (neighbouring roots share a block of the build, and
+// the reader keeps the last few blocks), compares the two months' records and
+// alerts through the same writes as a match (one alert per subject × kind ×
+// CNPJ × new state; a retried batch alerts nobody twice).
+import { inArray, sql } from "drizzle-orm";
+import { createDb, type Db } from "../db/client";
+import { runBatch } from "../db/queries/sql";
+import { bucketRanges, REGISTRY_ALERT_SOURCE } from "../domain/monitoring";
+import { registryBuilds } from "../db/schema";
+import { companyChanges } from "../registry/changes";
+import { readCompany, type ServingBuild } from "../registry/reader";
+import { companyAlertWrites, handOverAlertEvents, type CompanyChangeItem } from "./alerts";
+import { outboxStatements, sendOutbox, type MonitoringMessage, type OutboxMessage } from "./messages";
+import { finishBatch, rescreenId, SUBJECTS_PER_BATCH } from "./rescreen";
+import type { BatchOutcome } from "./screening";
+import type { SubjectRow } from "./subjects";
+
+/** Monitored CNPJs read from D1 (and compared) at a time within a batch. */
+const SUBJECT_PAGE = 500;
+
+/** The outbox message a publish writes with its switch: the new month against the one it replaced. */
+export const registryMonthMessage = (build: string, previous: string): OutboxMessage => ({
+  id: `registry:${build}:${previous}`,
+  body: { t: "registry", build, previous },
+});
+
+/** The two builds of a comparison, as the reader takes them. */
+async function buildsOf(db: Db, ids: readonly string[]): Promise<Map<string, ServingBuild & { publishedAt: string | null }>> {
+  const rows = await db.select().from(registryBuilds).where(inArray(registryBuilds.id, [...ids])).all();
+  return new Map(
+    rows.map((r) => [r.id, { id: r.id, month: r.month, extractionDate: r.extractionDate ?? r.month, prefix: r.prefix, publishedAt: r.publishedAt }]),
+  );
+}
+
+/**
+ * Plans a new month's comparison (see the header). Idempotent: a comparison
+ * already planned is not planned again; a plan that died half-way is planned
+ * whole again (its batches being idempotent).
+ */
+export async function handleRegistryMonth(env: Env, msg: Extract<MonitoringMessage, { t: "registry" }>, now = new Date()): Promise<{ rescreen: string; batches: number } | null> {
+  const db = createDb(env.DB);
+  const at = now.toISOString();
+  const build = (await buildsOf(db, [msg.build])).get(msg.build);
+  // A build that is gone (deleted by hand) has nothing to compare: the message is done.
+  if (!build?.publishedAt) return null;
+  const id = await rescreenId(REGISTRY_ALERT_SOURCE, msg.build, msg.previous, build.publishedAt);
+  await db.run(sql`INSERT OR IGNORE INTO monitoring_rescreens (id, list_id, sha256, previous_sha256, status, created_at)
+                   VALUES (${id}, ${REGISTRY_ALERT_SOURCE}, ${msg.build}, ${msg.previous}, 'planning', ${at})`);
+  const [job] = await db.all<{ planned_at: string | null }>(sql`SELECT planned_at FROM monitoring_rescreens WHERE id = ${id}`);
+  if (job.planned_at) return null;
+  const [{ n }] = await db.all<{ n: number }>(sql`SELECT count(*) AS n FROM monitored_subjects WHERE status = 'active' AND cnpj_root IS NOT NULL`);
+  const messages: OutboxMessage[] =
+    Number(n) === 0
+      ? []
+      : bucketRanges(Math.ceil(Number(n) / SUBJECTS_PER_BATCH)).map(([lo, hi]) => ({
+          id: `registry_batch:${id}:${lo}`,
+          body: { t: "registry_batch", job: id, build: msg.build, previous: msg.previous, lo, hi },
+        }));
+  await runBatch(db, [
+    ...outboxStatements(db, messages, at),
+    db.run(sql`UPDATE monitoring_rescreens SET batches = ${messages.length}, planned_at = ${at}, status = ${messages.length > 0 ? "running" : "completed"},
+               completed_at = ${messages.length > 0 ? null : at} WHERE id = ${id} AND planned_at IS NULL`),
+  ]);
+  await sendOutbox(env, db, messages);
+  return { rescreen: id, batches: messages.length };
+}
+
+/**
+ * A "registry_batch" message: the active monitored CNPJs of a bucket range,
+ * each compared between the two months. A subject enrolled after the new
+ * month began to serve is passed by: its enrolment already saw that month.
+ */
+export async function handleRegistryBatch(env: Env, msg: Extract<MonitoringMessage, { t: "registry_batch" }>, now = new Date()): Promise<BatchOutcome> {
+  const db = createDb(env.DB);
+  const at = now.toISOString();
+  const builds = await buildsOf(db, [msg.build, msg.previous]);
+  const next = builds.get(msg.build);
+  const prev = builds.get(msg.previous);
+  const outcome: BatchOutcome = { subjects: 0, skipped: 0, alerts: 0 };
+  const items: CompanyChangeItem[] = [];
+  // Either month's objects gone (retention deleted the older one): nothing to compare, the batch is done.
+  if (next?.publishedAt && prev) {
+    let after = "";
+    for (;;) {
+      const rows = await db.all<SubjectRow>(sql`
+        SELECT * FROM monitored_subjects
+         WHERE status = 'active' AND cnpj_root IS NOT NULL AND bucket >= ${msg.lo} AND bucket < ${msg.hi} AND cnpj_root || id > ${after}
+         ORDER BY cnpj_root || id LIMIT ${SUBJECT_PAGE}`);
+      if (rows.length === 0) break;
+      after = rows.at(-1)!.cnpj_root! + rows.at(-1)!.id;
+      for (const s of rows) {
+        if (s.created_at >= next.publishedAt) {
+          outcome.skipped++;
+          continue;
+        }
+        outcome.subjects++;
+        const [before, current] = await Promise.all([readCompany(env.REGISTRY, prev, s.cnpj_root!), readCompany(env.REGISTRY, next, s.cnpj_root!)]);
+        const record = current?.record ?? before?.record;
+        for (const change of companyChanges(s.cnpj!, before?.record ?? null, current?.record ?? null, next.month)) {
+          items.push({ subject: s, cnpj: s.cnpj!, company_name: record?.company?.[0] ?? s.name, change, build: { id: next.id, published_at: next.publishedAt } });
+        }
+      }
+      if (rows.length < SUBJECT_PAGE) break;
+    }
+  }
+  const writes = await companyAlertWrites(env, db, items, at);
+  outcome.alerts = writes.alertIds.length;
+  return finishBatch(env, db, msg.job, `registry:${msg.lo}`, outcome, writes, at);
+}
