@@ -90,6 +90,8 @@ const CASE = {
   id: CASE_ID,
   object: "case",
   run_id: RUN_ID,
+  alert_id: null,
+  subject_id: null,
   status: "open",
   reason: "review",
   opened_at: COMPLETED,
@@ -128,10 +130,46 @@ const RESOLVED_CASE = {
   },
 };
 
+const SUBJECT_ID = "mon_01JDQ2F4H7K9M2P5R8T1V4X7Z0";
+
+const SUBJECT = {
+  id: SUBJECT_ID,
+  object: "monitored_subject",
+  document: "***.456.789-**",
+  name: "JOAO CARLOS PEREIRA DA SILVA",
+  birth_date: "1971-05-09",
+  nationality: "BR",
+  gender: "M",
+  external_id: "cliente-42",
+  lists: ["ofac_sdn", "ofac_cons", "un_sc", "eu_fsf", "uk_fcdo", "cgu_ceis", "cgu_cnep", "cgu_pep", "mte_empregadores"],
+  status: "active",
+  created_at: "2026-11-20T14:02:11.204Z",
+  last_screened_at: "2026-11-26T20:30:41.118Z",
+  open_alerts: 1,
+  stopped_at: null,
+  erased_at: null,
+  livemode: false,
+};
+
+const IMPORT = {
+  id: "imp_01JDQ1C9V3B7N5M2K8J4H6G0F1",
+  object: "monitoring_import",
+  status: "completed",
+  rows_total: 120000,
+  rows_enrolled: 119874,
+  rows_updated: 96,
+  rows_rejected: 30,
+  alerts_opened: 3,
+  error: null,
+  created_at: "2026-11-20T14:00:02.881Z",
+  completed_at: "2026-11-20T14:03:47.502Z",
+  livemode: false,
+};
+
 const ALERT = {
   id: "alr_01JDQ3M8X2V7R4T9K5N1B6C3D8",
   object: "monitoring_alert",
-  subject_id: "mon_01JDQ2F4H7K9M2P5R8T1V4X7Z0",
+  subject_id: SUBJECT_ID,
   kind: "match_created",
   list: "un_sc",
   entity_id: "QDi.431",
@@ -414,7 +452,7 @@ export const RESPONSE_EXAMPLES: Record<string, unknown> = {
     cleared: [],
     took_ms: 18,
   },
-  Tenant: { id: "ten_01JDQ0A1B2C3D4E5F6G7H8J9K0", object: "tenant", name: "Banco Exemplo", slug: "banco-exemplo", status: "active", credits: 5000, case_sla_hours: 48, created_at: "2026-11-20T11:58:00.000Z" },
+  Tenant: { id: "ten_01JDQ0A1B2C3D4E5F6G7H8J9K0", object: "tenant", name: "Banco Exemplo", slug: "banco-exemplo", status: "active", credits: 5000, case_sla_hours: 48, monitoring_retention_days: 30, created_at: "2026-11-20T11:58:00.000Z" },
   ApiKey: {
     id: "key_01JDQ0B2C3D4E5F6G7H8J9K0M1",
     object: "api_key",
@@ -434,6 +472,12 @@ export const RESPONSE_EXAMPLES: Record<string, unknown> = {
   ConsoleUser: USER,
   ConsoleUserList: { object: "list", data: [USER] },
   ConsoleUserDeleted: { id: USER.id, object: "console_user", deleted: true },
+  MonitoredSubject: SUBJECT,
+  MonitoredSubjectList: page([SUBJECT]),
+  MonitoringImport: IMPORT,
+  MonitoringImportList: page([IMPORT]),
+  MonitoringAlert: ALERT,
+  MonitoringAlertList: page([ALERT]),
   Health: { status: "ok" },
 };
 

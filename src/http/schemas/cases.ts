@@ -129,7 +129,7 @@ export const CaseObject = component(
     id: z.string().meta({ description: "case_…" }),
     object: z.literal("case"),
     run_id: z.union([z.string(), z.null()]).meta({ description: "The run the case reviews; null for a monitoring case." }),
-    alert_id: z.union([z.string(), z.null()]).meta({ description: "A monitoring case's alert (`alr_…`, contract §17); null for a run's case." }),
+    alert_id: z.union([z.string(), z.null()]).meta({ description: "A monitoring case's alert (`alr_…`); null for a run's case." }),
     subject_id: z.union([z.string(), z.null()]).meta({ description: "A monitoring case's monitored subject (`mon_…`); null for a run's case." }),
     status: z.enum(CASE_STATUSES),
     reason: z.enum(["review", "hold", "monitoring"]).meta({

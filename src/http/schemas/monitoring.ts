@@ -1,4 +1,4 @@
-// Ongoing monitoring (contract §17): the request schemas the routes validate
+// Ongoing monitoring: the request schemas the routes validate
 // with and the response components the OpenAPI document shows
 // (test/openapi.test.ts checks real responses against them).
 import { z } from "zod";
@@ -17,7 +17,7 @@ const doc = (description: string) => ({ description });
 export const EnrolSubjectSchema = z.strictObject({
   document: z.string().min(1).max(64).meta(doc("CPF (11 digits) or CNPJ (14 characters, alphanumeric accepted); punctuation is ignored. Stored only as a keyed hash (a CPF) and the digits masked lists show.")),
   name: z.string().min(1).max(MAX_SUBJECT_NAME).meta(doc("The name screened (a company's razão social).")),
-  birth_date: nullable(z.string().max(10)).optional().meta(doc("`YYYY`, `YYYY-MM` or `YYYY-MM-DD`: corroborates or contradicts a listed birth date (contract §14).")),
+  birth_date: nullable(z.string().max(10)).optional().meta(doc("`YYYY`, `YYYY-MM` or `YYYY-MM-DD`: corroborates or contradicts a listed birth date.")),
   nationality: nullable(z.string().max(2)).optional().meta(doc("ISO 3166-1 alpha-2 (`BR`).")),
   gender: nullable(z.enum(["M", "F"])).optional().meta(doc("`M` or `F`.")),
   external_id: nullable(z.string().min(1).max(MAX_EXTERNAL_ID)).optional().meta(doc("Your own id for the customer; filterable.")),
@@ -78,7 +78,7 @@ export const MonitoredSubject = component(
     erased_at: nullable(timestamp).meta(doc("When its personal data was erased (the tenant's retention after it stopped).")),
     livemode: z.boolean(),
   }),
-  "A monitored customer (contract §17): screened against every new version of every list it is monitored on.",
+  "A monitored customer: screened against every new version of every list it is monitored on.",
 );
 
 export const MonitoredSubjectList = component(
@@ -101,20 +101,20 @@ export const MonitoringAlert = component(
     entity_name: z.string().meta(doc("The listed entity's primary name.")),
     matched_name: z.string().meta(doc("The listed name (primary or alias) that matched.")),
     score: nullable(z.number()),
-    strength: nullable(z.enum(["strong", "possible"])).meta(doc("As in screening (contract §14); null on the kinds that are no match (entity_delisted, pep_grace_ended and the company alerts).")),
+    strength: nullable(z.enum(["strong", "possible"])).meta(doc("As in screening; null on the kinds that are no match (entity_delisted, pep_grace_ended and the company alerts).")),
     reasons: z
       .array(z.string())
-      .meta(doc("A match's evidence codes, as screening gives them (contract §14); a company alert's changes in words (pt-BR), e.g. `situação cadastral: ATIVA (02) → BAIXADA (08) desde 2026-09-15`.")),
+      .meta(doc("A match's evidence codes, as screening gives them; a company alert's changes in words (pt-BR), e.g. `situação cadastral: ATIVA (02) → BAIXADA (08) desde 2026-09-15`.")),
     list_version: z
       .object({ sha256: z.string(), fetched_at: timestamp })
       .meta(doc("The list version the alert was found in; for a company alert, the registry build (`bld_…`) and when its month began to serve.")),
     status: z.enum(ALERT_STATUSES),
-    case_id: nullable(z.string()).meta(doc("The review case a match or a company change opened (reason `monitoring`, four eyes as §15).")),
+    case_id: nullable(z.string()).meta(doc("The review case a match or a company change opened (reason `monitoring`, four eyes apply).")),
     created_at: timestamp,
     closed_at: nullable(timestamp),
     livemode: z.boolean(),
   }),
-  "A monitoring alert (contract §17): one per (subject, listed entity, record content). Also the `data.object` of the `monitoring.alert` webhook.",
+  "A monitoring alert: one per (subject, listed entity, record content). Also the `data.object` of the `monitoring.alert` webhook.",
 );
 
 export const MonitoringAlertList = component(
@@ -139,7 +139,7 @@ export const MonitoringImport = component(
     completed_at: nullable(timestamp),
     livemode: z.boolean(),
   }),
-  "A bulk enrolment (contract §17).",
+  "A bulk enrolment.",
 );
 
 export const MonitoringImportList = component(
