@@ -179,4 +179,15 @@ describe("imports", () => {
     expect((await call("GET", `${I}/${created.id}`, { key: reader })).status).toBe(200);
     await expectError(await postCsv(reader, `document,name\n${freshCpf()},Alguem\n`), { status: 403, code: "insufficient_scope" });
   });
+
+  it("a step that cannot go on (a quote never closed within a step) fails the import with its reason, and the file with its clear CPFs is deleted", async () => {
+    const { key } = await monitoringTenant();
+    const head = new TextEncoder().encode(`document,name\n${freshCpf()},Ana Maria Souza\n${freshCpf()},"Aspas que nunca fecham `);
+    const created = await importOk(key, repeated(new TextEncoder().encode("x".repeat(64 * 1024)), 40, head));
+    const [row] = (await env.DB.prepare("SELECT object_key FROM monitoring_imports WHERE id = ?").bind(created.id).all<{ object_key: string }>()).results;
+    expect(await env.REPORTS.head(row.object_key)).not.toBeNull();
+    await drainMonitoring();
+    expect(await getImport(key, created.id)).toMatchObject({ status: "failed", error: expect.stringMatching(/^a linha 3 não termina em 1024 KiB/) });
+    expect(await env.REPORTS.head(row.object_key)).toBeNull();
+  });
 });

@@ -2,14 +2,16 @@
 // Cron Trigger: personal data erased after the tenant's retention, messages a
 // failed send left in the outbox, first screenings and import steps that never
 // happened — and one message through the real queue, consumer and all.
-import { createScheduledController } from "cloudflare:test";
+import { createExecutionContext, createMessageBatch, createScheduledController, getQueueResult } from "cloudflare:test";
 import { env, exports } from "cloudflare:workers";
 import { describe, expect, it } from "vitest";
 import { admin, call } from "./helpers/api";
 import { alertsOf, drainMonitoring, enrolOk, freshCpf, monitoringTenant, publishVersion, takeSent } from "./helpers/monitoring";
 import { listed } from "./helpers/screening-seed";
 import worker from "./worker";
-import { monitoringFaults, monitoringSent } from "./helpers/transports";
+import { monitoringFaults, monitoringSent, monitoringTransport } from "./helpers/transports";
+import { MONITORING_TRANSPORT, type MonitoringMessage } from "../src/monitoring/messages";
+import { consumeMonitoringBatch, PARK_AFTER_ATTEMPTS } from "../src/monitoring/queue";
 
 /** The minute Cron Trigger as of `at`, through the test Worker's handler (queue sends recorded). */
 const minute = (at: Date) => worker.scheduled(createScheduledController({ cron: "* * * * *", scheduledTime: at }), env as Env);
@@ -48,6 +50,35 @@ describe("stragglers", () => {
     expect(pending!.n).toBeGreaterThanOrEqual(1);
     await minute(new Date(Date.now() + 60_000));
     expect(takeSent()).toEqual(expect.arrayContaining([{ t: "screen", job: null, batch: expect.any(String), subjects: [s.id] }]));
+  });
+
+  it("a message that keeps failing is retried by the queue, then parked in the outbox and sent again by the minute sweep (never dropped after the queue's last retry)", async () => {
+    const { key } = await monitoringTenant();
+    const s = await enrolOk(key, { document: freshCpf(), name: "Marina Duarte Rocha" });
+    const [screen] = takeSent();
+    expect(screen).toMatchObject({ t: "screen", subjects: [s.id] });
+    // The engine (where the matching runs) is down: every call to it fails.
+    const engineDown = new Proxy({}, { get: () => () => Promise.reject(new Error("injected: engine unavailable")) });
+    const failing = { ...env, [MONITORING_TRANSPORT]: monitoringTransport, ENGINE: engineDown } as unknown as Env;
+    const early = createMessageBatch<MonitoringMessage>("kycert-monitoring", [{ id: "m1", timestamp: new Date(), attempts: PARK_AFTER_ATTEMPTS - 1, body: screen }]);
+    await consumeMonitoringBatch(early, failing);
+    expect((await getQueueResult(early, createExecutionContext())).retryMessages.map((m) => m.msgId)).toEqual(["m1"]);
+    const outboxRows = async () => (await env.DB.prepare("SELECT body FROM monitoring_outbox WHERE id LIKE 'parked:%'").all<{ body: string }>()).results;
+    expect(await outboxRows()).toEqual([]);
+
+    // Its last deliveries: parked (acked, not retried), once however often it fails.
+    for (const attempts of [PARK_AFTER_ATTEMPTS, PARK_AFTER_ATTEMPTS + 1]) {
+      const late = createMessageBatch<MonitoringMessage>("kycert-monitoring", [{ id: "m1", timestamp: new Date(), attempts, body: screen }]);
+      await consumeMonitoringBatch(late, failing);
+      const result = await getQueueResult(late, createExecutionContext());
+      expect(result.retryMessages).toEqual([]);
+    }
+    expect((await outboxRows()).map((r) => JSON.parse(r.body))).toEqual([screen]);
+
+    // D1 is back: the minute sweep sends it, and the subject gets its first screening.
+    await minute(new Date(Date.now() + 60_000));
+    expect(takeSent()).toEqual(expect.arrayContaining([screen]));
+    expect(await outboxRows()).toEqual([]);
   });
 
   it("a first screening that never happened is queued again; an import whose next step was lost resumes", async () => {

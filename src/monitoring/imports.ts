@@ -348,10 +348,10 @@ export async function handleImport(env: Env, msg: Extract<MonitoringMessage, { t
   const end = Math.min(imp.bytes, imp.checkpoint + STEP_BYTES);
   const final = end >= imp.bytes;
   const obj = await env.REPORTS.get(imp.object_key, { range: { offset: imp.checkpoint, length: end - imp.checkpoint } });
-  if (!obj) return failImport(db, imp, "o arquivo da importação não está mais disponível", at);
+  if (!obj) return failImport(env, db, imp, "o arquivo da importação não está mais disponível", at);
   const buf = new Uint8Array(await obj.arrayBuffer());
   const chunk = readCsvChunk(buf, { delimiter: imp.delimiter.charCodeAt(0), line: imp.checkpoint_line, final, decode: decoderFor(imp.encoding) });
-  if (chunk.consumed === 0 && !final) return failImport(db, imp, `a linha ${imp.checkpoint_line} não termina em ${STEP_BYTES / 1024} KiB (aspas sem fechar?)`, at);
+  if (chunk.consumed === 0 && !final) return failImport(env, db, imp, `a linha ${imp.checkpoint_line} não termina em ${STEP_BYTES / 1024} KiB (aspas sem fechar?)`, at);
 
   const columns = JSON.parse(imp.columns) as Partial<Record<ImportColumn, number>>;
   const today = at.slice(0, 10);
@@ -402,9 +402,11 @@ export async function handleImport(env: Env, msg: Extract<MonitoringMessage, { t
   return { read, rejected: errors.length };
 }
 
-async function failImport(db: Db, imp: ImportRow, message: string, at: string): Promise<null> {
+/** Fails an import for `message`, and deletes its file as a completed import does (it holds clear CPFs); the errors parts stay. */
+async function failImport(env: Env, db: Db, imp: ImportRow, message: string, at: string): Promise<null> {
   await db.run(sql`UPDATE monitoring_imports SET status = 'failed', error = ${message}, completed_at = ${at}, updated_at = ${at}
                    WHERE id = ${imp.id} AND status = 'processing'`);
+  await env.REPORTS.delete(imp.object_key);
   return null;
 }
 

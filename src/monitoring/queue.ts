@@ -3,11 +3,13 @@
 // a failure retries that message alone, later (at-least-once: every handler is
 // idempotent). The matching runs in kycert-edge-engine over RPC, so this
 // Worker's isolate holds a page of subjects at a time, never a list.
-import { createDb } from "../db/client";
+import { createDb, type Db } from "../db/client";
+import { runBatch } from "../db/queries/sql";
+import { sha256Hex } from "../lib/crypto";
 import { redactForLog } from "../domain/redaction";
 import { completeImportIfDone, handleImport } from "./imports";
 import { handlePepGrace } from "./maintenance";
-import type { MonitoringMessage } from "./messages";
+import { outboxStatements, type MonitoringMessage } from "./messages";
 import { handleRegistryBatch, handleRegistryMonth } from "./registry";
 import { handlePage, handleRescreen, handleVersion } from "./rescreen";
 import { handleScreen } from "./screening";
@@ -47,16 +49,43 @@ export async function handleMonitoringMessage(env: Env, body: MonitoringMessage,
   }
 }
 
-export async function consumeMonitoringBatch(batch: MessageBatch<MonitoringMessage>, env: Env): Promise<void> {
+/**
+ * Deliveries after which a failing message is parked in the outbox instead of
+ * retried by the queue. The queue gives up after `max_retries` (wrangler.toml:
+ * 10, about two minutes at RETRY_DELAY_S) and nothing would send it again: a
+ * re-screen batch lost that way leaves its subjects unscreened against that
+ * version for good. Parked, the minute sweep sends it again every minute until
+ * it succeeds (an engine or D1 outage of any length), and every failure is logged.
+ */
+export const PARK_AFTER_ATTEMPTS = 5;
+
+export async function consumeMonitoringBatch(batch: MessageBatch<MonitoringMessage>, env: Env, now = new Date()): Promise<void> {
+  const db = createDb(env.DB);
   for (const message of batch.messages) {
     try {
       await handleMonitoringMessage(env, message.body);
       message.ack();
     } catch (err) {
+      const park = message.attempts >= PARK_AFTER_ATTEMPTS;
       console.error(
-        JSON.stringify({ level: "error", error: "monitoring_message_failed", type: message.body?.t, attempts: message.attempts, message: redactForLog(String(err)).slice(0, 300) }),
+        JSON.stringify({
+          level: "error",
+          error: "monitoring_message_failed",
+          type: message.body?.t,
+          attempts: message.attempts,
+          then: park ? "parked" : "retry",
+          message: redactForLog(String(err)).slice(0, 300),
+        }),
       );
-      message.retry({ delaySeconds: RETRY_DELAY_S });
+      // Parking needs D1; if D1 is what fails, the queue's own retries go on.
+      if (park && (await parkMessage(db, message.body, now).then(() => true, () => false))) message.ack();
+      else message.retry({ delaySeconds: RETRY_DELAY_S });
     }
   }
+}
+
+/** A failed message back in the outbox, under an id derived from its body (the same message parked twice is one row). */
+async function parkMessage(db: Db, body: MonitoringMessage, now: Date): Promise<void> {
+  const id = `parked:${await sha256Hex(JSON.stringify(body))}`;
+  await runBatch(db, outboxStatements(db, [{ id, body }], now.toISOString()));
 }
