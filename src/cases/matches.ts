@@ -13,7 +13,7 @@ import {
 } from "../domain/cases";
 import type { SourceResult, Subject } from "../domain/types";
 import { LISTS_BY_SOURCE } from "../sources/lists";
-import { keyedHash, sha256Hex, subjectDocumentHash } from "../lib/crypto";
+import { sha256Hex, subjectDocumentHash } from "../lib/crypto";
 
 /**
  * Keyed hash of a subject's document (purpose "subject-document"): what the

@@ -9,7 +9,7 @@
 // going in only if the alert did; a newer record of the pair closes the older
 // alert. A pair an analyst resolved as false_positive stays quiet until the
 // listed record changes.
-import { sql } from "drizzle-orm";
+import { sql, type SQL } from "drizzle-orm";
 import type { BatchItem } from "drizzle-orm/batch";
 import { caseOpening } from "../cases/opening";
 import type { Db } from "../db/client";
@@ -32,12 +32,12 @@ import {
   type AlertStatus,
 } from "../domain/monitoring";
 import { redactForLog } from "../domain/redaction";
-import { decodeCursor, encodeCursor } from "../lib/cursor";
+import { newestFirstPage } from "./page";
 import { sha256Hex } from "../lib/crypto";
 import { derivedId } from "../lib/ids";
 import type { Services } from "../runs/service";
 import { LISTS_BY_SOURCE } from "../sources/lists";
-import { LIST_IDS, type ListId } from "../screening/types";
+import type { ListId } from "../screening/types";
 import { dispatchEvent, prepareEvent } from "../webhooks/events";
 import type { MonitoringMatch } from "./screen-engine";
 import type { SubjectRow } from "./subjects";
@@ -141,9 +141,6 @@ export interface AlertWrites {
 }
 
 const empty = (): AlertWrites => ({ statements: [], alertIds: [], webhookIds: [] });
-
-/** Webhook endpoints per tenant and environment, read once per batch. */
-type EndpointCache = Map<string, Promise<NewWebhookEvent | null>>;
 
 /** The alert row's insert, going in only while its subject is still active (a stopped subject gets no alert). */
 function insertAlert(db: Db, row: AlertRow) {
@@ -480,31 +477,15 @@ export interface ListAlertsQuery {
 }
 
 export async function listAlerts(s: Services, q: ListAlertsQuery) {
-  const owner = { tenantId: s.auth.tenantId, livemode: s.auth.livemode };
-  const after = q.cursor ? await decodeCursor(s.env.SERVER_SECRET, owner, q.cursor) : undefined;
-  if (after === null) throw new DomainError("invalid_cursor", undefined, "cursor");
   if (q.status && !(ALERT_STATUSES as readonly string[]).includes(q.status)) throw new DomainError("invalid_request", "status desconhecido.", "status");
   if (q.kind && !(ALERT_KINDS as readonly string[]).includes(q.kind)) throw new DomainError("invalid_request", "kind desconhecido.", "kind");
   if (q.list && !(ALERT_SOURCES as readonly string[]).includes(q.list)) throw new DomainError("invalid_request", "lista desconhecida.", "list");
-  const conds = [sql`tenant_id = ${owner.tenantId}`, sql`livemode = ${owner.livemode ? 1 : 0}`];
-  if (q.subject_id) conds.push(sql`subject_id = ${q.subject_id}`);
-  if (q.status) conds.push(sql`status = ${q.status}`);
-  if (q.kind) conds.push(sql`kind = ${q.kind}`);
-  if (q.list) conds.push(sql`list_id = ${q.list}`);
-  if (after) conds.push(sql`(created_at < ${after.createdAt} OR (created_at = ${after.createdAt} AND id < ${after.id}))`);
-  const rows = await s.db.all<AlertRow>(
-    sql`SELECT * FROM monitoring_alerts WHERE ${sql.join(conds, sql` AND `)} ORDER BY created_at DESC, id DESC LIMIT ${q.limit + 1}`,
-  );
-  const page = rows.slice(0, q.limit);
-  const hasMore = rows.length > q.limit;
-  const last = page.at(-1);
-  return {
-    object: "list" as const,
-    data: page.map(alertView),
-    has_more: hasMore,
-    ...(hasMore && last ? { next_cursor: await encodeCursor(s.env.SERVER_SECRET, owner, { createdAt: last.created_at, id: last.id }) } : {}),
-    livemode: owner.livemode,
-  };
+  const where: SQL[] = [];
+  if (q.subject_id) where.push(sql`a.subject_id = ${q.subject_id}`);
+  if (q.status) where.push(sql`a.status = ${q.status}`);
+  if (q.kind) where.push(sql`a.kind = ${q.kind}`);
+  if (q.list) where.push(sql`a.list_id = ${q.list}`);
+  return newestFirstPage(s, q, { select: sql`a.*`, table: "monitoring_alerts", alias: "a" }, where, alertView);
 }
 
 export async function alertRow(db: Db, tenantId: string, livemode: boolean, id: string): Promise<AlertRow | undefined> {

@@ -19,7 +19,7 @@ import { createDb, type Db } from "../db/client";
 import { DomainError } from "../domain/errors";
 import { checkSubject, importColumns, importRow, maskedForErrors, rowReason, type CheckedSubject, type ImportColumn } from "../domain/monitoring";
 import { toHex } from "../lib/crypto";
-import { decodeCursor, encodeCursor } from "../lib/cursor";
+import { newestFirstPage, type PageQuery } from "./page";
 import { newId } from "../lib/ids";
 import type { Services } from "../runs/service";
 import { EncodingCensus, FileRefused, latin1ToString } from "../screening/parsers/stream";
@@ -280,25 +280,8 @@ export async function getImport(s: Services, id: string): Promise<ImportView> {
   return importView(row);
 }
 
-export async function listImports(s: Services, q: { cursor?: string; limit: number }) {
-  const owner = { tenantId: s.auth.tenantId, livemode: s.auth.livemode };
-  const after = q.cursor ? await decodeCursor(s.env.SERVER_SECRET, owner, q.cursor) : undefined;
-  if (after === null) throw new DomainError("invalid_cursor", undefined, "cursor");
-  const conds = [sql`i.tenant_id = ${owner.tenantId}`, sql`i.livemode = ${owner.livemode ? 1 : 0}`];
-  if (after) conds.push(sql`(i.created_at < ${after.createdAt} OR (i.created_at = ${after.createdAt} AND i.id < ${after.id}))`);
-  const rows = await s.db.all<ImportRowView>(
-    sql`SELECT ${IMPORT_SELECT} FROM monitoring_imports i WHERE ${sql.join(conds, sql` AND `)} ORDER BY i.created_at DESC, i.id DESC LIMIT ${q.limit + 1}`,
-  );
-  const page = rows.slice(0, q.limit);
-  const hasMore = rows.length > q.limit;
-  const last = page.at(-1);
-  return {
-    object: "list" as const,
-    data: page.map(importView),
-    has_more: hasMore,
-    ...(hasMore && last ? { next_cursor: await encodeCursor(s.env.SERVER_SECRET, owner, { createdAt: last.created_at, id: last.id }) } : {}),
-    livemode: owner.livemode,
-  };
+export async function listImports(s: Services, q: PageQuery) {
+  return newestFirstPage(s, q, { select: IMPORT_SELECT, table: "monitoring_imports", alias: "i" }, [], importView);
 }
 
 export const ERRORS_HEADER = "line,external_id,document,reason\n";

@@ -4,7 +4,6 @@
 //    whose retention ran out (LGPD; README "Monitoring and personal data");
 //  - daily: PEPs whose grace period ended (pep_grace_ended).
 import { sql } from "drizzle-orm";
-import type { BatchItem } from "drizzle-orm/batch";
 import { runBatch } from "../db/queries/sql";
 import { createDb, type Db } from "../db/client";
 import { getListState } from "../screening/store";

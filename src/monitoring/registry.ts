@@ -20,7 +20,7 @@ import { bucketRanges, REGISTRY_ALERT_SOURCE } from "../domain/monitoring";
 import { registryBuilds } from "../db/schema";
 import { companyChanges } from "../registry/changes";
 import { readCompany, type ServingBuild } from "../registry/reader";
-import { companyAlertWrites, handOverAlertEvents, type CompanyChangeItem } from "./alerts";
+import { companyAlertWrites, type CompanyChangeItem } from "./alerts";
 import { outboxStatements, sendOutbox, type MonitoringMessage, type OutboxMessage } from "./messages";
 import { finishBatch, rescreenId, SUBJECTS_PER_BATCH } from "./rescreen";
 import type { BatchOutcome } from "./screening";

@@ -20,7 +20,6 @@
 // was written, and records them; a re-screen batch skips a subject whose first
 // screening is still to come, or already covered this version.
 import { sql } from "drizzle-orm";
-import type { BatchItem } from "drizzle-orm/batch";
 import { runBatch } from "../db/queries/sql";
 import { createDb, type Db } from "../db/client";
 import { bucketRanges, isDocumentList, versionTag } from "../domain/monitoring";

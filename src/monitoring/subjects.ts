@@ -4,13 +4,12 @@
 // again updates it. Every enrolment and every change of the facts matching
 // weighs sends the subject to its first screening (src/monitoring/screening.ts)
 // through the outbox, in the batch that writes it.
-import { sql } from "drizzle-orm";
-import type { BatchItem } from "drizzle-orm/batch";
+import { sql, type SQL } from "drizzle-orm";
 import type { Db } from "../db/client";
 import { runBatch } from "../db/queries/sql";
 import { DomainError } from "../domain/errors";
 import { BUCKETS, checkSubject, REGISTRY_ALERT_SOURCE, SUBJECT_STATUSES, type CheckedSubject, type SubjectInput, type SubjectStatus } from "../domain/monitoring";
-import { decodeCursor, encodeCursor } from "../lib/cursor";
+import { newestFirstPage } from "./page";
 import { subjectDocumentHash } from "../lib/crypto";
 import { newId } from "../lib/ids";
 import type { Services } from "../runs/service";
@@ -254,27 +253,11 @@ export interface ListSubjectsQuery {
 
 /** Newest first (created_at desc, then id desc), keyset pages with signed cursors (as runs, §6). */
 export async function listSubjects(s: Services, q: ListSubjectsQuery) {
-  const owner = { tenantId: s.auth.tenantId, livemode: s.auth.livemode };
-  const after = q.cursor ? await decodeCursor(s.env.SERVER_SECRET, owner, q.cursor) : undefined;
-  if (after === null) throw new DomainError("invalid_cursor", undefined, "cursor");
   if (q.status && !(SUBJECT_STATUSES as readonly string[]).includes(q.status)) throw new DomainError("invalid_request", "status desconhecido.", "status");
-  const conds = [sql`s.tenant_id = ${owner.tenantId}`, sql`s.livemode = ${owner.livemode ? 1 : 0}`];
-  if (q.status) conds.push(sql`s.status = ${q.status}`);
-  if (q.external_id) conds.push(sql`s.external_id = ${q.external_id}`);
-  if (after) conds.push(sql`(s.created_at < ${after.createdAt} OR (s.created_at = ${after.createdAt} AND s.id < ${after.id}))`);
-  const rows = await s.db.all<SubjectRowView>(
-    sql`SELECT ${SUBJECT_SELECT} FROM monitored_subjects s WHERE ${sql.join(conds, sql` AND `)} ORDER BY s.created_at DESC, s.id DESC LIMIT ${q.limit + 1}`,
-  );
-  const page = rows.slice(0, q.limit);
-  const hasMore = rows.length > q.limit;
-  const last = page.at(-1);
-  return {
-    object: "list" as const,
-    data: page.map(subjectView),
-    has_more: hasMore,
-    ...(hasMore && last ? { next_cursor: await encodeCursor(s.env.SERVER_SECRET, owner, { createdAt: last.created_at, id: last.id }) } : {}),
-    livemode: owner.livemode,
-  };
+  const where: SQL[] = [];
+  if (q.status) where.push(sql`s.status = ${q.status}`);
+  if (q.external_id) where.push(sql`s.external_id = ${q.external_id}`);
+  return newestFirstPage(s, q, { select: SUBJECT_SELECT, table: "monitored_subjects", alias: "s" }, where, subjectView);
 }
 
 /**

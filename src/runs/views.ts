@@ -11,7 +11,6 @@ import {
   type RunStatus,
   type SourceKey,
   type SourceResult,
-  type TemplateSnapshot,
   type UnscreenedPartner,
 } from "../domain/types";
 import { creditsUsed } from "../domain/credits";

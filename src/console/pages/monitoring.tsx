@@ -8,7 +8,7 @@ import type { SubjectView } from "../../monitoring/subjects";
 import { REGISTRY_ALERT_SOURCE } from "../../domain/monitoring";
 import { explainReasons } from "../../screening/match/explain";
 import type { ConsoleContext } from "../context";
-import { ALERT_KIND_LABELS, ALERT_STATUS_LABELS, fmtDateTime, IMPORT_STATUS_LABELS, shortHash, STRENGTH_LABELS, SUBJECT_STATUS_LABELS } from "../format";
+import { ALERT_KIND_LABELS, fmtDateTime, IMPORT_STATUS_LABELS, shortHash, STRENGTH_LABELS, SUBJECT_STATUS_LABELS } from "../format";
 import { Badge, Kv, Layout, Notice } from "../ui";
 
 /** A rejected row of an import, as its errors CSV lists it. */

@@ -4,7 +4,7 @@
 // API-key middleware, which is what lets /api/v1/openapi.json bypass it.
 import type { Json } from "../openapi/generate";
 import { renderReferencePage } from "../openapi/reference-page";
-import { defineRoute, ok, route, router } from "../openapi/route";
+import { defineRoute, route, router } from "../openapi/route";
 import { supportedApiVersions } from "../versioning";
 
 /** The document of the app these routes are mounted in, generated on first use (not at isolate start). */

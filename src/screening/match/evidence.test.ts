@@ -3,7 +3,7 @@
 // is either.
 import fc from "fast-check";
 import { describe, expect, it } from "vitest";
-import { GENDER_PENALTY, NATIONALITY_PENALTY, judge, weighEvidence, type ListedFacts, type SubjectFacts } from "./evidence";
+import { GENDER_PENALTY, NATIONALITY_PENALTY, judge, weighEvidence, type ListedFacts } from "./evidence";
 import { explainContradiction, explainReasons } from "./explain";
 import { rankCandidates } from "./search";
 import { DEFAULT_THRESHOLD } from "./strength";
