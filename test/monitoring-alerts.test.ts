@@ -157,6 +157,50 @@ describe("re-screening on a new list version", () => {
     await drainMonitoring();
   });
 
+  it("a first screening overtaken by a new version (its re-screen ran while the screening was under way) is screened again against it", async () => {
+    const { key } = await monitoringTenant();
+    const v1 = await publishUn([person("Placeholder Before Race")], null);
+    const listedMeanwhile = person("Karim Yousef Mansour");
+    const s = await enrolOk(key, { document: freshCpf(), name: "Karim Yousef Mansour", birth_date: "1970" });
+    const [screen] = takeSent();
+    expect(screen).toMatchObject({ t: "screen", subjects: [s.id] });
+    // The engine answers the first screening against v1; before it commits, v2 (listing the customer) becomes
+    // current and its whole re-screen runs — passing the subject by, whose first screening is still to come.
+    let v2: LoadedVersion | null = null;
+    const racing = {
+      ...monitoringEnv(),
+      ENGINE: new Proxy(env.ENGINE, {
+        get: (engine, prop) => async (...args: unknown[]) => {
+          const answer = await (engine as unknown as Record<PropertyKey, (...a: unknown[]) => Promise<unknown>>)[prop](...args);
+          if (prop === "monitoringScreen" && !v2) {
+            v2 = await publishVersion("un_sc", [person("Placeholder Before Race"), listedMeanwhile], v1);
+            await drainMonitoring();
+          }
+          return answer;
+        },
+      }),
+    } as unknown as Env;
+    await handleMonitoringMessage(racing, screen);
+    expect(v2).not.toBeNull();
+    expect(await alertsOf(key)).toEqual([]);
+    // The screening saw it was overtaken: the subject is screened again, against v2 only.
+    const again = await drainMonitoring();
+    expect(again).toEqual([expect.objectContaining({ t: "screen", subjects: [s.id] })]);
+    const alerts = await alertsOf(key);
+    expect(alerts.map((a) => [a.kind, a.subject_id, a.entity_id])).toEqual([["match_created", s.id, listedMeanwhile.entity_id]]);
+  });
+
+  it("a version's plan delivered again after the list moved on is the same plan: nothing new, no failure", async () => {
+    const v1 = await publishUn([person("Placeholder Moved On")], null);
+    await publishUn([person("Placeholder Moved On"), person("Another Listed Name")], v1);
+    // As publishUn announced it (no previous version).
+    const again: MonitoringMessage = { t: "version", list: "un_sc", sha256: v1.sha256, previous_sha256: null };
+    const before = await countRows("SELECT count(*) AS n FROM monitoring_rescreens WHERE list_id = 'un_sc' AND sha256 = ?", v1.sha256);
+    for (let i = 0; i < 2; i++) await handleMonitoringMessage(monitoringEnv(), again, new Date(Date.now() + (i + 1) * 60_000));
+    expect(takeSent()).toEqual([]);
+    expect(await countRows("SELECT count(*) AS n FROM monitoring_rescreens WHERE list_id = 'un_sc' AND sha256 = ?", v1.sha256)).toBe(before);
+  });
+
   it("a subject enrolled while a re-screen runs is screened against the new version exactly once", async () => {
     const { key } = await monitoringTenant();
     const v1 = await publishUn([person("Placeholder During Rescreen")], null);

@@ -7,7 +7,7 @@ import { env, exports } from "cloudflare:workers";
 import { describe, expect, it } from "vitest";
 import { admin, call } from "./helpers/api";
 import { alertsOf, drainMonitoring, enrolOk, freshCpf, monitoringTenant, publishVersion, takeSent } from "./helpers/monitoring";
-import { listed } from "./helpers/screening-seed";
+import { listed, seedList } from "./helpers/screening-seed";
 import worker from "./worker";
 import { monitoringFaults, monitoringSent, monitoringTransport } from "./helpers/transports";
 import { MONITORING_TRANSPORT, type MonitoringMessage } from "../src/monitoring/messages";
@@ -80,6 +80,27 @@ describe("stragglers", () => {
     expect(takeSent()).toEqual(expect.arrayContaining([screen]));
     expect(await outboxRows()).toEqual([]);
   });
+
+  it("a version whose hook never queued its re-screen (D1 failed right after the switch) is planned by the minute sweep; a planned one is left alone", async () => {
+    const { key } = await monitoringTenant();
+    const s = await enrolOk(key, { document: freshCpf(), name: "Omar Said Jalil", birth_date: "1970" });
+    await drainMonitoring();
+    // A version switched in with no hook call at all: nothing is queued.
+    const v = await seedList("un_sc", [listed({ list: "un_sc", entity_id: "UN-SWEPT-1", name: "Omar Said Jalil", birth_dates: ["1970-03-04"] })]);
+    expect(takeSent()).toEqual([]);
+    await minute(new Date(Date.now() + 60_000));
+    expect(takeSent().filter((m) => m.t === "version")).toEqual([]); // still within the hook's grace
+    await minute(new Date(Date.now() + 3 * 60_000));
+    const planned = takeSent().filter((m) => m.t === "version");
+    expect(planned).toEqual([expect.objectContaining({ t: "version", list: "un_sc", sha256: v.sha256 })]);
+    // Planned and run: the customer is alerted; the next sweeps queue nothing more.
+    monitoringSent.push(...planned);
+    await drainMonitoring();
+    expect((await alertsOf(key)).map((a) => [a.kind, a.subject_id, a.entity_id])).toEqual([["match_created", s.id, "UN-SWEPT-1"]]);
+    await minute(new Date(Date.now() + 4 * 60_000));
+    expect(takeSent().filter((m) => m.t === "version")).toEqual([]);
+  });
+
 
   it("a first screening that never happened is queued again; an import whose next step was lost resumes", async () => {
     const { tenant, key } = await monitoringTenant();

@@ -1,15 +1,18 @@
 // Monitoring's housekeeping, on the Cron Triggers (src/index.ts):
 //  - every minute: the queue outbox's stragglers, import chains that stopped,
-//    first screenings that never happened, and the erasure of stopped subjects
+//    first screenings that never happened, list versions whose re-screen was
+//    never planned (the ingest's hook failed), and the erasure of stopped subjects
 //    whose retention ran out (LGPD; README "Monitoring and personal data");
 //  - daily: PEPs whose grace period ended (pep_grace_ended).
 import { sql } from "drizzle-orm";
 import { runBatch } from "../db/queries/sql";
 import { createDb, type Db } from "../db/client";
 import { getListState } from "../screening/store";
+import type { ListId } from "../screening/types";
 import { closingAlertWrites, handOverAlertEvents, type AlertRow } from "./alerts";
 import { stalledImportMessages } from "./imports";
 import { outboxStatements, sendOutbox, sweepMonitoringOutbox, type MonitoringMessage, type OutboxMessage } from "./messages";
+import { versionMessage } from "./rescreen";
 import { todayOf } from "./screening";
 import { screenMessages } from "./subjects";
 
@@ -31,6 +34,7 @@ export async function sweepMonitoring(env: Env, now: Date): Promise<MonitoringSw
     sql`SELECT id FROM monitored_subjects WHERE status = 'active' AND screened_versions IS NULL AND updated_at < ${before} ORDER BY updated_at LIMIT 1000`,
   );
   const again: OutboxMessage[] = [
+    ...(await unplannedVersionMessages(db, now)),
     ...(await stalledImportMessages(db, now)),
     ...screenMessages(null, `sweep:${at}`, unscreened.map((r) => r.id)),
   ];
@@ -40,6 +44,25 @@ export async function sweepMonitoring(env: Env, now: Date): Promise<MonitoringSw
     await sendOutbox(env, db, again);
   }
   return { sent: sent + again.length, erased: await eraseExpired(db, at) };
+}
+
+/** A version current this long without its re-screen planned lost the hook's message (written after the switch, not with it). */
+const UNPLANNED_AFTER_MS = 2 * 60_000;
+
+/**
+ * Current list versions whose re-screen was never planned: the ingest's hook
+ * (onListVersionCurrent) writes its message after the switch has committed,
+ * so a D1 failure or a dead isolate in between would leave a new UN
+ * designation unscreened against every customer. Planning is idempotent.
+ */
+export async function unplannedVersionMessages(db: Db, now: Date): Promise<OutboxMessage[]> {
+  const before = new Date(now.getTime() - UNPLANNED_AFTER_MS).toISOString();
+  const rows = await db.all<{ list: ListId; sha256: string; previous_sha256: string | null }>(sql`
+    SELECT l.id AS list, l.current_sha256 AS sha256, v.previous_sha256 FROM screening_lists l
+      JOIN screening_versions v ON v.list_id = l.id AND v.sha256 = l.current_sha256
+     WHERE v.became_current_at < ${before}
+       AND NOT EXISTS (SELECT 1 FROM monitoring_rescreens r WHERE r.list_id = l.id AND r.sha256 = l.current_sha256)`);
+  return rows.map((v) => versionMessage(v));
 }
 
 /**

@@ -25,7 +25,6 @@ import { createDb, type Db } from "../db/client";
 import { bucketRanges, isDocumentList, versionTag } from "../domain/monitoring";
 import { sha256Hex, subjectDocumentHash } from "../lib/crypto";
 import { derivedId } from "../lib/ids";
-import { getListState } from "../screening/store";
 import type { ListId } from "../screening/types";
 import { versionChanges, type VersionChange } from "../screening/versions";
 import { closingAlertWrites, handOverAlertEvents, matchAlertWrites, openAlertsOn, type AlertWrites } from "./alerts";
@@ -40,11 +39,6 @@ export const SUBJECTS_PER_BATCH = 2000;
 /** Subjects read from D1 (and sent to the engine) at a time within a batch. */
 const SUBJECT_PAGE = 500;
 
-/**
- * Called by the ingest after each successful switch (once per switch). Returns
- * fast: it queues the re-screen's planning (through the outbox, so a failed
- * send is sent again by the minute sweep); the re-screen itself runs in the queue.
- */
 /** A version that has just become current, and the one it replaced. */
 export interface ListVersionCurrent {
   list: ListId;
@@ -53,10 +47,22 @@ export interface ListVersionCurrent {
   previous_sha256: string | null;
 }
 
+/** The message that plans a version's re-screen (its id derived from the switch: the hook and the sweep write the same one). */
+export const versionMessage = (v: ListVersionCurrent): OutboxMessage => ({
+  id: `version:${v.list}:${v.sha256}:${v.previous_sha256 ?? ""}`,
+  body: { t: "version", list: v.list, sha256: v.sha256, previous_sha256: v.previous_sha256 },
+});
+
+/**
+ * Called by the ingest after each successful switch (once per switch). Returns
+ * fast: it queues the re-screen's planning (through the outbox, so a failed
+ * send is sent again by the minute sweep, and a message never written is
+ * found by the sweep's unplanned versions); the re-screen runs in the queue.
+ */
 export async function onListVersionCurrent(env: Env, v: ListVersionCurrent): Promise<void> {
   const db = createDb(env.DB);
   const now = new Date().toISOString();
-  const message: OutboxMessage = { id: `version:${v.list}:${v.sha256}:${v.previous_sha256 ?? ""}`, body: { t: "version", ...v } };
+  const message = versionMessage(v);
   await runBatch(db, outboxStatements(db, [message], now));
   await sendOutbox(env, db, [message]);
 }
@@ -85,13 +91,19 @@ interface RescreenRow {
 export async function handleVersion(env: Env, msg: Extract<MonitoringMessage, { t: "version" }>, now = new Date()): Promise<{ rescreen: string; batches: number } | null> {
   const db = createDb(env.DB);
   const at = now.toISOString();
-  const state = await getListState(env.DB, msg.list);
-  const fetchedAt = state?.current_sha256 === msg.sha256 ? state.current_fetched_at! : at;
-  const id = await rescreenId(msg.list, msg.sha256, msg.previous_sha256, fetchedAt);
+  // The version as kept (its own fetch time, whatever serves now). One no longer kept has nothing left to re-screen.
+  const [version] = await db.all<{ fetched_at: string }>(sql`SELECT fetched_at FROM screening_versions WHERE list_id = ${msg.list} AND sha256 = ${msg.sha256}`);
+  if (!version) return null;
+  const fetchedAt = version.fetched_at;
+  const derived = await rescreenId(msg.list, msg.sha256, msg.previous_sha256, fetchedAt);
   await db.run(sql`INSERT OR IGNORE INTO monitoring_rescreens (id, list_id, sha256, previous_sha256, status, created_at)
-                   VALUES (${id}, ${msg.list}, ${msg.sha256}, ${msg.previous_sha256}, 'planning', ${at})`);
-  const [job] = await db.all<RescreenRow>(sql`SELECT id, list_id, sha256, status, batches, planned_at FROM monitoring_rescreens WHERE id = ${id}`);
+                   VALUES (${derived}, ${msg.list}, ${msg.sha256}, ${msg.previous_sha256}, 'planning', ${at})`);
+  // By the switch, not the id: a re-screen planned under another id (before this rule) is the same one.
+  const [job] = await db.all<RescreenRow>(sql`SELECT id, list_id, sha256, status, batches, planned_at FROM monitoring_rescreens
+                                              WHERE list_id = ${msg.list} AND sha256 = ${msg.sha256} AND previous_sha256 IS ${msg.previous_sha256}
+                                              ORDER BY created_at LIMIT 1`);
   if (job.planned_at) return null;
+  const id = job.id;
 
   const counts = { added: 0, modified: 0, removed: 0 };
   const pages: { cursor: string | null; matchable: boolean }[] = [];

@@ -15,9 +15,9 @@ import { createDb, type Db } from "../db/client";
 import { subjectQuery, versionTag } from "../domain/monitoring";
 import type { ListId } from "../screening/types";
 import { handOverAlertEvents, matchAlertWrites, type MatchItem } from "./alerts";
-import type { MonitoringMessage } from "./messages";
+import { outboxStatements, sendOutbox, type MonitoringMessage } from "./messages";
 import type { ScreenAnswer, ScreenIndex, ScreenSubject } from "./screen-engine";
-import type { SubjectRow } from "./subjects";
+import { screenMessages, type SubjectRow } from "./subjects";
 
 /** A stored subject as the engine screens it (no clear document: its hash and visible digits). */
 export const screenSubjectOf = (r: SubjectRow): ScreenSubject => ({
@@ -81,6 +81,7 @@ export async function handleScreen(env: Env, msg: Extract<MonitoringMessage, { t
   const outcome: BatchOutcome = { subjects: rows.length, skipped: msg.subjects.length - rows.length, alerts: 0 };
   const statements: BatchItem<"sqlite">[] = [];
   let webhookIds: string[] = [];
+  let marks: [string, string, string][] = [];
   if (rows.length > 0) {
     const answer = await screenInEngine(env, { kind: "current" }, rows.map(screenSubjectOf), now);
     const byId = new Map(rows.map((r) => [r.id, r] as const));
@@ -88,7 +89,7 @@ export async function handleScreen(env: Env, msg: Extract<MonitoringMessage, { t
     outcome.alerts = writes.alertIds.length;
     webhookIds = writes.webhookIds;
     const tags = new Map(answer.versions.map((v) => [v.list, versionTag(v.sha256)] as const));
-    const marks = answer.results.map((r) => {
+    marks = answer.results.map((r) => {
       const row = byId.get(r.subject_id)!;
       const covered = Object.fromEntries(r.covered.map((l) => [l, tags.get(l)!]));
       return [r.subject_id, row.updated_at, JSON.stringify({ ...(row.screened_versions ? JSON.parse(row.screened_versions) : {}), ...covered })];
@@ -103,5 +104,29 @@ export async function handleScreen(env: Env, msg: Extract<MonitoringMessage, { t
   if (msg.job) statements.push(recordBatchStatement(db, msg.job, msg.batch, outcome, at));
   if (statements.length > 0) await runBatch(db, statements);
   await handOverAlertEvents(env, db, webhookIds);
+  if (marks.length > 0) await screenAgainIfOvertaken(env, db, marks, msg.batch, at);
   return outcome;
+}
+
+/**
+ * A version that became current while these subjects were being screened
+ * against the one before: its re-screen may have passed them by (their first
+ * screening was still to come), and what was just written says they saw the
+ * older version. Read after the commit, so any switch this misses happened
+ * after it, and that switch's re-screen sees the marks. Those subjects are
+ * screened again; the engine skips the lists they already cover.
+ */
+async function screenAgainIfOvertaken(env: Env, db: Db, marks: readonly (readonly [string, string, string])[], batch: string, at: string): Promise<void> {
+  const current = new Map(
+    (await db.all<{ id: string; current_sha256: string }>(sql`SELECT id, current_sha256 FROM screening_lists WHERE current_sha256 IS NOT NULL`)).map(
+      (l) => [l.id, versionTag(l.current_sha256)] as const,
+    ),
+  );
+  const overtaken = marks
+    .filter(([, , covered]) => Object.entries(JSON.parse(covered) as Record<string, string>).some(([list, tag]) => current.has(list) && current.get(list) !== tag))
+    .map(([id]) => id);
+  if (overtaken.length === 0) return;
+  const again = screenMessages(null, `again:${batch}:${at}`, overtaken);
+  await runBatch(db, outboxStatements(db, again, at));
+  await sendOutbox(env, db, again);
 }
