@@ -119,6 +119,16 @@ describe("re-screening on a new list version", () => {
     expect((await call("DELETE", `/api/v1/monitoring/subjects/${s.id}`, { key })).status).toBe(200);
     await publishUn([person("Placeholder Entity Name"), person("Hamid Rashid Qasim")], v1);
     expect(await alertsOf(key)).toEqual([]);
+
+    // Nor a closing one: a subject alerted, then stopped, hears nothing when the entity leaves the list.
+    const listedThen = person("Rami Bashir Khoury");
+    const v2 = await publishUn([person("Placeholder Entity Name"), listedThen], null);
+    const t = await enrolOk(key, { document: freshCpf(), name: "Rami Bashir Khoury", birth_date: "1970" });
+    await drainMonitoring();
+    expect((await alertsOf(key)).map((a) => a.kind)).toEqual(["match_created"]);
+    expect((await call("DELETE", `/api/v1/monitoring/subjects/${t.id}`, { key })).status).toBe(200);
+    await publishUn([person("Placeholder Entity Name")], v2);
+    expect((await alertsOf(key)).map((a) => a.kind)).toEqual(["match_created"]);
   });
 
   it("a consumer that dies mid-batch is retried and makes no duplicate: the alert, its case and its webhook event once", async () => {

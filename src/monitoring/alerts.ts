@@ -402,7 +402,7 @@ export async function closingAlertWrites(
     };
     const event = await alertEvent(db, row);
     out.statements.push(
-      // The closing alert goes in whatever the subject's status: it records what happened to an open alert.
+      // Its subject is active (openAlertsOn, the grace check): a stopped one gets no more alerts.
       db.run(sql`
         INSERT OR IGNORE INTO monitoring_alerts (id, tenant_id, livemode, subject_id, kind, list_id, entity_id, record_hash, dedupe_key, entity_name,
           matched_name, score, strength, reasons, ends_on, list_sha256, list_fetched_at, status, closed_at, case_id, created_at)
@@ -456,12 +456,13 @@ export async function handOverAlertEvents(env: Env, db: Db, eventIds: readonly s
   }
 }
 
-/** Open match alerts of removed entities (by list and entity id). */
+/** Open match alerts of removed entities (by list and entity id), on active subjects: a stopped one gets no more alerts. */
 export async function openAlertsOn(db: Db, list: ListId, entityIds: readonly string[]): Promise<AlertRow[]> {
   if (entityIds.length === 0) return [];
   return db.all<AlertRow>(sql`
     SELECT a.* FROM json_each(${JSON.stringify(entityIds)}) e
       JOIN monitoring_alerts a ON a.list_id = ${list} AND a.entity_id = e.value AND a.status = 'open'
+      JOIN monitored_subjects s ON s.id = a.subject_id AND s.status = 'active'
      WHERE a.kind IN ('match_created', 'match_updated')`);
 }
 

@@ -100,8 +100,9 @@ export async function handlePepGrace(env: Env, msg: Extract<MonitoringMessage, {
   const db = createDb(env.DB);
   const at = now.toISOString();
   const open = await db.all<AlertRow>(sql`
-    SELECT * FROM monitoring_alerts WHERE status = 'open' AND ends_on IS NOT NULL AND ends_on < ${msg.day}
-       AND kind IN ('match_created', 'match_updated') ORDER BY ends_on LIMIT ${GRACE_BATCH}`);
+    SELECT a.* FROM monitoring_alerts a JOIN monitored_subjects s ON s.id = a.subject_id AND s.status = 'active'
+     WHERE a.status = 'open' AND a.ends_on IS NOT NULL AND a.ends_on < ${msg.day}
+       AND a.kind IN ('match_created', 'match_updated') ORDER BY a.ends_on LIMIT ${GRACE_BATCH}`);
   if (open.length === 0) return 0;
   const state = await getListState(env.DB, "cgu_pep");
   const version = { sha256: state?.current_sha256 ?? open[0].list_sha256, fetched_at: state?.current_fetched_at ?? open[0].list_fetched_at };

@@ -9,8 +9,8 @@
 // serves is always compared, even if its isolate dies right after. That
 // message plans the comparison once, as a re-screen: one "registry_batch" per
 // bucket range of the active CNPJs. A batch reads its subjects a page at a
-// time in CNPJ-root order (neighbouring roots share a block of the build, and
-// the reader keeps the last few blocks), compares the two months' records and
+// time and compares each page in CNPJ-root order (neighbouring roots share a
+// block of the build, and the reader keeps the last few), the two months' records, and
 // alerts through the same writes as a match (one alert per subject × kind ×
 // CNPJ × new state; a retried batch alerts nobody twice).
 import { inArray, sql } from "drizzle-orm";
@@ -59,9 +59,12 @@ export async function handleRegistryMonth(env: Env, msg: Extract<MonitoringMessa
                    VALUES (${id}, ${REGISTRY_ALERT_SOURCE}, ${msg.build}, ${msg.previous}, 'planning', ${at})`);
   const [job] = await db.all<{ planned_at: string | null }>(sql`SELECT planned_at FROM monitoring_rescreens WHERE id = ${id}`);
   if (job.planned_at) return null;
-  const [{ n }] = await db.all<{ n: number }>(sql`SELECT count(*) AS n FROM monitored_subjects WHERE status = 'active' AND cnpj_root IS NOT NULL`);
+  // Ranges sized by every active subject, as a re-screen's: a batch walks its range's (bucket, id) index, people included.
+  const [{ n, companies }] = await db.all<{ n: number; companies: number }>(
+    sql`SELECT count(*) AS n, count(cnpj_root) AS companies FROM monitored_subjects WHERE status = 'active'`,
+  );
   const messages: OutboxMessage[] =
-    Number(n) === 0
+    Number(companies) === 0
       ? []
       : bucketRanges(Math.ceil(Number(n) / SUBJECTS_PER_BATCH)).map(([lo, hi]) => ({
           id: `registry_batch:${id}:${lo}`,
@@ -91,15 +94,19 @@ export async function handleRegistryBatch(env: Env, msg: Extract<MonitoringMessa
   const items: CompanyChangeItem[] = [];
   // Either month's objects gone (retention deleted the older one): nothing to compare, the batch is done.
   if (next?.publishedAt && prev) {
-    let after = "";
+    let after = { bucket: msg.lo, id: "" };
     for (;;) {
+      // Paged by the active subjects' (bucket, id) index; each page compared in CNPJ-root order, so
+      // neighbouring roots share the block the reader holds.
       const rows = await db.all<SubjectRow>(sql`
         SELECT * FROM monitored_subjects
-         WHERE status = 'active' AND cnpj_root IS NOT NULL AND bucket >= ${msg.lo} AND bucket < ${msg.hi} AND cnpj_root || id > ${after}
-         ORDER BY cnpj_root || id LIMIT ${SUBJECT_PAGE}`);
+         WHERE status = 'active' AND bucket < ${msg.hi} AND (bucket > ${after.bucket} OR (bucket = ${after.bucket} AND id > ${after.id}))
+           AND cnpj_root IS NOT NULL
+         ORDER BY bucket, id LIMIT ${SUBJECT_PAGE}`);
       if (rows.length === 0) break;
-      after = rows.at(-1)!.cnpj_root! + rows.at(-1)!.id;
-      for (const s of rows) {
+      after = { bucket: rows.at(-1)!.bucket, id: rows.at(-1)!.id };
+      const companies = rows.sort((a, b) => (a.cnpj_root! < b.cnpj_root! ? -1 : a.cnpj_root! > b.cnpj_root! ? 1 : 0));
+      for (const s of companies) {
         if (s.created_at >= next.publishedAt) {
           outcome.skipped++;
           continue;

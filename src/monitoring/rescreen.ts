@@ -182,11 +182,11 @@ export async function handlePage(env: Env, msg: Extract<MonitoringMessage, { t: 
   const changed = page.data.filter((c) => c.change !== "removed");
   if (isDocumentList(msg.list) && changed.length > 0) {
     const keys = await documentKeys(env.SERVER_SECRET, changed);
+    // Three lookups, each on its own partial index (an OR of them would scan every subject).
     const rows = await db.all<SubjectRow>(sql`
-      SELECT * FROM monitored_subjects WHERE status = 'active' AND (
-        doc_hash IN (SELECT value FROM json_each(${JSON.stringify(keys.hashes)}))
-        OR cpf_visible IN (SELECT value FROM json_each(${JSON.stringify(keys.visible)}))
-        OR cnpj_root IN (SELECT value FROM json_each(${JSON.stringify(keys.roots)})))`);
+      SELECT * FROM monitored_subjects WHERE status = 'active' AND doc_hash IN (SELECT value FROM json_each(${JSON.stringify(keys.hashes)}))
+      UNION SELECT * FROM monitored_subjects WHERE status = 'active' AND cpf_visible IN (SELECT value FROM json_each(${JSON.stringify(keys.visible)}))
+      UNION SELECT * FROM monitored_subjects WHERE status = 'active' AND cnpj_root IN (SELECT value FROM json_each(${JSON.stringify(keys.roots)}))`);
     const tag = versionTag(msg.sha256);
     const due = rows.filter((r) => !passesBy(r, msg.list, tag));
     outcome.subjects = due.length;
