@@ -180,14 +180,15 @@ describe("imports", () => {
     await expectError(await postCsv(reader, `document,name\n${freshCpf()},Alguem\n`), { status: 403, code: "insufficient_scope" });
   });
 
-  it("a step that cannot go on (a quote never closed within a step) fails the import with its reason, and the file with its clear CPFs is deleted", async () => {
-    const { key } = await monitoringTenant();
+  it("a record no step could read whole (a quote never closed for over 1 MiB) → 400 invalid_import naming its line, nothing stored", async () => {
+    const { tenant, key } = await monitoringTenant();
     const head = new TextEncoder().encode(`document,name\n${freshCpf()},Ana Maria Souza\n${freshCpf()},"Aspas que nunca fecham `);
-    const created = await importOk(key, repeated(new TextEncoder().encode("x".repeat(64 * 1024)), 40, head));
-    const [row] = (await env.DB.prepare("SELECT object_key FROM monitoring_imports WHERE id = ?").bind(created.id).all<{ object_key: string }>()).results;
-    expect(await env.REPORTS.head(row.object_key)).not.toBeNull();
-    await drainMonitoring();
-    expect(await getImport(key, created.id)).toMatchObject({ status: "failed", error: expect.stringMatching(/^a linha 3 não termina em 1024 KiB/) });
-    expect(await env.REPORTS.head(row.object_key)).toBeNull();
+    // 100 MiB would be allowed by size; the refusal comes after the first MiB of the open record, not at the end.
+    const err = await expectError(await postCsv(key, repeated(new TextEncoder().encode("x".repeat(64 * 1024)), 1600, head)), { status: 400, code: "invalid_import" });
+    expect(err.message).toContain("a linha 3 não termina em 1024 KiB");
+    expect(await subjectCount(tenant.id)).toBe(0);
+    const imports = await env.DB.prepare("SELECT count(*) AS n FROM monitoring_imports WHERE tenant_id = ?").bind(tenant.id).first<{ n: number }>();
+    expect(imports!.n).toBe(0);
   });
+
 });

@@ -135,11 +135,15 @@ async function receive(bucket: R2Bucket, key: string, body: ReadableStream<Uint8
   let carry: Uint8Array = new Uint8Array(0);
   let line = 1;
   let rows = 0;
-  const flushPart = async () => {
+  // R2 wants every part but the last of one size: exactly PART_BYTES each, the rest carried to the next.
+  const flushPart = async (last = false) => {
     upload ??= await bucket.createMultipartUpload(key, { httpMetadata: { contentType: "text/csv" } });
-    parts.push(await upload.uploadPart(parts.length + 1, concat(pending, pendingBytes)));
-    pending = [];
-    pendingBytes = 0;
+    const whole = concat(pending, pendingBytes);
+    const size = last ? whole.length : PART_BYTES;
+    parts.push(await upload.uploadPart(parts.length + 1, whole.subarray(0, size)));
+    const rest = whole.slice(size);
+    pending = rest.length > 0 ? [rest] : [];
+    pendingBytes = rest.length;
   };
   try {
     const reader = body.getReader();
@@ -153,7 +157,7 @@ async function receive(bucket: R2Bucket, key: string, body: ReadableStream<Uint8
       census.push(value);
       pending.push(value);
       pendingBytes += value.length;
-      if (pendingBytes >= PART_BYTES) await flushPart();
+      while (pendingBytes >= PART_BYTES) await flushPart();
       let data: Uint8Array = value;
       if (!header) {
         head = concat([head, value], head.length + value.length);
@@ -172,6 +176,8 @@ async function receive(bucket: R2Bucket, key: string, body: ReadableStream<Uint8
       rows += chunk.count + chunk.oversized.length;
       line = chunk.nextLine;
       carry = joined.slice(chunk.consumed);
+      // A record no step could read whole (a quote never closed, no line break): refused now, not carried to 100 MiB.
+      if (carry.length > STEP_BYTES) throw refused(`a linha ${line} não termina em ${STEP_BYTES / 1024} KiB (aspas sem fechar?)`);
       if (rows > MAX_IMPORT_ROWS) throw tooLarge(`O arquivo passa de ${MAX_IMPORT_ROWS.toLocaleString("pt-BR")} linhas.`);
     }
     if (bytes === 0) throw refused("o corpo está vazio");
@@ -192,7 +198,7 @@ async function receive(bucket: R2Bucket, key: string, body: ReadableStream<Uint8
     }
     await hashing.close();
     if (upload) {
-      if (pendingBytes > 0) await flushPart();
+      if (pendingBytes > 0) await flushPart(true);
       await (upload as R2MultipartUpload).complete(parts);
     } else await bucket.put(key, concat(pending, pendingBytes), { httpMetadata: { contentType: "text/csv" } });
     return {
