@@ -6,12 +6,12 @@ import { createExecutionContext, createMessageBatch, createScheduledController, 
 import { env, exports } from "cloudflare:workers";
 import { describe, expect, it } from "vitest";
 import { admin, call } from "./helpers/api";
-import { alertsOf, drainMonitoring, enrolOk, freshCpf, monitoringTenant, publishVersion, takeSent } from "./helpers/monitoring";
+import { alertsOf, drainMonitoring, enrolOk, freshCpf, monitoringEnv, monitoringTenant, publishVersion, takeSent } from "./helpers/monitoring";
 import { listed, seedList } from "./helpers/screening-seed";
 import worker from "./worker";
 import { monitoringFaults, monitoringSent, monitoringTransport } from "./helpers/transports";
 import { MONITORING_TRANSPORT, type MonitoringMessage } from "../src/monitoring/messages";
-import { consumeMonitoringBatch, PARK_AFTER_ATTEMPTS } from "../src/monitoring/queue";
+import { consumeMonitoringBatch, handleMonitoringMessage, PARK_AFTER_ATTEMPTS } from "../src/monitoring/queue";
 
 /** The minute Cron Trigger as of `at`, through the test Worker's handler (queue sends recorded). */
 const minute = (at: Date) => worker.scheduled(createScheduledController({ cron: "* * * * *", scheduledTime: at }), env as Env);
@@ -101,6 +101,24 @@ describe("stragglers", () => {
     expect(takeSent().filter((m) => m.t === "version")).toEqual([]);
   });
 
+
+  it("an import read to the end whose last first screening came another way (not its own message) is completed by the sweep, and its file deleted", async () => {
+    const { key } = await monitoringTenant();
+    const res = await exports.default.fetch(
+      new Request("https://api.kycert.test/api/v1/monitoring/imports", { method: "POST", headers: { "X-API-Key": key, "content-type": "text/csv" }, body: `document,name\n${freshCpf()},Tiago Moura Lopes\n` }),
+    );
+    const imp = (await res.json()) as { id: string };
+    const { object_key } = (await env.DB.prepare("SELECT object_key FROM monitoring_imports WHERE id = ?").bind(imp.id).first<{ object_key: string }>())!;
+    // Its step runs; its subject's first screening is lost, and the sweep's own re-queue (no import named) screens it.
+    for (const m of takeSent()) if (m.t === "import") await handleMonitoringMessage(monitoringEnv(), m);
+    const lost = takeSent().filter((m) => m.t === "screen");
+    expect(lost).toHaveLength(1);
+    for (const m of lost) await handleMonitoringMessage(monitoringEnv(), { ...m, job: null });
+    expect(((await (await call("GET", `/api/v1/monitoring/imports/${imp.id}`, { key })).json()) as { status: string }).status).toBe("processing");
+    await minute(new Date(Date.now() + 3 * 60_000));
+    expect(await (await call("GET", `/api/v1/monitoring/imports/${imp.id}`, { key })).json()).toMatchObject({ status: "completed", rows_enrolled: 1 });
+    expect(await env.REPORTS.head(object_key)).toBeNull();
+  });
 
   it("a first screening that never happened is queued again; an import whose next step was lost resumes", async () => {
     const { tenant, key } = await monitoringTenant();

@@ -379,7 +379,8 @@ export async function handleImport(env: Env, msg: Extract<MonitoringMessage, { t
     ...outboxStatements(db, following, at),
     db.run(sql`UPDATE monitoring_imports SET checkpoint = ${final ? imp.bytes : next}, checkpoint_line = ${chunk.nextLine},
                rows_read = rows_read + ${read}, rows_rejected = rows_rejected + ${errors.length},
-               rows_enrolled = (SELECT count(*) FROM monitored_subjects WHERE origin_id = ${imp.id} AND origin = 'import'), updated_at = ${at}
+               rows_enrolled = rows_enrolled + (SELECT count(*) FROM monitored_subjects WHERE origin_id = ${imp.id} AND created_at = ${at} AND origin = 'import'),
+               updated_at = ${at}
                WHERE id = ${imp.id} AND checkpoint = ${imp.checkpoint}`),
   ])) as unknown as D1Result<UpsertResult>[];
   if ((results.at(-1)!.meta.changes ?? 0) === 0) return null;
@@ -418,8 +419,24 @@ export async function completeImportIfDone(env: Env, db: Db, importId: string, a
 /** Imports whose chain of steps stopped (a step's isolate died after its commit): the next step, sent again. */
 export async function stalledImportMessages(db: Db, now: Date): Promise<OutboxMessage[]> {
   const before = new Date(now.getTime() - 2 * 60_000).toISOString();
-  const rows = await db.all<{ id: string; checkpoint: number; bytes: number }>(
-    sql`SELECT id, checkpoint, bytes FROM monitoring_imports WHERE status = 'processing' AND updated_at < ${before} LIMIT 50`,
+  const rows = await db.all<{ id: string; checkpoint: number }>(
+    sql`SELECT id, checkpoint FROM monitoring_imports WHERE status = 'processing' AND updated_at < ${before} AND checkpoint < bytes LIMIT 50`,
   );
-  return rows.filter((r) => r.checkpoint < r.bytes).map((r) => ({ id: `import:${r.id}:${r.checkpoint}`, body: { t: "import", import_id: r.id, offset: r.checkpoint } }));
+  return rows.map((r) => ({ id: `import:${r.id}:${r.checkpoint}`, body: { t: "import", import_id: r.id, offset: r.checkpoint } }));
+}
+
+/**
+ * Imports read to the end that are still `processing`: completion is checked
+ * when a first screening of theirs ends, and a subject screened some other way
+ * (the sweep's own re-queue, an update through the API) never says so. Their
+ * files hold clear CPFs until they complete.
+ */
+export async function completeFinishedImports(env: Env, db: Db, now: Date): Promise<number> {
+  const before = new Date(now.getTime() - 2 * 60_000).toISOString();
+  const rows = await db.all<{ id: string }>(
+    sql`SELECT id FROM monitoring_imports WHERE status = 'processing' AND updated_at < ${before} AND checkpoint >= bytes LIMIT 50`,
+  );
+  let done = 0;
+  for (const r of rows) if (await completeImportIfDone(env, db, r.id, now.toISOString())) done++;
+  return done;
 }

@@ -1,5 +1,6 @@
 // Monitoring's housekeeping, on the Cron Triggers (src/index.ts):
-//  - every minute: the queue outbox's stragglers, import chains that stopped,
+//  - every minute: the queue outbox's stragglers, import chains that stopped
+//    (and imports read to the end whose completion nobody checked),
 //    first screenings that never happened, list versions whose re-screen was
 //    never planned (the ingest's hook failed), and the erasure of stopped subjects
 //    whose retention ran out (LGPD; README "Monitoring and personal data");
@@ -10,7 +11,7 @@ import { createDb, type Db } from "../db/client";
 import { getListState } from "../screening/store";
 import type { ListId } from "../screening/types";
 import { closingAlertWrites, handOverAlertEvents, type AlertRow } from "./alerts";
-import { stalledImportMessages } from "./imports";
+import { completeFinishedImports, stalledImportMessages } from "./imports";
 import { outboxStatements, sendOutbox, sweepMonitoringOutbox, type MonitoringMessage, type OutboxMessage } from "./messages";
 import { versionMessage } from "./rescreen";
 import { todayOf } from "./screening";
@@ -39,6 +40,7 @@ export async function sweepMonitoring(env: Env, now: Date): Promise<MonitoringSw
     ...screenMessages(null, `sweep:${at}`, unscreened.map((r) => r.id)),
   ];
   const sent = await sweepMonitoringOutbox(env, db, now);
+  await completeFinishedImports(env, db, now);
   if (again.length > 0) {
     await runBatch(db, outboxStatements(db, again, at));
     await sendOutbox(env, db, again);

@@ -61,7 +61,10 @@ export const monitoredSubjects = sqliteTable(
     uniqueIndex("monitored_subjects_doc_unique").on(t.tenantId, t.livemode, t.docHash),
     index("monitored_subjects_list_idx").on(t.tenantId, t.livemode, t.createdAt, t.id),
     index("monitored_subjects_external_idx").on(t.tenantId, t.livemode, t.externalId),
-    index("monitored_subjects_origin_idx").on(t.originId),
+    // An import's subjects by step (its enrolment count: created_at is the step's time), and those still waiting
+    // for their first screening (whether it can complete): both without walking the whole import.
+    index("monitored_subjects_origin_idx").on(t.originId, t.createdAt),
+    index("monitored_subjects_origin_pending_idx").on(t.originId).where(sql`${t.status} = 'active' and ${t.screenedVersions} is null`),
     // Re-screens: the active base by bucket, and document-list lookups across tenants.
     index("monitored_subjects_bucket_idx").on(t.bucket, t.id).where(sql`${t.status} = 'active'`),
     index("monitored_subjects_hash_idx").on(t.docHash).where(sql`${t.status} = 'active'`),
