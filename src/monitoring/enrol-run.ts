@@ -4,6 +4,7 @@
 // partner the same way. Called by the run object at its end, while it still
 // holds the clear document (it drops it right after). The lists the run itself
 // screened, at the versions it recorded, are not screened again.
+import { sql } from "drizzle-orm";
 import { createDb } from "../db/client";
 import { checkSubject, versionTag } from "../domain/monitoring";
 import { subjectWithIdentity } from "../domain/partners";
@@ -11,7 +12,7 @@ import { redactForLog } from "../domain/redaction";
 import { runBatch } from "../db/queries/sql";
 import type { RunInit, StoredResult } from "../runs/types";
 import { LIST_IDS } from "../screening/types";
-import { outboxStatements, sendOutbox } from "./messages";
+import { sendOutbox } from "./messages";
 import { enrolmentRows, screenMessages, upsertSubjectsStatement, type UpsertResult } from "./subjects";
 
 /** The list versions the run's list-backed sources recorded (`data.listas`), as a subject's screening marks. */
@@ -52,12 +53,16 @@ export async function enrolFromRun(env: Env, init: RunInit, stored: StoredResult
   const at = now.toISOString();
   const rows = await enrolmentRows(env.SERVER_SECRET, [checked.subject], now.getTime());
   const screened = versionsScreenedBy(stored);
+  // Always its first screening: the lists the run did not screen (a sandbox run screens none) are still to do. Its
+  // message goes in the upsert's batch, naming the subject by document (it may already exist under its own id): the
+  // subject carries the run's screening marks, so the sweep of unscreened subjects would never find it again.
+  const batch = `run:${init.runId}:0`;
   const [result] = (await runBatch(db, [
     upsertSubjectsStatement(db, rows, { tenantId: init.tenantId, livemode: init.livemode, origin: "run", originId: init.runId, now: at, screened }),
+    db.run(sql`INSERT OR IGNORE INTO monitoring_outbox (id, body, created_at)
+               SELECT ${`screen:${batch}`}, json_object('t', 'screen', 'job', NULL, 'batch', ${batch}, 'subjects', json_array(id)), ${at}
+                 FROM monitored_subjects WHERE tenant_id = ${init.tenantId} AND livemode = ${init.livemode ? 1 : 0} AND doc_hash = ${rows[0].hash}`),
   ])) as unknown as [D1Result<UpsertResult>];
   const out = result.results[0];
-  // Always its first screening: the lists the run did not screen (a sandbox run screens none) are still to do.
-  const messages = screenMessages(null, `run:${init.runId}`, out ? [out.id] : []);
-  await runBatch(db, outboxStatements(db, messages, at));
-  await sendOutbox(env, db, messages);
+  if (out) await sendOutbox(env, db, screenMessages(null, `run:${init.runId}`, [out.id]));
 }
