@@ -240,9 +240,26 @@ async function monitoringReview(c: Context<ConsoleEnv>, alertId: string, subject
 /** Rejected rows shown per import on the page (the CSV download has them all). */
 const REJECTED_SHOWN = 50;
 
+/** Bytes of an import's errors CSV read for the page: its first rows, never the whole file (a million-row import's can be large). */
+const REJECTED_BYTES = 64 * 1024;
+
 async function rejectedRows(c: Context<ConsoleEnv>, id: string): Promise<RejectedRow[]> {
-  const text = await new Response(await importErrors(consoleServices(c), id)).arrayBuffer();
-  const { records } = readCsvChunk(new Uint8Array(text), { delimiter: 0x2c, line: 1, final: true, decode: decoderFor("utf-8") });
+  const reader = (await importErrors(consoleServices(c), id)).getReader();
+  const chunks: Uint8Array[] = [];
+  let read = 0;
+  let whole = false;
+  while (read < REJECTED_BYTES) {
+    const next = await reader.read();
+    if (next.done) {
+      whole = true;
+      break;
+    }
+    chunks.push(next.value);
+    read += next.value.length;
+  }
+  if (!whole) await reader.cancel();
+  const bytes = new Uint8Array(await new Blob(chunks).arrayBuffer());
+  const { records } = readCsvChunk(bytes, { delimiter: 0x2c, line: 1, final: whole, decode: decoderFor("utf-8") });
   return records.slice(1, 1 + REJECTED_SHOWN).map(({ fields: [line = "", external_id = "", document = "", reason = ""] }) => ({ line, external_id, document, reason }));
 }
 
