@@ -1,10 +1,19 @@
 import { describe, expect, it } from "vitest";
 import { weighEvidence } from "../screening/match";
-import { bucketRanges, BUCKETS, checkBirthDate, checkSubject, hashToken, importColumns, matchKind, subjectQuery } from "./monitoring";
+import { bucketRanges, BUCKETS, checkBirthDate, checkSubject, externalIdForErrors, hashToken, importColumns, matchKind, subjectQuery } from "./monitoring";
 
 const opts = { today: "2026-12-07", allowSandbox: false, knownLists: ["un_sc", "cgu_pep"] };
 
 describe("monitoring rules", () => {
+  it("an external_id that is a CPF is refused (never kept in clear), and shown masked in the errors CSV; any other id is kept", () => {
+    const r = checkSubject({ document: "529.982.247-25", name: "Maria da Silva", external_id: "111.444.777-35" }, opts);
+    expect(r).toEqual({ ok: false, problems: [{ field: "external_id", reason: expect.stringContaining("não pode ser um CPF") }] });
+    expect(externalIdForErrors("111.444.777-35")).toBe("***.444.777-**");
+    expect(externalIdForErrors("cliente-42")).toBe("cliente-42");
+    const ok = checkSubject({ document: "529.982.247-25", name: "Maria da Silva", external_id: "11144477736" }, opts);
+    expect(ok.ok && ok.subject.externalId).toBe("11144477736"); // 11 digits, but not a CPF (check digits)
+  });
+
   it("a subject is checked and normalised: the document's kind, its masked form and visible digits, dates, nationality, gender", () => {
     const r = checkSubject({ document: "529.982.247-25", name: "  Maria   da Silva ", birth_date: "17/05/1980", nationality: "br", gender: "feminino" }, opts);
     expect(r).toEqual({

@@ -203,6 +203,8 @@ export function checkSubject(
   if (input.external_id != null && input.external_id !== "") {
     const e = input.external_id.trim();
     if (e.length === 0 || e.length > MAX_EXTERNAL_ID) problems.push({ field: "external_id", reason: `external_id deve ter de 1 a ${MAX_EXTERNAL_ID} caracteres` });
+    // The service never keeps a clear CPF (only its keyed hash and digits 4–9): not as an id of yours either.
+    else if (validateCpf(e).ok) problems.push({ field: "external_id", reason: "external_id não pode ser um CPF (o CPF não é guardado em claro); use um identificador seu" });
     else externalId = e;
   }
   let lists: ListId[] | null = null;
@@ -301,6 +303,9 @@ export function importRow(fields: readonly string[], columns: Partial<Record<Imp
     external_id: get("external_id") || null,
   };
 }
+
+/** How a rejected row's external_id is shown in the errors CSV: a CPF given as one is masked like a document. */
+export const externalIdForErrors = (raw: string | null | undefined): string => (raw && validateCpf(raw.trim()).ok ? maskedForErrors(raw) : (raw ?? ""));
 
 /** A rejected row's reason, as the errors CSV shows it. */
 export const rowReason = (problems: readonly Problem[]): string => problems.map((p) => `${p.field}: ${p.reason}`).join("; ");

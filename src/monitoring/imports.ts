@@ -17,7 +17,7 @@ import type { BatchItem } from "drizzle-orm/batch";
 import { runBatch } from "../db/queries/sql";
 import { createDb, type Db } from "../db/client";
 import { DomainError } from "../domain/errors";
-import { checkSubject, importColumns, importRow, maskedForErrors, rowReason, type CheckedSubject, type ImportColumn } from "../domain/monitoring";
+import { checkSubject, externalIdForErrors, importColumns, importRow, maskedForErrors, rowReason, type CheckedSubject, type ImportColumn } from "../domain/monitoring";
 import { toHex } from "../lib/crypto";
 import { newestFirstPage, type PageQuery } from "./page";
 import { newId } from "../lib/ids";
@@ -350,7 +350,7 @@ export async function handleImport(env: Env, msg: Extract<MonitoringMessage, { t
   for (const rec of chunk.records) {
     const input = importRow(rec.fields, columns);
     const checked = checkSubject(input, { today, allowSandbox: !imp.livemode, knownLists: LIST_IDS });
-    const reject = (reason: string) => errors.push(`${rec.line},${csvCell(input.external_id ?? "")},${csvCell(maskedForErrors(input.document))},${csvCell(reason)}\n`);
+    const reject = (reason: string) => errors.push(`${rec.line},${csvCell(externalIdForErrors(input.external_id))},${csvCell(maskedForErrors(input.document))},${csvCell(reason)}\n`);
     if (!checked.ok) {
       reject(rowReason(checked.problems));
       continue;
