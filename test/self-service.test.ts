@@ -258,7 +258,7 @@ describe("GET /bureau/events", () => {
     expect((await json(await call("GET", `${E}?type=run.failed`, { key }), 200)).data.map((e: any) => e.id)).toEqual([failedEvent]);
     expect((await json(await call("GET", `${E}?type=case.opened`, { key }), 200)).data).toEqual([]);
     const err = await expectError(await call("GET", `${E}?type=run.started`, { key }), { status: 400, code: "invalid_request", param: "type" });
-    expect(err.invalid_params?.[0].reason).toBe("use um de: run.completed, run.failed, case.opened, case.resolved");
+    expect(err.invalid_params?.[0].reason).toBe("use um de: run.completed, run.failed, case.opened, case.resolved, monitoring.alert");
   });
 
   it("an event nobody was subscribed to is listed too (no_targets): a missed webhook can be found again", async () => {
