@@ -12,12 +12,13 @@
 //     matching runs) sampled through workerd's inspector (V8 heap used and
 //     committed) every 250 ms, and the workerd process's RSS from /proc.
 //
-//   npm run bench:monitoring        (BENCH_SUBJECTS=10000 for a quick run)
+//   npm run bench:monitoring        (BENCH_SUBJECTS=10000 for a quick run; BENCH_FULL_LISTS=1 for
+//                                    lists of today's size; BENCH_LOG, BENCH_QUIET_S, BENCH_LIVE_HEAP_MS)
 import { execFileSync, spawn } from "node:child_process";
 import { createWriteStream, mkdtempSync, mkdirSync, readFileSync, readdirSync, rmSync, writeFileSync } from "node:fs";
 import { loadavg, tmpdir } from "node:os";
 import { DatabaseSync } from "node:sqlite";
-import { join } from "node:path";
+import { dirname, join } from "node:path";
 import { freePort, machine, root, sleep } from "./lib.mjs";
 import { customerBase, designations, withDesignations } from "../scripts/monitoring-fixtures.mjs";
 import { DEFAULT_LISTS_DIR, startListServer, varArgs } from "../scripts/serve-lists.mjs";
@@ -34,6 +35,25 @@ for (const d of readdirSync(SHARED)) {
   if (d === "README.md") continue;
   mkdirSync(join(folder, d), { recursive: true });
   for (const f of readdirSync(join(SHARED, d))) writeFileSync(join(folder, d, f), readFileSync(join(SHARED, d, f)));
+}
+// BENCH_FULL_LISTS=1: today's sizes where the folder's files are smaller — the synthetic OFAC SDN (20k entries,
+// 30k aliases), CGU PEP (70k rows) and EU FSF (6,000 subjects) of bench/lists-synthetic.ts (as bench:lists).
+const FULL_LISTS = process.env.BENCH_FULL_LISTS === "1";
+if (FULL_LISTS) {
+  const synthetic = join(root, "bench", "out", "lists-ingest");
+  execFileSync(join(root, "node_modules", ".bin", "tsx"), [join(root, "bench", "lists-synthetic.ts"), synthetic], { stdio: "inherit" });
+  rmSync(join(folder, "ofac-sdn"), { recursive: true, force: true });
+  for (const [from, to] of [
+    ["ofac-sdn/SDN.CSV", "ofac-sdn/sdn.csv"],
+    ["ofac-sdn/ALT.CSV", "ofac-sdn/alt.csv"],
+    ["ofac-sdn/ADD.CSV", "ofac-sdn/add.csv"],
+    ["ofac-sdn/SDN_COMMENTS.CSV", "ofac-sdn/sdn_comments.csv"],
+    ["br/pep.zip", "br/pep.zip"],
+    ["eu/eu-fsf.xml", "eu/eu-fsf.xml"],
+  ]) {
+    mkdirSync(dirname(join(folder, to)), { recursive: true });
+    writeFileSync(join(folder, to), readFileSync(join(synthetic, from)));
+  }
 }
 const unFile = join(folder, "un", "consolidated.xml");
 const unOriginal = readFileSync(unFile, "utf8");
@@ -375,7 +395,7 @@ try {
       .map(([k, v]) => `${k} ${mb(v.used)} used / ${mb(v.total)} committed (${v.samples} samples), ${mb(v.live ?? 0)} live after a full GC (${v.lives ?? 0} samples)`)
       .join("; ") || "no sample answered";
   console.log(`
-Command: npm run bench:monitoring${process.env.BENCH_SUBJECTS ? ` (BENCH_SUBJECTS=${N})` : ""}
+Command: npm run bench:monitoring${process.env.BENCH_SUBJECTS ? ` (BENCH_SUBJECTS=${N})` : ""}${FULL_LISTS ? " (BENCH_FULL_LISTS=1)" : ""}
 Date: ${new Date().toISOString()}
 Machine: ${machine()}
 Lists: ${listed.map((l) => `${l.id} ${l.version.entities}`).join(", ")} (${entities} entities)
