@@ -6,6 +6,10 @@ import { createExecutionContext, createMessageBatch, createScheduledController, 
 import { env, exports } from "cloudflare:workers";
 import { describe, expect, it } from "vitest";
 import { admin, call } from "./helpers/api";
+import { createDb } from "../src/db/client";
+import { runBatch } from "../src/db/queries/sql";
+import { outboxStatements, sendOutbox } from "../src/monitoring/messages";
+import { screenMessages } from "../src/monitoring/subjects";
 import { alertsOf, drainMonitoring, enrolOk, freshCpf, monitoringEnv, monitoringTenant, publishVersion, takeSent } from "./helpers/monitoring";
 import { listed, seedList } from "./helpers/screening-seed";
 import worker from "./worker";
@@ -41,6 +45,19 @@ describe("retention (LGPD)", () => {
 });
 
 describe("stragglers", () => {
+  it("a step's messages go out within the queue's batch limits (256 KB, 100 messages): a 10,000-subject step is sent whole, the outbox left empty", async () => {
+    const db = createDb(env.DB);
+    const ids = Array.from({ length: 10_000 }, (_, i) => `msub_01M98XNWDPJHJ6AEW8MJY${String(i).padStart(5, "0")}`);
+    const messages = screenMessages("imp_limits", "imp_limits:0", ids);
+    const at = new Date().toISOString();
+    await runBatch(db, outboxStatements(db, messages, at));
+    expect(await sendOutbox(monitoringEnv(), db, messages)).toBe(true);
+    const sent = takeSent();
+    expect(sent.flatMap((m) => (m.t === "screen" ? m.subjects : []))).toEqual(ids);
+    const left = await env.DB.prepare("SELECT count(*) AS n FROM monitoring_outbox WHERE id LIKE 'screen:imp_limits:%'").first<{ n: number }>();
+    expect(left!.n).toBe(0);
+  });
+
   it("a message whose send failed after its step committed is sent by the minute sweep", async () => {
     const { key } = await monitoringTenant();
     monitoringFaults.sendFails = 1;

@@ -43,8 +43,28 @@ export interface MonitoringTransport {
 export const monitoringQueue = (env: Env): MonitoringTransport =>
   ((env as unknown as Record<symbol, MonitoringTransport | undefined>)[MONITORING_TRANSPORT] ?? env.MONITORING) as MonitoringTransport;
 
-/** Queues take at most 100 messages (and 256 KB) per sendBatch. */
+/** Queues take at most 100 messages and 256 KB per sendBatch (a message's size: about its JSON's; the margin covers the difference). */
 const SEND_BATCH = 100;
+const SEND_BATCH_BYTES = 192 * 1024;
+
+/** Messages in sendBatch-sized chunks: by count and by bytes (a first-screening message of 200 subject ids is ~7 KB, so 100 of them are too many). */
+function sendChunks(messages: readonly OutboxMessage[]): OutboxMessage[][] {
+  const chunks: OutboxMessage[][] = [];
+  let chunk: OutboxMessage[] = [];
+  let bytes = 0;
+  for (const m of messages) {
+    const size = JSON.stringify(m.body).length;
+    if (chunk.length > 0 && (chunk.length >= SEND_BATCH || bytes + size > SEND_BATCH_BYTES)) {
+      chunks.push(chunk);
+      chunk = [];
+      bytes = 0;
+    }
+    chunk.push(m);
+    bytes += size;
+  }
+  if (chunk.length > 0) chunks.push(chunk);
+  return chunks;
+}
 
 /** Statements writing messages to the outbox, for the caller's batch (one statement per 200 messages: D1 caps a statement at 100 KB). */
 export function outboxStatements(db: Db, messages: readonly OutboxMessage[], now: string): BatchItem<"sqlite">[] {
@@ -68,8 +88,7 @@ export async function sendOutbox(env: Env, db: Db, messages: readonly OutboxMess
   if (messages.length === 0) return true;
   try {
     const queue = monitoringQueue(env);
-    for (let i = 0; i < messages.length; i += SEND_BATCH) {
-      const chunk = messages.slice(i, i + SEND_BATCH);
+    for (const chunk of sendChunks(messages)) {
       await queue.sendBatch(chunk.map((m) => ({ body: m.body })));
       await db.run(sql`DELETE FROM monitoring_outbox WHERE id IN (SELECT value FROM json_each(${JSON.stringify(chunk.map((m) => m.id))}))`);
     }

@@ -186,12 +186,19 @@ export function withListsDbFaults(db: D1Database, state: DurableObjectState): D1
  * through the real queue instead.
  */
 export const monitoringSent: MonitoringMessage[] = [];
+/** Cloudflare Queues' sendBatch limits (developers.cloudflare.com/queues/platform/limits), enforced as the real binding does. */
+export const QUEUE_LIMITS = { messagesPerBatch: 100, batchBytes: 256_000, messageBytes: 128_000 };
 export const monitoringTransport: MonitoringTransport = {
   async sendBatch(messages) {
     if (monitoringFaults.sendFails > 0) {
       monitoringFaults.sendFails--;
       throw new Error("injected: queue send failed");
     }
+    const sizes = messages.map((m) => new TextEncoder().encode(JSON.stringify(m.body)).length);
+    if (messages.length > QUEUE_LIMITS.messagesPerBatch) throw new Error(`batch message count of ${messages.length} exceeds limit of ${QUEUE_LIMITS.messagesPerBatch}`);
+    if (Math.max(0, ...sizes) > QUEUE_LIMITS.messageBytes) throw new Error(`message length of ${Math.max(...sizes)} bytes exceeds limit of ${QUEUE_LIMITS.messageBytes}`);
+    const total = sizes.reduce((a, b) => a + b, 0);
+    if (total > QUEUE_LIMITS.batchBytes) throw new Error(`batch size of ${total} bytes exceeds limit of ${QUEUE_LIMITS.batchBytes}`);
     monitoringSent.push(...messages.map((m) => m.body));
   },
 };
