@@ -8,11 +8,11 @@
 // same D1 batch as the switch (src/registry/service.ts), so a month that
 // serves is always compared, even if its isolate dies right after. That
 // message plans the comparison once, as a re-screen: one "registry_batch" per
-// bucket range of the active CNPJs. A batch reads its subjects a page at a
-// time and compares each page in CNPJ-root order (neighbouring roots share a
-// block of the build, and the reader keeps the last few), the two months' records, and
-// alerts through the same writes as a match (one alert per subject × kind ×
-// CNPJ × new state; a retried batch alerts nobody twice).
+// bucket range of the active subjects. A batch reads its CNPJs a page at a
+// time, compares the two months' records for each — in CNPJ-root order, so
+// neighbouring roots share the block the reader already holds — and alerts
+// through the same writes as a match (one alert per subject × kind × CNPJ ×
+// new state; a retried batch alerts nobody twice).
 import { inArray, sql } from "drizzle-orm";
 import { createDb, type Db } from "../db/client";
 import { runBatch } from "../db/queries/sql";
