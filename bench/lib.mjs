@@ -1,7 +1,7 @@
 // Shared benchmark plumbing: start `npm run dev` on a free loopback port with a
 // throw-away state, wait until it answers, stop it afterwards.
 import { spawn } from "node:child_process";
-import { mkdtempSync, readFileSync, rmSync } from "node:fs";
+import { mkdtempSync, readdirSync, readFileSync, rmSync } from "node:fs";
 import { createServer } from "node:net";
 import { cpus, tmpdir } from "node:os";
 import { dirname, join, resolve } from "node:path";
@@ -78,3 +78,42 @@ export const median = (xs) => {
   const s = [...xs].sort((a, b) => a - b);
   return s.length % 2 ? s[(s.length - 1) / 2] : (s[s.length / 2 - 1] + s[s.length / 2]) / 2;
 };
+
+// ---- /proc: the processes a benchmark's server runs --------------------------------
+
+/** Clock ticks per second of /proc/<pid>/stat's times (USER_HZ). */
+const TICK = 100;
+/** The fields of /proc/<pid>/stat after the command name (which may hold spaces): [0] state, [1] ppid, [11] utime, [12] stime. */
+const statFields = (pid) => {
+  const s = readFileSync(`/proc/${pid}/stat`, "utf8");
+  return s.slice(s.lastIndexOf(")") + 2).split(" ");
+};
+export const parentOf = (pid) => Number(statFields(pid)[1]);
+/** CPU time (user + system) a process used so far, in ms. */
+export const cpuMs = (pid) => ((Number(statFields(pid)[11]) + Number(statFields(pid)[12])) * 1000) / TICK;
+export const rssMb = (pid) => Number(/VmRSS:\s+(\d+) kB/.exec(readFileSync(`/proc/${pid}/status`, "utf8"))[1]) / 1024;
+
+/** The workerd processes under `ancestor` (npm → wrangler → workerd; wrangler may run more than one). */
+export function workerdsUnder(ancestor) {
+  const out = [];
+  for (const d of readdirSync("/proc")) {
+    if (!/^\d+$/.test(d)) continue;
+    try {
+      if (!readFileSync(`/proc/${d}/comm`, "utf8").startsWith("workerd")) continue;
+      for (let p = Number(d); p > 1; p = parentOf(p)) if (p === ancestor) out.push(Number(d));
+    } catch {}
+  }
+  return out;
+}
+
+/** mulberry32: a small seeded PRNG, so generated inputs are the same on every run. */
+export function mulberry32(seed) {
+  let a = seed >>> 0;
+  return () => {
+    a = (a + 0x6d2b79f5) >>> 0;
+    let t = a;
+    t = Math.imul(t ^ (t >>> 15), t | 1);
+    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
+    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
+  };
+}

@@ -25,12 +25,11 @@ import { existsSync, lstatSync, mkdirSync, mkdtempSync, readdirSync, readFileSyn
 import { unzipSync, zipSync } from "fflate";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
-import { freePort, machine, root, sleep } from "./lib.mjs";
+import { cpuMs, freePort, machine, root, rssMb, sleep, workerdsUnder } from "./lib.mjs";
 import { startListServer, varArgs } from "../scripts/serve-lists.mjs";
 
 const OUT = join(root, "bench", "out", "lists-ingest");
 const SHARED_UN = join(root, "..", "shared", "lists", "un", "consolidated.xml");
-const TICK = 100; // clock ticks per second of /proc/<pid>/stat (USER_HZ)
 
 const latin1 = (b) => Buffer.from(b).toString("latin1");
 /** Each case's primary file and how to change one listed record in it (the first one's name). */
@@ -72,29 +71,6 @@ execFileSync(join(root, "node_modules", ".bin", "tsx"), [join(root, "bench", "li
 if (existsSync(SHARED_UN) && !existsSync(join(OUT, "un", "consolidated.xml"))) {
   mkdirSync(join(OUT, "un"), { recursive: true });
   symlinkSync(SHARED_UN, join(OUT, "un", "consolidated.xml"));
-}
-
-// ---- /proc sampling ------------------------------------------------------------------
-
-const procStat = (pid) => readFileSync(`/proc/${pid}/stat`, "utf8");
-const parentOf = (pid) => Number(procStat(pid).slice(procStat(pid).lastIndexOf(")") + 2).split(" ")[1]);
-const cpuMs = (pid) => {
-  const f = procStat(pid).slice(procStat(pid).lastIndexOf(")") + 2).split(" ");
-  return ((Number(f[11]) + Number(f[12])) * 1000) / TICK; // utime + stime
-};
-const rssMb = (pid) => Number(/VmRSS:\s+(\d+) kB/.exec(readFileSync(`/proc/${pid}/status`, "utf8"))[1]) / 1024;
-
-/** The workerd processes under `ancestor` (dev.mjs → wrangler → workerd; wrangler may run more than one). */
-function workerdsUnder(ancestor) {
-  const out = [];
-  for (const d of readdirSync("/proc")) {
-    if (!/^\d+$/.test(d)) continue;
-    try {
-      if (!readFileSync(`/proc/${d}/comm`, "utf8").startsWith("workerd")) continue;
-      for (let p = Number(d); p > 1; p = parentOf(p)) if (p === ancestor) out.push(Number(d));
-    } catch {}
-  }
-  return out;
 }
 
 // ---- the API ------------------------------------------------------------------------

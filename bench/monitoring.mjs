@@ -19,7 +19,7 @@ import { createWriteStream, mkdtempSync, mkdirSync, readFileSync, readdirSync, r
 import { loadavg, tmpdir } from "node:os";
 import { DatabaseSync } from "node:sqlite";
 import { dirname, join } from "node:path";
-import { freePort, machine, root, sleep } from "./lib.mjs";
+import { cpuMs, freePort, machine, root, rssMb, sleep, workerdsUnder } from "./lib.mjs";
 import { customerBase, designations, withDesignations } from "../scripts/monitoring-fixtures.mjs";
 import { DEFAULT_LISTS_DIR, startListServer, varArgs } from "../scripts/serve-lists.mjs";
 
@@ -60,20 +60,6 @@ const unOriginal = readFileSync(unFile, "utf8");
 const base = customerBase(N);
 
 // ---- /proc and the inspector ------------------------------------------------------------
-const stat = (pid) => readFileSync(`/proc/${pid}/stat`, "utf8");
-const parentOf = (pid) => Number(stat(pid).slice(stat(pid).lastIndexOf(")") + 2).split(" ")[1]);
-const rssMb = (pid) => Number(/VmRSS:\s+(\d+) kB/.exec(readFileSync(`/proc/${pid}/status`, "utf8"))[1]) / 1024;
-function workerdsUnder(ancestor) {
-  const out = [];
-  for (const d of readdirSync("/proc")) {
-    if (!/^\d+$/.test(d)) continue;
-    try {
-      if (!readFileSync(`/proc/${d}/comm`, "utf8").startsWith("workerd")) continue;
-      for (let p = Number(d); p > 1; p = parentOf(p)) if (p === ancestor) out.push(Number(d));
-    } catch {}
-  }
-  return out;
-}
 /** Ports a process listens on (loopback TCP), from /proc/net/tcp and its socket inodes. */
 function listeningPorts(pid) {
   const inodes = new Set();
@@ -218,11 +204,7 @@ const probes = await isolates(workerds);
 if (Object.keys(probes).length === 0) await fail("no Worker isolate found through workerd's inspector");
 progress(`isolates sampled: ${Object.keys(probes).join(", ")} (workerd pids ${workerds.join(", ")})`);
 /** CPU seconds (user + system) the workerd processes used so far: the Workers, local D1, R2 and the queues. */
-const cpuS = () =>
-  workerds.reduce((n, pid) => {
-    const f = stat(pid).slice(stat(pid).lastIndexOf(")") + 2).split(" ");
-    return n + (Number(f[11]) + Number(f[12])) / 100;
-  }, 0);
+const cpuS = () => workerds.reduce((n, pid) => n + cpuMs(pid) / 1000, 0);
 const load = () => loadavg().map((x) => x.toFixed(2)).join(" / ");
 /** Bytes of the local D1 file's tables and indexes (SQLite's dbstat), by name. */
 function d1Bytes() {

@@ -36,7 +36,7 @@ import { loadavg, tmpdir } from "node:os";
 import { join } from "node:path";
 import { performance } from "node:perf_hooks";
 import { unzipSync, zipSync } from "fflate";
-import { machine, root, sleep, startDev } from "./lib.mjs";
+import { cpuMs, machine, mulberry32, root, sleep, startDev } from "./lib.mjs";
 import { startListServer, varArgs } from "../scripts/serve-lists.mjs";
 
 const QUERIES = Number(process.env.BENCH_QUERIES ?? 300);
@@ -47,22 +47,11 @@ const SYNTH = join(root, "bench", "out", "lists-ingest"); // shared with bench/l
 const OUT = join(root, "bench", "out", "screening-search");
 const SHARED = join(root, "..", "shared");
 const FIXTURES = join(root, "test", "fixtures", "lists");
-const TICK = 100; // USER_HZ
 
 // ---- inputs ----------------------------------------------------------------------
 
 execFileSync(join(root, "node_modules", ".bin", "tsx"), [join(root, "bench", "lists-synthetic.ts"), SYNTH], { stdio: "inherit" });
 
-function rng(seed) {
-  let a = seed >>> 0;
-  return () => {
-    a = (a + 0x6d2b79f5) >>> 0;
-    let t = a;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
 const pick = (r, a) => a[Math.floor(r() * a.length)];
 const FIRST = ["ANA", "JOÃO", "MARIA", "JOSÉ", "ANTÔNIO", "FRANCISCA", "CARLOS", "PAULO", "LÚCIA", "PEDRO", "MÁRCIA", "LUÍS", "FERNANDA", "RAFAEL", "BEATRIZ", "GABRIEL", "JULIANA", "RICARDO", "PATRÍCIA", "EDUARDO"];
 const LAST = ["SILVA", "SANTOS", "OLIVEIRA", "SOUZA", "RODRIGUES", "FERREIRA", "ALVES", "PEREIRA", "LIMA", "GOMES", "CONCEIÇÃO", "ARAÚJO", "MELO", "BARBOSA", "RIBEIRO", "CARVALHO", "ROCHA", "DIAS", "MOREIRA", "NUNES"];
@@ -87,7 +76,7 @@ function syntheticSanctionsZip(fixtureZip, rows, persons, seed, fileName) {
   const csv = Buffer.from(Object.values(inner)[0]).toString("latin1");
   const header = csv.split(/\r?\n/)[0];
   const cols = header.split(";").map((h) => h.replace(/^"|"$/g, ""));
-  const r = rng(seed);
+  const r = mulberry32(seed);
   const lines = [header];
   for (let i = 0; i < rows; i++) {
     const person = i < persons;
@@ -134,7 +123,7 @@ function prepareInputs() {
 
 /** The queries: listed names varied, names on no list, Portuguese names, some with a CPF. */
 function queries(n) {
-  const r = rng(42);
+  const r = mulberry32(42);
   const un = readFileSync(join(SHARED, "lists", "un", "consolidated.xml"), "utf8");
   const listed = [...un.matchAll(/<INDIVIDUAL>[\s\S]*?<FIRST_NAME>([^<]*)<\/FIRST_NAME>(?:\s*<SECOND_NAME>([^<]*)<\/SECOND_NAME>)?(?:\s*<THIRD_NAME>([^<]*)<\/THIRD_NAME>)?/g)]
     .map((m) => [m[1], m[2], m[3]].filter((x) => x && x.trim()).map((x) => x.trim()))
@@ -168,11 +157,6 @@ function cnpjOrCpf(r) {
 
 // ---- /proc ----------------------------------------------------------------------------
 
-const stat = (pid) => {
-  const s = readFileSync(`/proc/${pid}/stat`, "utf8");
-  return s.slice(s.lastIndexOf(")") + 2).split(" ");
-};
-const cpuMs = (pid) => ((Number(stat(pid)[11]) + Number(stat(pid)[12])) * 1000) / TICK;
 /**
  * The workerd processes of this benchmark's server (their environment carries our
  * tag): wrangler dev runs two, the runtime (the Worker, its Durable Objects and

@@ -2,6 +2,7 @@
 // base (valid CPFs, Brazilian names, birth dates) as an import CSV, and UN
 // designations of some of its customers to add to the consolidated list's XML.
 // Deterministic: the same arguments give the same bytes.
+import { mulberry32 } from "../bench/lib.mjs";
 
 const FIRST = [
   "Ana", "Beatriz", "Bruna", "Camila", "Carla", "Cecília", "Clara", "Daniela", "Débora", "Eduarda", "Elaine", "Fernanda", "Gabriela", "Helena",
@@ -20,17 +21,6 @@ const LAST = [
   "Quintela", "Sardinha",
 ];
 
-/** mulberry32 */
-function prng(seed) {
-  let a = seed >>> 0;
-  return () => {
-    a = (a + 0x6d2b79f5) >>> 0;
-    let t = a;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
 
 const mod11 = (digits, weights) => {
   const r = digits.split("").reduce((s, d, i) => s + Number(d) * weights[i], 0) % 11;
@@ -45,7 +35,7 @@ export function cpf(base9) {
 
 /** `n` customers (distinct CPFs) and their CSV, header `document,name,birth_date,nationality,external_id`. */
 export function customerBase(n, seed = 19) {
-  const rand = prng(seed);
+  const rand = mulberry32(seed);
   const pick = (xs) => xs[Math.floor(rand() * xs.length)];
   const rows = [];
   for (let i = 0; i < n; i++) {
