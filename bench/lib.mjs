@@ -106,7 +106,7 @@ export function workerdsUnder(ancestor) {
   return out;
 }
 
-/** mulberry32: a small seeded PRNG, so generated inputs are the same on every run. */
+/** mulberry32: a small seeded PRNG, so generated inputs are the same on every run (the TypeScript twin: src/screening/parsers/synthetic.ts). */
 export function mulberry32(seed) {
   let a = seed >>> 0;
   return () => {

@@ -18,6 +18,7 @@ import type { ListEntity, ListId } from "../src/screening/types";
 import { DEFAULT_BUDGET, DEFAULT_THRESHOLD, MemoryScreener, normalizeName, tokenizeName, type RankedMatch, type ScreeningQuery } from "../src/screening/match";
 import { cpfCheckDigits } from "../src/domain/documents";
 import { parseCsv } from "../src/screening/match/evaluate";
+import { mulberry32 } from "../src/screening/parsers/synthetic";
 
 const args = process.argv.slice(2);
 const arg = (name: string, dflt: string) => {
@@ -53,18 +54,7 @@ const BR_SOURCES: [ListId, () => ListFiles][] = [
 // visible digits of a masked CPF plus the name): a name alone never raises them, so
 // the name-only false-alert rate is measured against the sanctions lists.
 
-/** mulberry32: small, seeded, deterministic. */
-function prng(seed: number): () => number {
-  let a = seed >>> 0;
-  return () => {
-    a = (a + 0x6d2b79f5) >>> 0;
-    let t = a;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
-const rand = prng(20261130);
+const rand = mulberry32(20261130);
 const pick = <T>(xs: T[]): T => xs[Math.floor(rand() * xs.length)];
 const LETTERS = "abcdefghijklmnopqrstuvwxyz";
 

@@ -13,6 +13,7 @@ import { readFileSync } from "node:fs";
 import { join } from "node:path";
 import { performance } from "node:perf_hooks";
 import { matchExpression, planVocabulary, retrievalPlan, retrievalQuery } from "../src/screening/match";
+import { mulberry32 } from "../src/screening/parsers/synthetic";
 
 /** Names the FTS statement returns here (the search itself then keeps entities within a budget per list). */
 const CANDIDATE_NAMES = 50;
@@ -22,17 +23,7 @@ if (!file) throw new Error("usage: tsx bench/screening-retrieval.ts <d1 .sqlite>
 const db = new DatabaseSync(file, { readOnly: true });
 const root = decodeURIComponent(new URL("..", import.meta.url).pathname);
 
-function rng(seed: number) {
-  let a = seed >>> 0;
-  return () => {
-    a = (a + 0x6d2b79f5) >>> 0;
-    let t = a;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
-const r = rng(7);
+const r = mulberry32(7);
 const typo = (w: string) => {
   if (w.length < 4) return w;
   const i = 1 + Math.floor(r() * (w.length - 3));

@@ -304,6 +304,9 @@ export function importRow(fields: readonly string[], columns: Partial<Record<Imp
   };
 }
 
+/** The external_id a run's subject is enrolled with: the run's, unless it is a CPF (never kept in clear; the subject is still enrolled). */
+export const runExternalIdForMonitoring = (externalId: string | null): string | null => (externalId && !validateCpf(externalId).ok ? externalId : null);
+
 /** How a rejected row's external_id is shown in the errors CSV: a CPF given as one is masked like a document. */
 export const externalIdForErrors = (raw: string | null | undefined): string => (raw && validateCpf(raw.trim()).ok ? maskedForErrors(raw) : (raw ?? ""));
 

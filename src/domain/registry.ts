@@ -3,6 +3,7 @@
 // values, the code tables the release ships no file for, and the plausibility
 // rules a new month must pass before it serves. Pure: no I/O, no clock (the
 // extraction date is passed in).
+import type { CompanyRecord, EstablishmentRow } from "../registry/record";
 
 // ── Code tables the release does not ship (layout PDF; SERPRO's domains) ─────
 
@@ -236,3 +237,24 @@ const COUNT_NAMES: Record<keyof MonthCounts, string> = {
   establishments: "estabelecimentos",
   partners: "sócios",
 };
+
+/**
+ * cyrb53 (a public-domain 53-bit string hash): a digest for change detection
+ * across months, not for security; fast enough for ~70 M records on one core.
+ */
+export function digest53(s: string): string {
+  let h1 = 0xdeadbeef;
+  let h2 = 0x41c6ce57;
+  for (let i = 0; i < s.length; i++) {
+    const c = s.charCodeAt(i);
+    h1 = Math.imul(h1 ^ c, 2654435761);
+    h2 = Math.imul(h2 ^ c, 1597334677);
+  }
+  h1 = Math.imul(h1 ^ (h1 >>> 16), 2246822507) ^ Math.imul(h2 ^ (h2 >>> 13), 3266489909);
+  h2 = Math.imul(h2 ^ (h2 >>> 16), 2246822507) ^ Math.imul(h1 ^ (h1 >>> 13), 3266489909);
+  return (4294967296 * (2097151 & h2) + (h1 >>> 0)).toString(16).padStart(14, "0");
+}
+
+/** The establishment of `order` (4 characters) in a company's record, or undefined. */
+export const establishmentOf = (record: CompanyRecord, order: string): EstablishmentRow | undefined =>
+  record.establishments.find((e) => e[0] === order);

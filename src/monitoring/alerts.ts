@@ -309,7 +309,7 @@ async function pushAlertWithCase(
   out.alertIds.push(row.id);
 }
 
-/** A change the company registry's new month made to a monitored CNPJ (src/registry/changes.ts). */
+/** A change the company registry's new month made to a monitored CNPJ (src/domain/company-changes.ts). */
 export interface CompanyChangeItem {
   subject: Pick<SubjectRow, "id" | "tenant_id" | "livemode" | "doc_hash">;
   cnpj: string;

@@ -6,8 +6,7 @@
 // screened, at the versions it recorded, are not screened again.
 import { sql } from "drizzle-orm";
 import { createDb } from "../db/client";
-import { validateCpf } from "../domain/documents";
-import { checkSubject, versionTag } from "../domain/monitoring";
+import { checkSubject, runExternalIdForMonitoring, versionTag } from "../domain/monitoring";
 import { subjectWithIdentity } from "../domain/partners";
 import { redactForLog } from "../domain/redaction";
 import { runBatch } from "../db/queries/sql";
@@ -41,8 +40,7 @@ export async function enrolFromRun(env: Env, init: RunInit, stored: StoredResult
       birth_date: subject.birth_date ?? null,
       nationality: subject.nationality ?? null,
       gender: subject.gender ?? null,
-      // A run's external_id that is a CPF is not carried over (monitoring never keeps a clear CPF); the subject is still enrolled.
-      external_id: init.externalId && !validateCpf(init.externalId).ok ? init.externalId : null,
+      external_id: runExternalIdForMonitoring(init.externalId),
     },
     { today: now.toISOString().slice(0, 10), allowSandbox: !init.livemode, knownLists: LIST_IDS },
   );

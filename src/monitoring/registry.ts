@@ -18,7 +18,7 @@ import { createDb, type Db } from "../db/client";
 import { runBatch } from "../db/queries/sql";
 import { bucketRanges, REGISTRY_ALERT_SOURCE } from "../domain/monitoring";
 import { registryBuilds } from "../db/schema";
-import { companyChanges } from "../registry/changes";
+import { companyChanges } from "../domain/company-changes";
 import { readCompany, type ServingBuild } from "../registry/reader";
 import { companyAlertWrites, type CompanyChangeItem } from "./alerts";
 import { outboxStatements, sendOutbox, type MonitoringMessage, type OutboxMessage } from "./messages";

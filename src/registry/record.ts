@@ -11,6 +11,7 @@
 // directly.
 import {
   cleanText,
+  digest53,
   maskCpfsInName,
   padCode,
   parseCep,
@@ -168,22 +169,6 @@ export function parseDataRow(kind: DataKind, f: string[], maxYear: number): Pars
   }
 }
 
-/**
- * cyrb53 (a public-domain 53-bit string hash): a digest for change detection
- * across months, not for security; fast enough for ~70 M records on one core.
- */
-export function digest53(s: string): string {
-  let h1 = 0xdeadbeef;
-  let h2 = 0x41c6ce57;
-  for (let i = 0; i < s.length; i++) {
-    const c = s.charCodeAt(i);
-    h1 = Math.imul(h1 ^ c, 2654435761);
-    h2 = Math.imul(h2 ^ c, 1597334677);
-  }
-  h1 = Math.imul(h1 ^ (h1 >>> 16), 2246822507) ^ Math.imul(h2 ^ (h2 >>> 13), 3266489909);
-  h2 = Math.imul(h2 ^ (h2 >>> 16), 2246822507) ^ Math.imul(h1 ^ (h1 >>> 13), 3266489909);
-  return (4294967296 * (2097151 & h2) + (h1 >>> 0)).toString(16).padStart(14, "0");
-}
 
 const cmp = (a: string, b: string) => (a < b ? -1 : a > b ? 1 : 0);
 const rowKey = (r: ReadonlyArray<unknown>) => JSON.stringify(r);

@@ -22,7 +22,8 @@ import { parseBaseUrl } from "../sources/live/config";
 import { blockKey, FAILED_KEY, MANIFEST_KEY, type BuildIndex, type BuildManifest } from "./build";
 import { readCompany, type ServingBuild } from "./reader";
 import type { CompanyRecord } from "./record";
-import { companyView, establishmentOf, type CompanyView } from "./view";
+import { establishmentOf } from "../domain/registry";
+import { companyView, type CompanyView } from "./view";
 
 export type BuildRow = typeof registryBuilds.$inferSelect;
 

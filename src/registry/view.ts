@@ -81,9 +81,6 @@ export function partnerView(p: PartnerRow, tables: ReferenceTables): PartnerView
 const option = (flag: string | null, from: string | null, to: string | null) =>
   flag === null && from === null && to === null ? null : { optante: flag === null ? null : flag === "S", desde: from, ate: to };
 
-/** The establishment of `order` (4 characters) in a record, or undefined. */
-export const establishmentOf = (record: CompanyRecord, order: string): EstablishmentRow | undefined =>
-  record.establishments.find((e) => e[0] === order);
 
 export function companyView(record: CompanyRecord, est: EstablishmentRow, index: BuildIndex, build: ServingBuild): CompanyView {
   const t = index.tables;

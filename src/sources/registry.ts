@@ -16,7 +16,8 @@ import { birthYearRange, SITUACAO_ATIVA, visibleCpfDigits } from "../domain/regi
 import { DomainError } from "../domain/errors";
 import type { AdapterAnswer, QsaPartner, SourceDefinition, SourceKey } from "../domain/types";
 import { lookupCompany } from "../registry/service";
-import { companyView, establishmentOf } from "../registry/view";
+import { establishmentOf } from "../domain/registry";
+import { companyView } from "../registry/view";
 import type { SourceAdapter } from "./adapter";
 
 export const REGISTRY_NOT_READY_REASON = "Cadastro de CNPJ sem mês carregado neste ambiente; a fonte não pôde ser consultada.";

@@ -7,8 +7,8 @@
 import { Zip, ZipDeflate } from "fflate";
 import type { ByteSource } from "../types";
 
-/** mulberry32: small, fast, good enough for test data. */
-function rng(seed: number): () => number {
+/** mulberry32: small, fast, good enough for test data (bench/lib.mjs has the same for the plain-node scripts). */
+export function mulberry32(seed: number): () => number {
   let a = seed >>> 0;
   return () => {
     a = (a + 0x6d2b79f5) >>> 0;
@@ -85,7 +85,7 @@ interface OfacRow {
 }
 
 function* ofacRows(o: Required<SyntheticOfacOptions>): Generator<OfacRow> {
-  const r = rng(o.seed);
+  const r = mulberry32(o.seed);
   for (let i = 0; i < o.entries; i++) {
     const id = 10000 + i;
     const kind = r();
@@ -173,7 +173,7 @@ export function syntheticOfac(opts: SyntheticOfacOptions = {}): SyntheticOfacFil
     ),
     alt: chunked(
       (function* () {
-        const r = rng(o.seed + 1);
+        const r = mulberry32(o.seed + 1);
         for (let k = 0; k < o.aliases; k++) {
           const id = 10000 + Math.floor((k / o.aliases) * o.entries);
           yield `${id},${k + 1},"${pick(r, ["aka", "aka", "aka", "fka"])}","${word(r).toUpperCase()}, ${cap(word(r))}",-0- \r\n`;
@@ -184,7 +184,7 @@ export function syntheticOfac(opts: SyntheticOfacOptions = {}): SyntheticOfacFil
     ),
     add: chunked(
       (function* () {
-        const r = rng(o.seed + 2);
+        const r = mulberry32(o.seed + 2);
         let n = 0;
         for (let i = 0; i < o.entries; i++)
           for (let k = 0, m = 1 + Math.floor(r() * 2); k < m; k++)
@@ -200,7 +200,7 @@ export function syntheticOfac(opts: SyntheticOfacOptions = {}): SyntheticOfacFil
 // CGU PEP
 
 function* pepLines(rows: number, seed: number): Generator<string> {
-  const r = rng(seed);
+  const r = mulberry32(seed);
   yield '"CPF";"Nome_PEP";"Sigla_Função";"Descrição_Função";"Nível_Função";"Nome_Órgão";"Data_Início_Exercício";"Data_Fim_Exercício";"Data_Fim_Carência"\r\n';
   const date = (y0: number, span: number) => `${pad(1 + Math.floor(r() * 28))}/${pad(1 + Math.floor(r() * 12))}/${y0 + Math.floor(r() * span)}`;
   for (let i = 0; i < rows; i++) {
@@ -238,7 +238,7 @@ export async function* syntheticPepZip(opts: { rows?: number; seed?: number } = 
 // EU FSF 1.1
 
 function* euLines(entities: number, seed: number): Generator<string> {
-  const r = rng(seed);
+  const r = mulberry32(seed);
   yield '<?xml version="1.0" encoding="UTF-8" standalone="yes"?>\n<export xmlns="http://eu.europa.ec/fpi/fsd/export" generationDate="2026-11-20T17:04:11.573+01:00" globalFileId="171234">\n';
   let logical = 1;
   // Every element of the real file repeats its regulation summary: that is most of its size.

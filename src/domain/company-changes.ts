@@ -3,10 +3,9 @@
 // company's QSA. Pure: two records of the same root in, the changes out, with
 // the words an analyst reads (pt-BR). The QSA is compared through its digest
 // first (record.ts), so an unchanged company costs no field comparison.
-import { formatCnpj } from "../domain/documents";
-import { SITUACAO_LABELS } from "../domain/registry";
-import { digest53, type CompanyRecord, type PartnerRow } from "./record";
-import { establishmentOf } from "./view";
+import type { CompanyRecord, PartnerRow } from "../registry/record";
+import { formatCnpj } from "./documents";
+import { digest53, establishmentOf, SITUACAO_LABELS } from "./registry";
 
 export interface StatusChange {
   kind: "company_status_changed";

@@ -1,8 +1,8 @@
-// What a new month changed for a monitored CNPJ (src/registry/changes.ts): the
+// What a new month changed for a monitored CNPJ (src/domain/company-changes.ts): the
 // establishment's situação, the company's QSA, and the cases with nothing to
 // compare.
 import { describe, expect, it } from "vitest";
-import { companyChanges } from "../../src/registry/changes";
+import { companyChanges } from "../../src/domain/company-changes";
 import { toRecord, type EstablishmentRow, type Grouped, type PartnerRow } from "../../src/registry/record";
 
 const CNPJ = "12345678000195";
