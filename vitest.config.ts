@@ -40,6 +40,9 @@ export default defineConfig(async () => {
             include: ["test/**/*.test.ts", "src/**/*.test.ts"],
             exclude: ["test/node/**"],
             setupFiles: ["./test/setup/apply-migrations.ts", "./test/setup/transports.ts"],
+            // The slowest tests take ~1 s alone; on a loaded 2-core CI runner several files
+            // share the cores, and vitest's 5 s default would fail them for being slow.
+            testTimeout: 20_000,
           },
         },
         {
@@ -47,6 +50,7 @@ export default defineConfig(async () => {
             name: "node",
             include: ["test/node/**/*.test.ts"],
             environment: "node",
+            testTimeout: 20_000,
           },
         },
       ],

@@ -67,9 +67,10 @@ async function run(
   const t0 = Date.now();
   const result = await executeSource(entry(source, opts.timeoutMs), opts.subject ?? PF, resolver(SOURCE_CATALOG[source]), pol, { clock: opts.clock ?? realClock });
   const elapsed = Date.now() - t0;
-  // The run-wide deadline bounds every case (plus scheduling slack).
-  expect(elapsed).toBeLessThanOrEqual(budget + 50);
-  expect(result.duration_ms).toBeLessThanOrEqual(budget + 50);
+  // The run-wide deadline bounds every case, plus scheduling slack wide enough for a
+  // shared machine's timer delays and GC pauses.
+  expect(elapsed).toBeLessThanOrEqual(budget + 250);
+  expect(result.duration_ms).toBeLessThanOrEqual(budget + 250);
   if (result.reason) expect(result.reason).not.toContain(CPF);
   if (result.reason) expect(result.reason).not.toContain(CNPJ);
   return { result, elapsed };
@@ -101,7 +102,7 @@ describe("fault tolerance through executeSource", () => {
     expect(result.status).toBe("ERROR");
     expect(result.attempts).toBeGreaterThanOrEqual(2);
     expect(result.attempts).toBeLessThanOrEqual(3);
-    expect(elapsed).toBeLessThan(150);
+    expect(elapsed).toBeLessThan(400); // without the deadline, 10 attempts of 40 ms take at least 400 ms
   });
 
   for (const status of [500, 502, 503]) {
@@ -124,9 +125,10 @@ describe("fault tolerance through executeSource", () => {
 
   it("a Retry-After longer than the run deadline stops retrying at once", async () => {
     const f = scriptedFetch().on(CHECK_URL, statusResponse(503, { "retry-after": "20" }), jsonResponse(VALID_BODY));
-    const { result, elapsed } = await run(f, { policy: { maxAttempts: 3, deadlineAt: Date.now() + 300 } });
+    const clock = recordingClock();
+    const { result } = await run(f, { policy: { maxAttempts: 3, deadlineAt: Date.now() + 300 }, clock });
     expect(result).toMatchObject({ status: "ERROR", reason: "Provedor indisponível (HTTP 503).", attempts: 1 });
-    expect(elapsed).toBeLessThan(100);
+    expect(clock.sleeps).toEqual([]); // it never waited for the server's 20 s
   });
 
   it("Retry-After as an HTTP date is honoured (and capped at 30 s)", async () => {

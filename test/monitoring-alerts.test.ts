@@ -291,7 +291,7 @@ describe("PEPs and document lists", () => {
       entity_id: "PEP-1",
       name: "JOANA DARC PEREIRA LIMA",
       documents: [{ kind: "cpf_masked", value: "982247" }],
-      details: { funcao: "Prefeita", fim_exercicio: "2021-12-31", fim_carencia: "2026-12-31" },
+      details: { funcao: "Prefeita", fim_exercicio: "2021-12-31", fim_carencia: "2099-12-31" }, // ends long after any run of this test
     });
     await publishVersion("cgu_pep", [pep], null);
     await drainMonitoring();
@@ -300,9 +300,9 @@ describe("PEPs and document lists", () => {
     const [alert] = await alertsOf(key);
     expect(alert).toMatchObject({ kind: "match_created", list: "cgu_pep", strength: "strong" });
     expect(alert.reasons).toContain("masked_cpf_match");
-    expect(await handlePepGrace(monitoringEnv(), { t: "pep_grace", day: "2026-12-31" })).toBe(0);
-    expect(await handlePepGrace(monitoringEnv(), { t: "pep_grace", day: "2027-01-01" })).toBe(1);
-    expect(await handlePepGrace(monitoringEnv(), { t: "pep_grace", day: "2027-01-02" })).toBe(0);
+    expect(await handlePepGrace(monitoringEnv(), { t: "pep_grace", day: "2099-12-31" })).toBe(0);
+    expect(await handlePepGrace(monitoringEnv(), { t: "pep_grace", day: "2100-01-01" })).toBe(1);
+    expect(await handlePepGrace(monitoringEnv(), { t: "pep_grace", day: "2100-01-02" })).toBe(0);
     expect((await alertsOf(key)).map((a) => [a.kind, a.status])).toEqual([
       ["pep_grace_ended", "closed"],
       ["match_created", "closed"],

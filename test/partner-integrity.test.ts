@@ -7,7 +7,7 @@ import { runDurableObjectAlarm, runInDurableObject } from "cloudflare:test";
 import { afterEach, describe, expect, it } from "vitest";
 import type { RunObject } from "../src/runs/run-object";
 import { SANDBOX_OVER_CAP_QSA_CNPJ, SANDBOX_UNSCREENABLE_QSA_CNPJ } from "../src/sources/sandbox";
-import { admin, call, createAndFinish, createKey, createRun, createTenant, expectError, runToEnd, sandboxTenant } from "./helpers/api";
+import { admin, call, createAndFinish, createKey, createRun, createTenant, expectError, holdRun, runToEnd, sandboxTenant } from "./helpers/api";
 import { scriptLiveProviders } from "./helpers/live-providers";
 import { resetLiveTransport } from "./helpers/transports";
 
@@ -23,6 +23,8 @@ async function companyWaitingForPartners(key: string) {
     await env.DB.prepare("SELECT id FROM runs WHERE parent_run_id = ? ORDER BY id").bind(run_id).all<{ id: string }>()
   ).results.map((c) => c.id);
   expect(children).toHaveLength(2);
+  // Their start alarms would fire by themselves within milliseconds; each test drives them.
+  for (const c of children) await holdRun(c);
   expect((await call("GET", `/api/v1/bureau/runs/${run_id}`, { key })).status).toBe(202);
   return { runId: run_id, children };
 }

@@ -98,7 +98,9 @@ describe("rate limit", () => {
   });
 
   it("a 202 run response keeps its own Retry-After next to the rate-limit headers", async () => {
-    const { key } = await newKey({ limit: 50 });
+    const { key, keyId } = await newKey({ limit: 50 });
+    // A fixed clock: on the real one a minute boundary between the POST and the GET resets the count.
+    await setClock(keyId, T0 + 10_000);
     const res = await call("POST", "/api/v1/bureau/runs", { key, body: { template_id: "tpl_pf_padrao", parametros: { cpf: "529.982.247-25" } } });
     expect(res.status).toBe(202);
     expect(res.headers.get("x-ratelimit-limit")).toBe("50");

@@ -76,7 +76,7 @@ describe("RunObject", () => {
     const { key, runId } = await newRun();
     const first = await runToEnd(key, runId);
     const before = await env.DB.prepare("SELECT status, result, completed_at FROM runs WHERE id = ?").bind(runId).first();
-    await runInDurableObject(stub(runId), (_i: RunObject, state) => state.storage.setAlarm(Date.now()));
+    await runInDurableObject(stub(runId), (_i: RunObject, state) => state.storage.setAlarm(Date.now() + 60_000)); // due later, so only the test delivers it
     expect(await runDurableObjectAlarm(stub(runId))).toBe(true);
     const after = await env.DB.prepare("SELECT status, result, completed_at FROM runs WHERE id = ?").bind(runId).first();
     expect(after).toEqual(before);
@@ -111,7 +111,7 @@ describe("RunObject", () => {
     const body = await cancelled.json<any>();
     expect(body).toMatchObject({ status: "cancelado", decision: null });
     expect(body.sources.map((s: { source: string }) => s.source)).toEqual(["receita_federal_cpf"]);
-    await runInDurableObject(stub(runId), (_i: RunObject, state) => state.storage.setAlarm(Date.now()));
+    await runInDurableObject(stub(runId), (_i: RunObject, state) => state.storage.setAlarm(Date.now() + 60_000)); // due later, so only the test delivers it
     await runDurableObjectAlarm(stub(runId));
     const later = await (await call("GET", `/api/v1/bureau/runs/${runId}`, { key })).json();
     expect(later).toEqual(body);

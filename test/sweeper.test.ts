@@ -84,7 +84,8 @@ describe("sweeper: runs whose object has them", () => {
 
     const swept = await sweepStalledRuns(env, new Date(Date.parse(created.created_at) + QUEUED_STALE_MS + 1000));
     expect(entry(swept, runId)).toEqual({ runId, action: "redriven", status: "queued" });
-    expect(await alarmOf(runId)).not.toBeNull();
+    // The re-armed alarm is due at once and may already have run, so its presence is not
+    // asserted; runToEnd only delivers alarms that are set, and throws if none ever is.
     expect((await runToEnd(key, runId)).status).toBe("completed");
   });
 
