@@ -200,6 +200,26 @@ describe("re-screening on a new list version", () => {
     expect(alerts.map((a) => [a.kind, a.subject_id, a.entity_id])).toEqual([["match_created", s.id, listedMeanwhile.entity_id]]);
   });
 
+  it("a version with nothing changed (the same entities, reordered) completes its re-screen at once, and its subjects show they were covered", async () => {
+    const a = person("Nadia Suleiman Haddad");
+    const b = person("Omar Khalil Mansour");
+    const v1 = await publishUn([a, b], null);
+    const { key } = await monitoringTenant();
+    const s = await enrolOk(key, { document: freshCpf(), name: "Layla Hassan Aziz", birth_date: "1980-01-01" });
+    await drainMonitoring();
+    const screened = (await (await call("GET", `/api/v1/monitoring/subjects/${s.id}`, { key })).json<any>()).last_screened_at;
+    expect(screened).toEqual(expect.any(String));
+
+    const later = new Date(Date.now() + 60_000);
+    const v2 = await publishVersion("un_sc", [b, a], v1);
+    await drainMonitoring({ now: later });
+    const job = await env.DB.prepare("SELECT status, batches, completed_at FROM monitoring_rescreens WHERE list_id = 'un_sc' AND sha256 = ?").bind(v2.sha256).first();
+    expect(job).toEqual({ status: "completed", batches: 0, completed_at: later.toISOString() });
+    const subject = await (await call("GET", `/api/v1/monitoring/subjects/${s.id}`, { key })).json<any>();
+    expect(subject.last_screened_at).toBe(later.toISOString());
+    expect(await alertsOf(key)).toEqual([]);
+  });
+
   it("a version's plan delivered again after the list moved on is the same plan: nothing new, no failure", async () => {
     const v1 = await publishUn([person("Placeholder Moved On")], null);
     await publishUn([person("Placeholder Moved On"), person("Another Listed Name")], v1);

@@ -98,6 +98,29 @@ describe("stragglers", () => {
     expect(await outboxRows()).toEqual([]);
   });
 
+  it("while D1 itself is down (nowhere to park), the queue keeps the message, retried further apart each time: an outage of days, not minutes", async () => {
+    const { key } = await monitoringTenant();
+    const s = await enrolOk(key, { document: freshCpf(), name: "Renata Campos Vidal" });
+    const [screen] = takeSent();
+    expect(screen).toMatchObject({ t: "screen", subjects: [s.id] });
+    const d1Down = new Proxy({}, { get: () => () => { throw new Error("injected: D1 unavailable"); } });
+    const failing = { ...env, [MONITORING_TRANSPORT]: monitoringTransport, DB: d1Down } as unknown as Env;
+    // A delivery as the queue hands it over, recording what the consumer decides.
+    const delays: number[] = [];
+    for (let attempts = 1; attempts <= 21; attempts++) {
+      let acked = false;
+      const message = { id: "m1", timestamp: new Date(), attempts, body: screen, ack: () => void (acked = true), retry: (o?: { delaySeconds?: number }) => void delays.push(o?.delaySeconds ?? 0) };
+      await consumeMonitoringBatch({ queue: "kycert-monitoring", messages: [message] } as unknown as MessageBatch<MonitoringMessage>, failing);
+      expect(acked, `delivery ${attempts}`).toBe(false);
+    }
+    expect(delays).toHaveLength(21);
+    expect(delays.slice(0, 6)).toEqual([10, 10, 10, 10, 40, 160]);
+    expect(delays.slice(-3)).toEqual([43_200, 43_200, 43_200]);
+    // The 20 retries wrangler.toml allows span more than five days of outage.
+    expect(delays.slice(0, 20).reduce((a, b) => a + b, 0)).toBeGreaterThan(5 * 86_400);
+    expect(await env.DB.prepare("SELECT count(*) AS n FROM monitoring_outbox WHERE id LIKE 'parked:%'").first<{ n: number }>()).toEqual({ n: 0 });
+  });
+
   it("a version whose hook never queued its re-screen (D1 failed right after the switch) is planned by the minute sweep; a planned one is left alone", async () => {
     const { key } = await monitoringTenant();
     const s = await enrolOk(key, { document: freshCpf(), name: "Omar Said Jalil", birth_date: "1970" });
@@ -116,6 +139,16 @@ describe("stragglers", () => {
     expect((await alertsOf(key)).map((a) => [a.kind, a.subject_id, a.entity_id])).toEqual([["match_created", s.id, "UN-SWEPT-1"]]);
     await minute(new Date(Date.now() + 4 * 60_000));
     expect(takeSent().filter((m) => m.t === "version")).toEqual([]);
+  });
+
+  it("a version whose plan began but was never written (its message gave up half-way) is planned again by the minute sweep", async () => {
+    const v = await seedList("un_sc", [listed({ list: "un_sc", entity_id: "UN-HALF-1", name: "Half Planned Name" })]);
+    const begun = new Date(Date.now() - 10 * 60_000).toISOString();
+    await env.DB.prepare("INSERT INTO monitoring_rescreens (id, list_id, sha256, previous_sha256, status, created_at) VALUES ('rsc_half', 'un_sc', ?, NULL, 'planning', ?)")
+      .bind(v.sha256, begun)
+      .run();
+    await minute(new Date(Date.now() + 3 * 60_000));
+    expect(takeSent().filter((m) => m.t === "version")).toEqual([expect.objectContaining({ t: "version", list: "un_sc", sha256: v.sha256 })]);
   });
 
 

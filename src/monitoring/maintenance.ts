@@ -55,7 +55,9 @@ const UNPLANNED_AFTER_MS = 2 * 60_000;
  * Current list versions whose re-screen was never planned: the ingest's hook
  * (onListVersionCurrent) writes its message after the switch has committed,
  * so a D1 failure or a dead isolate in between would leave a new UN
- * designation unscreened against every customer. Planning is idempotent.
+ * designation unscreened against every customer. A plan begun that long ago
+ * and never written died half-way (its message ran out of deliveries) and is
+ * planned again. Planning is idempotent.
  */
 export async function unplannedVersionMessages(db: Db, now: Date): Promise<OutboxMessage[]> {
   const before = new Date(now.getTime() - UNPLANNED_AFTER_MS).toISOString();
@@ -63,7 +65,8 @@ export async function unplannedVersionMessages(db: Db, now: Date): Promise<Outbo
     SELECT l.id AS list, l.current_sha256 AS sha256, v.previous_sha256 FROM screening_lists l
       JOIN screening_versions v ON v.list_id = l.id AND v.sha256 = l.current_sha256
      WHERE v.became_current_at < ${before}
-       AND NOT EXISTS (SELECT 1 FROM monitoring_rescreens r WHERE r.list_id = l.id AND r.sha256 = l.current_sha256)`);
+       AND NOT EXISTS (SELECT 1 FROM monitoring_rescreens r WHERE r.list_id = l.id AND r.sha256 = l.current_sha256
+                          AND (r.planned_at IS NOT NULL OR r.created_at >= ${before}))`);
   return rows.map((v) => versionMessage(v));
 }
 

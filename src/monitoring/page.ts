@@ -1,8 +1,7 @@
 // The newest-first pages of monitoring's lists (subjects, alerts, imports):
 // keyset on (created_at, id) descending with signed cursors, as runs' lists.
 import { sql, type SQL } from "drizzle-orm";
-import { DomainError } from "../domain/errors";
-import { decodeCursor, encodeCursor } from "../lib/cursor";
+import { keysetPage, positionAfter } from "../lib/cursor";
 import type { Services } from "../runs/service";
 
 export interface PageQuery {
@@ -23,22 +22,12 @@ export async function newestFirstPage<R extends { created_at: string; id: string
   view: (row: R) => V,
 ) {
   const owner = { tenantId: s.auth.tenantId, livemode: s.auth.livemode };
-  const after = q.cursor ? await decodeCursor(s.env.SERVER_SECRET, owner, q.cursor) : undefined;
-  if (after === null) throw new DomainError("invalid_cursor", undefined, "cursor");
+  const after = await positionAfter(s.env.SERVER_SECRET, owner, q.cursor);
   const a = sql.raw(from.alias);
   const conds = [sql`${a}.tenant_id = ${owner.tenantId}`, sql`${a}.livemode = ${owner.livemode ? 1 : 0}`, ...where];
   if (after) conds.push(sql`(${a}.created_at < ${after.createdAt} OR (${a}.created_at = ${after.createdAt} AND ${a}.id < ${after.id}))`);
   const rows = await s.db.all<R>(
     sql`SELECT ${from.select} FROM ${sql.raw(`${from.table} ${from.alias}`)} WHERE ${sql.join(conds, sql` AND `)} ORDER BY ${a}.created_at DESC, ${a}.id DESC LIMIT ${q.limit + 1}`,
   );
-  const page = rows.slice(0, q.limit);
-  const hasMore = rows.length > q.limit;
-  const last = page.at(-1);
-  return {
-    object: "list" as const,
-    data: page.map(view),
-    has_more: hasMore,
-    ...(hasMore && last ? { next_cursor: await encodeCursor(s.env.SERVER_SECRET, owner, { createdAt: last.created_at, id: last.id }) } : {}),
-    livemode: owner.livemode,
-  };
+  return keysetPage(s.env.SERVER_SECRET, owner, rows, q.limit, (r) => ({ createdAt: r.created_at, id: r.id }), view);
 }

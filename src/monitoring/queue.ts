@@ -52,12 +52,24 @@ export async function handleMonitoringMessage(env: Env, body: MonitoringMessage,
 /**
  * Deliveries after which a failing message is parked in the outbox instead of
  * retried by the queue. The queue gives up after `max_retries` (wrangler.toml:
- * 10, about two minutes at RETRY_DELAY_S) and nothing would send it again: a
- * re-screen batch lost that way leaves its subjects unscreened against that
- * version for good. Parked, the minute sweep sends it again every minute until
- * it succeeds (an engine or D1 outage of any length), and every failure is logged.
+ * 20) and nothing would send it again: a re-screen batch lost that way leaves
+ * its subjects unscreened against that version for good. Parked, the minute
+ * sweep sends it again every minute until it succeeds (an engine outage of any
+ * length), and every failure is logged.
  */
 export const PARK_AFTER_ATTEMPTS = 5;
+
+/** Queues' longest delay for a retried message (12 hours). */
+const MAX_DELAY_S = 43_200;
+
+/**
+ * Seconds before a failed message comes again. Parking needs D1: while D1
+ * itself is down the queue keeps the message, waiting four times longer after
+ * each failed parking (40 s, 160 s, … up to 12 h), so the retries left span an
+ * outage of days instead of minutes.
+ */
+export const retryDelaySeconds = (attempts: number): number =>
+  attempts < PARK_AFTER_ATTEMPTS ? RETRY_DELAY_S : Math.min(MAX_DELAY_S, RETRY_DELAY_S * 4 ** (attempts - PARK_AFTER_ATTEMPTS + 1));
 
 export async function consumeMonitoringBatch(batch: MessageBatch<MonitoringMessage>, env: Env, now = new Date()): Promise<void> {
   const db = createDb(env.DB);
@@ -66,20 +78,20 @@ export async function consumeMonitoringBatch(batch: MessageBatch<MonitoringMessa
       await handleMonitoringMessage(env, message.body);
       message.ack();
     } catch (err) {
-      const park = message.attempts >= PARK_AFTER_ATTEMPTS;
+      // Parking needs D1; if D1 is what fails, the queue's own retries go on, further apart.
+      const parked = message.attempts >= PARK_AFTER_ATTEMPTS && (await parkMessage(db, message.body, now).then(() => true, () => false));
       console.error(
         JSON.stringify({
           level: "error",
           error: "monitoring_message_failed",
           type: message.body?.t,
           attempts: message.attempts,
-          then: park ? "parked" : "retry",
+          then: parked ? "parked" : "retry",
           message: redactForLog(String(err)).slice(0, 300),
         }),
       );
-      // Parking needs D1; if D1 is what fails, the queue's own retries go on.
-      if (park && (await parkMessage(db, message.body, now).then(() => true, () => false))) message.ack();
-      else message.retry({ delaySeconds: RETRY_DELAY_S });
+      if (parked) message.ack();
+      else message.retry({ delaySeconds: retryDelaySeconds(message.attempts) });
     }
   }
 }

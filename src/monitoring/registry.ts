@@ -15,19 +15,15 @@
 // new state; a retried batch alerts nobody twice).
 import { inArray, sql } from "drizzle-orm";
 import { createDb, type Db } from "../db/client";
-import { runBatch } from "../db/queries/sql";
 import { bucketRanges, REGISTRY_ALERT_SOURCE } from "../domain/monitoring";
 import { registryBuilds } from "../db/schema";
 import { companyChanges } from "../domain/company-changes";
 import { readCompany, type ServingBuild } from "../registry/reader";
 import { companyAlertWrites, type CompanyChangeItem } from "./alerts";
-import { outboxStatements, sendOutbox, type MonitoringMessage, type OutboxMessage } from "./messages";
-import { finishBatch, rescreenId, SUBJECTS_PER_BATCH } from "./rescreen";
+import type { MonitoringMessage, OutboxMessage } from "./messages";
+import { activeSubjectPages, commitPlan, finishBatch, rescreenId, SUBJECTS_PER_BATCH } from "./rescreen";
 import type { BatchOutcome } from "./screening";
 import type { SubjectRow } from "./subjects";
-
-/** Monitored CNPJs read from D1 (and compared) at a time within a batch. */
-const SUBJECT_PAGE = 500;
 
 /** The outbox message a publish writes with its switch: the new month against the one it replaced. */
 export const registryMonthMessage = (build: string, previous: string): OutboxMessage => ({
@@ -70,12 +66,7 @@ export async function handleRegistryMonth(env: Env, msg: Extract<MonitoringMessa
           id: `registry_batch:${id}:${lo}`,
           body: { t: "registry_batch", job: id, build: msg.build, previous: msg.previous, lo, hi },
         }));
-  await runBatch(db, [
-    ...outboxStatements(db, messages, at),
-    db.run(sql`UPDATE monitoring_rescreens SET batches = ${messages.length}, planned_at = ${at}, status = ${messages.length > 0 ? "running" : "completed"},
-               completed_at = ${messages.length > 0 ? null : at} WHERE id = ${id} AND planned_at IS NULL`),
-  ]);
-  await sendOutbox(env, db, messages);
+  await commitPlan(env, db, id, messages, at);
   return { rescreen: id, batches: messages.length };
 }
 
@@ -94,17 +85,8 @@ export async function handleRegistryBatch(env: Env, msg: Extract<MonitoringMessa
   const items: CompanyChangeItem[] = [];
   // Either month's objects gone (retention deleted the older one): nothing to compare, the batch is done.
   if (next?.publishedAt && prev) {
-    let after = { bucket: msg.lo, id: "" };
-    for (;;) {
-      // Paged by the active subjects' (bucket, id) index; each page compared in CNPJ-root order, so
-      // neighbouring roots share the block the reader holds.
-      const rows = await db.all<SubjectRow>(sql`
-        SELECT * FROM monitored_subjects
-         WHERE status = 'active' AND bucket < ${msg.hi} AND (bucket > ${after.bucket} OR (bucket = ${after.bucket} AND id > ${after.id}))
-           AND cnpj_root IS NOT NULL
-         ORDER BY bucket, id LIMIT ${SUBJECT_PAGE}`);
-      if (rows.length === 0) break;
-      after = { bucket: rows.at(-1)!.bucket, id: rows.at(-1)!.id };
+    // Each page compared in CNPJ-root order, so neighbouring roots share the block the reader holds.
+    for await (const rows of activeSubjectPages(db, msg.lo, msg.hi, sql`cnpj_root IS NOT NULL`)) {
       const companies = rows.sort((a, b) => (a.cnpj_root! < b.cnpj_root! ? -1 : a.cnpj_root! > b.cnpj_root! ? 1 : 0));
       for (const s of companies) {
         if (s.created_at >= next.publishedAt) {
@@ -118,7 +100,6 @@ export async function handleRegistryBatch(env: Env, msg: Extract<MonitoringMessa
           items.push({ subject: s, cnpj: s.cnpj!, company_name: record?.company?.[0] ?? s.name, change, build: { id: next.id, published_at: next.publishedAt } });
         }
       }
-      if (rows.length < SUBJECT_PAGE) break;
     }
   }
   const writes = await companyAlertWrites(env, db, items, at);

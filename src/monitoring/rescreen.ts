@@ -19,7 +19,7 @@
 // exactly once: its first screening reads the serving versions after its row
 // was written, and records them; a re-screen batch skips a subject whose first
 // screening is still to come, or already covered this version.
-import { sql } from "drizzle-orm";
+import { sql, type SQL } from "drizzle-orm";
 import { runBatch } from "../db/queries/sql";
 import { createDb, type Db } from "../db/client";
 import { bucketRanges, isDocumentList, versionTag } from "../domain/monitoring";
@@ -125,14 +125,31 @@ export async function handleVersion(env: Env, msg: Extract<MonitoringMessage, { 
       for (const [lo, hi] of ranges) messages.push({ id: `rescreen:${id}:${p.cursor ?? ""}:${lo}`, body: { t: "rescreen", ...base, cursor: p.cursor, lo, hi } });
     }
   }
+  await commitPlan(env, db, id, messages, at, counts);
+  return { rescreen: id, batches: messages.length };
+}
+
+/**
+ * Writes a re-screen's plan: its batches' messages (through the outbox) with
+ * the re-screen marked planned in the same D1 batch — completed at once when it
+ * has no batch — then sends them. A plan already written is not written again.
+ */
+export async function commitPlan(
+  env: Env,
+  db: Db,
+  id: string,
+  messages: readonly OutboxMessage[],
+  at: string,
+  counts = { added: 0, modified: 0, removed: 0 },
+): Promise<void> {
+  const done = messages.length === 0;
   await runBatch(db, [
     ...outboxStatements(db, messages, at),
     db.run(sql`UPDATE monitoring_rescreens SET added = ${counts.added}, modified = ${counts.modified}, removed = ${counts.removed},
-               batches = ${messages.length}, planned_at = ${at}, status = ${messages.length > 0 ? "running" : "completed"}
+               batches = ${messages.length}, planned_at = ${at}, status = ${done ? "completed" : "running"}, completed_at = ${done ? at : null}
                WHERE id = ${id} AND planned_at IS NULL`),
   ]);
   await sendOutbox(env, db, messages);
-  return { rescreen: id, batches: messages.length };
 }
 
 /** The statement that completes a re-screen once every batch of it is recorded. */
@@ -194,14 +211,35 @@ export async function handlePage(env: Env, msg: Extract<MonitoringMessage, { t: 
     for (let i = 0; i < due.length; i += SUBJECT_PAGE) {
       const chunk = due.slice(i, i + SUBJECT_PAGE);
       const answer = await screenInEngine(env, { kind: "delta", list: msg.list, sha256: msg.sha256, fetched_at: msg.fetched_at, cursor: msg.cursor, limit: msg.limit }, chunk.map(screenSubjectOf), now);
-      const more = await matchAlertWrites(env, db, matchItems(answer, new Map(chunk.map((r) => [r.id, r] as const))), at);
-      writes.statements.push(...more.statements);
-      writes.alertIds.push(...more.alertIds);
-      writes.webhookIds.push(...more.webhookIds);
+      addWrites(writes, await matchAlertWrites(env, db, matchItems(answer, new Map(chunk.map((r) => [r.id, r] as const))), at));
     }
     outcome.alerts = writes.alertIds.length;
   }
   return finishBatch(env, db, msg.job, `page:${msg.cursor ?? ""}`, outcome, writes, at);
+}
+
+const addWrites = (to: AlertWrites, more: AlertWrites) => {
+  to.statements.push(...more.statements);
+  to.alertIds.push(...more.alertIds);
+  to.webhookIds.push(...more.webhookIds);
+};
+
+/**
+ * The active subjects of the bucket range [lo, hi), a page of D1 rows at a
+ * time, by the (bucket, id) index; `only` narrows them (e.g. to companies).
+ */
+export async function* activeSubjectPages(db: Db, lo: number, hi: number, only: SQL = sql`1`): AsyncGenerator<SubjectRow[]> {
+  let after = { bucket: lo, id: "" };
+  for (;;) {
+    const rows = await db.all<SubjectRow>(sql`
+      SELECT * FROM monitored_subjects
+       WHERE status = 'active' AND bucket < ${hi} AND (bucket > ${after.bucket} OR (bucket = ${after.bucket} AND id > ${after.id})) AND ${only}
+       ORDER BY bucket, id LIMIT ${SUBJECT_PAGE}`);
+    if (rows.length === 0) return;
+    yield rows;
+    if (rows.length < SUBJECT_PAGE) return;
+    after = { bucket: rows.at(-1)!.bucket, id: rows.at(-1)!.id };
+  }
 }
 
 /**
@@ -214,25 +252,14 @@ export async function handleRescreen(env: Env, msg: Extract<MonitoringMessage, {
   const tag = versionTag(msg.sha256);
   const outcome: BatchOutcome = { subjects: 0, skipped: 0, alerts: 0 };
   const writes: AlertWrites = { statements: [], alertIds: [], webhookIds: [] };
-  let after = { bucket: msg.lo, id: "" };
-  for (;;) {
-    const rows = await db.all<SubjectRow>(sql`
-      SELECT * FROM monitored_subjects
-       WHERE status = 'active' AND bucket < ${msg.hi} AND (bucket > ${after.bucket} OR (bucket = ${after.bucket} AND id > ${after.id}))
-       ORDER BY bucket, id LIMIT ${SUBJECT_PAGE}`);
-    if (rows.length === 0) break;
-    after = { bucket: rows.at(-1)!.bucket, id: rows.at(-1)!.id };
+  for await (const rows of activeSubjectPages(db, msg.lo, msg.hi)) {
     const due = rows.filter((r) => !passesBy(r, msg.list, tag) && (!r.lists || (JSON.parse(r.lists) as string[]).includes(msg.list)));
     outcome.subjects += due.length;
     outcome.skipped += rows.length - due.length;
     if (due.length > 0) {
       const answer = await screenInEngine(env, { kind: "delta", list: msg.list, sha256: msg.sha256, fetched_at: msg.fetched_at, cursor: msg.cursor, limit: msg.limit }, due.map(screenSubjectOf), now);
-      const more = await matchAlertWrites(env, db, matchItems(answer, new Map(due.map((r) => [r.id, r] as const))), at);
-      writes.statements.push(...more.statements);
-      writes.alertIds.push(...more.alertIds);
-      writes.webhookIds.push(...more.webhookIds);
+      addWrites(writes, await matchAlertWrites(env, db, matchItems(answer, new Map(due.map((r) => [r.id, r] as const))), at));
     }
-    if (rows.length < SUBJECT_PAGE) break;
   }
   outcome.alerts = writes.alertIds.length;
   return finishBatch(env, db, msg.job, `rescreen:${msg.cursor ?? ""}:${msg.lo}`, outcome, writes, at);
