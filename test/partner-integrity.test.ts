@@ -56,6 +56,23 @@ describe("partner outcomes that leave a beneficial owner unscreened", () => {
     }
   });
 
+  it("a company whose object died between its cancel's finalize and its partners' cancels: the alarm cancels them", async () => {
+    const { key } = await sandboxTenant();
+    const { runId, children } = await companyWaitingForPartners(key);
+    // What cancel() had done when the isolate died: cancelado, finalized (mirrored to D1), the alarm armed, partners untouched.
+    await runInDurableObject(stub(runId), async (instance: RunObject, state) => {
+      const o = instance as unknown as { meta: (k: string) => unknown; setMeta: (k: string, v: unknown) => void; finalize: (init: unknown, s: string) => Promise<void> };
+      o.setMeta("status", "cancelado");
+      await state.storage.setAlarm(Date.now() + 60_000);
+      await o.finalize(o.meta("init"), "cancelado");
+    });
+    for (const child of children) expect((await (await call("GET", `/api/v1/bureau/runs/${child}`, { key })).json<any>()).status).toBe("queued");
+    expect(await runDurableObjectAlarm(stub(runId))).toBe(true);
+    for (const child of children) {
+      expect(await (await call("GET", `/api/v1/bureau/runs/${child}`, { key })).json<any>()).toMatchObject({ status: "cancelado", parent_run_id: runId });
+    }
+  });
+
   // The partner's end is delivered as its notice would be; the second partner finishes normally.
   const ends = [
     ["failed", { status: "failed", decision: null, risk_band: null, operative_decision: null }, "a análise do sócio falhou sem decisão"],

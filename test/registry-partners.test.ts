@@ -33,6 +33,7 @@ const TWO_PARTNERS = companyOf((c) => c.cnpj === "84578449000121"); // LETICIA R
 const SANCTIONED_NAME = companyOf((c) => c.cnpj === "OTZFP6R7000120"); // ANA DIAS ***848386**, ADRIANA SOUZA OLIVEIRA MENDES ***015695** (both band 9)
 
 let key: string;
+let tenantId: string;
 let templateId: string;
 let strictTemplateId: string;
 let versions: Record<string, LoadedVersion>;
@@ -74,6 +75,7 @@ const masked = (documento: string) => `***.${documento.slice(3, 6)}.${documento.
 
 beforeAll(async () => {
   const tenant = await createTenant(500);
+  tenantId = tenant.id;
   key = await createKey(tenant.id, "live", ["runs:write", "runs:read", "detail:read", "reports:write", "cases:read"]);
   templateId = await companyTemplate(tenant.id, {});
   strictTemplateId = await companyTemplate(tenant.id, { require_full_cpf: true });
@@ -221,6 +223,18 @@ describe("partners known only by a masked CPF, screened on the lists", () => {
     const findings = (await get(`/api/v1/bureau/runs/${run.id}/analysis`)).analysis.findings;
     expect(findings.find((f: { check: string }) => f.check === "socio_sem_triagem").description).toContain(p.reason);
     expect(findings.find((f: { check: string }) => f.check === "socio_sem_cpf_completo")).toMatchObject({ severity: "medio", evidence: { cpf_completo_exigido: true } });
+  });
+
+  it("no partner template to screen with → the masked partner shown as a lists partner that was not screened (no run), the company never approved", async () => {
+    const rodrigo = CLEAN_COMPANY.partners[0];
+    const run = await liveRun(CLEAN_COMPANY.cnpj, await companyTemplate(tenantId, { template_id: "tpl_nao_publicado" }));
+    expect(run.operative_decision).not.toBe("approved");
+    expect(partnerNamed(run, rodrigo.nome)).toMatchObject({
+      run_id: null,
+      screened_by: "lists",
+      status: "failed",
+      reason: "a análise do sócio não foi iniciada: template de sócios indisponível",
+    });
   });
 
   it("a list not ready → the partner's screening incomplete: the company on hold with the reason, never approved", async () => {

@@ -167,6 +167,15 @@ describe("live runs screened against the lists", () => {
     expect(finding.description).toContain('"SALEK, Abdulhai" (similaridade 1,00; nome idêntico ao listado; ano de nascimento confere');
   });
 
+  it("a birth date given as DD/MM/AAAA is the same evidence: the homonym born 02/03/1985 is cleared", async () => {
+    const { key, run } = await livePf("Abdulhai Salek", CPF_B, { data_nascimento: "02/03/1985" });
+    expect(run).toMatchObject({ status: "completed", decision: "approved" });
+    const data = detailOf(await get(key, `/api/v1/bureau/runs/${run.id}/detail`), "ofac_sdn").data;
+    expect(data.descartados).toEqual([
+      { lista: "ofac_sdn", entity_id: "7281", nome_correspondente: "SALEK, Abdulhai", motivo: "birth_date_conflict", detalhe: "nascimento em 1985-03-02; a lista indica 1968" },
+    ]);
+  });
+
   it("the same listed name alone → review, never rejected: the run goes on, a case is opened, the finding says what was missing", async () => {
     const { key, run } = await livePf("Abdulhai Salek");
     expect(run).toMatchObject({ status: "completed", decision: "review", operative_decision: "review" });

@@ -199,13 +199,28 @@ export class RunObject extends DurableObject<Env> {
     await this.ctx.storage.setAlarm(Date.now() + FINALIZE_RETRY_MS);
     const session = this.env.DB.withSession("first-primary");
     await this.finalize(init, "cancelado", session);
-    // A company's cancel cancels its partners (they cannot be cancelled alone). A
-    // partner whose start is still in flight is not `started` yet: its start
-    // refuses once it sees this run terminal, and startPartner re-checks too.
+    // The cancel has committed; a partner's cancel that fails is the armed alarm's to repeat.
+    await this.cancelPartners().catch((err) => console.error(`run ${init.runId}: partners' cancel left to the alarm`, err instanceof Error ? err.message : String(err)));
+    return { cancelled: true, status: "cancelado", bookmark: session.getBookmark() };
+  }
+
+  /**
+   * A company's cancel cancels its partners (they cannot be cancelled alone). A
+   * partner whose start is still in flight is not `started` yet: its start
+   * refuses once it sees this run terminal, and startPartner re-checks too. Done
+   * once all are cancelled: until then the alarm armed by cancel() comes back to it
+   * (a partner's cancel that failed, or an isolate that died after the finalize).
+   */
+  private async cancelPartners(): Promise<void> {
     for (const p of this.partnerRows()) {
       if (p.started && !p.outcome) await this.env.RUN.get(this.env.RUN.idFromName(p.run_id)).cancel();
     }
-    return { cancelled: true, status: "cancelado", bookmark: session.getBookmark() };
+    this.setMeta("partners_cancelled", true);
+    await this.ctx.storage.deleteAlarm();
+  }
+
+  private partnersLeftToCancel(): boolean {
+    return this.status() === "cancelado" && !this.meta<boolean>("partners_cancelled");
   }
 
   /**
@@ -246,10 +261,13 @@ export class RunObject extends DurableObject<Env> {
     if (!init) return;
     const status = this.status();
     if (isTerminal(status)) {
-      // Terminal but the mirror/notifications may not have gone out (crash in between).
-      if (!this.meta<boolean>("mirrored")) {
+      // Terminal but the mirror/notifications, or a cancel's partners, may not have gone out (crash in between).
+      const mirrored = this.meta<boolean>("mirrored") === true;
+      const partnersLeft = this.partnersLeftToCancel();
+      if (!mirrored || partnersLeft) {
         await this.ctx.storage.setAlarm(Date.now() + FINALIZE_RETRY_MS);
-        await this.finalize(init, status);
+        if (!mirrored) await this.finalize(init, status);
+        if (partnersLeft) await this.cancelPartners();
       }
       return;
     }
@@ -637,7 +655,8 @@ export class RunObject extends DurableObject<Env> {
     }
     this.setMeta("mirrored", true);
     this.forgetClearDocuments(init);
-    await this.ctx.storage.deleteAlarm();
+    // A cancel's partners are cancelled after this: until they are, the alarm stays to finish it.
+    if (!this.partnersLeftToCancel()) await this.ctx.storage.deleteAlarm();
   }
 
   /**

@@ -147,8 +147,10 @@ function prepareWith(s: Services, body: CreateRunBody, template: TemplateSnapsho
 
   // The schema first: a document of the wrong type (a number) is a type
   // problem like any other and is listed together with the others. Brazilian
-  // dates (DD/MM/AAAA) of the template's date fields are read as AAAA-MM-DD.
-  const problems = schemaProblems(template, isoDatesIn(template.parametros_schema, parametros));
+  // dates (DD/MM/AAAA) of the template's date fields are read as AAAA-MM-DD,
+  // for the schema and for the facts the lists weigh.
+  const dated = isoDatesIn(template.parametros_schema, parametros);
+  const problems = schemaProblems(template, dated);
   if (problems.length > 0) {
     throw new DomainError(
       "invalid_parametros",
@@ -174,7 +176,7 @@ function prepareWith(s: Services, body: CreateRunBody, template: TemplateSnapsho
     if (problem) throw new DomainError("invalid_webhook_url", problem, "webhook_url");
   }
   const name = typeof parametros.nome === "string" ? parametros.nome : typeof parametros.razao_social === "string" ? parametros.razao_social : undefined;
-  return { template, document, name, monitor: body.monitor === true, ...subjectFactsOf(parametros) };
+  return { template, document, name, monitor: body.monitor === true, ...subjectFactsOf(dated) };
 }
 
 /**

@@ -22,7 +22,8 @@ const partnerSummary = (p: PartnerOutcome): PartnerRunSummary => {
   const lists = p.list_screening;
   return {
     run_id: p.run_id,
-    screened_by: lists ? "lists" : "run",
+    // Outcomes stored before the field existed: the lists answered only for a lists partner.
+    screened_by: p.screened_by ?? (lists ? "lists" : "run"),
     name: p.name,
     document: p.documento_mascarado,
     qualificacao: p.qualificacao,
