@@ -14,7 +14,8 @@ import {
   type CalledSource,
 } from "./decision";
 import { formatCnpj, maskCpf, maskVisibleCpf, normalizeDocument } from "./documents";
-import { nameKey, partnerGap } from "./partners";
+import { nameKey } from "./names";
+import { partnerGap } from "./partners";
 import type {
   BureauRunAnalysis,
   DecisionOutcome,
@@ -159,7 +160,7 @@ const byPartnerKey = (a: PartnerOutcome, b: PartnerOutcome) => {
 const matchPartnerRun = (entry: Record<string, unknown>, partners: readonly PartnerOutcome[]): string | null => {
   if (own(entry, "tipo") === "pj") return null;
   const docKey = cpfVisibleKey(str(own(entry, "documento")) ?? "");
-  const name = nameKey(own(entry, "nome"));
+  const name = nameKey(str(own(entry, "nome")) ?? "");
   const keyOf = (p: PartnerOutcome) => cpfVisibleKey(str(p.documento_mascarado) ?? "");
   // Different visible digits on both sides: a homonym, never a match.
   const compatible = partners.filter((p) => !docKey || !keyOf(p) || keyOf(p) === docKey);

@@ -4,8 +4,7 @@
 // the words an analyst reads (pt-BR). The QSA is compared through its digest
 // first (record.ts), so an unchanged company costs no field comparison.
 import type { CompanyRecord, PartnerRow } from "../registry/record";
-import { formatCnpj } from "./documents";
-import { digest53, establishmentOf, SITUACAO_LABELS } from "./registry";
+import { digest53, establishmentOf, registryPartnerDocument, SITUACAO_LABELS } from "./registry";
 
 export interface StatusChange {
   kind: "company_status_changed";
@@ -27,7 +26,7 @@ const situacao = (code: string | null) => (code === null ? "não informada" : `$
 
 /** A partner as the analyst reads it: name, document as the file shows it (a PF's CPF masked), qualification code. */
 function partnerLine(p: PartnerRow): string {
-  const doc = p[2] && /^[0-9A-Z]{12}\d{2}$/.test(p[2]) ? formatCnpj(p[2]) : p[2];
+  const doc = registryPartnerDocument(p[2]);
   return [p[1] ?? "(sem nome)", doc ? `documento ${doc}` : null, p[3] ? `qualificação ${p[3]}` : null].filter(Boolean).join(", ");
 }
 

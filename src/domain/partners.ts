@@ -2,7 +2,8 @@
 // cannot be screened and why, and when a partner's outcome leaves the company
 // without the data it needs (tier-1 data missing for a beneficial owner).
 import { maskCpf, maskVisibleCpf, normalizeDocument } from "./documents";
-import { visibleCpfDigits } from "./registry";
+import { nameKey } from "./names";
+import { birthYearRange, visibleCpfDigits } from "./registry";
 import type { PartnerOutcome, PartnerRunsConfig, QsaPartner, SourceResult, Subject, TemplateSnapshot, UnscreenedPartner } from "./types";
 
 /** A template's partner runs as the API shows them: `require_full_cpf` spelled out (absent in versions stored before it existed = false). */
@@ -46,17 +47,6 @@ export interface PartnerPlan {
   /** Every other QSA entry, with the reason it gets no run (a finding each, never dropped). */
   unscreened: UnscreenedPartner[];
 }
-
-/** A name as two listings of one person compare it: no accents, upper case, single spaces. */
-export const nameKey = (v: unknown): string =>
-  typeof v === "string"
-    ? v
-        .normalize("NFD")
-        .replace(/\p{M}/gu, "")
-        .toUpperCase()
-        .replace(/\s+/g, " ")
-        .trim()
-    : "";
 
 /** The six visible digits of a masked CPF: the registry's `cpf_visivel`, or read off the mask (`***.456.789-**`, `***456789**`). */
 const visibleDigitsOf = (p: QsaPartner): string | null =>
@@ -123,7 +113,7 @@ export function planPartners(
       // A person without a full CPF is still a name (and often six digits and an age band) the lists can screen.
       if (p.tipo === "pf" && opts.screenMaskedOnLists && p.nome.trim() !== "") {
         const visible = visibleDigitsOf(p);
-        const key = `masked:${visible ?? ""}:${nameKey(p.nome)}`;
+        const key = `masked:${visible ?? ""}:${nameKey(p.nome ?? "")}`;
         if (seen.has(key)) continue;
         seen.add(key);
         if (full()) plan.unscreened.push({ ...unscreened(p, "limite_de_socios"), documento: maskVisibleCpf(visible) });
@@ -206,22 +196,6 @@ function genderOf(v: unknown): "M" | "F" | null {
 }
 
 /**
- * Ages of Receita's age bands (the `faixa_etaria` of the QSA: 1 = 0–12, 2 =
- * 13–20, 3 = 21–30 … 8 = 71–80, 9 = over 80; 0 = not applicable).
- */
-const AGE_BANDS: Record<number, [number, number]> = {
-  1: [0, 12],
-  2: [13, 20],
-  3: [21, 30],
-  4: [31, 40],
-  5: [41, 50],
-  6: [51, 60],
-  7: [61, 70],
-  8: [71, 80],
-  9: [81, 130],
-};
-
-/**
  * The birth years an age band allows in `year` (the year the band was given:
  * someone 31–40 in 2026 was born 1985–1995; the band is computed on a date inside
  * the year, so one more year each side is possible and left to the evidence's
@@ -230,9 +204,8 @@ const AGE_BANDS: Record<number, [number, number]> = {
 export function birthYearsOfAgeBand(band: QsaPartner["faixa_etaria"], year: number): { from: number; to: number } | null {
   // The registry computed the years at its month's extraction date: better than the run's year.
   if (band && typeof band === "object") return Number.isInteger(band.nascimento_de) && Number.isInteger(band.nascimento_ate) ? { from: band.nascimento_de, to: band.nascimento_ate } : null;
-  const code = typeof band === "number" ? band : typeof band === "string" && /^\d$/.test(band.trim()) ? Number(band.trim()) : NaN;
-  const ages = AGE_BANDS[code];
-  return ages ? { from: year - ages[1] - 1, to: year - ages[0] } : null;
+  const code = typeof band === "number" ? String(band) : typeof band === "string" ? band.trim() : null;
+  return birthYearRange(code, String(year));
 }
 
 /**

@@ -4,6 +4,7 @@
 // rules a new month must pass before it serves. Pure: no I/O, no clock (the
 // extraction date is passed in).
 import type { CompanyRecord, EstablishmentRow } from "../registry/record";
+import { formatCnpj } from "./documents";
 
 // ── Code tables the release does not ship (layout PDF; SERPRO's domains) ─────
 
@@ -137,6 +138,16 @@ export function visibleCpfDigits(masked: string | null): string | null {
   // `***000000**` means "none" (97 % of representative fields) and `***999999**` a foreigner: no person's digits.
   if (!m || m[1] === "000000" || m[1] === "999999") return null;
   return m[1];
+}
+
+/**
+ * A partner's document as the registry may show it: a PF's CPF as the file
+ * masks it, a company's CNPJ formatted in full; the file's "none" and
+ * "foreigner" markers (`***000000**`, `***999999**`) → null.
+ */
+export function registryPartnerDocument(doc: string | null): string | null {
+  if (!doc || doc === "***000000**" || doc === "***999999**") return null;
+  return /^[0-9A-Z]{12}\d{2}$/.test(doc) ? formatCnpj(doc) : doc;
 }
 
 // ── Month naming ─────────────────────────────────────────────────────────────

@@ -222,24 +222,17 @@ export async function matchAlertWrites(env: Env, db: Db, items: readonly MatchIt
   if (items.length === 0) return empty();
   const [earlier, quiet] = await Promise.all([earlierRecords(db, items), rememberedFalsePositives(db, items)]);
   const out = empty();
-  const sla = new Map<string, Promise<number>>();
+  const sla = slaCache(db);
   for (const { subject, match, version } of items) {
     if (subject.doc_hash && quiet.has(`${subject.doc_hash}|${match.list}|${match.entity_id}|${match.record_hash}`)) continue;
     const pair = `${subject.id}|${match.list}|${match.entity_id}`;
     const kind = matchKind(earlier.get(pair) ?? [], match.record_hash);
     if (!kind) continue;
-    const key = matchAlertKey(subject.id, match.list, match.entity_id, match.record_hash);
-    const id = await alertId(key, now);
-    const row: AlertRow = {
-      id,
-      tenant_id: subject.tenant_id,
-      livemode: subject.livemode,
-      subject_id: subject.id,
+    const row = await openAlertRow(matchAlertKey(subject.id, match.list, match.entity_id, match.record_hash), subject, now, {
       kind,
       list_id: match.list,
       entity_id: match.entity_id,
       record_hash: match.record_hash,
-      dedupe_key: key,
       entity_name: match.entity_name,
       matched_name: match.matched_name,
       score: match.score,
@@ -248,14 +241,8 @@ export async function matchAlertWrites(env: Env, db: Db, items: readonly MatchIt
       ends_on: match.ends_on,
       list_sha256: version.sha256,
       list_fetched_at: version.fetched_at,
-      status: "open",
-      closed_at: null,
-      closed_by: null,
-      case_id: caseIdForAlert(id),
-      created_at: now,
-    };
-    const tenantSla = sla.get(subject.tenant_id) ?? sla.set(subject.tenant_id, slaHoursOf(db, subject.tenant_id)).get(subject.tenant_id)!;
-    await pushAlertWithCase(env, db, out, row, subject, await tenantSla, { strength: match.strength }, MATCH_KINDS);
+    });
+    await pushAlertWithCase(env, db, out, row, subject, await sla(subject.tenant_id), { strength: match.strength }, MATCH_KINDS);
   }
   return out;
 }
@@ -327,20 +314,13 @@ export interface CompanyChangeItem {
  */
 export async function companyAlertWrites(env: Env, db: Db, items: readonly CompanyChangeItem[], now: string): Promise<AlertWrites> {
   const out = empty();
-  const sla = new Map<string, number>();
+  const sla = slaCache(db);
   for (const { subject, cnpj, company_name, change, build } of items) {
-    const key = companyAlertKey(subject.id, change.kind, cnpj, change.record_hash);
-    const id = await alertId(key, now);
-    const row: AlertRow = {
-      id,
-      tenant_id: subject.tenant_id,
-      livemode: subject.livemode,
-      subject_id: subject.id,
+    const row = await openAlertRow(companyAlertKey(subject.id, change.kind, cnpj, change.record_hash), subject, now, {
       kind: change.kind,
       list_id: REGISTRY_ALERT_SOURCE,
       entity_id: cnpj,
       record_hash: change.record_hash,
-      dedupe_key: key,
       entity_name: company_name,
       matched_name: company_name,
       score: null,
@@ -349,16 +329,25 @@ export async function companyAlertWrites(env: Env, db: Db, items: readonly Compa
       ends_on: null,
       list_sha256: build.id,
       list_fetched_at: build.published_at,
-      status: "open",
-      closed_at: null,
-      closed_by: null,
-      case_id: caseIdForAlert(id),
-      created_at: now,
-    };
-    if (!sla.has(subject.tenant_id)) sla.set(subject.tenant_id, await slaHoursOf(db, subject.tenant_id));
-    await pushAlertWithCase(env, db, out, row, subject, sla.get(subject.tenant_id)!, {}, [change.kind]);
+    });
+    await pushAlertWithCase(env, db, out, row, subject, await sla(subject.tenant_id), {}, [change.kind]);
   }
   return out;
+}
+
+/** What an alert says beyond whose it is, its key and that it is open. */
+type AlertFields = Omit<AlertRow, "id" | "tenant_id" | "livemode" | "subject_id" | "dedupe_key" | "status" | "closed_at" | "closed_by" | "case_id" | "created_at">;
+
+/** An open alert of `subject` under its unique key: its id and its case's derived from the key, so a retried batch builds the same rows. */
+async function openAlertRow(key: string, subject: Pick<SubjectRow, "id" | "tenant_id" | "livemode">, now: string, fields: AlertFields): Promise<AlertRow> {
+  const id = await alertId(key, now);
+  return { id, tenant_id: subject.tenant_id, livemode: subject.livemode, subject_id: subject.id, dedupe_key: key, status: "open", closed_at: null, closed_by: null, case_id: caseIdForAlert(id), created_at: now, ...fields };
+}
+
+/** Each tenant's case SLA, read once per batch. */
+function slaCache(db: Db): (tenantId: string) => Promise<number> {
+  const read = new Map<string, Promise<number>>();
+  return (tenantId) => read.get(tenantId) ?? read.set(tenantId, slaHoursOf(db, tenantId)).get(tenantId)!;
 }
 
 const slaHoursOf = async (db: Db, tenantId: string): Promise<number> =>

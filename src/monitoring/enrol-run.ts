@@ -12,7 +12,7 @@ import { redactForLog } from "../domain/redaction";
 import { runBatch } from "../db/queries/sql";
 import type { RunInit, StoredResult } from "../runs/types";
 import { LIST_IDS } from "../screening/types";
-import { sendOutbox } from "./messages";
+import { sendOutbox, type MonitoringMessage } from "./messages";
 import { enrolmentRows, screenMessages, upsertSubjectsStatement, type UpsertResult } from "./subjects";
 
 /** The list versions the run's list-backed sources recorded (`data.listas`), as a subject's screening marks. */
@@ -56,11 +56,13 @@ export async function enrolFromRun(env: Env, init: RunInit, stored: StoredResult
   // Always its first screening: the lists the run did not screen (a sandbox run screens none) are still to do. Its
   // message goes in the upsert's batch, naming the subject by document (it may already exist under its own id): the
   // subject carries the run's screening marks, so the sweep of unscreened subjects would never find it again.
-  const batch = `run:${init.runId}:0`;
+  // The message screenMessages writes (its id and batch: sendOutbox deletes the row by that id), the subject's id filled in by SQL.
+  const [planned] = screenMessages(null, `run:${init.runId}`, [""]);
+  const { batch } = planned.body as Extract<MonitoringMessage, { t: "screen" }>;
   const [result] = (await runBatch(db, [
     upsertSubjectsStatement(db, rows, { tenantId: init.tenantId, livemode: init.livemode, origin: "run", originId: init.runId, now: at, screened }),
     db.run(sql`INSERT OR IGNORE INTO monitoring_outbox (id, body, created_at)
-               SELECT ${`screen:${batch}`}, json_object('t', 'screen', 'job', NULL, 'batch', ${batch}, 'subjects', json_array(id)), ${at}
+               SELECT ${planned.id}, json_object('t', 'screen', 'job', NULL, 'batch', ${batch}, 'subjects', json_array(id)), ${at}
                  FROM monitored_subjects WHERE tenant_id = ${init.tenantId} AND livemode = ${init.livemode ? 1 : 0} AND doc_hash = ${rows[0].hash}`),
   ])) as unknown as [D1Result<UpsertResult>];
   const out = result.results[0];

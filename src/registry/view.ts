@@ -4,7 +4,7 @@
 // their labels from the month's reference tables and the code tables. A code
 // the tables do not have keeps its code with a null label (quirk 7).
 import { formatCnpj } from "../domain/documents";
-import { AGE_BANDS, PARTNER_TYPES, PORTE_LABELS, SITUACAO_LABELS } from "../domain/registry";
+import { AGE_BANDS, PARTNER_TYPES, PORTE_LABELS, registryPartnerDocument, SITUACAO_LABELS } from "../domain/registry";
 import type { BuildIndex, ReferenceTables } from "./build";
 import type { ServingBuild } from "./reader";
 import type { CompanyRecord, EstablishmentRow, PartnerRow } from "./record";
@@ -58,19 +58,12 @@ export interface CompanyView {
   source: { month: string; extraction_date: string };
 }
 
-/** A partner's document as shown: a PF's CPF as the file masks it, a company's CNPJ formatted in full; the file's "none" markers → null. */
-function partnerDocument(p: PartnerRow): string | null {
-  const doc = p[2];
-  if (!doc || doc === "***000000**" || doc === "***999999**") return null;
-  return /^[0-9A-Z]{12}\d{2}$/.test(doc) ? formatCnpj(doc) : doc;
-}
-
 export function partnerView(p: PartnerRow, tables: ReferenceTables): PartnerView {
   const band = p[9] && p[9] !== "0" ? AGE_BANDS[p[9]] : undefined;
   return {
     nome: p[1],
     tipo: p[0] ? (PARTNER_TYPES[p[0]] ?? null) : null,
-    documento: partnerDocument(p),
+    documento: registryPartnerDocument(p[2]),
     qualificacao: coded(p[3], tables.qualificacoes),
     desde: p[4],
     faixa_etaria: p[9] && p[9] !== "0" ? { code: p[9], label: band?.label ?? null } : null,

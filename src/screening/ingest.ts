@@ -5,7 +5,7 @@
 // The refresh itself (fetch → R2 → parse → stage → switch) runs in
 // ListIngest (ingest-object.ts), one object per list.
 import { canonicalJson, sha256Hex } from "../lib/crypto";
-import { onListVersionCurrent } from "../monitoring/rescreen";
+import type { onListVersionCurrent } from "../monitoring/rescreen";
 import { INDEX_TEXT_VERSION, indexTextOfNormalized } from "./match/index-keys";
 import { normalizeNameByTable } from "./match/normalize-text";
 import { cguFileUrl, LIST_PARSERS, LISTS, type ListFileRole, type ListFiles, type ListFormat } from "./lists";
@@ -280,11 +280,11 @@ export type EngineNormalizer = (names: string[]) => Promise<string[]>;
 
 /**
  * The rows of one entity: its names (primary first, each distinct normalised name
- * once) and its record hash. Names normalise here through the table of alphabetic
+ * once) beside its record hash (computed once, by the stage loop). Names normalise here through the table of alphabetic
  * scripts; the rare name in CJK ideographs or kana goes to `engine`, one call per
  * entity that has any.
  */
-export async function stageEntity(entity: ListEntity, engine: EngineNormalizer): Promise<StagedEntity> {
+export async function stageEntity(entity: ListEntity, recordHash: string, engine: EngineNormalizer): Promise<StagedEntity> {
   const all = [{ name: entity.name, weak: false }, ...entity.aliases.map((a) => ({ name: a.name, weak: !!a.weak }))];
   const local = all.map((n) => normalizeNameByTable(n.name));
   const beyond = all.filter((_, i) => local[i] === null).map((n) => n.name);
@@ -305,7 +305,7 @@ export async function stageEntity(entity: ListEntity, engine: EngineNormalizer):
     names.push({ name, norm: indexTextOfNormalized(norm), weak });
   };
   all.forEach((n, i) => add(n.name, n.weak, norms[i]));
-  return { entity, names, recordHash: await recordHashOf(entity) };
+  return { entity, names, recordHash };
 }
 
 /** The record hash of an entity: sha256 of its canonical JSON (it holds the list and the id: one list's entity). */
@@ -333,7 +333,7 @@ export interface HashedEntity {
  * for CJK) and written. Returns how many names the batch's entities have,
  * stored now or before.
  */
-export async function stageBatch(db: D1Database, list: ListId, sha256: string, batch: readonly HashedEntity[], engine: EngineNormalizer): Promise<{ names: number; stored: number }> {
+export async function stageBatch(db: D1Database, list: ListId, sha256: string, batch: readonly HashedEntity[], engine: EngineNormalizer): Promise<{ names: number }> {
   const known = await knownRecords(
     db,
     batch.map((b) => b.recordHash),
@@ -346,13 +346,13 @@ export async function stageBatch(db: D1Database, list: ListId, sha256: string, b
       names += k.nameCount;
       continue;
     }
-    const staged = await stageEntity(b.entity, engine);
+    const staged = await stageEntity(b.entity, b.recordHash, engine);
     (k ? records.stale : records.fresh).push(staged);
     names += staged.names.length;
   }
   const members = batch.map((b) => ({ entityId: b.entity.entity_id, recordHash: b.recordHash }));
   await db.batch(stageStatements(db, list, sha256, members, records, INDEX_TEXT_VERSION));
-  return { names, stored: records.fresh.length + records.stale.length };
+  return { names };
 }
 
 // ---- schedule (Cron Triggers) --------------------------------------------------------

@@ -30,7 +30,7 @@ export const LIST_IDS: readonly ListId[] = [
  * alone can look in. OFAC lists a CPF or CNPJ for some Brazilian entries; the
  * UN, EU and UK files carry none.
  */
-export const DOCUMENT_LISTS: readonly ListId[] = ["ofac_sdn", "ofac_cons", "cgu_ceis", "cgu_cnep", "cgu_pep", "mte_empregadores"];
+export const LISTS_WITH_DOCUMENTS: readonly ListId[] = ["ofac_sdn", "ofac_cons", "cgu_ceis", "cgu_cnep", "cgu_pep", "mte_empregadores"];
 
 /** POST /api/v1/screening/search limits (contract §14). */
 export const DEFAULT_SEARCH_LIMIT = 10;

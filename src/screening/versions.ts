@@ -13,6 +13,7 @@
 // build an in-memory index of the delta, and reads `currentVersions` for the
 // versions subjects are screened against.
 import { DomainError } from "../domain/errors";
+import type { VersionLife } from "../domain/list-retention";
 import type { D1Reader, ListVersion } from "./store";
 import { LIST_IDS, type ListEntity, type ListId } from "./types";
 
@@ -243,15 +244,6 @@ export async function deltaCounts(db: D1Database, list: ListId, sha256: string, 
   return out;
 }
 
-/** The members of a version (a kept one the refresh makes current again), a page of entity ids at a time. */
-export async function memberIds(db: D1Database, list: ListId, sha256: string, after: string | null, limit: number): Promise<string[]> {
-  const { results } = await db
-    .prepare("SELECT entity_id FROM screening_version_members WHERE list_id = ?1 AND sha256 = ?2 AND entity_id > ?3 ORDER BY entity_id LIMIT ?4")
-    .bind(list, sha256, after ?? "", limit)
-    .all<{ entity_id: string }>();
-  return results.map((r) => r.entity_id);
-}
-
 /** A version's row whatever its state (the ingest decides whether a downloaded file is a version kept). */
 export async function versionRow(
   db: D1Database,
@@ -262,10 +254,10 @@ export async function versionRow(
 }
 
 /** Every version row of a list (the retention's input: a few hundred at most). */
-export async function versionRows(db: D1Database, list: ListId): Promise<{ sha256: string; became_current_at: string | null; superseded_at: string | null; retired_at: string | null }[]> {
+export async function versionRows(db: D1Database, list: ListId): Promise<VersionLife[]> {
   const { results } = await db
     .prepare("SELECT sha256, became_current_at, superseded_at, retired_at FROM screening_versions WHERE list_id = ?1")
     .bind(list)
-    .all<{ sha256: string; became_current_at: string | null; superseded_at: string | null; retired_at: string | null }>();
+    .all<VersionLife>();
   return results;
 }

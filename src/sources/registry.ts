@@ -12,11 +12,10 @@
 // - no month loaded → ERROR (nobody checked the registry: the run holds);
 // - a CNPJ the month does not have → ERROR, not NO_DATA: it opened after the
 //   extraction or does not exist, and either way no company is approved on it.
-import { birthYearRange, SITUACAO_ATIVA, visibleCpfDigits } from "../domain/registry";
+import { birthYearRange, establishmentOf, SITUACAO_ATIVA, visibleCpfDigits } from "../domain/registry";
 import { DomainError } from "../domain/errors";
 import type { AdapterAnswer, QsaPartner, SourceDefinition, SourceKey } from "../domain/types";
 import { lookupCompany } from "../registry/service";
-import { establishmentOf } from "../domain/registry";
 import { companyView } from "../registry/view";
 import type { SourceAdapter } from "./adapter";
 
@@ -24,11 +23,6 @@ export const REGISTRY_NOT_READY_REASON = "Cadastro de CNPJ sem mês carregado ne
 const REGISTRY_FAILURE_REASON = "Falha ao ler o cadastro de CNPJ.";
 
 const label = (c: { code: string; label: string | null } | null): string | null => (c ? (c.label ? `${c.code} — ${c.label}` : c.code) : null);
-
-/** A QSA entry as the runs read it (domain/partners): the registry gives the visible CPF digits and the age band's birth years. */
-export type RegistryQsaPartner = QsaPartner & {
-  faixa_etaria?: { code: string; label: string | null; nascimento_de: number; nascimento_ate: number };
-};
 
 export function createRegistryAdapter(env: Pick<Env, "DB" | "REGISTRY">, now: () => number = Date.now): SourceAdapter {
   return {
@@ -55,7 +49,7 @@ export function createRegistryAdapter(env: Pick<Env, "DB" | "REGISTRY">, now: ()
       }
       const view = companyView(found.record, est, found.index, found.build);
       const extraction = found.build.extractionDate;
-      const qsa: RegistryQsaPartner[] = found.record.partners.map((p, i) => {
+      const qsa: QsaPartner[] = found.record.partners.map((p, i) => {
         const v = view.socios[i];
         const visible = v.tipo === "pf" ? visibleCpfDigits(p[2]) : null;
         const years = v.tipo === "pf" ? birthYearRange(p[9], extraction) : null;

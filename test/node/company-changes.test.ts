@@ -62,4 +62,14 @@ describe("companyChanges", () => {
     const redated = companyChanges(CNPJ, record([est("02", "2001-01-01")], [ana]), record([est("02", "2001-01-01")], [partner("ANA SOUZA", "***123456**", "49", "2011-02-02")]), "2026-09");
     expect(redated).toEqual([expect.objectContaining({ kind: "qsa_changed", reasons: ["QSA alterado: datas de entrada ou faixas etárias dos mesmos sócios"] })]);
   });
+
+  it("a partner the file shows with its 'no document' or foreigner marker is named without a document, as the company lookup shows it", () => {
+    const [change] = companyChanges(
+      CNPJ,
+      record([est("02", "2001-01-01")], [ana]),
+      record([est("02", "2001-01-01")], [ana, partner("CARLA NUNES", "***000000**", "22"), partner("JOHN SMITH", "***999999**", "22")]),
+      "2026-09",
+    );
+    expect(change.reasons).toEqual(["sócio incluído: CARLA NUNES, qualificação 22", "sócio incluído: JOHN SMITH, qualificação 22"]);
+  });
 });

@@ -66,9 +66,8 @@ const runFields = {
   final_decision: null,
 };
 
-const { template: _t, ...summaryFields } = runFields;
 const RUN = { ...runFields, sources: SOURCES };
-const RUN_SUMMARY = { ...summaryFields, template: runFields.template };
+const RUN_SUMMARY = runFields;
 const FAILED_RUN = {
   ...runFields,
   id: "run_01JDQ5A1B2C3D4E5F6G7H8J9K0",

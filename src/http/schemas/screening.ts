@@ -5,7 +5,7 @@ import { z } from "zod";
 import { documentKind, normalizeDocument, validateCnpj, validateCpf } from "../../domain/documents";
 import { GENDER_PENALTY, NATIONALITY_PENALTY } from "../../screening/match/evidence";
 import { DEFAULT_THRESHOLD } from "../../screening/match/strength";
-import { DOCUMENT_LISTS, LIST_IDS, MAX_SEARCH_LIMIT, MAX_SEARCH_NAME_CHARS, type ListId } from "../../screening/types";
+import { LISTS_WITH_DOCUMENTS, LIST_IDS, MAX_SEARCH_LIMIT, MAX_SEARCH_NAME_CHARS, type ListId } from "../../screening/types";
 
 const LIST_ID_ENUM = z.enum(LIST_IDS as [ListId, ...ListId[]], { error: () => `lista desconhecida (use: ${LIST_IDS.join(", ")})` });
 
@@ -27,7 +27,7 @@ export const ScreeningSearchSchema = z
       .refine((v) => v.trim() !== "", "o nome não pode ser só espaços")
       .optional()
       .meta({
-        description: `The name to screen, 1–300 characters. Optional when \`document\` is given: a search by document alone looks only in the lists whose records carry Brazilian documents (${DOCUMENT_LISTS.join(", ")}) and finds the entries listed with that CPF, or a CNPJ of the same 8-character root (a masked CPF needs the name too).`,
+        description: `The name to screen, 1–300 characters. Optional when \`document\` is given: a search by document alone looks only in the lists whose records carry Brazilian documents (${LISTS_WITH_DOCUMENTS.join(", ")}) and finds the entries listed with that CPF, or a CNPJ of the same 8-character root (a masked CPF needs the name too).`,
       }),
     type: z
       .enum(["pf", "pj"], { error: () => "deve ser 'pf' ou 'pj'" })
@@ -73,7 +73,7 @@ export const ScreeningSearchSchema = z
       .min(1)
       .max(LIST_IDS.length * 2)
       .optional()
-      .meta({ description: `List ids to search (default: all; by document alone: ${DOCUMENT_LISTS.join(", ")}). Known ids: ${LIST_IDS.join(", ")}.` }),
+      .meta({ description: `List ids to search (default: all; by document alone: ${LISTS_WITH_DOCUMENTS.join(", ")}). Known ids: ${LIST_IDS.join(", ")}.` }),
     versions: z
       .partialRecord(
         LIST_ID_ENUM,
@@ -99,12 +99,12 @@ export const ScreeningSearchSchema = z
     if (q.name === undefined) {
       if (q.document === undefined) ctx.addIssue({ code: "custom", path: ["name"], message: "informe name, document ou ambos" });
       // A list without documents searched by document alone would always answer "nothing found": refused, never silently skipped.
-      const nameOnly = (q.lists ?? []).filter((id) => !DOCUMENT_LISTS.includes(id));
+      const nameOnly = (q.lists ?? []).filter((id) => !LISTS_WITH_DOCUMENTS.includes(id));
       if (q.document !== undefined && nameOnly.length > 0) {
         ctx.addIssue({
           code: "custom",
           path: ["lists"],
-          message: `${nameOnly.join(", ")} não ${nameOnly.length === 1 ? "registra" : "registram"} CPF/CNPJ: informe name para ${nameOnly.length === 1 ? "buscá-la" : "buscá-las"} (por documento: ${DOCUMENT_LISTS.join(", ")})`,
+          message: `${nameOnly.join(", ")} não ${nameOnly.length === 1 ? "registra" : "registram"} CPF/CNPJ: informe name para ${nameOnly.length === 1 ? "buscá-la" : "buscá-las"} (por documento: ${LISTS_WITH_DOCUMENTS.join(", ")})`,
         });
       }
     }
@@ -125,4 +125,4 @@ export const ScreeningSearchSchema = z
     }
   })
   // By document alone, the default lists are the ones that carry documents.
-  .transform((q) => (q.name === undefined && q.lists === undefined ? { ...q, lists: [...DOCUMENT_LISTS] } : q));
+  .transform((q) => (q.name === undefined && q.lists === undefined ? { ...q, lists: [...LISTS_WITH_DOCUMENTS] } : q));

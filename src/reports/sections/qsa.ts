@@ -2,7 +2,7 @@
 // their own partner runs, a count by decision and one table row per member.
 // The join (qsaMembers) is shared with the QSA graph of the completo.
 import { C } from "../layout";
-import { nameKey } from "../../domain/partners";
+import { nameKey } from "../../domain/names";
 import { bandLabel, chip, decisionLabel, decisionTone } from "../labels";
 import type { ReportInput, ReportPartner } from "../types";
 import type { Ctx } from "./common";

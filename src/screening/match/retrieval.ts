@@ -74,7 +74,6 @@ function trigramsOf(text: string): string[] {
   return out;
 }
 
-/** A query's words: canonical and as written (an index text holds both), each with its trigrams. */
 /**
  * The most distinct words of a query that retrieval looks at (its longest): a
  * person's or a company's name has fewer; a pasted paragraph must not cost a
@@ -90,6 +89,7 @@ function longestWords(words: readonly string[]): string[] {
   return distinct.filter((w) => kept.has(w));
 }
 
+/** A query's words: canonical and as written (an index text holds both), each with its trigrams. */
 function queryWords(name: string): { words: string[]; lists: string[][] } {
   const normalized = normalizeName(name);
   const words = longestWords(keyWordsOfNormalized(normalized));
