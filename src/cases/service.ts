@@ -37,7 +37,7 @@ import {
 } from "../domain/cases";
 import { DomainError } from "../domain/errors";
 import { redactForLog } from "../domain/redaction";
-import { decodeCursor, encodeCursor } from "../lib/cursor";
+import { keysetPage, positionAfter } from "../lib/cursor";
 import type { StoredResult } from "../runs/types";
 import { storedResult } from "../runs/views";
 import { dispatchEvent } from "../webhooks/events";
@@ -109,8 +109,7 @@ export interface CaseList {
 /** Newest first, keyset pagination (the cursor is signed for this tenant and environment). */
 export async function listCases(ctx: CaseContext, q: ListCasesQuery): Promise<CaseList> {
   const owner = { tenantId: ctx.tenantId, livemode: ctx.livemode };
-  const after = q.cursor ? await decodeCursor(ctx.env.SERVER_SECRET, owner, q.cursor) : undefined;
-  if (after === null) throw new DomainError("invalid_cursor", undefined, "cursor");
+  const after = await positionAfter(ctx.env.SERVER_SECRET, owner, q.cursor);
   if (q.status && !(CASE_STATUSES as readonly string[]).includes(q.status)) throw new DomainError("invalid_request", "status desconhecido.", "status");
   const rows = await listCaseRows(ctx.db, {
     tenantId: ctx.tenantId,
@@ -121,17 +120,8 @@ export async function listCases(ctx: CaseContext, q: ListCasesQuery): Promise<Ca
     overdueAt: q.overdue ? ctx.now.toISOString() : undefined,
     after,
   });
-  const page = rows.slice(0, q.limit);
-  const hasMore = rows.length > q.limit;
-  const events = groupEvents(await caseEventsOf(ctx.db, page.map((r) => r.id)));
-  const last = page.at(-1);
-  return {
-    object: "list",
-    data: page.map((r) => caseView(r, events.get(r.id) ?? [])),
-    has_more: hasMore,
-    ...(hasMore && last ? { next_cursor: await encodeCursor(ctx.env.SERVER_SECRET, owner, { createdAt: last.openedAt, id: last.id }) } : {}),
-    livemode: ctx.livemode,
-  };
+  const events = groupEvents(await caseEventsOf(ctx.db, rows.slice(0, q.limit).map((r) => r.id)));
+  return keysetPage(ctx.env.SERVER_SECRET, owner, rows, q.limit, (r) => ({ createdAt: r.openedAt, id: r.id }), (r) => caseView(r, events.get(r.id) ?? []));
 }
 
 /** The case's record check (contract §15): the row, its events, the run's final decision and the latest anchor must agree. */

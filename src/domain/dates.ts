@@ -3,7 +3,7 @@
 // offset, and Brazilian date fields may come as DD/MM/AAAA. Pure: instants
 // are passed in (Intl only converts them).
 
-export const BRAZIL_TIME_ZONE = "America/Sao_Paulo";
+const BRAZIL_TIME_ZONE = "America/Sao_Paulo";
 
 const pad2 = (n: number) => String(n).padStart(2, "0");
 
@@ -28,7 +28,7 @@ export function isIsoDay(value: string): boolean {
 const offsetFormat = new Intl.DateTimeFormat("en-US", { timeZone: BRAZIL_TIME_ZONE, timeZoneName: "longOffset" });
 
 /** São Paulo's offset from UTC at an instant, in minutes (−180 today; −120 in the summer time Brazil kept until 2019). */
-export function saoPauloOffsetMinutes(ms: number): number {
+function saoPauloOffsetMinutes(ms: number): number {
   const name = offsetFormat.formatToParts(new Date(ms)).find((p) => p.type === "timeZoneName")?.value ?? "GMT";
   const m = /GMT([+-])(\d{2}):(\d{2})/.exec(name);
   return m ? (m[1] === "-" ? -1 : 1) * (Number(m[2]) * 60 + Number(m[3])) : 0;

@@ -3,6 +3,7 @@
 // makes, how a subject is asked about in the matcher's terms, how a re-screen
 // splits the base. Pure: no I/O, no clock (time is passed in).
 import { LIST_IDS, type ListId } from "../screening/types";
+import { brazilianDateToIso } from "./dates";
 import { isSandboxTestDocument, maskDocument, normalizeDocument, validateCnpj, validateCpf } from "./documents";
 
 export const SUBJECT_STATUSES = ["active", "stopped"] as const;
@@ -143,12 +144,6 @@ export function checkBirthDate(raw: string, today: string): string | null {
   return v.slice(0, Math.min(v.length, 10)) > today.slice(0, v.length) ? null : v;
 }
 
-/** A Brazilian date (DD/MM/AAAA), as spreadsheets export them, in ISO form; anything else as given. */
-const isoDate = (raw: string): string => {
-  const m = /^(\d{2})\/(\d{2})\/(\d{4})$/.exec(raw.trim());
-  return m ? `${m[3]}-${m[2]}-${m[1]}` : raw.trim();
-};
-
 const GENDERS: Record<string, "M" | "F"> = { m: "M", masculino: "M", male: "M", f: "F", feminino: "F", female: "F" };
 
 /**
@@ -183,7 +178,9 @@ export function checkSubject(
 
   let birthDate: string | null = null;
   if (input.birth_date != null && input.birth_date.trim() !== "") {
-    birthDate = checkBirthDate(isoDate(input.birth_date), opts.today);
+    // A Brazilian date (DD/MM/AAAA), as spreadsheets export them, read in ISO form; anything else as given.
+    const raw = input.birth_date.trim();
+    birthDate = checkBirthDate(brazilianDateToIso(raw) ?? raw, opts.today);
     if (!birthDate) problems.push({ field: "birth_date", reason: "data de nascimento inválida (AAAA, AAAA-MM, AAAA-MM-DD ou DD/MM/AAAA, não futura)" });
     else if (type === "pj") problems.push({ field: "birth_date", reason: "empresa não tem data de nascimento" });
   }

@@ -133,8 +133,8 @@ export const getOwnWebhookEndpoint = async (db: Db, owner: KeyOwner, endpointId:
 /** DELETE /webhook-endpoints/{id}: disables it, as the admin plane's DELETE does. */
 export async function deleteOwnWebhookEndpoint(db: Db, owner: KeyOwner, endpointId: string, now: Date) {
   await requireEndpoint(db, owner, endpointId, "id");
-  const row = await disableWebhookEndpoint(db, endpointId, owner.tenantId, "deleted", now.toISOString());
-  if (!row) throw new DomainError("webhook_endpoint_not_found", undefined, "id");
+  // Found and the tenant's just above; endpoint rows are never deleted nor change tenant.
+  const row = (await disableWebhookEndpoint(db, endpointId, owner.tenantId, "deleted", now.toISOString()))!;
   return { ...endpointView(row), deleted: true as const };
 }
 
@@ -151,7 +151,7 @@ export async function rotateOwnWebhookEndpointSecret(db: Db, owner: KeyOwner, en
   const secret = generateEndpointSecret();
   const row = await replaceWebhookEndpointSecret(db, endpointId, secret);
   // Disabled between the read and the write (a DELETE, or a 410 from the receiver).
-  if (!row || row.secret !== secret) throw new DomainError("webhook_endpoint_disabled", undefined, "id");
+  if (!row) throw new DomainError("webhook_endpoint_disabled", undefined, "id");
   return { ...endpointView(row), secret };
 }
 

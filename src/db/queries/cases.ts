@@ -3,7 +3,7 @@
 import { and, asc, desc, eq, inArray, lt, ne, or, sql, type SQL } from "drizzle-orm";
 import type { BatchItem } from "drizzle-orm/batch";
 import type { Db } from "../client";
-import { isUniqueViolation, literalRow } from "./sql";
+import { isUniqueViolation, literalRow, olderThan } from "./sql";
 import { insertWebhookEventStatement, type NewWebhookEvent } from "./webhooks";
 import { auditAnchorChains, auditAnchors, caseEvents, cases, falsePositives, runs, screeningLists, screeningVersionMembers, webhookEvents } from "../schema";
 
@@ -54,7 +54,7 @@ export function listCaseRows(db: Db, q: CaseListQuery) {
   if (q.status) conds.push(eq(cases.status, q.status));
   if (q.assignee) conds.push(eq(cases.assignee, q.assignee));
   if (q.overdueAt) conds.push(ne(cases.status, "resolved"), lt(cases.dueAt, q.overdueAt));
-  if (q.after) conds.push(or(lt(cases.openedAt, q.after.createdAt), and(eq(cases.openedAt, q.after.createdAt), lt(cases.id, q.after.id))));
+  if (q.after) conds.push(olderThan(cases.openedAt, cases.id, q.after));
   return db
     .select()
     .from(cases)

@@ -119,8 +119,11 @@ export function listWebhookEndpointsPage(db: Db, q: { tenantId: string; livemode
     .all();
 }
 
-/** A new signing secret for an active endpoint (conditional: a disabled endpoint keeps its row as it was). Returns the row either way. */
-export async function replaceWebhookEndpointSecret(db: Db, id: string, secret: string) {
-  await db.update(webhookEndpoints).set({ secret }).where(and(eq(webhookEndpoints.id, id), eq(webhookEndpoints.status, "active"))).run();
-  return getWebhookEndpoint(db, id);
-}
+/** A new signing secret for an active endpoint: the updated row, or undefined when it is not active (a disabled endpoint keeps its row as it was). */
+export const replaceWebhookEndpointSecret = (db: Db, id: string, secret: string) =>
+  db
+    .update(webhookEndpoints)
+    .set({ secret })
+    .where(and(eq(webhookEndpoints.id, id), eq(webhookEndpoints.status, "active")))
+    .returning()
+    .get();

@@ -10,10 +10,10 @@ import {
   CaseList,
   CaseObject,
   ListCasesQuerySchema,
-  listCasesErrorCode,
   ResolveCaseSchema,
   ReturnCaseSchema,
 } from "../schemas/cases";
+import { listQueryErrorCode } from "../schemas/runs";
 
 const ctx = (c: Context<AppEnv>) => {
   const auth = c.get("auth");
@@ -44,7 +44,7 @@ const list = defineRoute(
     errors: ["invalid_limit", "invalid_cursor", "invalid_status", "unknown_parameter", "invalid_request"],
   }),
   async (c) => c.json(await listCases(ctx(c), c.req.valid("query")), 200),
-  listCasesErrorCode,
+  listQueryErrorCode,
 );
 
 const get = defineRoute(

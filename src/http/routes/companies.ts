@@ -16,7 +16,7 @@ const CnpjParams = z.object({
 });
 
 /** The reference's example: a branch of a synthetic month (names and numbers invented). */
-const EXAMPLE = {
+const EXAMPLE: z.infer<typeof Company> = {
   object: "company",
   cnpj: "81.549.191/0002-28",
   cnpj_root: "81549191",
@@ -69,7 +69,7 @@ const get = defineRoute(
     auth: "api_key",
     scope: "registry:read",
     request: { params: CnpjParams },
-    responses: { 200: { ...ok("The company, as of the month loaded.", Company), content: { "application/json": { schema: Company, example: EXAMPLE } } } },
+    responses: { 200: ok("The company, as of the month loaded.", Company, [], EXAMPLE) },
     errors: ["invalid_document", "company_not_found", "registry_not_ready"],
   }),
   async (c) => {

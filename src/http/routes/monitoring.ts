@@ -13,7 +13,6 @@ import {
   enrolErrorCode,
   ListAlertsQuerySchema,
   ListImportsQuerySchema,
-  listMonitoringErrorCode,
   ListSubjectsQuerySchema,
   MonitoredSubject,
   MonitoredSubjectList,
@@ -22,6 +21,7 @@ import {
   MonitoringImport,
   MonitoringImportList,
 } from "../schemas/monitoring";
+import { listQueryErrorCode } from "../schemas/runs";
 
 const services = (c: Context<AppEnv>) => servicesFor(c.env, c.get("auth"), sessionOptions(c));
 const common = { tag: "Monitoring", auth: "api_key" } as const satisfies Partial<RouteSpec>;
@@ -64,7 +64,7 @@ const listSubjectsRoute = defineRoute(
     errors: ["invalid_limit", "invalid_cursor", "invalid_status", "invalid_external_id", "unknown_parameter", "invalid_request"],
   }),
   async (c) => c.json(await listSubjects(services(c), c.req.valid("query")), 200),
-  listMonitoringErrorCode,
+  listQueryErrorCode,
 );
 
 const getSubjectRoute = defineRoute(
@@ -133,7 +133,7 @@ const listImportsRoute = defineRoute(
     errors: ["invalid_limit", "invalid_cursor", "unknown_parameter", "invalid_request"],
   }),
   async (c) => c.json(await listImports(services(c), c.req.valid("query")), 200),
-  listMonitoringErrorCode,
+  listQueryErrorCode,
 );
 
 const getImportRoute = defineRoute(
@@ -190,7 +190,7 @@ const listAlertsRoute = defineRoute(
     errors: ["invalid_limit", "invalid_cursor", "invalid_status", "unknown_parameter", "invalid_request"],
   }),
   async (c) => c.json(await listAlerts(services(c), c.req.valid("query")), 200),
-  listMonitoringErrorCode,
+  listQueryErrorCode,
 );
 
 const getAlertRoute = defineRoute(

@@ -3,7 +3,6 @@
 // checks real responses against them).
 import { z } from "zod";
 import { CASE_OUTCOMES, CASE_STATUSES, NOTE_MAX_LENGTH, NOTE_MIN_LENGTH, REASON_CODES } from "../../domain/cases";
-import type { ErrorCode } from "../errors";
 import { component } from "./responses";
 import { booleanQuery, pageQueryFields } from "./runs";
 
@@ -22,14 +21,6 @@ export const ListCasesQuerySchema = z.strictObject({
   assignee: email.optional().meta({ description: "Only cases assigned to this e-mail." }),
   overdue: booleanQuery("`true`: only cases past `due_at` that are not resolved."),
 });
-
-export function listCasesErrorCode(path: string, issue: z.core.$ZodIssue): ErrorCode {
-  if (issue.code === "unrecognized_keys") return "unknown_parameter";
-  if (path === "limit") return "invalid_limit";
-  if (path === "status") return "invalid_status";
-  if (path === "cursor") return "invalid_cursor";
-  return "invalid_request";
-}
 
 const actor = email.meta({
   description:

@@ -47,15 +47,6 @@ export const ListAlertsQuerySchema = z.strictObject({
 
 export const ListImportsQuerySchema = z.strictObject({ ...pageQueryFields });
 
-export function listMonitoringErrorCode(path: string, issue: z.core.$ZodIssue): ErrorCode {
-  if (issue.code === "unrecognized_keys") return "unknown_parameter";
-  if (path === "limit") return "invalid_limit";
-  if (path === "status") return "invalid_status";
-  if (path === "cursor") return "invalid_cursor";
-  if (path === "external_id") return "invalid_external_id";
-  return "invalid_request";
-}
-
 // ---- responses -----------------------------------------------------------------
 
 export const MonitoredSubject = component(
