@@ -40,6 +40,7 @@ const ROWS: Row[] = [
   { doc: "00.000.000/0004-38", type: "pj", status: "completed", decision: "review", operative: "review", band: "alto", invalid: ["sit_trabalho_escravo"] },
   { doc: "00.000.000/0005-15", type: "pj", status: "completed", decision: "approved", operative: "approved", band: "baixo" },
   { doc: "00.000.000/0006-04", type: "pj", status: "completed", decision: "approved", operative: "approved", band: "baixo" },
+  { doc: "00.000.000/0007-87", type: "pj", status: "completed", decision: "review", operative: "review", band: "alto" },
   { doc: "00.000.000/0020-54", type: "pj", status: "completed", decision: "approved", operative: "approved", band: "baixo" },
 ];
 

@@ -36,6 +36,7 @@ export const SANDBOX_DOCUMENTS: readonly SandboxDocument[] = [
   { type: "pj", document: "00.000.000/0004-38", status: "completed", decision: "review", operative_decision: "review", risk_band: "alto", scenario: "Employer on the slave-labour registry (`sit_trabalho_escravo`)." },
   { type: "pj", document: "00.000.000/0005-15", status: "completed", decision: "approved", operative_decision: "approved", risk_band: "baixo", scenario: "One clean PF partner plus three QSA entries no partner run can screen (a company, a masked CPF, a foreigner): each in `unscreened_partners` and a finding." },
   { type: "pj", document: "00.000.000/0006-04", status: "completed", decision: "approved", operative_decision: "approved", risk_band: "baixo", scenario: "22 clean PF partners: 20 partner runs (the template's cap), the other two in `unscreened_partners`." },
+  { type: "pj", document: "00.000.000/0007-87", status: "completed", decision: "review", operative_decision: "review", risk_band: "alto", scenario: "A clean company whose first partner is on OFAC SDN (the CPF fixture 000.000.005-44): the partner run is rejected, the company goes to review, and approving its case needs four eyes." },
   { type: "pj", document: "00.000.000/0020-54", status: "completed", decision: "approved", operative_decision: "approved", risk_band: "baixo", scenario: "Clean company with 20 clean PF partners (20 partner runs), for load tests." },
 ];
 
