@@ -113,7 +113,7 @@ export function planPartners(
       // A person without a full CPF is still a name (and often six digits and an age band) the lists can screen.
       if (p.tipo === "pf" && opts.screenMaskedOnLists && p.nome.trim() !== "") {
         const visible = visibleDigitsOf(p);
-        const key = `masked:${visible ?? ""}:${nameKey(p.nome ?? "")}`;
+        const key = `masked:${visible ?? ""}:${nameKey(p.nome)}`;
         if (seen.has(key)) continue;
         seen.add(key);
         if (full()) plan.unscreened.push({ ...unscreened(p, "limite_de_socios"), documento: maskVisibleCpf(visible) });

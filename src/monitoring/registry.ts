@@ -23,7 +23,6 @@ import { companyAlertWrites, type CompanyChangeItem } from "./alerts";
 import type { MonitoringMessage, OutboxMessage } from "./messages";
 import { activeSubjectPages, commitPlan, finishBatch, rescreenId, SUBJECTS_PER_BATCH } from "./rescreen";
 import type { BatchOutcome } from "./screening";
-import type { SubjectRow } from "./subjects";
 
 /** The outbox message a publish writes with its switch: the new month against the one it replaced. */
 export const registryMonthMessage = (build: string, previous: string): OutboxMessage => ({
